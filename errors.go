@@ -1,0 +1,169 @@
+package kyc
+
+import (
+	"context"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kyc-go/kyc/internal/redact"
+)
+
+// The kinds of failure, as sentinels for errors.Is. Every *Error has one as
+// its Kind.
+var (
+	// ErrInvalidRequest: the request was refused as malformed, by this SDK
+	// before sending (Error.Field names the field) or by the vendor.
+	ErrInvalidRequest = errors.New("invalid request")
+	// ErrUnauthorized: the credentials or the session token were refused.
+	ErrUnauthorized = errors.New("unauthorized")
+	// ErrForbidden: the credentials are valid but may not do this (a
+	// function not enabled for the account, a disabled account).
+	ErrForbidden = errors.New("forbidden")
+	// ErrNotFound: the verification, session or resource does not exist.
+	ErrNotFound = errors.New("not found")
+	// ErrRateLimited: the vendor asked to slow down; Error.RetryAfter says
+	// for how long when it did.
+	ErrRateLimited = errors.New("rate limited")
+	// ErrInsufficientCredit: the account has no credit left.
+	ErrInsufficientCredit = errors.New("insufficient credit")
+	// ErrUnavailable: the vendor could not be reached or failed on its side.
+	ErrUnavailable = errors.New("provider unavailable")
+	// ErrTimeout: the call or an attempt ran out of time.
+	ErrTimeout = errors.New("timeout")
+	// ErrUnsupported: the provider does not offer this operation.
+	ErrUnsupported = errors.New("unsupported")
+	// ErrBadResponse: the vendor answered something this SDK cannot read.
+	ErrBadResponse = errors.New("bad response")
+)
+
+// Error is the one error type for failed calls. It is safe to log as it is:
+// its Error string carries no credential, no image and no personal data
+// (vendor messages are redacted on the way in), while the fields give
+// programs the details.
+//
+//	var kerr *kyc.Error
+//	if errors.As(err, &kerr) && kerr.Kind == kyc.ErrRateLimited { ... }
+//	if errors.Is(err, kyc.ErrUnauthorized) { ... }
+type Error struct {
+	// Provider is the vendor involved, empty for errors of the root package.
+	Provider Provider
+	// Op is the operation, as "<package>.<Method>", e.g.
+	// "advanceai.GenerateURL".
+	Op string
+	// Kind is one of the sentinels above; errors.Is matches it.
+	Kind error
+	// StatusCode is the HTTP status, 0 when no response arrived.
+	StatusCode int
+	// Code is the vendor's own error code: "PARAMETER_ERROR", "-3", "4019".
+	Code string
+	// Message is the vendor's explanation or this SDK's, redacted.
+	Message string
+	// Field names the request field at fault, for ErrInvalidRequest raised
+	// before sending, e.g. "Person.Phone".
+	Field string
+	// RequestID is the vendor's transaction or request id, for support.
+	RequestID string
+	// RetryAfter is how long the vendor asked to wait, when it said.
+	RetryAfter time.Duration
+	// Sent reports that the request may have reached the vendor, so trying
+	// it elsewhere may duplicate a charge or a message.
+	Sent bool
+	// Err is the underlying cause, if any. Its text is not part of Error().
+	Err error
+}
+
+// Error formats the error as
+// "op: kind (HTTP status, code C, field F, request id R): message".
+func (e *Error) Error() string {
+	var b strings.Builder
+	if e.Op != "" {
+		b.WriteString(e.Op)
+		b.WriteString(": ")
+	} else if e.Provider != "" {
+		b.WriteString(string(e.Provider))
+		b.WriteString(": ")
+	}
+	if e.Kind != nil {
+		b.WriteString(e.Kind.Error())
+	} else {
+		b.WriteString("error")
+	}
+	var details []string
+	if e.StatusCode != 0 {
+		details = append(details, "HTTP "+strconv.Itoa(e.StatusCode))
+	}
+	if e.Code != "" {
+		details = append(details, "code "+redact.Message(e.Code))
+	}
+	if e.Field != "" {
+		details = append(details, "field "+e.Field)
+	}
+	if e.RequestID != "" {
+		details = append(details, "request id "+redact.Message(e.RequestID))
+	}
+	if e.RetryAfter > 0 {
+		details = append(details, "retry after "+e.RetryAfter.String())
+	}
+	if len(details) > 0 {
+		b.WriteString(" (")
+		b.WriteString(strings.Join(details, ", "))
+		b.WriteString(")")
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(redact.Message(e.Message))
+	}
+	return b.String()
+}
+
+// Unwrap returns the kind and the cause, so errors.Is matches both.
+func (e *Error) Unwrap() []error {
+	out := make([]error, 0, 2)
+	if e.Kind != nil {
+		out = append(out, e.Kind)
+	}
+	if e.Err != nil {
+		out = append(out, e.Err)
+	}
+	return out
+}
+
+// Retryable reports whether trying the same call again later can help: rate
+// limits, timeouts and unavailability, but not a call the caller cancelled.
+// It does not say whether a retry is safe; see Sent.
+func (e *Error) Retryable() bool {
+	if errors.Is(e.Err, context.Canceled) {
+		return false
+	}
+	switch e.Kind {
+	case ErrRateLimited, ErrUnavailable, ErrTimeout:
+		return true
+	}
+	return false
+}
+
+// IsRetryable reports whether err, or an error it wraps, says that trying
+// again later can help. A context cancellation is not retryable.
+func IsRetryable(err error) bool {
+	var r interface{ Retryable() bool }
+	if errors.As(err, &r) {
+		return r.Retryable()
+	}
+	return false
+}
+
+// KindOf returns the Kind of the first *Error in err's chain, or nil.
+func KindOf(err error) error {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Kind
+	}
+	return nil
+}
+
+// invalid returns an ErrInvalidRequest for a field, raised before sending.
+func invalid(op, field, msg string) *Error {
+	return &Error{Op: op, Kind: ErrInvalidRequest, Field: field, Message: msg}
+}

@@ -1,0 +1,292 @@
+// Package fakeserver is the base of every xxxtest fake: a TLS server that
+// records the requests it gets and injects faults (latency, error statuses,
+// 429 with Retry-After, dropped connections, truncated and malformed
+// bodies), either before the vendor logic runs or after it (the request was
+// processed, then the answer was lost).
+package fakeserver
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/kyc-go/kyc"
+)
+
+// Kind is a fault kind.
+type Kind int
+
+// Fault kinds.
+const (
+	// Status answers Fault.Status (default 500) with Fault.Body.
+	Status Kind = iota + 1
+	// RateLimit answers 429 with Retry-After: Fault.RetryAfter (default "1").
+	RateLimit
+	// Latency waits Fault.Latency, then serves normally.
+	Latency
+	// Drop closes the connection without an answer.
+	Drop
+	// Truncate sends the real answer's headers and half its body, then
+	// closes the connection.
+	Truncate
+	// Malformed answers 200 with a body that is not JSON.
+	Malformed
+)
+
+// String names the kind.
+func (k Kind) String() string {
+	return [...]string{"none", "status", "rate_limit", "latency", "drop", "truncate", "malformed"}[min(int(k), 6)]
+}
+
+// Fault describes what goes wrong with matching requests.
+type Fault struct {
+	Kind       Kind
+	Status     int
+	RetryAfter string
+	Latency    time.Duration
+	Body       string
+	// After runs the vendor logic first, so the request counts as
+	// processed, then answers with the fault instead of the real answer.
+	After bool
+	// Path limits the fault to requests whose path contains it.
+	Path string
+	// Times is how many matching requests get the fault (default 1).
+	Times int
+}
+
+// Record is one request as the fake received it.
+type Record struct {
+	Method string
+	Path   string
+	Query  string
+	Header http.Header
+	// Body holds up to the first MiB of the body.
+	Body []byte
+	Time time.Time
+}
+
+// Server is a TLS fake of a vendor API.
+type Server struct {
+	*httptest.Server
+
+	mu        sync.Mutex
+	faults    []*Fault
+	rate      float64
+	rateSet   []Fault
+	rng       *rand.Rand
+	records   []Record
+	injected  map[Kind]int
+	maxRecord int
+}
+
+// New starts a TLS server in front of the vendor logic h. Close it when
+// done (the xxxtest constructors register t.Cleanup).
+func New(h http.Handler) *Server {
+	s := &Server{injected: map[Kind]int{}, maxRecord: 20000, rng: rand.New(rand.NewPCG(1, 2))}
+	s.Server = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.serve(w, r, h)
+	}))
+	return s
+}
+
+// Options points a client at this server: base URL and a client trusting
+// its certificate.
+func (s *Server) Options() []kyc.Option {
+	return []kyc.Option{kyc.WithBaseURL(s.URL), kyc.WithHTTPClient(s.Client())}
+}
+
+// Inject queues a fault for the next matching requests.
+func (s *Server) Inject(f Fault) {
+	if f.Times <= 0 {
+		f.Times = 1
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults = append(s.faults, &f)
+}
+
+// FaultRate makes each request fail, with probability p, with one of faults
+// chosen at random (seeded, so a run is repeatable). p = 0 stops it.
+func (s *Server) FaultRate(p float64, seed uint64, faults ...Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.rate, s.rateSet, s.rng = p, faults, rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+}
+
+// Injected returns how many faults of each kind were served.
+func (s *Server) Injected() map[Kind]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[Kind]int, len(s.injected))
+	for k, v := range s.injected {
+		out[k] = v
+	}
+	return out
+}
+
+// Requests returns the requests received so far, oldest first.
+func (s *Server) Requests() []Record {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]Record(nil), s.records...)
+}
+
+// Count returns how many requests with pathContains in their path arrived.
+func (s *Server) Count(pathContains string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, r := range s.records {
+		if strings.Contains(r.Path, pathContains) {
+			n++
+		}
+	}
+	return n
+}
+
+// Reset forgets the recorded requests and pending faults.
+func (s *Server) Reset() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.records, s.faults, s.rate = nil, nil, 0
+	s.injected = map[Kind]int{}
+}
+
+func (s *Server) pick(path string) *Fault {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i, f := range s.faults {
+		if f.Path != "" && !strings.Contains(path, f.Path) {
+			continue
+		}
+		f.Times--
+		if f.Times <= 0 {
+			s.faults = append(s.faults[:i], s.faults[i+1:]...)
+		}
+		s.injected[f.Kind]++
+		c := *f
+		return &c
+	}
+	if s.rate > 0 && len(s.rateSet) > 0 && s.rng.Float64() < s.rate {
+		c := s.rateSet[s.rng.IntN(len(s.rateSet))]
+		s.injected[c.Kind]++
+		return &c
+	}
+	return nil
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, h http.Handler) {
+	body, _ := io.ReadAll(r.Body)
+	_ = r.Body.Close()
+	rec := Record{Method: r.Method, Path: r.URL.Path, Query: r.URL.RawQuery, Header: r.Header.Clone(), Time: time.Now()}
+	rec.Body = body[:min(len(body), 1<<20)]
+	s.mu.Lock()
+	if len(s.records) < s.maxRecord {
+		s.records = append(s.records, rec)
+	}
+	s.mu.Unlock()
+	r.Body = io.NopCloser(bytes.NewReader(body))
+
+	f := s.pick(r.URL.Path)
+	if f == nil {
+		h.ServeHTTP(w, r)
+		return
+	}
+	if f.Kind == Latency {
+		select {
+		case <-time.After(f.Latency):
+		case <-r.Context().Done():
+			return
+		}
+		h.ServeHTTP(w, r)
+		return
+	}
+	var real *httptest.ResponseRecorder
+	if f.After || f.Kind == Truncate {
+		real = httptest.NewRecorder()
+		h.ServeHTTP(real, r)
+	}
+	switch f.Kind {
+	case Status:
+		st := f.Status
+		if st == 0 {
+			st = http.StatusInternalServerError
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(st)
+		_, _ = io.WriteString(w, f.Body)
+	case RateLimit:
+		ra := f.RetryAfter
+		if ra == "" {
+			ra = "1"
+		}
+		w.Header().Set("Retry-After", ra)
+		w.WriteHeader(http.StatusTooManyRequests)
+		_, _ = io.WriteString(w, f.Body)
+	case Malformed:
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = io.WriteString(w, `{"status": "succ<html>`+"\x00")
+	case Drop:
+		hijack(w, nil)
+	case Truncate:
+		b := real.Body.Bytes()
+		head := fmt.Sprintf("HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n",
+			real.Code, http.StatusText(real.Code), real.Header().Get("Content-Type"), len(b)+1)
+		hijack(w, append([]byte(head), b[:len(b)/2]...))
+	}
+}
+
+// hijack writes raw (if any) on the bare connection and resets it.
+func hijack(w http.ResponseWriter, raw []byte) {
+	hj, ok := w.(http.Hijacker)
+	if !ok { // HTTP/2: answer instead of dropping
+		http.Error(w, "fault: cannot drop an HTTP/2 connection", http.StatusBadGateway)
+		return
+	}
+	conn, buf, err := hj.Hijack()
+	if err != nil {
+		return
+	}
+	if len(raw) > 0 {
+		_, _ = buf.Write(raw)
+		_ = buf.Flush()
+	}
+	if tc, ok := conn.(interface{ NetConn() net.Conn }); ok {
+		if tcp, ok := tc.NetConn().(*net.TCPConn); ok && len(raw) == 0 {
+			_ = tcp.SetLinger(0)
+		}
+	}
+	_ = conn.Close()
+}
+
+// PostWebhook POSTs body to url as a vendor would, with Basic auth when
+// user is not empty, and returns the reply's status.
+func PostWebhook(ctx context.Context, hc *http.Client, url, contentType string, body []byte, user, pass string) (int, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
+	if err != nil {
+		return 0, err
+	}
+	req.Header.Set("Content-Type", contentType)
+	if user != "" {
+		req.SetBasicAuth(user, pass)
+	}
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	resp, err := hc.Do(req)
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	_, _ = io.Copy(io.Discard, bufio.NewReader(resp.Body))
+	return resp.StatusCode, nil
+}

@@ -1,0 +1,171 @@
+// Package tolerant decodes vendor JSON that is loose about types: numbers
+// sent as strings and strings sent as numbers, objects sent as one-element
+// arrays, dates in several layouts.
+package tolerant
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// String decodes a JSON string, number, boolean or null into a string.
+type String string
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (s *String) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) == 0 || string(b) == "null":
+		*s = ""
+	case b[0] == '"':
+		var v string
+		if err := json.Unmarshal(b, &v); err != nil {
+			return err
+		}
+		*s = String(v)
+	case b[0] == '{' || b[0] == '[':
+		return errors.New("tolerant: expected a scalar")
+	default:
+		*s = String(b)
+	}
+	return nil
+}
+
+// Int decodes a JSON number or a string holding an integer; "" and null are
+// 0. A fractional number is truncated.
+type Int int64
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (i *Int) UnmarshalJSON(b []byte) error {
+	var s String
+	if err := s.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	t := strings.TrimSpace(string(s))
+	if t == "" {
+		*i = 0
+		return nil
+	}
+	if v, err := strconv.ParseInt(t, 10, 64); err == nil {
+		*i = Int(v)
+		return nil
+	}
+	f, err := strconv.ParseFloat(t, 64)
+	if err != nil {
+		return errors.New("tolerant: not an integer")
+	}
+	*i = Int(f)
+	return nil
+}
+
+// Float decodes a JSON number or a string holding one; Valid is false for
+// "", null or a missing field.
+type Float struct {
+	Value float64
+	Valid bool
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (f *Float) UnmarshalJSON(b []byte) error {
+	var s String
+	if err := s.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	t := strings.TrimSpace(string(s))
+	if t == "" {
+		*f = Float{}
+		return nil
+	}
+	v, err := strconv.ParseFloat(strings.Replace(t, ",", ".", 1), 64)
+	if err != nil {
+		return errors.New("tolerant: not a number")
+	}
+	*f = Float{Value: v, Valid: true}
+	return nil
+}
+
+// Bool decodes true/false, "true"/"false", "1"/"0", "yes"/"no", "si"/"no".
+type Bool bool
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (v *Bool) UnmarshalJSON(b []byte) error {
+	var s String
+	if err := s.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	switch strings.ToLower(strings.TrimSpace(string(s))) {
+	case "true", "1", "yes", "si", "sí", "y":
+		*v = true
+	default:
+		*v = false
+	}
+	return nil
+}
+
+// One decodes into v either a JSON object or an array whose first element is
+// that object. An empty array is an error.
+func One(b []byte, v any) error {
+	t := bytes.TrimSpace(b)
+	if len(t) > 0 && t[0] == '[' {
+		var arr []json.RawMessage
+		if err := json.Unmarshal(t, &arr); err != nil {
+			return err
+		}
+		if len(arr) == 0 {
+			return errors.New("tolerant: empty array")
+		}
+		t = arr[0]
+	}
+	return json.Unmarshal(t, v)
+}
+
+// Nested decodes JSON held in a string field ("{\"a\":1}") or given as a
+// JSON value directly, into v. An empty string or null leaves v unchanged.
+func Nested(raw json.RawMessage, v any) error {
+	t := bytes.TrimSpace(raw)
+	if len(t) == 0 || string(t) == "null" {
+		return nil
+	}
+	if t[0] == '"' {
+		var s string
+		if err := json.Unmarshal(t, &s); err != nil {
+			return err
+		}
+		if strings.TrimSpace(s) == "" {
+			return nil
+		}
+		return json.Unmarshal([]byte(s), v)
+	}
+	return json.Unmarshal(t, v)
+}
+
+// Date parses s with the first layout that fits, returning midnight UTC of
+// that date, or the zero time when none fits.
+func Date(s string, layouts ...string) time.Time {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return time.Time{}
+	}
+	for _, l := range layouts {
+		if t, err := time.Parse(l, s); err == nil {
+			y, m, d := t.Date()
+			return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+		}
+	}
+	return time.Time{}
+}
+
+// EpochMillis converts milliseconds since the epoch (as a number or string)
+// to the UTC date at midnight; 0 and unparsable values give the zero time.
+func EpochMillis(s string) time.Time {
+	ms, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil || ms == 0 {
+		return time.Time{}
+	}
+	y, m, d := time.UnixMilli(ms).UTC().Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}

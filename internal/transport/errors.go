@@ -1,0 +1,154 @@
+package transport
+
+import (
+	"context"
+	"crypto/tls"
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"syscall"
+	"time"
+
+	"github.com/kyc-go/kyc"
+	"github.com/kyc-go/kyc/internal/redact"
+)
+
+// errorf builds a *kyc.Error for request r.
+func (c *Client) errorf(r *Request, kind error, sent bool, cause error, msg string) *kyc.Error {
+	return &kyc.Error{Provider: c.p.Provider, Op: r.Op, Kind: kind, Message: msg, Sent: sent, Err: cause}
+}
+
+// Invalid returns the ErrInvalidRequest for a field refused before sending.
+func (c *Client) Invalid(op, field, msg string) *kyc.Error {
+	return &kyc.Error{Provider: c.p.Provider, Op: op, Kind: kyc.ErrInvalidRequest, Field: field, Message: msg}
+}
+
+// ctxError turns the end of the caller's context into a *kyc.Error that
+// still matches context.Canceled or context.DeadlineExceeded.
+func (c *Client) ctxError(r *Request, err error, sent bool) *kyc.Error {
+	msg := "the context was cancelled"
+	if errors.Is(err, context.DeadlineExceeded) {
+		msg = "the context deadline passed"
+	}
+	return c.errorf(r, kyc.ErrTimeout, sent, err, msg)
+}
+
+// transportError is the one place a failure without a usable response
+// becomes a *kyc.Error: ErrTimeout for deadlines, ErrUnavailable for
+// connection failures. Its message is a fixed description, never the
+// underlying error's text (which holds the URL).
+func (c *Client) transportError(ctx, actx context.Context, r *Request, err error, wrote bool) *kyc.Error {
+	if ctx.Err() != nil {
+		return c.ctxError(r, ctx.Err(), wrote)
+	}
+	if actx.Err() != nil || isTimeout(err) {
+		return c.errorf(r, kyc.ErrTimeout, wrote, err, "the attempt timed out")
+	}
+	return c.errorf(r, kyc.ErrUnavailable, wrote, err, describe(err))
+}
+
+func isTimeout(err error) bool {
+	var t interface{ Timeout() bool }
+	return errors.As(err, &t) && t.Timeout()
+}
+
+func describe(err error) string {
+	var dns *net.DNSError
+	var opErr *net.OpError
+	var tlsErr *tls.RecordHeaderError
+	var certErr *tls.CertificateVerificationError
+	switch {
+	case errors.As(err, &dns):
+		return "the vendor's host name could not be resolved"
+	case errors.As(err, &certErr), errors.As(err, &tlsErr):
+		return "the TLS connection to the vendor failed"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		return "the connection was refused"
+	case errors.Is(err, syscall.ECONNRESET):
+		return "the connection was reset"
+	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
+		return "the connection closed before the response was complete"
+	case errors.As(err, &opErr):
+		return "network failure during " + opErr.Op
+	}
+	return "the request could not be completed"
+}
+
+// KindForStatus is the default classification of an HTTP status, for
+// vendor codes that say nothing more specific.
+func KindForStatus(status int) error {
+	switch {
+	case status == http.StatusUnauthorized:
+		return kyc.ErrUnauthorized
+	case status == http.StatusPaymentRequired:
+		return kyc.ErrInsufficientCredit
+	case status == http.StatusForbidden:
+		return kyc.ErrForbidden
+	case status == http.StatusNotFound || status == http.StatusGone:
+		return kyc.ErrNotFound
+	case status == http.StatusRequestTimeout || status == http.StatusGatewayTimeout:
+		return kyc.ErrTimeout
+	case status == http.StatusTooManyRequests:
+		return kyc.ErrRateLimited
+	case status >= 500:
+		return kyc.ErrUnavailable
+	case status >= 400:
+		return kyc.ErrInvalidRequest
+	}
+	return kyc.ErrBadResponse
+}
+
+// APIError builds the *kyc.Error for a vendor's answer: kind, the vendor's
+// code and message (redacted when printed), the HTTP status, the request id
+// and the Retry-After hint. A nil kind means KindForStatus.
+func (c *Client) APIError(op string, resp *Response, kind error, code, msg string) *kyc.Error {
+	e := &kyc.Error{Provider: c.p.Provider, Op: op, Kind: kind, Code: code, Message: msg, Sent: true}
+	if resp != nil {
+		e.StatusCode = resp.StatusCode
+		e.RequestID = resp.RequestID
+		if ra, ok := RetryAfter(resp.Header, c.s.Clock()); ok {
+			e.RetryAfter = ra
+		}
+		if kind == nil {
+			e.Kind = KindForStatus(resp.StatusCode)
+		}
+	}
+	if e.Kind == nil {
+		e.Kind = kyc.ErrBadResponse
+	}
+	if e.Message == "" && resp != nil && resp.StatusCode >= 400 {
+		e.Message = http.StatusText(resp.StatusCode)
+	}
+	return e
+}
+
+// BadResponse builds the ErrBadResponse for a body that cannot be read,
+// with the status and a bounded, redacted excerpt.
+func (c *Client) BadResponse(op string, resp *Response, cause error) *kyc.Error {
+	e := c.APIError(op, resp, kyc.ErrBadResponse, "", "")
+	e.Err = cause
+	msg := "the response could not be decoded"
+	if resp != nil {
+		if len(resp.Body) == 0 {
+			msg += ": empty body"
+		} else {
+			msg += ": " + redact.Excerpt(resp.Body)
+		}
+	}
+	e.Message = msg
+	return e
+}
+
+// DecodeJSON unmarshals the body into v, or returns BadResponse.
+func (c *Client) DecodeJSON(op string, resp *Response, v any) error {
+	if err := json.Unmarshal(resp.Body, v); err != nil {
+		return c.BadResponse(op, resp, err)
+	}
+	return nil
+}
+
+// Elapsed is a helper for vendor packages measuring polls with the client
+// clock.
+func (c *Client) Elapsed(since time.Time) time.Duration { return c.s.Clock().Sub(since) }

@@ -1,0 +1,489 @@
+package transport
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime"
+	"mime/multipart"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kyc-go/kyc"
+)
+
+// jpeg is the smallest byte string kyc.Image accepts as a JPEG.
+var jpeg = append([]byte{0xFF, 0xD8, 0xFF, 0xE0}, bytes.Repeat([]byte("jpegdata"), 100)...)
+
+func newServer(t *testing.T, h http.HandlerFunc) (*httptest.Server, *Client) {
+	t.Helper()
+	srv := httptest.NewTLSServer(h)
+	t.Cleanup(srv.Close)
+	c, err := New(Params{Provider: "test", BaseURL: srv.URL + "/api/"},
+		[]kyc.Option{kyc.WithHTTPClient(srv.Client()), kyc.WithRetry(2, 2*time.Second)})
+	require.NoError(t, err)
+	return srv, c
+}
+
+func TestRetryAfterIsHonoured(t *testing.T) {
+	var calls atomic.Int32
+	_, c := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if calls.Add(1) == 1 {
+			w.Header().Set("Retry-After", "1")
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = io.WriteString(w, `{"ok":true}`)
+	})
+	start := time.Now()
+	resp, err := c.Do(context.Background(), &Request{Op: "test.Op", Method: "POST", Path: "/x", Body: Bytes("application/json", []byte(`{}`))})
+	elapsed := time.Since(start)
+	require.NoError(t, err)
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.Equal(t, 2, resp.Attempts)
+	assert.EqualValues(t, 2, calls.Load())
+	assert.GreaterOrEqual(t, elapsed, 950*time.Millisecond)
+	assert.Less(t, elapsed, 1800*time.Millisecond)
+}
+
+func TestRetryAfterBeyondCapIsNotWaited(t *testing.T) {
+	var calls atomic.Int32
+	_, c := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		w.Header().Set("Retry-After", "60")
+		w.WriteHeader(http.StatusTooManyRequests)
+	})
+	start := time.Now()
+	resp, err := c.Do(context.Background(), &Request{Op: "test.Op", Path: "x", Mode: Idempotent})
+	require.NoError(t, err)
+	assert.Equal(t, 429, resp.StatusCode)
+	assert.EqualValues(t, 1, calls.Load())
+	assert.Less(t, time.Since(start), 500*time.Millisecond)
+	kerr := c.APIError("test.Op", resp, nil, "", "")
+	assert.ErrorIs(t, kerr, kyc.ErrRateLimited)
+	assert.Equal(t, time.Minute, kerr.RetryAfter)
+}
+
+func TestStatusRetryMatrix(t *testing.T) {
+	tests := []struct {
+		name   string
+		status int
+		mode   Mode
+		calls  int32
+	}{
+		{"502 unsafe sent once", 502, Unsafe, 1},
+		{"504 unsafe sent once", 504, Unsafe, 1},
+		{"502 idempotent retried", 502, Idempotent, 3},
+		{"503 unsafe retried", 503, Unsafe, 3},
+		{"429 unsafe retried", 429, Unsafe, 3},
+		{"503 once never resent", 503, Once, 1},
+		{"429 once never resent", 429, Once, 1},
+		{"401 never retried", 401, Idempotent, 1},
+		{"403 never retried", 403, Idempotent, 1},
+		{"500 final", 500, Idempotent, 1},
+		{"400 final", 400, Idempotent, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var calls atomic.Int32
+			_, c := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+				calls.Add(1)
+				w.Header().Set("Retry-After", "0")
+				w.WriteHeader(tt.status)
+			})
+			resp, err := c.Do(context.Background(), &Request{Op: "test.Op", Method: "POST", Path: "x", Mode: tt.mode,
+				Body: Bytes("application/json", []byte(`{"a":1}`))})
+			require.NoError(t, err)
+			assert.Equal(t, tt.status, resp.StatusCode)
+			assert.Equal(t, tt.calls, calls.Load())
+		})
+	}
+}
+
+// hijackAfterRead reads the whole request, then resets the connection
+// without answering: the request reached the server.
+func hijackAfterRead(calls *atomic.Int32) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		_, _ = io.Copy(io.Discard, r.Body)
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			return
+		}
+		if tc, ok := conn.(interface{ NetConn() net.Conn }); ok {
+			if tcp, ok := tc.NetConn().(*net.TCPConn); ok {
+				_ = tcp.SetLinger(0) // RST, not FIN
+			}
+		}
+		_ = conn.Close()
+	}
+}
+
+func TestResetAfterWriteIsNotResentWhenUnsafe(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewUnstartedServer(hijackAfterRead(&calls))
+	srv.EnableHTTP2 = false
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	c, err := New(Params{Provider: "test", BaseURL: srv.URL}, []kyc.Option{kyc.WithHTTPClient(srv.Client())})
+	require.NoError(t, err)
+
+	_, err = c.Do(context.Background(), &Request{Op: "test.Send", Method: "POST", Path: "send", Body: Bytes("application/json", []byte(`{}`))})
+	require.Error(t, err)
+	assert.ErrorIs(t, err, kyc.ErrUnavailable)
+	var kerr *kyc.Error
+	require.ErrorAs(t, err, &kerr)
+	assert.True(t, kerr.Sent, "the request was written, so it may have reached the vendor")
+	assert.EqualValues(t, 1, calls.Load())
+
+	calls.Store(0)
+	_, err = c.Do(context.Background(), &Request{Op: "test.Read", Method: "GET", Path: "read", Mode: Idempotent})
+	require.Error(t, err)
+	assert.EqualValues(t, 3, calls.Load(), "an idempotent read is retried")
+}
+
+func TestConnectionFailureBeforeSendIsRetried(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, "{}")
+	}))
+	t.Cleanup(srv.Close)
+	var dials atomic.Int32
+	tr := srv.Client().Transport.(*http.Transport).Clone()
+	dialer := &net.Dialer{}
+	tr.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		if dials.Add(1) == 1 {
+			return nil, &net.OpError{Op: "dial", Net: network, Err: errors.New("connection refused")}
+		}
+		return dialer.DialContext(ctx, network, addr)
+	}
+	c, err := New(Params{Provider: "test", BaseURL: srv.URL}, []kyc.Option{kyc.WithHTTPClient(&http.Client{Transport: tr})})
+	require.NoError(t, err)
+	resp, err := c.Do(context.Background(), &Request{Op: "test.Send", Method: "POST", Path: "send", Mode: Once, Body: Bytes("text/plain", []byte("x"))})
+	require.NoError(t, err)
+	assert.Equal(t, 200, resp.StatusCode)
+	assert.EqualValues(t, 2, dials.Load())
+}
+
+func TestCancelEndsBackoffAtOnce(t *testing.T) {
+	_, c := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "2")
+		w.WriteHeader(http.StatusServiceUnavailable)
+	})
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(100*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := c.Do(ctx, &Request{Op: "test.Op", Path: "x", Mode: Idempotent})
+	elapsed := time.Since(start)
+	require.Error(t, err)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.ErrorIs(t, err, kyc.ErrTimeout)
+	assert.False(t, kyc.IsRetryable(err), "a cancelled call is not retryable")
+	assert.Less(t, elapsed, 500*time.Millisecond)
+}
+
+func TestPerAttemptTimeout(t *testing.T) {
+	var calls atomic.Int32
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		select {
+		case <-time.After(2 * time.Second):
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(srv.Close)
+	c, err := New(Params{Provider: "test", BaseURL: srv.URL}, []kyc.Option{
+		kyc.WithHTTPClient(srv.Client()), kyc.WithTimeout(100 * time.Millisecond), kyc.WithRetry(1, 50*time.Millisecond)})
+	require.NoError(t, err)
+	_, err = c.Do(context.Background(), &Request{Op: "test.Op", Path: "x", Mode: Idempotent})
+	require.ErrorIs(t, err, kyc.ErrTimeout)
+	assert.True(t, kyc.IsRetryable(err))
+	assert.EqualValues(t, 2, calls.Load())
+}
+
+func TestPlainHTTPRefusedBeforeDial(t *testing.T) {
+	var dials atomic.Int32
+	hc := &http.Client{Transport: &http.Transport{DialContext: func(ctx context.Context, n, a string) (net.Conn, error) {
+		dials.Add(1)
+		return nil, errors.New("no")
+	}}}
+	for _, u := range []string{"http://api.example.com", "http://10.0.0.1/x", "ftp://example.com", "example.com", "https://user:pw@example.com"} {
+		_, err := New(Params{Provider: "test", BaseURL: u}, []kyc.Option{kyc.WithHTTPClient(hc)})
+		require.Error(t, err, u)
+		assert.ErrorIs(t, err, kyc.ErrInvalidRequest, u)
+	}
+	for _, u := range []string{"http://127.0.0.1:8080", "http://localhost", "http://[::1]:9", "https://api.example.com/v7"} {
+		_, err := New(Params{Provider: "test", BaseURL: u}, []kyc.Option{kyc.WithHTTPClient(hc)})
+		require.NoError(t, err, u)
+	}
+	assert.Zero(t, dials.Load())
+}
+
+func TestResponseOverCapIsBadResponse(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		chunk := bytes.Repeat([]byte("a"), 64<<10)
+		for i := 0; i < 1024; i++ { // 64 MiB if read whole
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+	}))
+	t.Cleanup(srv.Close)
+	c, err := New(Params{Provider: "test", BaseURL: srv.URL}, []kyc.Option{kyc.WithHTTPClient(srv.Client()), kyc.WithMaxResponseBytes(1 << 20)})
+	require.NoError(t, err)
+	_, err = c.Do(context.Background(), &Request{Op: "test.Op", Path: "x"})
+	require.ErrorIs(t, err, kyc.ErrBadResponse)
+	assert.Contains(t, err.Error(), "exceeds the 1.00 MiB cap")
+}
+
+func TestNonReplayableBodyIsNotResent(t *testing.T) {
+	var calls atomic.Int32
+	_, c := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		calls.Add(1)
+		_, _ = io.Copy(io.Discard, r.Body)
+		w.Header().Set("Retry-After", "0")
+		w.WriteHeader(http.StatusServiceUnavailable)
+	})
+	img, err := kyc.ImageFromReader(io.MultiReader(bytes.NewReader(jpeg)))
+	require.NoError(t, err)
+	body, err := Multipart(Part{Name: "image", Image: img})
+	require.NoError(t, err)
+	resp, err := c.Do(context.Background(), &Request{Op: "test.Op", Method: "POST", Path: "x", Body: body})
+	require.NoError(t, err)
+	assert.Equal(t, 503, resp.StatusCode)
+	assert.EqualValues(t, 1, calls.Load())
+}
+
+func TestPathJoinAndQuery(t *testing.T) {
+	var got string
+	_, c := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		got = r.URL.RequestURI()
+	})
+	for path, want := range map[string]string{
+		"/v1/x":    "/api/v1/x?a=b",
+		"v1/x":     "/api/v1/x?a=b",
+		"v1/a%2Fb": "/api/v1/a%2Fb?a=b",
+	} {
+		_, err := c.Do(context.Background(), &Request{Op: "t", Path: path, Query: map[string][]string{"a": {"b"}}})
+		require.NoError(t, err)
+		assert.Equal(t, want, got, path)
+	}
+	_, err := c.Do(context.Background(), &Request{Op: "t", Path: "https://evil.example.com/"})
+	assert.ErrorIs(t, err, kyc.ErrInvalidRequest)
+}
+
+func TestSignRunsPerAttempt(t *testing.T) {
+	var seen []string
+	var calls atomic.Int32
+	_, c := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		seen = append(seen, r.Header.Get("X-Sig"))
+		if calls.Add(1) < 3 {
+			w.Header().Set("Retry-After", "0")
+			w.WriteHeader(503)
+		}
+	})
+	var n atomic.Int32
+	_, err := c.Do(context.Background(), &Request{Op: "t", Path: "x", Sign: func(ctx context.Context, h http.Header) error {
+		h.Set("X-Sig", strings.Repeat("s", int(n.Add(1))))
+		return nil
+	}})
+	require.NoError(t, err)
+	assert.Equal(t, []string{"s", "ss", "sss"}, seen)
+
+	_, err = c.Do(context.Background(), &Request{Op: "t", Path: "x", Sign: func(context.Context, http.Header) error {
+		return errors.New("token service down")
+	}})
+	assert.ErrorIs(t, err, kyc.ErrUnauthorized)
+}
+
+func TestRedirectIsNotFollowed(t *testing.T) {
+	_, c := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "http://elsewhere.example.com/", http.StatusFound)
+	})
+	resp, err := c.Do(context.Background(), &Request{Op: "t", Path: "x"})
+	require.NoError(t, err)
+	assert.Equal(t, http.StatusFound, resp.StatusCode)
+}
+
+func TestStream(t *testing.T) {
+	payload := bytes.Repeat([]byte("%PDF"), 1<<16)
+	_, c := newServer(t, func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(payload) })
+	resp, err := c.Stream(context.Background(), &Request{Op: "t", Path: "pdf", Mode: Idempotent})
+	require.NoError(t, err)
+	got, err := io.ReadAll(resp.Reader())
+	require.NoError(t, err)
+	require.NoError(t, resp.Close())
+	assert.Equal(t, payload, got)
+	assert.Nil(t, resp.Body)
+}
+
+func TestJSONImagesStreamsBase64(t *testing.T) {
+	img, err := kyc.ImageFromBytes(jpeg)
+	require.NoError(t, err)
+	type payload struct {
+		Image Base64 `json:"base64Image"`
+		Other string `json:"other"`
+		Back  Base64 `json:"back"`
+	}
+	body, err := JSONImages(payload{Image: Base64{img}, Other: `q"<>`, Back: Base64{img}}, img)
+	require.NoError(t, err)
+	var got []byte
+	for i := 0; i < 2; i++ { // replayable
+		rc, err := body.Open()
+		require.NoError(t, err)
+		got, err = io.ReadAll(rc)
+		require.NoError(t, err)
+		require.NoError(t, rc.Close())
+	}
+	want, err := json.Marshal(map[string]string{"base64Image": base64.StdEncoding.EncodeToString(jpeg), "other": `q"<>`, "back": base64.StdEncoding.EncodeToString(jpeg)})
+	require.NoError(t, err)
+	assert.JSONEq(t, string(want), string(got))
+	assert.EqualValues(t, len(got), body.Len())
+
+	_, err = JSONImages(payload{Image: Base64{img}})
+	assert.Error(t, err, "an image missing from the list is refused")
+}
+
+func TestBase64ReaderSizes(t *testing.T) {
+	for _, n := range []int{0, 1, 2, 3, 4, b64Chunk - 1, b64Chunk, b64Chunk + 1, 3*b64Chunk + 2} {
+		src := bytes.Repeat([]byte{0xAB, 0x01, 0x7F}, n/3+1)[:n]
+		got, err := io.ReadAll(newBase64Reader(bytes.NewReader(src)))
+		require.NoError(t, err)
+		assert.Equal(t, base64.StdEncoding.EncodeToString(src), string(got), n)
+	}
+}
+
+func TestMultipartBody(t *testing.T) {
+	img, err := kyc.ImageFromBytes(jpeg)
+	require.NoError(t, err)
+	body, err := Multipart(Part{Name: "idempotent_id", Value: "abc"}, Part{Name: "image", Image: img}, Part{Name: "object_type", Value: "NATIONAL_ID_0"})
+	require.NoError(t, err)
+	var received map[string]string
+	_, c := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		assert.Equal(t, body.Len(), r.ContentLength, "Content-Length is set for a body of known size")
+		_, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		require.NoError(t, err)
+		mr := multipart.NewReader(r.Body, params["boundary"])
+		received = map[string]string{}
+		for {
+			p, err := mr.NextPart()
+			if err == io.EOF {
+				break
+			}
+			require.NoError(t, err)
+			b, _ := io.ReadAll(p)
+			received[p.FormName()] = string(b)
+			if p.FormName() == "image" {
+				assert.Equal(t, "image.jpg", p.FileName())
+				assert.Equal(t, "image/jpeg", p.Header.Get("Content-Type"))
+			}
+		}
+	})
+	_, err = c.Do(context.Background(), &Request{Op: "t", Method: "POST", Path: "x", Body: body})
+	require.NoError(t, err)
+	assert.Equal(t, map[string]string{"idempotent_id": "abc", "image": string(jpeg), "object_type": "NATIONAL_ID_0"}, received)
+}
+
+func TestOptionErrors(t *testing.T) {
+	for _, o := range []kyc.Option{kyc.WithTimeout(-1), kyc.WithRetry(-1, 0), kyc.WithHTTPClient(nil), kyc.WithMaxResponseBytes(0)} {
+		_, err := New(Params{Provider: "test", BaseURL: "https://x.example"}, []kyc.Option{o})
+		assert.ErrorIs(t, err, kyc.ErrInvalidRequest)
+	}
+}
+
+func TestKindForStatus(t *testing.T) {
+	for status, kind := range map[int]error{
+		400: kyc.ErrInvalidRequest, 401: kyc.ErrUnauthorized, 402: kyc.ErrInsufficientCredit, 403: kyc.ErrForbidden,
+		404: kyc.ErrNotFound, 408: kyc.ErrTimeout, 409: kyc.ErrInvalidRequest, 413: kyc.ErrInvalidRequest,
+		429: kyc.ErrRateLimited, 500: kyc.ErrUnavailable, 502: kyc.ErrUnavailable, 503: kyc.ErrUnavailable,
+		504: kyc.ErrTimeout, 302: kyc.ErrBadResponse,
+	} {
+		assert.Equal(t, kind, KindForStatus(status), status)
+	}
+}
+
+func newCapture() (*slog.Logger, *bytes.Buffer) {
+	var buf bytes.Buffer
+	return slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug})), &buf
+}
+
+func TestNothingSecretIsLoggedOrInErrors(t *testing.T) {
+	const (
+		apiKey = "sk_live_9f8e7d6c5b4a39281706"
+		bearer = "Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJl"
+		phone  = "+34600111222"
+		name   = "Maria Jimenez Garcia"
+	)
+	secret := kyc.NewSecret(apiKey)
+	img, err := kyc.ImageFromBytes(jpeg)
+	require.NoError(t, err)
+	logger, logs := newCapture()
+
+	var calls atomic.Int32
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := calls.Add(1)
+		switch n {
+		case 1:
+			w.Header().Set("Retry-After", "0")
+			w.WriteHeader(503)
+		case 2:
+			w.WriteHeader(401)
+			_, _ = io.WriteString(w, `{"message":"bad key `+apiKey+` for `+phone+`","name":"`+name+`"}`)
+		default:
+			_, _ = io.WriteString(w, `{"phone":"`+phone+`", "token":"`+bearer+`"`) // truncated JSON
+		}
+	}))
+	t.Cleanup(srv.Close)
+	c, err := New(Params{Provider: "test", BaseURL: srv.URL, Sign: func(ctx context.Context, h http.Header) error {
+		h.Set("x-api-key", secret.Reveal())
+		h.Set("Authorization", bearer)
+		return nil
+	}}, []kyc.Option{kyc.WithHTTPClient(srv.Client()), kyc.WithLogger(logger)})
+	require.NoError(t, err)
+
+	type send struct {
+		Phone string `json:"phone"`
+		Name  string `json:"name"`
+		Image Base64 `json:"image"`
+	}
+	body, err := JSONImages(send{Phone: phone, Name: name, Image: Base64{img}}, img)
+	require.NoError(t, err)
+	var errs []string
+	for i := 0; i < 2; i++ {
+		resp, err := c.Do(context.Background(), &Request{Op: "test.Send", Method: "POST", Path: "/send", Body: body,
+			Query: map[string][]string{"phone": {phone}}})
+		require.NoError(t, err)
+		var v map[string]any
+		if derr := c.DecodeJSON("test.Send", resp, &v); derr != nil {
+			errs = append(errs, derr.Error())
+		}
+		var msg struct{ Message string }
+		_ = json.Unmarshal(resp.Body, &msg)
+		errs = append(errs, c.APIError("test.Send", resp, nil, "401", msg.Message).Error())
+	}
+	// A transport failure too.
+	srv.Close()
+	_, err = c.Do(context.Background(), &Request{Op: "test.Send", Method: "POST", Path: "/send", Body: body, Query: map[string][]string{"phone": {phone}}})
+	require.Error(t, err)
+	errs = append(errs, err.Error(), fmt.Sprintf("%v %+v", err, secret), fmt.Sprintf("%#v %q %s", secret, secret, secret))
+
+	all := logs.String() + strings.Join(errs, "\n")
+	require.NotEmpty(t, logs.String())
+	assert.Contains(t, logs.String(), "path=/send")
+	for _, v := range []string{apiKey, bearer, "eyJhbGci", phone, "600111222", name, "Jimenez", base64.StdEncoding.EncodeToString(jpeg)[:16], "jpegdata"} {
+		assert.NotContains(t, all, v)
+	}
+	t.Log(all)
+}

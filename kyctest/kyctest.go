@@ -1,0 +1,163 @@
+// Package kyctest helps users test code that takes a kyc.Verifier, without
+// a vendor or a network: FakeVerifier answers from a script and records what
+// it was asked.
+//
+// To test against a vendor's wire format instead, use that vendor's
+// xxxtest package (atlastest, incodetest, …), which serves the vendor's API
+// over a local TLS server.
+package kyctest
+
+import (
+	"context"
+	"fmt"
+	"sync"
+
+	"github.com/kyc-go/kyc"
+)
+
+// FakeVerifier is a kyc.Verifier that answers Verify from a script of
+// Results and errors, records every Request, and answers Result for the
+// references it handed out. It checks each Request against its Capabilities
+// first, as real clients do. It is safe for concurrent use.
+//
+// With an empty script, Verify approves.
+type FakeVerifier struct {
+	name kyc.Provider
+	caps kyc.Capabilities
+
+	mu       sync.Mutex
+	script   []step
+	requests []kyc.Request
+	results  map[string]*kyc.Result
+	resultFn func(ctx context.Context, ref string) (*kyc.Result, error)
+	n        int
+}
+
+type step struct {
+	res *kyc.Result
+	err error
+	fn  func(ctx context.Context, req kyc.Request) (*kyc.Result, error)
+}
+
+// New returns a FakeVerifier that calls itself provider p and has
+// capabilities caps.
+func New(p kyc.Provider, caps kyc.Capabilities) *FakeVerifier {
+	return &FakeVerifier{name: p, caps: caps, results: map[string]*kyc.Result{}}
+}
+
+// Provider implements kyc.Verifier.
+func (f *FakeVerifier) Provider() kyc.Provider { return f.name }
+
+// Capabilities implements kyc.Verifier.
+func (f *FakeVerifier) Capabilities() kyc.Capabilities { return f.caps }
+
+// Return queues a Result for the next Verify. Provider and Reference are
+// filled in when empty.
+func (f *FakeVerifier) Return(r kyc.Result) *FakeVerifier {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.script = append(f.script, step{res: &r})
+	return f
+}
+
+// Fail queues an error for the next Verify.
+func (f *FakeVerifier) Fail(err error) *FakeVerifier {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.script = append(f.script, step{err: err})
+	return f
+}
+
+// Do queues a function that answers the next Verify.
+func (f *FakeVerifier) Do(fn func(ctx context.Context, req kyc.Request) (*kyc.Result, error)) *FakeVerifier {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.script = append(f.script, step{fn: fn})
+	return f
+}
+
+// OnResult sets the function that answers Result; by default Result returns
+// what Verify returned for that reference, or ErrNotFound.
+func (f *FakeVerifier) OnResult(fn func(ctx context.Context, ref string) (*kyc.Result, error)) *FakeVerifier {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.resultFn = fn
+	return f
+}
+
+// Verify implements kyc.Verifier.
+func (f *FakeVerifier) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, error) {
+	f.mu.Lock()
+	f.requests = append(f.requests, req)
+	var s step
+	if len(f.script) > 0 {
+		s, f.script = f.script[0], f.script[1:]
+	}
+	f.n++
+	n := f.n
+	f.mu.Unlock()
+
+	if err := f.caps.Check(req); err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, &kyc.Error{Provider: f.name, Op: string(f.name) + ".Verify", Kind: kyc.ErrTimeout, Err: err, Message: "the context ended"}
+	}
+	var res *kyc.Result
+	switch {
+	case s.fn != nil:
+		r, err := s.fn(ctx, req)
+		if err != nil {
+			return nil, err
+		}
+		res = r
+	case s.err != nil:
+		return nil, s.err
+	case s.res != nil:
+		c := *s.res
+		res = &c
+	default:
+		res = &kyc.Result{Status: kyc.StatusApproved}
+	}
+	if res.Provider == "" {
+		res.Provider = f.name
+	}
+	if res.Reference == "" {
+		res.Reference = kyc.NewReference(f.name, fmt.Sprintf("fake-%d", n))
+	}
+	f.mu.Lock()
+	f.results[res.Reference] = res
+	f.mu.Unlock()
+	return res, nil
+}
+
+// Result implements kyc.Verifier.
+func (f *FakeVerifier) Result(ctx context.Context, ref string) (*kyc.Result, error) {
+	f.mu.Lock()
+	fn, res := f.resultFn, f.results[ref]
+	f.mu.Unlock()
+	if fn != nil {
+		return fn(ctx, ref)
+	}
+	if res == nil {
+		return nil, &kyc.Error{Provider: f.name, Op: string(f.name) + ".Result", Kind: kyc.ErrNotFound, Message: "no such reference"}
+	}
+	c := *res
+	return &c, nil
+}
+
+// Requests returns the Requests Verify received, oldest first.
+func (f *FakeVerifier) Requests() []kyc.Request {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]kyc.Request(nil), f.requests...)
+}
+
+// Calls returns how many times Verify was called.
+func (f *FakeVerifier) Calls() int {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return len(f.requests)
+}
+
+var _ kyc.Verifier = (*FakeVerifier)(nil)

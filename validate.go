@@ -1,0 +1,116 @@
+package kyc
+
+import (
+	"net/url"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Field length limits that Validate enforces. Vendors have their own, often
+// tighter; vendor packages check those.
+const (
+	MaxIDLength      = 128
+	MaxNameLength    = 256
+	MaxNumberLength  = 64
+	MaxMessageLength = 1000
+	MaxURLLength     = 2048
+)
+
+// Validate checks what is wrong with a Request whatever the provider: field
+// formats and lengths, control characters, the country code, the phone and
+// e-mail forms, the URLs. It returns an ErrInvalidRequest *Error naming the
+// field, or nil. It does not check which fields a provider needs; see
+// Capabilities.Check.
+func (req Request) Validate() error {
+	const op = "kyc.Request.Validate"
+	texts := []struct {
+		field string
+		value string
+		max   int
+	}{
+		{"ID", req.ID, MaxIDLength},
+		{"Document.Number", req.Document.Number, MaxNumberLength},
+		{"Person.FullName", req.Person.FullName, MaxNameLength},
+		{"Person.Email", req.Person.Email, MaxNameLength},
+		{"Link.Message", req.Link.Message, MaxMessageLength},
+		{"Link.Sender", req.Link.Sender, MaxNameLength},
+	}
+	for _, t := range texts {
+		if err := checkText(op, t.field, t.value, t.max); err != nil {
+			return err
+		}
+	}
+	if req.Country != "" && !IsCountryCode(req.Country) {
+		return invalid(op, string(FieldCountry), "an ISO 3166-1 alpha-3 code in capitals, such as ESP")
+	}
+	if req.Person.Phone != "" && !IsPhone(req.Person.Phone) {
+		return invalid(op, string(FieldPhone), "international form: country code and number, 8 to 15 digits, optional leading +")
+	}
+	if e := req.Person.Email; e != "" {
+		at := strings.LastIndexByte(e, '@')
+		if at < 1 || at == len(e)-1 || strings.ContainsAny(e, " <>") {
+			return invalid(op, string(FieldEmail), "not an e-mail address")
+		}
+	}
+	for _, u := range []struct{ field, value string }{
+		{string(FieldReturnURL), req.Link.ReturnURL},
+		{"Link.FailReturnURL", req.Link.FailReturnURL},
+	} {
+		if u.value == "" {
+			continue
+		}
+		if len(u.value) > MaxURLLength {
+			return invalid(op, u.field, "too long")
+		}
+		p, err := url.Parse(u.value)
+		if err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
+			return invalid(op, u.field, "an absolute http(s) URL")
+		}
+	}
+	return nil
+}
+
+func checkText(op, field, v string, limit int) error {
+	if len(v) > limit {
+		return invalid(op, field, "too long")
+	}
+	if !utf8.ValidString(v) {
+		return invalid(op, field, "not valid UTF-8")
+	}
+	for _, r := range v {
+		if unicode.IsControl(r) && r != '\n' {
+			return invalid(op, field, "contains control characters")
+		}
+	}
+	return nil
+}
+
+// IsCountryCode reports whether s has the form of an ISO 3166-1 alpha-3
+// code: three capital ASCII letters.
+func IsCountryCode(s string) bool {
+	if len(s) != 3 {
+		return false
+	}
+	for i := 0; i < 3; i++ {
+		if s[i] < 'A' || s[i] > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// IsPhone reports whether s is a phone number in international form: an
+// optional '+' then 8 to 15 digits (E.164 allows at most 15).
+func IsPhone(s string) bool {
+	s = strings.TrimPrefix(s, "+")
+	if len(s) < 8 || len(s) > 15 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
