@@ -1,10 +1,15 @@
-// Package kyctest helps users test code that takes a kyc.Verifier, without
-// a vendor or a network: FakeVerifier answers from a script and records what
-// it was asked.
+// Package kyctest helps users test code that uses kyc-go, without a vendor
+// or a network.
 //
-// To test against a vendor's wire format instead, use that vendor's
-// xxxtest package (atlastest, incodetest, …), which serves the vendor's API
-// over a local TLS server.
+// FakeVerifier fakes the kyc.Verifier interface: it answers from a script
+// and records what it was asked.
+//
+// Server is the base of each vendor's fake (atlastest, incodetest,
+// advanceaitest, ekycidtest, verificartest), which serve the vendor's wire
+// format over a local TLS server: through it a test injects faults
+// (Fault), reads the requests the fake received, and builds magic images
+// (MagicImage) that choose a fake's outcome, like a payment API's test card
+// numbers.
 package kyctest
 
 import (

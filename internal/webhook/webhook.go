@@ -19,7 +19,6 @@ import (
 // MaxBody is the largest webhook body accepted (1 MiB).
 const MaxBody = 1 << 20
 
-
 // ReadBody reads at most limit bytes of r's body; a larger body is
 // ErrTooLarge (an error of kind kyc.ErrInvalidRequest whose StatusCode is
 // 413).

@@ -1,9 +1,4 @@
-// Package fakeserver is the base of every xxxtest fake: a TLS server that
-// records the requests it gets and injects faults (latency, error statuses,
-// 429 with Retry-After, dropped connections, truncated and malformed
-// bodies), either before the vendor logic runs or after it (the request was
-// processed, then the answer was lost).
-package fakeserver
+package kyctest
 
 import (
 	"bufio"
@@ -22,34 +17,35 @@ import (
 	"github.com/kyc-go/kyc"
 )
 
-// Kind is a fault kind.
-type Kind int
+// FaultKind is what goes wrong.
+type FaultKind int
 
 // Fault kinds.
 const (
-	// Status answers Fault.Status (default 500) with Fault.Body.
-	Status Kind = iota + 1
-	// RateLimit answers 429 with Retry-After: Fault.RetryAfter (default "1").
-	RateLimit
-	// Latency waits Fault.Latency, then serves normally.
-	Latency
-	// Drop closes the connection without an answer.
-	Drop
-	// Truncate sends the real answer's headers and half its body, then
+	// FaultStatus answers Fault.Status (default 500) with Fault.Body.
+	FaultStatus FaultKind = iota + 1
+	// FaultRateLimit answers 429 with Retry-After: Fault.RetryAfter
+	// (default "1").
+	FaultRateLimit
+	// FaultLatency waits Fault.Latency, then serves normally.
+	FaultLatency
+	// FaultDrop closes the connection without an answer.
+	FaultDrop
+	// FaultTruncate sends the real answer's headers and half its body, then
 	// closes the connection.
-	Truncate
-	// Malformed answers 200 with a body that is not JSON.
-	Malformed
+	FaultTruncate
+	// FaultMalformed answers 200 with a body that is not JSON.
+	FaultMalformed
 )
 
 // String names the kind.
-func (k Kind) String() string {
+func (k FaultKind) String() string {
 	return [...]string{"none", "status", "rate_limit", "latency", "drop", "truncate", "malformed"}[min(int(k), 6)]
 }
 
 // Fault describes what goes wrong with matching requests.
 type Fault struct {
-	Kind       Kind
+	Kind       FaultKind
 	Status     int
 	RetryAfter string
 	Latency    time.Duration
@@ -74,7 +70,10 @@ type Record struct {
 	Time time.Time
 }
 
-// Server is a TLS fake of a vendor API.
+// Server is the base of every vendor fake (atlastest.Server and the
+// others embed it): a TLS server in front of the vendor logic that records
+// the requests it gets and injects faults, either before the vendor logic
+// runs or after it (the request was processed, then the answer was lost).
 type Server struct {
 	*httptest.Server
 
@@ -84,14 +83,14 @@ type Server struct {
 	rateSet   []Fault
 	rng       *rand.Rand
 	records   []Record
-	injected  map[Kind]int
+	injected  map[FaultKind]int
 	maxRecord int
 }
 
-// New starts a TLS server in front of the vendor logic h. Close it when
-// done (the xxxtest constructors register t.Cleanup).
-func New(h http.Handler) *Server {
-	s := &Server{injected: map[Kind]int{}, maxRecord: 20000, rng: rand.New(rand.NewPCG(1, 2))}
+// NewServer starts a TLS server in front of the vendor logic h. Close it
+// when done.
+func NewServer(h http.Handler) *Server {
+	s := &Server{injected: map[FaultKind]int{}, maxRecord: 20000, rng: rand.New(rand.NewPCG(1, 2))}
 	s.Server = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.serve(w, r, h)
 	}))
@@ -123,10 +122,10 @@ func (s *Server) FaultRate(p float64, seed uint64, faults ...Fault) {
 }
 
 // Injected returns how many faults of each kind were served.
-func (s *Server) Injected() map[Kind]int {
+func (s *Server) Injected() map[FaultKind]int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make(map[Kind]int, len(s.injected))
+	out := make(map[FaultKind]int, len(s.injected))
 	for k, v := range s.injected {
 		out[k] = v
 	}
@@ -158,7 +157,7 @@ func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.records, s.faults, s.rate = nil, nil, 0
-	s.injected = map[Kind]int{}
+	s.injected = map[FaultKind]int{}
 }
 
 func (s *Server) pick(path string) *Fault {
@@ -201,7 +200,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, h http.Handler) {
 		h.ServeHTTP(w, r)
 		return
 	}
-	if f.Kind == Latency {
+	if f.Kind == FaultLatency {
 		select {
 		case <-time.After(f.Latency):
 		case <-r.Context().Done():
@@ -211,12 +210,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, h http.Handler) {
 		return
 	}
 	var real *httptest.ResponseRecorder
-	if f.After || f.Kind == Truncate {
+	if f.After || f.Kind == FaultTruncate {
 		real = httptest.NewRecorder()
 		h.ServeHTTP(real, r)
 	}
 	switch f.Kind {
-	case Status:
+	case FaultStatus:
 		st := f.Status
 		if st == 0 {
 			st = http.StatusInternalServerError
@@ -224,7 +223,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, h http.Handler) {
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(st)
 		_, _ = io.WriteString(w, f.Body)
-	case RateLimit:
+	case FaultRateLimit:
 		ra := f.RetryAfter
 		if ra == "" {
 			ra = "1"
@@ -232,12 +231,12 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, h http.Handler) {
 		w.Header().Set("Retry-After", ra)
 		w.WriteHeader(http.StatusTooManyRequests)
 		_, _ = io.WriteString(w, f.Body)
-	case Malformed:
+	case FaultMalformed:
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = io.WriteString(w, `{"status": "succ<html>`+"\x00")
-	case Drop:
+	case FaultDrop:
 		hijack(w, nil)
-	case Truncate:
+	case FaultTruncate:
 		b := real.Body.Bytes()
 		head := fmt.Sprintf("HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n",
 			real.Code, http.StatusText(real.Code), real.Header().Get("Content-Type"), len(b)+1)

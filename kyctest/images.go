@@ -1,4 +1,4 @@
-package fakeserver
+package kyctest
 
 import (
 	"bytes"
@@ -11,11 +11,11 @@ import (
 // markerPrefix starts the text a magic image carries in a JPEG comment.
 const markerPrefix = "kyc-fake:"
 
-// Image returns a small valid JPEG carrying marker in a comment segment, so
+// MagicImage returns a small valid JPEG carrying marker in a comment segment, so
 // that a fake can choose an outcome from the image it receives, like a test
 // card number. An empty marker gives a plain image. size pads the image to
 // at least that many bytes (for upload tests); 0 for none.
-func Image(marker string, size int) []byte {
+func MagicImage(marker string, size int) []byte {
 	img := image.NewRGBA(image.Rect(0, 0, 16, 16))
 	for i := range img.Pix {
 		img.Pix[i] = uint8(i * 7)
@@ -49,10 +49,10 @@ func segment(text []byte) []byte {
 	return append([]byte{0xFF, 0xFE, byte(n >> 8), byte(n)}, text...)
 }
 
-// Marker returns the marker a magic image carries, or "". It looks at the
+// ImageMarker returns the marker a magic image carries, or "". It looks at the
 // first 64 KiB of the raw image bytes; fakes that receive base64 decode it
 // first.
-func Marker(b []byte) string {
+func ImageMarker(b []byte) string {
 	head := b[:min(len(b), 64<<10)]
 	i := bytes.Index(head, []byte(markerPrefix))
 	if i < 0 {
