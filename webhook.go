@@ -3,6 +3,7 @@ package kyc
 import (
 	"encoding/json"
 	"log/slog"
+	"net/http"
 	"time"
 )
 
@@ -44,4 +45,12 @@ func (e *Event) LogValue() slog.Value {
 		attrs = append(attrs, slog.Any("result", e.Result))
 	}
 	return slog.GroupValue(attrs...)
+}
+
+// WebhookParser is implemented by the vendor clients that receive webhooks
+// (incode, verificar): ParseWebhook authenticates and decodes one webhook
+// request into an Event. WebhookMux routes to it.
+type WebhookParser interface {
+	Provider() Provider
+	ParseWebhook(r *http.Request) (*Event, error)
 }

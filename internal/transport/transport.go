@@ -443,3 +443,9 @@ type nopLogger struct{}
 func (nopLogger) Errorf(string, ...any) {}
 func (nopLogger) Warnf(string, ...any)  {}
 func (nopLogger) Debugf(string, ...any) {}
+
+// Close releases the client's idle connections (and their goroutines). The
+// client stays usable; a later call dials again.
+func (c *Client) Close() {
+	c.rc.GetClient().CloseIdleConnections()
+}
