@@ -31,8 +31,20 @@ type Body struct {
 
 type segment struct {
 	fixed []byte
-	img   *kyc.Image
+	img   Media
 	b64   bool
+}
+
+// Media is a file sent in a body and read while the request is written.
+// *kyc.Image implements it; vendor packages implement it for other media
+// (a liveness video).
+type Media interface {
+	Open() (io.ReadCloser, error)
+	Replayable() bool
+	// Size is the length in bytes, or -1 when unknown.
+	Size() int64
+	ContentType() string
+	Filename() string
 }
 
 // IsZero reports an empty body (no body is sent).
@@ -179,7 +191,7 @@ func JSONImages(v any, images ...*kyc.Image) (Body, error) {
 		if !ok {
 			return Body{}, fmt.Errorf("transport: a Base64 image was not passed to JSONImages")
 		}
-		segs = append(segs, segment{fixed: append(rest[:i:i], '"')}, segment{img: im, b64: true})
+		segs = append(segs, segment{fixed: append(rest[:i:i], '"')}, segment{img: Media(im), b64: true})
 		rest = rest[i+len(tok)-1:] // keep the closing quote
 	}
 	segs = append(segs, segment{fixed: rest})
@@ -187,11 +199,13 @@ func JSONImages(v any, images ...*kyc.Image) (Body, error) {
 }
 
 // Part is one part of a multipart/form-data body: a field (Value) or a file
-// (Image, sent with Filename or the image's neutral file name).
+// (Image, or any other Media in File), sent with Filename or the media's
+// neutral file name.
 type Part struct {
 	Name     string
 	Value    string
 	Image    *kyc.Image
+	File     Media
 	Filename string
 }
 
@@ -208,7 +222,14 @@ func Multipart(parts ...Part) (Body, error) {
 	}
 	var segs []segment
 	for _, p := range parts {
-		if p.Image == nil {
+		var media Media
+		switch {
+		case p.Image != nil:
+			media = p.Image
+		case p.File != nil:
+			media = p.File
+		}
+		if media == nil {
 			if err := mw.WriteField(p.Name, p.Value); err != nil {
 				return Body{}, err
 			}
@@ -216,15 +237,15 @@ func Multipart(parts ...Part) (Body, error) {
 		}
 		name := p.Filename
 		if name == "" {
-			name = p.Image.Filename()
+			name = media.Filename()
 		}
 		h := make(textproto.MIMEHeader)
 		h.Set("Content-Disposition", fmt.Sprintf(`form-data; name="%s"; filename="%s"`, escapeQuotes(p.Name), escapeQuotes(name)))
-		h.Set("Content-Type", p.Image.ContentType())
+		h.Set("Content-Type", media.ContentType())
 		if _, err := mw.CreatePart(h); err != nil {
 			return Body{}, err
 		}
-		segs = append(segs, segment{fixed: bytes.Clone(buf.Bytes())}, segment{img: p.Image})
+		segs = append(segs, segment{fixed: bytes.Clone(buf.Bytes())}, segment{img: media})
 		buf.Reset()
 	}
 	if err := mw.Close(); err != nil {
