@@ -1,0 +1,62 @@
+package tolerant
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestScalars(t *testing.T) {
+	var v struct {
+		Res  Int    `json:"Res"`
+		Cred Float  `json:"Cred"`
+		ID   String `json:"ID"`
+		Live Bool   `json:"Live"`
+		None Float  `json:"None"`
+	}
+	for _, body := range []string{
+		`{"Res":"1","Cred":"12.5","ID":12345,"Live":"Si","None":""}`,
+		`{"Res":1,"Cred":12.5,"ID":"12345","Live":true,"None":null}`,
+		`{"Res":1.0,"Cred":"12,5","ID":"12345","Live":"1"}`,
+	} {
+		require.NoError(t, json.Unmarshal([]byte(body), &v), body)
+		assert.EqualValues(t, 1, v.Res, body)
+		assert.Equal(t, Float{12.5, true}, v.Cred, body)
+		assert.EqualValues(t, "12345", v.ID, body)
+		assert.True(t, bool(v.Live), body)
+		assert.False(t, v.None.Valid, body)
+	}
+	assert.Error(t, json.Unmarshal([]byte(`{"Res":"one"}`), &v))
+	assert.Error(t, json.Unmarshal([]byte(`{"ID":{"a":1}}`), &v))
+}
+
+func TestOneAndNested(t *testing.T) {
+	var v struct{ Res Int }
+	require.NoError(t, One([]byte(` [{"Res":"-3"}]`), &v))
+	assert.EqualValues(t, -3, v.Res)
+	require.NoError(t, One([]byte(`{"Res":1}`), &v))
+	assert.EqualValues(t, 1, v.Res)
+	assert.Error(t, One([]byte(`[]`), &v))
+
+	var n struct{ A int }
+	require.NoError(t, Nested(json.RawMessage(`"{\"A\":7}"`), &n))
+	assert.Equal(t, 7, n.A)
+	require.NoError(t, Nested(json.RawMessage(`{"A":8}`), &n))
+	assert.Equal(t, 8, n.A)
+	require.NoError(t, Nested(json.RawMessage(`""`), &n))
+	assert.Equal(t, 8, n.A, "empty leaves v alone")
+	assert.Error(t, Nested(json.RawMessage(`"{broken"`), &n))
+}
+
+func TestDates(t *testing.T) {
+	want := time.Date(1990, 2, 28, 0, 0, 0, 0, time.UTC)
+	assert.Equal(t, want, Date("28/02/1990", "02/01/2006"))
+	assert.Equal(t, want, Date(" 1990-02-28 ", "02/01/2006", "2006-01-02"))
+	assert.True(t, Date("31/02/1990", "02/01/2006").IsZero())
+	assert.True(t, Date("", "2006").IsZero())
+	assert.Equal(t, want, EpochMillis("636163200000"))
+	assert.True(t, EpochMillis("x").IsZero())
+}
