@@ -1,6 +1,7 @@
 package kyc
 
 import (
+	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -47,10 +48,41 @@ func (e *Event) LogValue() slog.Value {
 	return slog.GroupValue(attrs...)
 }
 
-// WebhookParser is implemented by the vendor clients that receive webhooks
-// (incode, verificar): ParseWebhook authenticates and decodes one webhook
-// request into an Event. WebhookMux routes to it.
-type WebhookParser interface {
+// WebhookReceiver is implemented by the vendor clients that receive
+// webhooks (incode, verificar). ParseWebhook authenticates and decodes one
+// webhook request into an Event; WebhookHandler wraps it in an http.Handler
+// that replies as the vendor expects, and with a success status only when fn
+// succeeded, so that the vendor sends the webhook again otherwise.
+type WebhookReceiver interface {
 	Provider() Provider
 	ParseWebhook(r *http.Request) (*Event, error)
+	WebhookHandler(fn func(context.Context, *Event) error) http.Handler
 }
+
+// WebhookMux is one http.Handler for every vendor's webhooks: each path is
+// served by its vendor's handler, and every Event goes to one function.
+//
+//	mux := kyc.NewWebhookMux(func(ctx context.Context, ev *kyc.Event) error {
+//		return store.Save(ctx, ev.Reference, ev.Result.Status)
+//	})
+//	mux.Handle("/webhooks/incode", incodeClient)
+//	mux.Handle("/webhooks/verificar", verificarClient)
+//	http.ListenAndServe(":8080", mux)
+type WebhookMux struct {
+	mux *http.ServeMux
+	fn  func(context.Context, *Event) error
+}
+
+// NewWebhookMux returns a mux that hands every Event to fn.
+func NewWebhookMux(fn func(context.Context, *Event) error) *WebhookMux {
+	return &WebhookMux{mux: http.NewServeMux(), fn: fn}
+}
+
+// Handle serves the webhooks of receiver at path (an exact path; it may
+// include a method or host pattern as http.ServeMux allows).
+func (m *WebhookMux) Handle(path string, receiver WebhookReceiver) {
+	m.mux.Handle(path, receiver.WebhookHandler(m.fn))
+}
+
+// ServeHTTP implements http.Handler. Unknown paths get 404.
+func (m *WebhookMux) ServeHTTP(w http.ResponseWriter, r *http.Request) { m.mux.ServeHTTP(w, r) }
