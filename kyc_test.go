@@ -317,3 +317,14 @@ func TestReasons(t *testing.T) {
 	assert.False(t, kyc.StatusReview.Final())
 	assert.Equal(t, "paid", kyc.ChargePaid.String())
 }
+
+func TestCheckForNamesTheProvider(t *testing.T) {
+	caps := kyc.Capabilities{Requires: []kyc.Field{kyc.FieldPhone}}
+	err := caps.CheckFor(kyc.Verificar, "verificar.Verify", kyc.Request{})
+	var kerr *kyc.Error
+	require.ErrorAs(t, err, &kerr)
+	assert.Equal(t, kyc.Verificar, kerr.Provider)
+	assert.Equal(t, "verificar.Verify", kerr.Op)
+	assert.Equal(t, "Person.Phone", kerr.Field)
+	assert.NoError(t, caps.CheckFor(kyc.Verificar, "verificar.Verify", kyc.Request{Person: kyc.Person{Phone: "+34600111222"}}))
+}

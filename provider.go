@@ -1,6 +1,7 @@
 package kyc
 
 import (
+	"errors"
 	"slices"
 	"strings"
 )
@@ -102,6 +103,19 @@ func (c Capabilities) Check(req Request) error {
 		}
 	}
 	return nil
+}
+
+// CheckFor is Check for a vendor client: the error it returns names the
+// client's provider and operation instead of "kyc.Capabilities.Check".
+func (c Capabilities) CheckFor(p Provider, op string, req Request) error {
+	err := c.Check(req)
+	var kerr *Error
+	if errors.As(err, &kerr) {
+		e := *kerr
+		e.Provider, e.Op = p, op
+		return &e
+	}
+	return err
 }
 
 // Has reports whether req fills field f.

@@ -219,8 +219,8 @@ func (c *Client) Do(ctx context.Context, r *Request) (*Response, error) {
 
 // Stream is Do without reading the body: the caller reads it from
 // Response.Reader and must call Response.Close. The size cap does not apply,
-// and the per-attempt timeout keeps running until Close, within the caller's
-// context.
+// and the per-attempt timeout bounds the wait for the response headers only:
+// the download itself is bounded by the caller's context.
 func (c *Client) Stream(ctx context.Context, r *Request) (*Response, error) {
 	return c.do(ctx, r, true)
 }
@@ -270,6 +270,10 @@ func (c *Client) do(ctx context.Context, r *Request, stream bool) (*Response, er
 			return nil, c.ctxError(r, err, sent)
 		}
 		resp, wrote, err := c.attempt(ctx, r, target, logPath, attempt, stream)
+		var serr signError
+		if errors.As(err, &serr) {
+			return nil, serr.err // a signer failure ends the call: retrying cannot fix credentials
+		}
 		sent = sent || wrote || resp != nil
 		dec := decide(decision{
 			mode: r.Mode, replayable: replayable, attempt: attempt, maxRetries: c.s.MaxRetries,
@@ -297,9 +301,17 @@ func (c *Client) do(ctx context.Context, r *Request, stream bool) (*Response, er
 // was written to the connection, after which it may have reached the vendor.
 func (c *Client) attempt(ctx context.Context, r *Request, target, logPath string, n int, stream bool) (*Response, bool, error) {
 	actx, cancel := ctx, context.CancelFunc(func() {})
+	var headerTimer *time.Timer
 	if c.s.Timeout > 0 {
 		if dl, ok := ctx.Deadline(); !ok || time.Until(dl) > c.s.Timeout {
-			actx, cancel = context.WithTimeout(ctx, c.s.Timeout)
+			if stream {
+				// A download may outlast the attempt timeout: it bounds the
+				// wait for the headers only, then the caller's context rules.
+				actx, cancel = context.WithCancel(ctx)
+				headerTimer = time.AfterFunc(c.s.Timeout, cancel)
+			} else {
+				actx, cancel = context.WithTimeout(ctx, c.s.Timeout)
+			}
 		}
 	}
 	var wrote atomic.Bool
@@ -331,10 +343,10 @@ func (c *Client) attempt(ctx context.Context, r *Request, target, logPath string
 		if err := sign(ctx, h); err != nil {
 			cancel()
 			var kerr *kyc.Error
-			if errors.As(err, &kerr) {
-				return nil, false, err
+			if !errors.As(err, &kerr) {
+				err = c.errorf(r, kyc.ErrUnauthorized, false, err, "signing the request failed")
 			}
-			return nil, false, c.errorf(r, kyc.ErrUnauthorized, false, err, "signing the request failed")
+			return nil, false, signError{err}
 		}
 	}
 
@@ -352,6 +364,9 @@ func (c *Client) attempt(ctx context.Context, r *Request, target, logPath string
 
 	start := time.Now()
 	rresp, err := req.Execute(r.Method, target)
+	if headerTimer != nil {
+		headerTimer.Stop()
+	}
 	var raw *http.Response
 	if rresp != nil {
 		raw = rresp.RawResponse
@@ -390,6 +405,12 @@ func (c *Client) attempt(ctx context.Context, r *Request, target, logPath string
 	c.logAttempt(ctx, r, logPath, n, resp.StatusCode, time.Since(start), resp.RequestID, nil)
 	return resp, true, nil
 }
+
+// signError marks a Signer's failure, which ends the call without retry.
+type signError struct{ err error }
+
+func (e signError) Error() string { return e.err.Error() }
+func (e signError) Unwrap() error { return e.err }
 
 type cancelOnClose struct {
 	io.ReadCloser

@@ -302,10 +302,20 @@ func TestSignRunsPerAttempt(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"s", "ss", "sss"}, seen)
 
-	_, err = c.Do(context.Background(), &Request{Op: "t", Path: "x", Sign: func(context.Context, http.Header) error {
+	var signs atomic.Int32
+	calls.Store(0)
+	_, err = c.Do(context.Background(), &Request{Op: "t", Path: "x", Mode: Idempotent, Sign: func(context.Context, http.Header) error {
+		signs.Add(1)
 		return errors.New("token service down")
 	}})
 	assert.ErrorIs(t, err, kyc.ErrUnauthorized)
+	assert.EqualValues(t, 1, signs.Load(), "a failing signer ends the call without retry")
+	assert.Zero(t, calls.Load(), "nothing is sent unsigned")
+
+	_, err = c.Do(context.Background(), &Request{Op: "t", Path: "x", Sign: func(context.Context, http.Header) error {
+		return &kyc.Error{Op: "vendor.Token", Kind: kyc.ErrUnavailable}
+	}})
+	assert.ErrorIs(t, err, kyc.ErrUnavailable, "a signer's own *kyc.Error is returned as it is")
 }
 
 func TestRedirectIsNotFollowed(t *testing.T) {
@@ -327,6 +337,37 @@ func TestStream(t *testing.T) {
 	require.NoError(t, resp.Close())
 	assert.Equal(t, payload, got)
 	assert.Nil(t, resp.Body)
+}
+
+func TestStreamOutlivesAttemptTimeout(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(200)
+		w.(http.Flusher).Flush()
+		time.Sleep(300 * time.Millisecond) // a slow download, longer than the attempt timeout
+		_, _ = io.WriteString(w, "tail")
+	}))
+	t.Cleanup(srv.Close)
+	c, err := New(Params{Provider: "test", BaseURL: srv.URL}, []kyc.Option{kyc.WithHTTPClient(srv.Client()), kyc.WithTimeout(100 * time.Millisecond)})
+	require.NoError(t, err)
+	resp, err := c.Stream(context.Background(), &Request{Op: "t", Path: "pdf"})
+	require.NoError(t, err)
+	defer resp.Close()
+	got, err := io.ReadAll(resp.Reader())
+	require.NoError(t, err)
+	assert.Equal(t, "tail", string(got))
+
+	// Headers that never come still time out.
+	slow := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(2 * time.Second):
+		case <-r.Context().Done():
+		}
+	}))
+	t.Cleanup(slow.Close)
+	c, err = New(Params{Provider: "test", BaseURL: slow.URL}, []kyc.Option{kyc.WithHTTPClient(slow.Client()), kyc.WithTimeout(100 * time.Millisecond), kyc.WithRetry(0, 0)})
+	require.NoError(t, err)
+	_, err = c.Stream(context.Background(), &Request{Op: "t", Path: "pdf"})
+	assert.ErrorIs(t, err, kyc.ErrTimeout)
 }
 
 func TestJSONImagesStreamsBase64(t *testing.T) {
