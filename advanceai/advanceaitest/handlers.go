@@ -1,0 +1,225 @@
+package advanceaitest
+
+import (
+	"crypto/subtle"
+	"encoding/json"
+	"html"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"time"
+
+	"github.com/kyc-go/kyc"
+	"github.com/kyc-go/kyc/advanceai"
+	"github.com/kyc-go/kyc/internal/tolerant"
+)
+
+// envelope is the vendor's answer, fields in the documented order.
+type envelope struct {
+	Code            string `json:"code"`
+	Message         string `json:"message"`
+	Data            any    `json:"data"`
+	Extra           any    `json:"extra"`
+	TransactionID   string `json:"transactionId"`
+	PricingStrategy string `json:"pricingStrategy"`
+}
+
+func reply(w http.ResponseWriter, status int, code, message string, data any) {
+	b, _ := json.Marshal(envelope{Code: code, Message: message, Data: data,
+		TransactionID: randomHex(8), PricingStrategy: advanceai.PricingFree})
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(b)
+}
+
+// Documented messages.
+const (
+	msgOK           = "OK"
+	msgEmpty        = "Parameter should not be empty"
+	msgParameter    = "Parameter error,please check you input."
+	msgTimestamp    = "Timestamp error"
+	msgSignature    = "Signature error"
+	msgReturnURL    = "Invalid returnUrl,please check your returnUrl"
+	msgRegion       = "Region is wrong"
+	msgNoSignature  = "This signatureId is not exist"
+	msgBadRequest   = "HTTP 400 - Bad Request"
+	msgAccessDenied = "Access Denied"
+)
+
+func decode(r *http.Request, v any) bool {
+	b, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	return err == nil && json.Unmarshal(b, v) == nil
+}
+
+func (s *Server) generateToken(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.tokenRequests++
+	s.mu.Unlock()
+	var req struct {
+		AccessKey    tolerant.String `json:"accessKey"`
+		Signature    tolerant.String `json:"signature"`
+		Timestamp    tolerant.String `json:"timestamp"`
+		PeriodSecond tolerant.String `json:"periodSecond"`
+	}
+	if !decode(r, &req) {
+		reply(w, http.StatusBadRequest, advanceai.CodeClientError, msgBadRequest, nil)
+		return
+	}
+	if req.AccessKey == "" || req.Signature == "" || req.Timestamp == "" {
+		reply(w, http.StatusOK, advanceai.CodeParameterError, msgEmpty, nil)
+		return
+	}
+	now := s.now()
+	ts, err := strconv.ParseInt(string(req.Timestamp), 10, 64)
+	if err != nil || len(req.Timestamp) != 13 || time.UnixMilli(ts).Sub(now).Abs() > MaxClockSkew {
+		reply(w, http.StatusOK, advanceai.CodeParameterError, msgTimestamp, nil)
+		return
+	}
+	want := advanceai.Signature(s.accessKey, kyc.NewSecret(s.secretKey), ts)
+	if subtle.ConstantTimeCompare([]byte(req.AccessKey), []byte(s.accessKey)) != 1 ||
+		subtle.ConstantTimeCompare([]byte(req.Signature), []byte(want)) != 1 {
+		reply(w, http.StatusOK, advanceai.CodeParameterError, msgSignature, nil)
+		return
+	}
+	ttl := DefaultTokenTTL
+	if req.PeriodSecond != "" {
+		p, err := strconv.ParseInt(string(req.PeriodSecond), 10, 64)
+		if err != nil || p < 60 || p > 86400 {
+			reply(w, http.StatusOK, advanceai.CodeParameterError, msgParameter, nil)
+			return
+		}
+		ttl = time.Duration(p) * time.Second
+	}
+	if s.tokenTTL > 0 {
+		ttl = s.tokenTTL
+	}
+	tok, exp := "fake-token-"+randomHex(16), now.Add(ttl)
+	s.mu.Lock()
+	for t, e := range s.tokens { // forget expired tokens
+		if !now.Before(e) {
+			delete(s.tokens, t)
+		}
+	}
+	s.tokens[tok] = exp
+	s.mu.Unlock()
+	reply(w, http.StatusOK, advanceai.CodeSuccess, msgOK, map[string]any{"token": tok, "expiredTime": exp.UnixMilli()})
+}
+
+// authenticated refuses a missing, unknown or expired X-ACCESS-TOKEN with
+// HTTP 401 IAM_FAILED (the vendor's answer as public material reports it).
+func (s *Server) authenticated(next http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		tok := r.Header.Get(advanceai.HeaderAccessToken)
+		s.mu.Lock()
+		exp, ok := s.tokens[tok]
+		s.mu.Unlock()
+		if tok == "" || !ok || !s.now().Before(exp) {
+			reply(w, http.StatusUnauthorized, advanceai.CodeIAMFailed, msgAccessDenied, nil)
+			return
+		}
+		next(w, r)
+	}
+}
+
+func (s *Server) generateURL(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		ReturnURL     tolerant.String `json:"returnUrl"`
+		FailReturnURL tolerant.String `json:"failReturnUrl"`
+		UserID        tolerant.String `json:"userId"`
+		Region        tolerant.String `json:"region"`
+	}
+	if !decode(r, &req) {
+		reply(w, http.StatusBadRequest, advanceai.CodeClientError, msgBadRequest, nil)
+		return
+	}
+	if req.ReturnURL == "" || req.Region == "" {
+		reply(w, http.StatusOK, advanceai.CodeParameterError, msgEmpty, nil)
+		return
+	}
+	if u, err := url.Parse(string(req.ReturnURL)); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		reply(w, http.StatusOK, advanceai.CodeParameterError, msgReturnURL, nil)
+		return
+	}
+	if req.Region != advanceai.RegionIndonesia {
+		reply(w, http.StatusOK, advanceai.CodeRegionWrong, msgRegion, nil)
+		return
+	}
+	id, page := randomHex(8), randomHex(16)
+	exp := s.now().Add(LinkTTL)
+	s.mu.Lock()
+	s.sessions[id] = &session{userID: string(req.UserID), returnURL: string(req.ReturnURL), pageToken: page, expires: exp}
+	if req.UserID != "" {
+		s.sends[string(req.UserID)]++
+	}
+	s.mu.Unlock()
+	link := s.URL + H5Path + "?" + url.Values{"token": {page}, "signatureId": {id}}.Encode()
+	reply(w, http.StatusOK, advanceai.CodeSuccess, msgOK, map[string]any{"signatureId": id, "url": link, "expiredTime": exp.UnixMilli()})
+}
+
+func (s *Server) getResult(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		SignatureID tolerant.String `json:"signatureId"`
+	}
+	if !decode(r, &req) {
+		reply(w, http.StatusBadRequest, advanceai.CodeClientError, msgBadRequest, nil)
+		return
+	}
+	if req.SignatureID == "" {
+		reply(w, http.StatusOK, advanceai.CodeParameterError, msgEmpty, nil)
+		return
+	}
+	s.mu.Lock()
+	v, ok := s.sessions[string(req.SignatureID)]
+	var code string
+	if ok {
+		code = v.idvCode
+	}
+	s.mu.Unlock()
+	if !ok {
+		reply(w, http.StatusOK, advanceai.CodeSignatureNotExist, msgNoSignature, nil)
+		return
+	}
+	reply(w, http.StatusOK, advanceai.CodeSuccess, msgOK, s.resultData(string(req.SignatureID), code))
+}
+
+// h5Page stands for the vendor's capture page: opening the link finishes
+// the verification with the outcome chosen by SetOutcome, or SUCCESS, and
+// answers a small HTML page linking to the returnUrl (it does not redirect,
+// so a test's HTTP client never leaves the fake). Opening a finished
+// verification's link again changes nothing. An unknown or expired link is
+// 404 or 410.
+func (s *Server) h5Page(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	id := q.Get("signatureId")
+	s.mu.Lock()
+	v, ok := s.sessions[id]
+	if ok && subtle.ConstantTimeCompare([]byte(q.Get("token")), []byte(v.pageToken)) != 1 {
+		ok = false
+	}
+	var expired bool
+	var code, ret string
+	if ok {
+		expired = !s.now().Before(v.expires)
+		if !expired && v.idvCode == "" {
+			v.idvCode = v.outcome
+			if v.idvCode == "" {
+				v.idvCode = advanceai.IDVSuccess
+			}
+		}
+		code, ret = v.idvCode, v.returnURL
+	}
+	s.mu.Unlock()
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	switch {
+	case !ok:
+		w.WriteHeader(http.StatusNotFound)
+		_, _ = io.WriteString(w, "<!doctype html><p>Unknown verification link.</p>\n")
+	case expired:
+		w.WriteHeader(http.StatusGone)
+		_, _ = io.WriteString(w, "<!doctype html><p>This verification link has expired.</p>\n")
+	default:
+		_, _ = io.WriteString(w, "<!doctype html><p>Document verification finished: "+html.EscapeString(code)+
+			`.</p><p><a href="`+html.EscapeString(ret)+`">Continue</a></p>`+"\n")
+	}
+}

@@ -1,0 +1,273 @@
+// Package advanceaitest is an in-process fake of ADVANCE.AI's H5 Document
+// Verification API, for tests and examples that must not reach the vendor.
+//
+// The fake serves generate-token, generate-url and get-result over TLS with
+// the documented bodies, and checks authentication as the vendor does: it
+// recomputes each token request's SHA-256 signature, refuses a timestamp
+// that is not 13 digits or is more than MaxClockSkew away from its clock,
+// issues tokens that expire by its clock, and refuses business calls
+// without a live X-ACCESS-TOKEN (HTTP 401, code IAM_FAILED).
+//
+// Each generate-url creates a verification with a link to the fake's own H5
+// page. A test finishes a verification with Complete, or by opening the
+// link with an HTTP GET (the person "capturing" the card): that finishes it
+// with the outcome chosen earlier with SetOutcome, or IDV SUCCESS. Until
+// then get-result answers SUCCESS with a null idvCode (the shape this SDK
+// infers for an unfinished verification).
+//
+//	srv := advanceaitest.New(t)
+//	c, _ := advanceai.New(srv.Config(), srv.Options()...)
+//	res, _ := c.Verify(ctx, kyc.Request{ID: "case-1", Country: "IDN",
+//		Link: kyc.LinkOptions{ReturnURL: "https://example.com/done"}})
+//	_ = srv.Complete(advanceaitest.SignatureID(res.Reference), advanceai.IDVForgeryDetected)
+//
+// Faults are injected through the embedded kyctest.Server. The fake never
+// logs request contents.
+package advanceaitest
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kyc-go/kyc"
+	"github.com/kyc-go/kyc/advanceai"
+	"github.com/kyc-go/kyc/kyctest"
+)
+
+// The credentials the fake accepts unless WithCredentials says otherwise.
+const (
+	AccessKey = "fake-access-key"
+	SecretKey = "fake-secret-key"
+)
+
+// MaxClockSkew is how far a token request's timestamp may be from the fake's
+// clock, as public material reports for the vendor.
+const MaxClockSkew = 300 * time.Second
+
+// DefaultTokenTTL is a token's lifetime when the request gives no
+// periodSecond (the vendor's default).
+const DefaultTokenTTL = 3600 * time.Second
+
+// LinkTTL is how long an H5 link stays valid (the vendor says 3600 s).
+const LinkTTL = 3600 * time.Second
+
+// H5Path is the path of the fake's H5 page; GenerateURL's links point at it.
+const H5Path = "/h5-idv/"
+
+// Option configures the fake.
+type Option func(*Server)
+
+// WithClock sets the fake's clock, which checks timestamps and expires
+// tokens and links. Options() passes the same clock to the client, so a
+// test advancing it moves both. Clock is a ready-made adjustable clock.
+func WithClock(now func() time.Time) Option {
+	return func(s *Server) {
+		if now != nil {
+			s.now = now
+		}
+	}
+}
+
+// WithTokenTTL makes every token the fake issues live d, whatever
+// periodSecond asks (d > 0), so a test can expire tokens quickly.
+func WithTokenTTL(d time.Duration) Option {
+	return func(s *Server) { s.tokenTTL = max(d, 0) }
+}
+
+// WithCredentials sets the access key and secret key the fake accepts.
+func WithCredentials(accessKey, secretKey string) Option {
+	return func(s *Server) { s.accessKey, s.secretKey = accessKey, secretKey }
+}
+
+// Server is the fake. It is safe for concurrent use.
+type Server struct {
+	*kyctest.Server
+
+	accessKey, secretKey string
+	now                  func() time.Time
+	tokenTTL             time.Duration
+
+	mu            sync.Mutex
+	tokens        map[string]time.Time // token → expiry by the fake's clock
+	tokenRequests int
+	sessions      map[string]*session
+	sends         map[string]int
+}
+
+// session is one verification.
+type session struct {
+	userID, returnURL, pageToken string
+	expires                      time.Time
+	outcome                      string // chosen with SetOutcome
+	idvCode                      string // set once finished
+}
+
+// NewServer starts a fake; the caller closes it.
+func NewServer(opts ...Option) *Server {
+	s := &Server{
+		accessKey: AccessKey, secretKey: SecretKey, now: time.Now,
+		tokens: map[string]time.Time{}, sessions: map[string]*session{}, sends: map[string]int{},
+	}
+	for _, o := range opts {
+		if o != nil {
+			o(s)
+		}
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST "+advanceai.PathGenerateToken, s.generateToken)
+	mux.HandleFunc("POST "+advanceai.PathGenerateURL, s.authenticated(s.generateURL))
+	mux.HandleFunc("POST "+advanceai.PathGetResult, s.authenticated(s.getResult))
+	mux.HandleFunc("GET "+H5Path, s.h5Page)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		reply(w, http.StatusNotFound, advanceai.CodeClientError, "HTTP 404 - Not Found", nil)
+	})
+	s.Server = kyctest.NewServer(mux)
+	return s
+}
+
+// New starts a fake that is closed when the test ends.
+func New(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	s := NewServer(opts...)
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Config returns credentials the fake accepts.
+func (s *Server) Config() advanceai.Config {
+	return advanceai.Config{AccessKey: s.accessKey, SecretKey: kyc.NewSecret(s.secretKey)}
+}
+
+// Options points a client at the fake: its base URL, an HTTP client that
+// trusts its certificate, and the fake's clock (kyc.WithClock), so the
+// client's timestamps and token expiry follow it.
+func (s *Server) Options() []kyc.Option {
+	return append(s.Server.Options(), kyc.WithClock(s.now))
+}
+
+// TokenRequests returns how many generate-token requests reached the fake's
+// logic (faults injected before the logic are not counted; Count is).
+func (s *Server) TokenRequests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.tokenRequests
+}
+
+// ExpireTokens revokes every token issued so far: the next business call
+// with one gets HTTP 401 IAM_FAILED, as after an expiry the client did not
+// foresee.
+func (s *Server) ExpireTokens() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.tokens)
+}
+
+// Sends returns how many generate-url requests the fake processed for a
+// userId (the caller's kyc.Request.ID). Requests without a userId are not
+// counted.
+func (s *Server) Sends(userID string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sends[userID]
+}
+
+// DuplicateSends returns how many generate-url requests were processed for
+// a userId that had already been processed: links created twice for one
+// logical request.
+func (s *Server) DuplicateSends() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, v := range s.sends {
+		n += max(v-1, 0)
+	}
+	return n
+}
+
+// Verifications returns the signatureIds created so far, sorted.
+func (s *Server) Verifications() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ids := make([]string, 0, len(s.sessions))
+	for id := range s.sessions {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// SetOutcome chooses the idvCode a verification finishes with when its H5
+// link is opened. It fails for an unknown signatureId or idvCode.
+func (s *Server) SetOutcome(signatureID, idvCode string) error {
+	if !slices.Contains(advanceai.IDVCodes(), idvCode) {
+		return fmt.Errorf("advanceaitest: unknown idvCode %q", idvCode)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ok := s.sessions[signatureID]
+	if !ok {
+		return fmt.Errorf("advanceaitest: unknown signatureId %q", signatureID)
+	}
+	v.outcome = idvCode
+	return nil
+}
+
+// Complete finishes a verification now with idvCode (advanceai.IDVSuccess,
+// advanceai.IDVForgeryDetected…), as if the person had captured the card.
+// It fails for an unknown signatureId or idvCode. A finished verification
+// may be completed again with another outcome.
+func (s *Server) Complete(signatureID, idvCode string) error {
+	if !slices.Contains(advanceai.IDVCodes(), idvCode) {
+		return fmt.Errorf("advanceaitest: unknown idvCode %q", idvCode)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ok := s.sessions[signatureID]
+	if !ok {
+		return fmt.Errorf("advanceaitest: unknown signatureId %q", signatureID)
+	}
+	v.idvCode = idvCode
+	return nil
+}
+
+// SignatureID returns the signatureId of a reference "advanceai:<id>" (or
+// ref itself when it has no provider prefix).
+func SignatureID(ref string) string {
+	return strings.TrimPrefix(ref, string(kyc.AdvanceAI)+":")
+}
+
+// Clock is an adjustable clock for WithClock, safe for concurrent use.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewClock returns a clock showing t.
+func NewClock(t time.Time) *Clock { return &Clock{t: t} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.t
+}
+
+// Advance moves the clock forward by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.t = c.t.Add(d)
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
+}

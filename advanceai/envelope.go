@@ -1,0 +1,107 @@
+package advanceai
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"strconv"
+	"strings"
+
+	"github.com/kyc-go/kyc"
+	"github.com/kyc-go/kyc/internal/tolerant"
+)
+
+// Meta is what every ADVANCE.AI answer carries besides its data.
+type Meta struct {
+	// Code is the vendor's status code: SUCCESS, PARAMETER_ERROR…
+	Code string
+	// Message explains Code.
+	Message string
+	// TransactionID is the vendor's request id (at most 64 characters);
+	// quote it to the vendor's support.
+	TransactionID string
+	// PricingStrategy says whether the request is charged: FREE or PAY.
+	PricingStrategy string
+	// Extra is extra response info (an exception message), as sent; usually
+	// null.
+	Extra json.RawMessage
+}
+
+// Charged maps PricingStrategy: PAY is kyc.ChargePaid, FREE kyc.ChargeFree,
+// anything else kyc.ChargeUnknown.
+func (m Meta) Charged() kyc.Charge {
+	switch strings.ToUpper(m.PricingStrategy) {
+	case PricingPay:
+		return kyc.ChargePaid
+	case PricingFree:
+		return kyc.ChargeFree
+	}
+	return kyc.ChargeUnknown
+}
+
+// The values of pricingStrategy.
+const (
+	PricingFree = "FREE"
+	PricingPay  = "PAY"
+)
+
+// envelope is the body of every answer. Fields are tolerant of numbers sent
+// for strings, so an odd answer is still classified by its code.
+type envelope struct {
+	Code            tolerant.String `json:"code"`
+	Message         tolerant.String `json:"message"`
+	Data            json.RawMessage `json:"data"`
+	Extra           json.RawMessage `json:"extra"`
+	TransactionID   tolerant.String `json:"transactionId"`
+	PricingStrategy tolerant.String `json:"pricingStrategy"`
+}
+
+// decodeEnvelope reads an answer's envelope. It fails on anything but a JSON
+// object.
+func decodeEnvelope(body []byte) (*envelope, error) {
+	t := bytes.TrimSpace(body)
+	if len(t) == 0 || t[0] != '{' {
+		return nil, errors.New("the answer is not a JSON object")
+	}
+	var env envelope
+	if err := json.Unmarshal(t, &env); err != nil {
+		return nil, err
+	}
+	return &env, nil
+}
+
+func (e *envelope) meta() Meta {
+	m := Meta{
+		Code:            string(e.Code),
+		Message:         string(e.Message),
+		TransactionID:   string(e.TransactionID),
+		PricingStrategy: string(e.PricingStrategy),
+	}
+	if len(e.Extra) > 0 {
+		m.Extra = bytes.Clone(e.Extra)
+	}
+	return m
+}
+
+// decodeData decodes the envelope's data into v; null or missing data is an
+// error, since every SUCCESS answer documented carries data.
+func decodeData(data json.RawMessage, v any) error {
+	t := bytes.TrimSpace(data)
+	if len(t) == 0 || string(t) == "null" {
+		return errors.New("the answer has no data")
+	}
+	return json.Unmarshal(t, v)
+}
+
+// epochMillis reads a number or a numeric string; anything else is 0.
+func epochMillis(raw json.RawMessage) int64 {
+	var s tolerant.String
+	if err := s.UnmarshalJSON(raw); err != nil {
+		return 0
+	}
+	v, err := strconv.ParseInt(strings.TrimSpace(string(s)), 10, 64)
+	if err != nil || v < 0 {
+		return 0
+	}
+	return v
+}

@@ -1,0 +1,191 @@
+package advanceai
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+
+	"github.com/kyc-go/kyc"
+	"github.com/kyc-go/kyc/internal/tolerant"
+)
+
+// Provider returns kyc.AdvanceAI.
+func (c *Client) Provider() kyc.Provider { return kyc.AdvanceAI }
+
+// Capabilities: a hosted link, for Indonesian KTP cards only; the Request
+// needs Country "IDN" and Link.ReturnURL. The person captures the card on
+// the vendor's page, so no image is sent.
+func (c *Client) Capabilities() kyc.Capabilities {
+	return kyc.Capabilities{
+		Flow:          kyc.FlowHostedLink,
+		Countries:     SupportedRegions(),
+		DocumentTypes: []kyc.DocumentType{kyc.DocumentIDCard},
+		Requires:      []kyc.Field{kyc.FieldCountry, kyc.FieldReturnURL},
+	}
+}
+
+// Verify creates an H5 IDV link (GenerateURL) for the person to open. It
+// returns StatusPending with ReasonNotFinished, Result.Link (the URL and its
+// expiry) and Reference "advanceai:<signatureId>" to read the outcome later
+// with Result. req.ID is sent as the vendor's userId; Link.FailReturnURL
+// defaults to Link.ReturnURL. A Request without Country "IDN" or
+// Link.ReturnURL is refused before anything is sent.
+func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, error) {
+	if err := c.Capabilities().Check(req); err != nil {
+		return nil, withOp(err, opVerify)
+	}
+	fail := req.Link.FailReturnURL
+	if fail == "" {
+		fail = req.Link.ReturnURL
+	}
+	g, err := c.GenerateURL(ctx, GenerateURLRequest{ReturnURL: req.Link.ReturnURL, FailReturnURL: fail, Region: req.Country, UserID: req.ID})
+	if err != nil {
+		return nil, err
+	}
+	return &kyc.Result{
+		Provider:  kyc.AdvanceAI,
+		Reference: kyc.NewReference(kyc.AdvanceAI, g.SignatureID),
+		Status:    kyc.StatusPending,
+		Reasons:   []kyc.Reason{kyc.ReasonNotFinished},
+		Link:      &kyc.Link{URL: g.URL, ExpiresAt: g.ExpiresAt},
+		Charged:   g.Charged(),
+		Raw:       g.Raw,
+	}, nil
+}
+
+// Result reads the outcome of a verification Verify started (GetResult) and
+// maps its idvCode: SUCCESS is approved, with the card's OCR in Document;
+// FORGERY_DETECTED is a final rejection; capture problems (low quality, no
+// card, several cards, a cropped or small card) and NO_SUPPORTED_CARD are
+// rejections the person may resubmit; no idvCode yet is StatusPending. The
+// vendor's idvCode ERROR is an ErrUnavailable error. An undocumented idvCode
+// is StatusReview with ReasonOther.
+func (c *Client) Result(ctx context.Context, ref string) (*kyc.Result, error) {
+	r, err := kyc.ParseReference(ref)
+	if err != nil {
+		return nil, withOp(err, opResult)
+	}
+	if r.Provider != kyc.AdvanceAI {
+		return nil, c.tc.Invalid(opResult, "ref", "not an advanceai reference")
+	}
+	res, err := c.GetResult(ctx, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	return toResult(res, ref)
+}
+
+// toResult maps a Get Result answer onto a kyc.Result.
+func toResult(res *Result, ref string) (*kyc.Result, error) {
+	v := verdictFor(res.IDVCode)
+	if v.err != nil {
+		return nil, &kyc.Error{Provider: kyc.AdvanceAI, Op: opResult, Kind: v.err, Code: res.IDVCode,
+			Message: "the vendor's document verification failed on its side", RequestID: res.TransactionID, Sent: true}
+	}
+	out := &kyc.Result{
+		Provider:  kyc.AdvanceAI,
+		Reference: ref,
+		Status:    v.status,
+		Reasons:   slices.Clone(v.reasons),
+		Resubmit:  v.resubmit,
+		Charged:   res.Charged(),
+		Raw:       res.Raw,
+	}
+	if res.OCRResult != nil && v.status != kyc.StatusPending {
+		out.Document = documentData(res.OCRResult)
+	}
+	return out, nil
+}
+
+// documentData normalizes a KTP's OCR; every non-empty vendor field is also
+// kept as printed in Extra, under the vendor's name.
+func documentData(o *OCRResult) *kyc.DocumentData {
+	d := &kyc.DocumentData{
+		Type:           kyc.DocumentIDCard,
+		IssuingCountry: RegionIndonesia,
+		Number:         strings.TrimSpace(o.IDNumber),
+		FullName:       strings.TrimRight(strings.TrimSpace(o.Name), ", "),
+		Sex:            sex(o.Gender),
+		Nationality:    nationality(o.Nationality),
+		Address:        address(o),
+		DateOfBirth:    tolerant.Date(o.Birthday, "2006/01/02", "2006-01-02", "02-01-2006"),
+		ExpiryDate:     tolerant.Date(o.ExpiryDate, "02-01-2006", "2006/01/02", "2006-01-02"),
+	}
+	if d.DateOfBirth.IsZero() {
+		// "Place, DD-MM-YYYY": the date follows the last comma.
+		if i := strings.LastIndexByte(o.BirthPlaceBirthday, ','); i >= 0 {
+			d.DateOfBirth = tolerant.Date(o.BirthPlaceBirthday[i+1:], "02-01-2006", "02/01/2006")
+		}
+	}
+	extra := map[string]string{}
+	for k, v := range map[string]string{
+		"idNumber": o.IDNumber, "name": o.Name, "bloodType": o.BloodType, "religion": o.Religion,
+		"gender": o.Gender, "birthPlaceBirthday": o.BirthPlaceBirthday, "province": o.Province,
+		"city": o.City, "district": o.District, "village": o.Village, "rtrw": o.RTRW,
+		"occupation": o.Occupation, "expiryDate": o.ExpiryDate, "nationality": o.Nationality,
+		"maritalStatus": o.MaritalStatus, "address": o.Address, "placeOfBirth": o.PlaceOfBirth,
+		"birthday": o.Birthday,
+	} {
+		if v != "" {
+			extra[k] = v
+		}
+	}
+	if len(extra) > 0 {
+		d.Extra = extra
+	}
+	return d
+}
+
+// sex maps the KTP's Indonesian gender: LAKI-LAKI (male) is "M", PEREMPUAN
+// (female) "F"; other text is kept.
+func sex(g string) string {
+	switch strings.ToUpper(strings.TrimSpace(g)) {
+	case "LAKI-LAKI", "LAKI LAKI":
+		return "M"
+	case "PEREMPUAN":
+		return "F"
+	}
+	return strings.TrimSpace(g)
+}
+
+// nationality maps WNI (Warga Negara Indonesia) to "IDN"; other text is
+// kept.
+func nationality(n string) string {
+	if strings.EqualFold(strings.TrimSpace(n), "WNI") {
+		return RegionIndonesia
+	}
+	return strings.TrimSpace(n)
+}
+
+// address joins the KTP's address lines: street, RT/RW, village, district,
+// city, province.
+func address(o *OCRResult) string {
+	var parts []string
+	add := func(s string) {
+		if s = strings.TrimSpace(s); s != "" {
+			parts = append(parts, s)
+		}
+	}
+	add(o.Address)
+	if strings.TrimSpace(o.RTRW) != "" {
+		add("RT/RW " + o.RTRW)
+	}
+	add(o.Village)
+	add(o.District)
+	add(o.City)
+	add(o.Province)
+	return strings.Join(parts, ", ")
+}
+
+// withOp returns err, a *kyc.Error from the root package, as this package's
+// operation, keeping its kind and field.
+func withOp(err error, op string) error {
+	var kerr *kyc.Error
+	if !errors.As(err, &kerr) {
+		return err
+	}
+	e := *kerr
+	e.Provider, e.Op = kyc.AdvanceAI, op
+	return &e
+}
