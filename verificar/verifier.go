@@ -1,0 +1,72 @@
+package verificar
+
+import (
+	"context"
+	"errors"
+
+	"github.com/kyc-go/kyc"
+)
+
+// Provider returns kyc.Verificar.
+func (c *Client) Provider() kyc.Provider { return kyc.Verificar }
+
+// Capabilities: Mensatek texts a link to a phone (FlowSMSLink) and verifies
+// Spanish documents; a Request needs Person.Phone and Country "ESP".
+func (c *Client) Capabilities() kyc.Capabilities {
+	return kyc.Capabilities{
+		Flow:      kyc.FlowSMSLink,
+		Countries: []string{"ESP"},
+		Requires:  []kyc.Field{kyc.FieldPhone},
+	}
+}
+
+// Verify sends the verification SMS (see SendVerification) from the
+// Request's Person.Phone, Document.Number (checked against the document
+// the person shows) and Link's Message, Sender and SendAt. It returns
+// StatusPending with the Reference "verificar:<ID>": the outcome arrives by
+// webhook (ParseWebhook, WebhookHandler), with the same Reference.
+//
+// Request.ID is not sent: the API has no field for the caller's reference,
+// so keep the mapping from Reference to your case on your side.
+func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, error) {
+	const op = "verificar.Verify"
+	if err := c.Capabilities().Check(req); err != nil {
+		var kerr *kyc.Error
+		if errors.As(err, &kerr) {
+			e := *kerr
+			e.Provider, e.Op = kyc.Verificar, op
+			return nil, &e
+		}
+		return nil, err
+	}
+	sent, err := c.send(ctx, op, SendRequest{
+		Phone:   req.Person.Phone,
+		Message: req.Link.Message,
+		DNI:     req.Document.Number,
+		SendAt:  req.Link.SendAt,
+		Sender:  req.Link.Sender,
+	}, verifyFields)
+	if err != nil {
+		return nil, err
+	}
+	return &kyc.Result{
+		Provider:  kyc.Verificar,
+		Reference: kyc.NewReference(kyc.Verificar, sent.ID),
+		Status:    kyc.StatusPending,
+		Raw:       sent.Raw,
+	}, nil
+}
+
+// Result always fails: Mensatek offers no function to read a
+// verification's outcome back. The outcome arrives by webhook; see
+// ParseWebhook and WebhookHandler. A reference of another provider is
+// ErrInvalidRequest, any other ErrUnsupported.
+func (c *Client) Result(_ context.Context, ref string) (*kyc.Result, error) {
+	const op = "verificar.Result"
+	r, err := kyc.ParseReference(ref)
+	if err != nil || r.Provider != kyc.Verificar {
+		return nil, c.tc.Invalid(op, "ref", `not a verificar reference ("verificar:<ID>")`)
+	}
+	return nil, &kyc.Error{Provider: kyc.Verificar, Op: op, Kind: kyc.ErrUnsupported,
+		Message: "Mensatek has no read-back of a verification: its outcome arrives by webhook (ParseWebhook, WebhookHandler)"}
+}
