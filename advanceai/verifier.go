@@ -32,8 +32,8 @@ func (c *Client) Capabilities() kyc.Capabilities {
 // defaults to Link.ReturnURL. A Request without Country "IDN" or
 // Link.ReturnURL is refused before anything is sent.
 func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, error) {
-	if err := c.Capabilities().Check(req); err != nil {
-		return nil, withOp(err, opVerify)
+	if err := c.Capabilities().CheckFor(kyc.AdvanceAI, opVerify, req); err != nil {
+		return nil, err
 	}
 	fail := req.Link.FailReturnURL
 	if fail == "" {

@@ -2,7 +2,6 @@ package verificar
 
 import (
 	"context"
-	"errors"
 
 	"github.com/kyc-go/kyc"
 )
@@ -30,13 +29,7 @@ func (c *Client) Capabilities() kyc.Capabilities {
 // so keep the mapping from Reference to your case on your side.
 func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, error) {
 	const op = "verificar.Verify"
-	if err := c.Capabilities().Check(req); err != nil {
-		var kerr *kyc.Error
-		if errors.As(err, &kerr) {
-			e := *kerr
-			e.Provider, e.Op = kyc.Verificar, op
-			return nil, &e
-		}
+	if err := c.Capabilities().CheckFor(kyc.Verificar, op, req); err != nil {
 		return nil, err
 	}
 	sent, err := c.send(ctx, op, SendRequest{
