@@ -134,7 +134,7 @@ func New(p Params, opts []kyc.Option) (*Client, error) {
 		SetLogger(nopLogger{}).
 		SetDisableWarn(true).
 		SetRetryCount(0).
-		SetPreRequestHook(setContentLength)
+		SetPreRequestHook(attachBody)
 	return &Client{p: p, base: base, s: s, rc: rc, log: s.Logger}, nil
 }
 
@@ -243,14 +243,27 @@ func (resp *Response) Close() error {
 
 type ctxKey struct{}
 
+// attemptInfo carries the body of one attempt past resty to the outgoing
+// request.
 type attemptInfo struct {
+	body   io.Reader
 	length int64
 }
 
-func setContentLength(_ *resty.Client, req *http.Request) error {
-	if a, ok := req.Context().Value(ctxKey{}).(*attemptInfo); ok && a.length > 0 && req.Body != nil {
-		req.ContentLength = a.length
+// attachBody runs as resty's pre-request hook, after resty has built the
+// *http.Request and just before it is sent. The body is attached here, not
+// with resty's SetBody, because resty reads any io.Reader body whole into
+// memory to build GetBody: a 10 MB image would be held as 13 MB of base64.
+// Here it streams, with its length when known (else chunked), and no
+// GetBody, so net/http never replays it by itself: retries are ours.
+func attachBody(_ *resty.Client, req *http.Request) error {
+	a, ok := req.Context().Value(ctxKey{}).(*attemptInfo)
+	if !ok || a.body == nil {
+		return nil
 	}
+	req.Body = io.NopCloser(a.body)
+	req.GetBody = nil
+	req.ContentLength = max(a.length, 0)
 	return nil
 }
 
@@ -359,7 +372,7 @@ func (c *Client) attempt(ctx context.Context, r *Request, target, logPath string
 			return nil, false, c.errorf(r, kyc.ErrInvalidRequest, false, err, "cannot read the request body")
 		}
 		defer body.Close()
-		req.SetBody(io.Reader(body))
+		info.body = body
 	}
 
 	start := time.Now()

@@ -14,6 +14,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -527,4 +528,46 @@ func TestNothingSecretIsLoggedOrInErrors(t *testing.T) {
 		assert.NotContains(t, all, v)
 	}
 	t.Log(all)
+}
+
+// TestBodiesStreamWithoutBuffering guards against a body being held whole in
+// memory on its way out (resty reads io.Reader bodies whole when given them):
+// an 8 MiB image sent as base64 JSON and as multipart allocates far less
+// than its size.
+func TestBodiesStreamWithoutBuffering(t *testing.T) {
+	if testing.Short() {
+		t.Skip("sends 8 MiB bodies")
+	}
+	const size = 8 << 20
+	raw := make([]byte, size)
+	copy(raw, jpeg)
+	img, err := kyc.ImageFromBytes(raw)
+	require.NoError(t, err)
+	var got atomic.Int64
+	_, c := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		n, _ := io.Copy(io.Discard, r.Body)
+		got.Store(n)
+	})
+	jsonBody, err := JSONImages(struct {
+		Image Base64 `json:"base64Image"`
+	}{Base64{img}}, img)
+	require.NoError(t, err)
+	multi, err := Multipart(Part{Name: "image", Image: img})
+	require.NoError(t, err)
+	for name, body := range map[string]Body{"base64 JSON": jsonBody, "multipart": multi} {
+		send := func() {
+			_, err := c.Do(context.Background(), &Request{Op: "t", Method: "POST", Path: "up", Body: body})
+			require.NoError(t, err)
+		}
+		send() // warm the connection
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		send()
+		runtime.ReadMemStats(&after)
+		alloc := after.TotalAlloc - before.TotalAlloc
+		t.Logf("%s: %d bytes sent, %d bytes allocated", name, got.Load(), alloc)
+		assert.EqualValues(t, body.Len(), got.Load(), name)
+		assert.Less(t, alloc, uint64(1<<20), "%s: the body must stream, not be buffered", name)
+	}
 }
