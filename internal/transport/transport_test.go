@@ -568,6 +568,8 @@ func TestBodiesStreamWithoutBuffering(t *testing.T) {
 		alloc := after.TotalAlloc - before.TotalAlloc
 		t.Logf("%s: %d bytes sent, %d bytes allocated", name, got.Load(), alloc)
 		assert.EqualValues(t, body.Len(), got.Load(), name)
-		assert.Less(t, alloc, uint64(1<<20), "%s: the body must stream, not be buffered", name)
+		// Buffered, it would be at least the body size (8 to 11 MB); streamed it
+		// is about 120 KB, and under -race with other goroutines about 1.5 MB.
+		assert.Less(t, alloc, uint64(size/4), "%s: the body must stream, not be buffered", name)
 	}
 }
