@@ -1,0 +1,79 @@
+// Package incode is the client for Incode's Omni API
+// (https://developer.incode.com/reference/introduction): ID document
+// validation, selfie liveness and face match, as a server-side session flow.
+//
+// # Authentication
+//
+// Every call sends the account's API key in x-api-key and "api-version:
+// 1.0". POST /omni/start creates a session and returns its token (a JWT,
+// valid 90 days by default); every later call of that session sends it in
+// X-Incode-Hardware-Id. Config.APIKey holds the key; a Session holds its
+// token. Both are kyc.Secret and never logged.
+//
+// # The flow
+//
+// Client.StartSession gives a Session whose methods are Incode's steps, in
+// the order Incode requires (https://docs.incode.com/docs/omni-api/integration-guide):
+// AddFrontID, AddBackID, ProcessID (an asynchronous job), AddSelfie
+// (liveness), ProcessFace (face match), OnboardingStatus (poll until the
+// ID processing is over), FinishStatus, then Score and OCRData; Approve
+// creates the customer identity. Client.ResumeSession rebuilds a Session
+// from its id and token in any process. Images go as {"base64Image": …},
+// base64-encoded while the request is written, never held whole in memory,
+// and refused before sending above MaxImageBytes.
+//
+// Client.Verify (kyc.Verifier) runs the whole flow and maps the outcome:
+// see its documentation. Its Reference, "incode:<interviewId>.<token>",
+// carries the session token, the only way to read the session back: store
+// it like a secret. Client.Result resumes from it on any Client with the
+// same API key.
+//
+// # Quirks
+//
+//   - Front and back uploads answer HTTP 200 even when Incode refuses the
+//     image: IDSideResult.FailReason says why (nine documented values, see
+//     FailReasonReason). classification false alone is kept, not fatal.
+//   - Selfie confidence 0 means live and 1 spoof suspected; a missing
+//     confidence means too dark. Face-match confidence reads the other way:
+//     1 match, 0 mismatch.
+//   - Errors come as {timestamp, status, error, message, path} whose
+//     status is Incode's own code (4019 face not found, 3006 blurry, 6000
+//     processing error…), not the HTTP status; they are mapped to kyc kinds
+//     and, for capture problems, to reasons (ErrorReason). 6000 wraps
+//     ErrRestartSession. HTTP 401 is a bad session token and 403 a bad API
+//     key, both kyc.ErrUnauthorized. An error body inside an HTTP 200 is an
+//     error too.
+//
+// # Webhooks
+//
+// Incode posts {interviewId, externalId, onboardingStatus} to your URL and
+// expects 200 {"success": true}. The body is not signed; Incode can only
+// present an OAuth bearer token (Config.WebhookToken). Client.WebhookHandler
+// and Client.ParseWebhook receive it; Client.ConfirmEvent reads the session
+// back before you act on it.
+//
+// # Documented and inferred
+//
+// Paths, headers, the error shape, the failReason values, the confidence
+// semantics, the score tree and the webhook body are documented by Incode.
+// Inferred or observed only in production clients: the production host
+// (ProductionURL), the selfie codes 100 and 101 (from Incode's guide, not
+// its reference), the HTTP status paired with each code, which onboarding
+// statuses mean the ID processing is over (OnboardingStatus.Ready), the
+// finish-status action values, {"success": false} meaning failure, and
+// MaxImageBytes read as 10 MiB before encoding. The incodetest package
+// fakes the API for tests.
+//
+// # Example
+//
+//	c, err := incode.New(incode.Config{
+//		APIKey:          kyc.NewSecret(os.Getenv("INCODE_API_KEY")),
+//		ConfigurationID: os.Getenv("INCODE_CONFIGURATION_ID"),
+//	})
+//	if err != nil { ... }
+//	defer c.Close()
+//	res, err := c.Verify(ctx, kyc.Request{ID: "user-42",
+//		Document: kyc.Document{Type: kyc.DocumentIDCard, Front: front, Back: back},
+//		Selfie:   selfie})
+//	// res.Status, res.Reasons; store res.Reference like a secret.
+package incode

@@ -1,0 +1,141 @@
+package incode
+
+import (
+	"bytes"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/kyc-go/kyc"
+	"github.com/kyc-go/kyc/internal/transport"
+)
+
+func seeds(f *testing.F, names ...string) {
+	for _, n := range names {
+		b, err := os.ReadFile(filepath.Join("testdata", n))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`{}`))
+	f.Add([]byte(`null`))
+	f.Add([]byte(`{"overall":{"status":["x"]}}`))
+}
+
+func FuzzDecodeScore(f *testing.F) {
+	seeds(f, "score.json")
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r, err := DecodeScore(b)
+		if err != nil {
+			return
+		}
+		st := r.Status()
+		if st == "" {
+			t.Fatal("empty status")
+		}
+		for _, x := range append(r.Reasons(false), r.Reasons(true)...) {
+			if !x.Valid() {
+				t.Fatalf("invalid reason %q", x)
+			}
+		}
+		for _, s := range []kyc.Score{r.Scores().Document, r.Scores().Liveness, r.Scores().FaceMatch} {
+			if v, ok := s.Value(); ok && (v < 0 || v > 1) {
+				t.Fatalf("score out of range: %v", v)
+			}
+		}
+	})
+}
+
+func FuzzDecodeOCR(f *testing.F) {
+	seeds(f, "ocr.json")
+	f.Add([]byte(`{"birthDate":-9223372036854775808,"expireAt":"99999999999999999999"}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		d, err := DecodeOCR(b)
+		if err != nil {
+			return
+		}
+		doc := d.Document()
+		if doc == nil {
+			t.Fatal("nil document")
+		}
+		_ = doc.LogValue()
+	})
+}
+
+func FuzzDecodeSteps(f *testing.F) {
+	seeds(f, "front_ok.json", "front_wrong_side.json", "selfie_live.json", "face_match.json")
+	f.Fuzz(func(t *testing.T, b []byte) {
+		if r, err := decodeSide(b); err == nil && r.Reason() != "" && !r.Reason().Valid() {
+			t.Fatalf("invalid reason %q", r.Reason())
+		}
+		if r, err := decodeSelfie(b); err == nil && r.Reason() != "" && !r.Reason().Valid() {
+			t.Fatalf("invalid reason %q", r.Reason())
+		}
+		if r, err := decodeFace(b); err == nil {
+			_ = r.Match()
+		}
+	})
+}
+
+func FuzzErrorBody(f *testing.F) {
+	for _, n := range []string{"error_4005.json", "error_4019.json", "error_6000.json", "score.json"} {
+		b, err := os.ReadFile(filepath.Join("testdata", n))
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(400, b)
+		f.Add(200, b)
+	}
+	f.Add(500, []byte(`<html>`))
+	f.Add(200, []byte(`{"status":1e400,"error":"x"}`))
+	c, err := New(Config{APIKey: kyc.NewSecret("k")})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, status int, b []byte) {
+		if status < 100 || status > 999 {
+			return
+		}
+		err := c.checkError("incode.Fuzz", &transport.Response{StatusCode: status, Header: http.Header{}, Body: b})
+		if status >= 300 && err == nil {
+			t.Fatal("a non-2xx answer must be an error")
+		}
+		var kerr *kyc.Error
+		if err != nil && (!errors.As(err, &kerr) || kerr.Kind == nil) {
+			t.Fatalf("not a kyc error with a kind: %v", err)
+		}
+		if err != nil {
+			_ = err.Error()
+			_, _ = ErrorReason(err)
+		}
+	})
+}
+
+func FuzzParseWebhook(f *testing.F) {
+	seeds(f, "webhook.json")
+	f.Add([]byte(`{"interviewId":1,"onboardingStatus":true}`))
+	c, err := New(Config{APIKey: kyc.NewSecret("k")})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		r := httptest.NewRequest(http.MethodPost, "/hook", bytes.NewReader(b))
+		ev, err := c.ParseWebhook(r)
+		if err != nil {
+			if !errors.Is(err, kyc.ErrInvalidRequest) {
+				t.Fatalf("unexpected kind: %v", err)
+			}
+			return
+		}
+		if ev.Type == "" || ev.Result == nil || ev.Authenticated {
+			t.Fatalf("bad event %+v", ev)
+		}
+		if _, err := EventPayload(ev); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -1,0 +1,499 @@
+package incode
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kyc-go/kyc"
+	"github.com/kyc-go/kyc/internal/tolerant"
+)
+
+// ScoreStatus is a score's verdict. The set is open: OK, WARN and FAIL are
+// documented for the overall status; UNKNOWN, MANUAL, MANUAL_OK,
+// MANUAL_FAIL and MANUAL_PENDING appear in Incode's other products. Empty
+// means not computed yet.
+type ScoreStatus string
+
+// Known score statuses.
+const (
+	ScoreOK            ScoreStatus = "OK"
+	ScoreWarn          ScoreStatus = "WARN"
+	ScoreFail          ScoreStatus = "FAIL"
+	ScoreUnknown       ScoreStatus = "UNKNOWN"
+	ScoreManual        ScoreStatus = "MANUAL"
+	ScoreManualOK      ScoreStatus = "MANUAL_OK"
+	ScoreManualFail    ScoreStatus = "MANUAL_FAIL"
+	ScoreManualPending ScoreStatus = "MANUAL_PENDING"
+)
+
+// ScoreItem is one leaf of the score tree. Value is a string as Incode sends
+// it ("99.9", "PASSED", ""); Incode advises against relying on it.
+type ScoreItem struct {
+	Key    string      `json:"key,omitempty"`
+	Value  string      `json:"value"`
+	Status ScoreStatus `json:"status"`
+}
+
+type itemWire struct {
+	Key    tolerant.String `json:"key"`
+	Value  tolerant.String `json:"value"`
+	Status tolerant.String `json:"status"`
+}
+
+// UnmarshalJSON accepts a leaf whose fields may be null or numbers.
+func (it *ScoreItem) UnmarshalJSON(b []byte) error {
+	var w itemWire
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*it = ScoreItem{Key: string(w.Key), Value: string(w.Value), Status: ScoreStatus(strings.ToUpper(strings.TrimSpace(string(w.Status))))}
+	return nil
+}
+
+// Fraction reads Value as a 0..1 score: percentages are divided by 100.
+// ok is false when Value is not a number.
+func (it ScoreItem) Fraction() (float64, bool) {
+	v, err := strconv.ParseFloat(strings.TrimSpace(it.Value), 64)
+	if err != nil || v != v || v < 0 {
+		return 0, false
+	}
+	if v > 1 {
+		v /= 100
+	}
+	return min(v, 1), true
+}
+
+// ScoreItems is a list of leaves. Incode sends it as an array of keyed
+// leaves; an object of leaves by key is accepted too, in key order.
+type ScoreItems []ScoreItem
+
+// UnmarshalJSON accepts an array, an object of leaves, or null.
+func (s *ScoreItems) UnmarshalJSON(b []byte) error {
+	t := bytes.TrimSpace(b)
+	switch {
+	case len(t) == 0 || string(t) == "null":
+		*s = nil
+		return nil
+	case t[0] == '[':
+		var items []ScoreItem
+		if err := json.Unmarshal(t, &items); err != nil {
+			return err
+		}
+		*s = items
+		return nil
+	case t[0] == '{':
+		var m map[string]ScoreItem
+		if err := json.Unmarshal(t, &m); err != nil {
+			return err
+		}
+		keys := make([]string, 0, len(m))
+		for k := range m {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		out := make(ScoreItems, 0, len(keys))
+		for _, k := range keys {
+			it := m[k]
+			if it.Key == "" {
+				it.Key = k
+			}
+			out = append(out, it)
+		}
+		*s = out
+		return nil
+	}
+	return errors.New("incode: a score list is an array or an object")
+}
+
+// IDValidationScores are the document checks.
+type IDValidationScores struct {
+	PhotoSecurityAndQuality ScoreItems      `json:"photoSecurityAndQuality"`
+	IDSpecific              ScoreItems      `json:"idSpecific"`
+	AppliedRule             json.RawMessage `json:"appliedRule,omitempty"`
+	Overall                 ScoreItem       `json:"overall"`
+}
+
+// LivenessScores are the selfie liveness checks.
+type LivenessScores struct {
+	LivenessScore ScoreItem `json:"livenessScore"`
+	PhotoQuality  ScoreItem `json:"photoQuality"`
+	Overall       ScoreItem `json:"overall"`
+}
+
+// FaceRecognitionScores are the face match and 1:N checks.
+type FaceRecognitionScores struct {
+	ExistingUser        tolerant.Bool   `json:"existingUser"`
+	ExistingInterviewID tolerant.String `json:"existingInterviewId"`
+	ExistingExternalID  tolerant.String `json:"existingExternalId"`
+	MaskCheck           ScoreItem       `json:"maskCheck"`
+	LensesCheck         ScoreItem       `json:"lensesCheck"`
+	FaceBrightness      ScoreItem       `json:"faceBrightness"`
+	NameMatch           ScoreItem       `json:"nameMatch"`
+	AppliedRule         json.RawMessage `json:"appliedRule,omitempty"`
+	Overall             ScoreItem       `json:"overall"`
+}
+
+// OCRConfidenceScores is Incode's confidence in its reading of the ID.
+type OCRConfidenceScores struct {
+	OverallConfidence ScoreItem `json:"overallConfidence"`
+}
+
+// ScoreReport is the answer to Score
+// (https://developer.incode.com/docs/fetch-scores). Sections Incode did not
+// run are nil; sections this type does not name stay in Raw.
+type ScoreReport struct {
+	IDValidation      *IDValidationScores    `json:"idValidation"`
+	Liveness          *LivenessScores        `json:"liveness"`
+	FaceRecognition   *FaceRecognitionScores `json:"faceRecognition"`
+	IDOCRConfidence   *OCRConfidenceScores   `json:"idOcrConfidence"`
+	Overall           ScoreItem              `json:"overall"`
+	ReasonMsg         tolerant.String        `json:"reasonMsg"`
+	NeedsReviewReason tolerant.String        `json:"needsReviewReason"`
+	// Raw is the body as Incode sent it.
+	Raw json.RawMessage `json:"-"`
+}
+
+// DecodeScore decodes a /omni/get/score body.
+func DecodeScore(b []byte) (*ScoreReport, error) {
+	if t := bytes.TrimSpace(b); len(t) == 0 || t[0] != '{' {
+		return nil, errors.New("incode: the score body is not a JSON object")
+	}
+	var r ScoreReport
+	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, err
+	}
+	r.Raw = json.RawMessage(b)
+	return &r, nil
+}
+
+// overallStatuses maps the overall status onto kyc statuses. A status not
+// listed but not empty is a Review: someone must look.
+var overallStatuses = map[ScoreStatus]kyc.Status{
+	"":                 kyc.StatusPending,
+	ScoreOK:            kyc.StatusApproved,
+	ScoreManualOK:      kyc.StatusApproved,
+	ScoreFail:          kyc.StatusRejected,
+	ScoreManualFail:    kyc.StatusRejected,
+	ScoreWarn:          kyc.StatusReview,
+	ScoreManual:        kyc.StatusReview,
+	ScoreManualPending: kyc.StatusReview,
+	ScoreUnknown:       kyc.StatusReview,
+}
+
+// Status maps the overall verdict: OK → approved, FAIL → rejected,
+// WARN/MANUAL → review, empty → pending.
+func (r *ScoreReport) Status() kyc.Status {
+	if st, ok := overallStatuses[r.Overall.Status]; ok {
+		return st
+	}
+	return kyc.StatusReview
+}
+
+// leafReasons maps score leaves, by key, onto reasons.
+var leafReasons = map[string]kyc.Reason{
+	"tamperCheck":            kyc.ReasonDocumentForged,
+	"screenIdLiveness":       kyc.ReasonDocumentForged,
+	"paperIdLiveness":        kyc.ReasonDocumentForged,
+	"visiblePhotoFeatures":   kyc.ReasonDocumentForged,
+	"fullNameCrosscheck":     kyc.ReasonDocumentForged,
+	"expirationDateValidity": kyc.ReasonDocumentExpired,
+	"documentExpired":        kyc.ReasonDocumentExpired,
+	"documentClassification": kyc.ReasonUnsupportedDocument,
+	"balancedLightFront":     kyc.ReasonLowQualityImage,
+	"balancedLightBack":      kyc.ReasonLowQualityImage,
+	"sharpnessFront":         kyc.ReasonLowQualityImage,
+	"sharpnessBack":          kyc.ReasonLowQualityImage,
+	"idAlreadyUsedCheck":     kyc.ReasonDifferentPerson,
+	"birthDateValidity":      kyc.ReasonOther,
+	"livenessScore":          kyc.ReasonLivenessFailed,
+	"photoQuality":           kyc.ReasonLowQualityImage,
+	"maskCheck":              kyc.ReasonLivenessFailed,
+	"lensesCheck":            kyc.ReasonLowQualityImage,
+	"faceBrightness":         kyc.ReasonLowQualityImage,
+	"nameMatch":              kyc.ReasonDocumentNumberMismatch,
+}
+
+// Reasons lists the reasons behind failing leaves (and warning leaves when
+// warn is set), without repeats: the specific ID checks, then liveness →
+// ReasonLivenessFailed and face recognition → ReasonFaceMismatch. A failing
+// section with no failing leaf Incode names gives ReasonOther.
+func (r *ScoreReport) Reasons(warn bool) []kyc.Reason {
+	bad := func(st ScoreStatus) bool {
+		return st == ScoreFail || st == ScoreManualFail || (warn && st == ScoreWarn)
+	}
+	var out []kyc.Reason
+	add := func(x kyc.Reason) {
+		for _, y := range out {
+			if y == x {
+				return
+			}
+		}
+		out = append(out, x)
+	}
+	leaf := func(key string, it ScoreItem) bool {
+		if !bad(it.Status) {
+			return false
+		}
+		if it.Key != "" {
+			key = it.Key
+		}
+		if x, ok := leafReasons[key]; ok {
+			add(x)
+		} else {
+			add(kyc.ReasonOther)
+		}
+		return true
+	}
+	if v := r.IDValidation; v != nil {
+		found := false
+		for _, list := range []ScoreItems{v.PhotoSecurityAndQuality, v.IDSpecific} {
+			for _, it := range list {
+				found = leaf("", it) || found
+			}
+		}
+		if !found && bad(v.Overall.Status) {
+			add(kyc.ReasonOther)
+		}
+	}
+	if v := r.Liveness; v != nil && (bad(v.Overall.Status) || bad(v.LivenessScore.Status)) {
+		add(kyc.ReasonLivenessFailed)
+	}
+	if v := r.FaceRecognition; v != nil {
+		if bad(v.Overall.Status) {
+			add(kyc.ReasonFaceMismatch)
+		}
+		for _, it := range []struct {
+			key string
+			it  ScoreItem
+		}{{"maskCheck", v.MaskCheck}, {"lensesCheck", v.LensesCheck}, {"faceBrightness", v.FaceBrightness}} {
+			leaf(it.key, it.it)
+		}
+	}
+	if len(out) == 0 && bad(r.Overall.Status) {
+		add(kyc.ReasonOther)
+	}
+	return out
+}
+
+// Scores converts the section verdicts into 0..1 kyc scores, from the
+// overall values Incode sends as percentages.
+func (r *ScoreReport) Scores() kyc.Scores {
+	var s kyc.Scores
+	set := func(dst *kyc.Score, items ...ScoreItem) {
+		for _, it := range items {
+			if v, ok := it.Fraction(); ok {
+				*dst = kyc.NewScore(v)
+				return
+			}
+		}
+	}
+	if v := r.IDValidation; v != nil {
+		set(&s.Document, v.Overall)
+	}
+	if v := r.Liveness; v != nil {
+		set(&s.Liveness, v.Overall, v.LivenessScore)
+	}
+	if v := r.FaceRecognition; v != nil {
+		set(&s.FaceMatch, v.Overall)
+	}
+	return s
+}
+
+// OCRName is the name read from the ID.
+type OCRName struct {
+	FullName                string `json:"fullName,omitempty"`
+	FirstName               string `json:"firstName,omitempty"`
+	GivenName               string `json:"givenName,omitempty"`
+	MiddleName              string `json:"middleName,omitempty"`
+	PaternalLastName        string `json:"paternalLastName,omitempty"`
+	MaternalLastName        string `json:"maternalLastName,omitempty"`
+	NameSuffix              string `json:"nameSuffix,omitempty"`
+	MachineReadableFullName string `json:"machineReadableFullName,omitempty"`
+	GivenNameMrz            string `json:"givenNameMrz,omitempty"`
+	LastNameMrz             string `json:"lastNameMrz,omitempty"`
+}
+
+// OCRAddress is the structured address read from the ID.
+type OCRAddress struct {
+	Street     string `json:"street,omitempty"`
+	Colony     string `json:"colony,omitempty"`
+	PostalCode string `json:"postalCode,omitempty"`
+	City       string `json:"city,omitempty"`
+	State      string `json:"state,omitempty"`
+}
+
+// OCRData is the answer to OCRData
+// (https://developer.incode.com/docs/fetch-extracted-ocr): the common
+// fields typed, the rest in Raw. Incode sends only the fields the detected
+// document has. This is personal data: it never appears in logs or errors.
+type OCRData struct {
+	Name          OCRName
+	Address       string
+	AddressFields OCRAddress
+	TypeOfID      string
+	FrontSubtype  string
+	BackSubtype   string
+	// BirthDate is in milliseconds since the epoch, UTC (negative before
+	// 1970); HasBirthDate says whether Incode sent one.
+	BirthDate    int64
+	HasBirthDate bool
+	Gender       string
+	// DocumentNumber, PersonalNumber, RefNumber and TaxIDNumber are the
+	// document's numbers, as printed.
+	DocumentNumber string
+	PersonalNumber string
+	RefNumber      string
+	TaxIDNumber    string
+	// IssuedAt and ExpireAt are epoch milliseconds sent as strings.
+	IssuedAt string
+	ExpireAt string
+	// IssueDate and ExpirationDate are years.
+	IssueDate        int
+	ExpirationDate   int
+	IssuingCountry   string
+	IssuingState     string
+	IssuingAuthority string
+	Nationality      string
+	NationalityMrz   string
+	MRZ1, MRZ2, MRZ3 string
+	// Confidence holds ocrDataConfidence: per-field confidences, 0..1.
+	Confidence map[string]float64
+	// Raw is the body as Incode sent it.
+	Raw json.RawMessage
+}
+
+type ocrWire struct {
+	Name             *OCRName                  `json:"name"`
+	Address          tolerant.String           `json:"address"`
+	AddressFields    *OCRAddress               `json:"addressFields"`
+	TypeOfID         tolerant.String           `json:"typeOfId"`
+	FrontSubtype     tolerant.String           `json:"documentFrontSubtype"`
+	BackSubtype      tolerant.String           `json:"documentBackSubtype"`
+	BirthDate        *tolerant.Int             `json:"birthDate"`
+	Gender           tolerant.String           `json:"gender"`
+	DocumentNumber   tolerant.String           `json:"documentNumber"`
+	PersonalNumber   tolerant.String           `json:"personalNumber"`
+	RefNumber        tolerant.String           `json:"refNumber"`
+	TaxIDNumber      tolerant.String           `json:"taxIdNumber"`
+	IssuedAt         tolerant.String           `json:"issuedAt"`
+	ExpireAt         tolerant.String           `json:"expireAt"`
+	IssueDate        tolerant.Int              `json:"issueDate"`
+	ExpirationDate   tolerant.Int              `json:"expirationDate"`
+	IssuingCountry   tolerant.String           `json:"issuingCountry"`
+	IssuingState     tolerant.String           `json:"issuingState"`
+	IssuingAuthority tolerant.String           `json:"issuingAuthority"`
+	Nationality      tolerant.String           `json:"nationality"`
+	NationalityMrz   tolerant.String           `json:"nationalityMrz"`
+	MRZ1             tolerant.String           `json:"mrz1"`
+	MRZ2             tolerant.String           `json:"mrz2"`
+	MRZ3             tolerant.String           `json:"mrz3"`
+	Confidence       map[string]tolerant.Float `json:"ocrDataConfidence"`
+}
+
+// DecodeOCR decodes a /omni/get/ocr-data body.
+func DecodeOCR(b []byte) (*OCRData, error) {
+	if t := bytes.TrimSpace(b); len(t) == 0 || t[0] != '{' {
+		return nil, errors.New("incode: the OCR body is not a JSON object")
+	}
+	var w ocrWire
+	if err := json.Unmarshal(b, &w); err != nil {
+		return nil, err
+	}
+	d := &OCRData{
+		Address: string(w.Address), TypeOfID: string(w.TypeOfID),
+		FrontSubtype: string(w.FrontSubtype), BackSubtype: string(w.BackSubtype), Gender: string(w.Gender),
+		DocumentNumber: string(w.DocumentNumber), PersonalNumber: string(w.PersonalNumber),
+		RefNumber: string(w.RefNumber), TaxIDNumber: string(w.TaxIDNumber),
+		IssuedAt: string(w.IssuedAt), ExpireAt: string(w.ExpireAt),
+		IssueDate: int(w.IssueDate), ExpirationDate: int(w.ExpirationDate),
+		IssuingCountry: string(w.IssuingCountry), IssuingState: string(w.IssuingState),
+		IssuingAuthority: string(w.IssuingAuthority), Nationality: string(w.Nationality),
+		NationalityMrz: string(w.NationalityMrz), MRZ1: string(w.MRZ1), MRZ2: string(w.MRZ2), MRZ3: string(w.MRZ3),
+		Raw: json.RawMessage(b),
+	}
+	if w.Name != nil {
+		d.Name = *w.Name
+	}
+	if w.AddressFields != nil {
+		d.AddressFields = *w.AddressFields
+	}
+	if w.BirthDate != nil {
+		d.BirthDate, d.HasBirthDate = int64(*w.BirthDate), true
+	}
+	for k, v := range w.Confidence {
+		if v.Valid {
+			if d.Confidence == nil {
+				d.Confidence = map[string]float64{}
+			}
+			d.Confidence[k] = v.Value
+		}
+	}
+	return d, nil
+}
+
+// DateOfBirth is BirthDate as a date at midnight UTC, or zero.
+func (d *OCRData) DateOfBirth() time.Time {
+	if !d.HasBirthDate {
+		return time.Time{}
+	}
+	y, m, day := time.UnixMilli(d.BirthDate).UTC().Date()
+	return time.Date(y, m, day, 0, 0, 0, 0, time.UTC)
+}
+
+// Expiry is ExpireAt as a date at midnight UTC, or zero.
+func (d *OCRData) Expiry() time.Time { return tolerant.EpochMillis(d.ExpireAt) }
+
+// Issued is IssuedAt as a date at midnight UTC, or zero.
+func (d *OCRData) Issued() time.Time { return tolerant.EpochMillis(d.IssuedAt) }
+
+// documentTypes maps typeOfId onto kyc document types.
+var documentTypes = map[string]kyc.DocumentType{
+	"Passport":            kyc.DocumentPassport,
+	"DriversLicense":      kyc.DocumentDriverLicense,
+	"IdentificationCard":  kyc.DocumentIDCard,
+	"FederalID":           kyc.DocumentIDCard,
+	"VoterIdentification": kyc.DocumentIDCard,
+	"ResidenceDocument":   kyc.DocumentResidencePermit,
+	"Permit":              kyc.DocumentResidencePermit,
+}
+
+// Document converts the OCR fields into kyc.DocumentData. Fields with no
+// place there (typeOfId, issuing state, personal number, gender as sent)
+// go in Extra.
+func (d *OCRData) Document() *kyc.DocumentData {
+	first := d.Name.FirstName
+	if first == "" {
+		first = d.Name.GivenName
+	}
+	last := strings.TrimSpace(d.Name.PaternalLastName + " " + d.Name.MaternalLastName)
+	full := strings.TrimSpace(d.Name.FullName)
+	if full == "" {
+		full = strings.TrimSpace(first + " " + last)
+	}
+	out := &kyc.DocumentData{
+		Type: documentTypes[d.TypeOfID], Number: strings.TrimSpace(d.DocumentNumber),
+		FullName: full, FirstName: strings.TrimSpace(first), LastName: last,
+		DateOfBirth: d.DateOfBirth(), IssueDate: d.Issued(), ExpiryDate: d.Expiry(),
+		Sex: d.Gender, Nationality: d.Nationality, IssuingCountry: d.IssuingCountry,
+		Address: d.Address,
+	}
+	extra := map[string]string{
+		"typeOfId": d.TypeOfID, "issuingState": d.IssuingState, "issuingAuthority": d.IssuingAuthority,
+		"personalNumber": d.PersonalNumber, "refNumber": d.RefNumber, "taxIdNumber": d.TaxIDNumber,
+		"documentFrontSubtype": d.FrontSubtype, "documentBackSubtype": d.BackSubtype,
+	}
+	for k, v := range extra {
+		if v == "" {
+			delete(extra, k)
+		}
+	}
+	if len(extra) > 0 {
+		out.Extra = extra
+	}
+	return out
+}
