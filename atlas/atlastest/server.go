@@ -1,0 +1,242 @@
+// Package atlastest serves a fake Atlas API over local TLS, for tests of
+// code that uses package atlas.
+//
+// The fake checks authentication as the vendor does: it decrypts the AES
+// Authorization header (PBKDF2-HMAC-SHA1, 65556 iterations, AES-256-CBC),
+// and checks the key id, the secret inside it, that the timestamp matches
+// the configured layout and is fresh by the fake's clock; or it checks
+// Basic auth. It refuses a request_id that is missing, not alphanumeric or
+// already used. It serves every endpoint package atlas has a typed method
+// for; where the vendor's body is not public the fake's body is the shape
+// package atlas infers, labelled as such below. Outcomes are chosen by the
+// magic inputs listed in the constants (a PAN, an image marker made with
+// kyctest.MagicImage, an OTP). Faults are injected through the embedded
+// kyctest.Server. It is safe for concurrent use and never logs request
+// contents.
+//
+//	srv := atlastest.New(t)
+//	c, _ := atlas.New(srv.Config(), srv.Options()...)
+package atlastest
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"net/http"
+	"net/url"
+	"sort"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/kyc-go/kyc"
+	"github.com/kyc-go/kyc/atlas"
+	"github.com/kyc-go/kyc/atlas/internal/tslayout"
+	"github.com/kyc-go/kyc/kyctest"
+)
+
+// The credentials the fake accepts by default. The secret is not ASCII on
+// purpose: the AES header must carry it as UTF-8.
+const (
+	KeyID     = "abeb3372fa4eaf530"
+	KeySecret = "atlas-fake-sécret-ключ"
+)
+
+// Magic PANs. Any other well-formed PAN is VALID, held by HolderName.
+const (
+	// PANInvalid is unknown to the registry: pan_status INVALID.
+	PANInvalid = "AAAPZ0000Z"
+	// PANOtherHolder is VALID but held by OtherHolderName.
+	PANOtherHolder = "AAAPZ1111Z"
+	// PANShortName is VALID, held by ShortHolderName (no middle name).
+	PANShortName = "AAAPZ2222Z"
+	// PANVendorError gets an HTTP 200 whose envelope carries error 500.
+	PANVendorError = "AAAPZ5000Z"
+)
+
+// Holder names the fake's PAN registry returns.
+const (
+	HolderFirstName  = "RAHUL"
+	HolderMiddleName = "KUMAR"
+	HolderLastName   = "SHARMA"
+	// HolderName is the full name of every VALID PAN but the magic ones.
+	HolderName      = "RAHUL KUMAR SHARMA"
+	OtherHolderName = "PRIYA VERMA"
+	ShortHolderName = "RAHUL SHARMA"
+)
+
+// Image markers (kyctest.MagicImage) for the face endpoints; the marker of
+// either image counts. An image without a marker matches.
+const (
+	// ImageMatch: match_score 96.5, is_match true.
+	ImageMatch = "match"
+	// ImageMismatch: match_score 12, is_match false.
+	ImageMismatch = "mismatch"
+	// ImageBorderline: match_score 70, is_match false.
+	ImageBorderline = "borderline"
+	// ImageNoFace: face_detected false, match_score 0.
+	ImageNoFace = "noface"
+	// ImageMaskJSON: /aadhaar/mask answers JSON with the image in base64
+	// (data.file as a data: URI) rather than the JPEG itself.
+	ImageMaskJSON = "mask_json"
+)
+
+// Other magic inputs.
+const (
+	// AadhaarOTPCode is the only OTP /aadhaar/aadhaar_kyc accepts.
+	AadhaarOTPCode = "123456"
+	// AccountClosed fails the penny drop: bank_status FAILED.
+	AccountClosed = "000000000000"
+	// GSTINInvalid gets gstin_status INVALID; other GSTINs are ACTIVE.
+	GSTINInvalid = "27AAAPZ0000Z1Z5"
+)
+
+// DefaultFreshness is how far a header timestamp may be from the fake's
+// clock.
+const DefaultFreshness = 5 * time.Minute
+
+// Option configures the fake.
+type Option func(*options)
+
+type options struct {
+	keyID, secret string
+	auth          atlas.AuthMode
+	layout        string
+	loc           *time.Location
+	freshness     time.Duration
+	now           func() time.Time
+	delay         time.Duration
+}
+
+// WithCredentials sets the key id and secret the fake accepts.
+func WithCredentials(keyID, secret string) Option {
+	return func(o *options) { o.keyID, o.secret = keyID, secret }
+}
+
+// WithAuth sets the scheme the fake requires (default atlas.AuthAES).
+func WithAuth(m atlas.AuthMode) Option { return func(o *options) { o.auth = m } }
+
+// WithTimestampLayout sets the layout the header timestamp must have, a
+// Java SimpleDateFormat pattern (default atlas.DefaultTimestampLayout).
+func WithTimestampLayout(layout string) Option { return func(o *options) { o.layout = layout } }
+
+// WithLocation sets the zone the timestamp is read in (default IST).
+func WithLocation(loc *time.Location) Option { return func(o *options) { o.loc = loc } }
+
+// WithFreshness sets how far a header timestamp may be from the fake's
+// clock (default DefaultFreshness).
+func WithFreshness(d time.Duration) Option { return func(o *options) { o.freshness = d } }
+
+// WithClock sets the fake's clock, against which timestamps are checked.
+func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
+
+// WithDelay makes every answer wait d (or until the request is cancelled).
+func WithDelay(d time.Duration) Option { return func(o *options) { o.delay = d } }
+
+// Server is the fake Atlas API. Its embedded kyctest.Server gives Inject,
+// FaultRate, Requests, Count, Injected, Options and Close.
+type Server struct {
+	*kyctest.Server
+	o      options
+	layout tslayout.Layout
+
+	mu       sync.Mutex
+	keys     map[string][]byte // PBKDF2 key by salt
+	seen     map[string]bool   // request_ids used
+	sends    map[string]int
+	faces    map[string][]byte
+	esigns   map[string]bool
+	otps     map[string]bool
+	verified map[string][]byte // "type/id" → data, for /verify/status
+}
+
+// NewServer starts a fake; the caller closes it. It panics only when an
+// option is invalid (a timestamp layout that does not parse), as
+// httptest does for its own setup failures.
+func NewServer(opts ...Option) *Server {
+	o := options{keyID: KeyID, secret: KeySecret, layout: atlas.DefaultTimestampLayout,
+		loc: time.FixedZone("IST", 5*3600+30*60), freshness: DefaultFreshness, now: time.Now}
+	for _, f := range opts {
+		f(&o)
+	}
+	l, err := tslayout.Parse(o.layout)
+	if err != nil {
+		panic("atlastest: " + err.Error())
+	}
+	s := &Server{o: o, layout: l, keys: map[string][]byte{}, seen: map[string]bool{}, sends: map[string]int{},
+		faces: map[string][]byte{}, esigns: map[string]bool{}, otps: map[string]bool{}, verified: map[string][]byte{}}
+	s.Server = kyctest.NewServer(http.HandlerFunc(s.serve))
+	return s
+}
+
+// New starts a fake closed when t ends.
+func New(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	s := NewServer(opts...)
+	t.Cleanup(s.Close)
+	return s
+}
+
+// Config returns the atlas.Config the fake accepts: its credentials, auth
+// mode, timestamp layout and zone.
+func (s *Server) Config() atlas.Config {
+	return atlas.Config{KeyID: s.o.keyID, KeySecret: kyc.NewSecret(s.o.secret), Auth: s.o.auth,
+		TimestampLayout: s.o.layout, Location: s.o.loc}
+}
+
+// Sends returns how many times the chargeable operation with this key was
+// processed. See SendKey.
+func (s *Server) Sends(key string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sends[key]
+}
+
+// DuplicateSends counts chargeable operations processed more than once for
+// the same key: each key's processings beyond the first, summed.
+func (s *Server) DuplicateSends() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, v := range s.sends {
+		n += max(v-1, 0)
+	}
+	return n
+}
+
+// SendKeys returns the keys of the chargeable operations processed, sorted.
+func (s *Server) SendKeys() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]string, 0, len(s.sends))
+	for k := range s.sends {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// CallIDLen is the length of the call part of package atlas's request_id:
+// the attempts of one logical call share their first CallIDLen characters
+// and differ in the attempt number that follows.
+const CallIDLen = 20
+
+// SendKey is the key under which Sends counts a chargeable operation.
+// Atlas has no caller reference field, so the key is the hex SHA-256 of the
+// request: method, path, query, body and the call part of its request_id
+// (the first CallIDLen characters). The attempts of one logical call share
+// that key (the same bytes, the same call id, since package atlas fixes a
+// multipart boundary per call); two logical calls with the same parameters
+// do not.
+func SendKey(method, path string, query url.Values, requestID string, body []byte) string {
+	call := requestID
+	if len(call) > CallIDLen {
+		call = call[:CallIDLen]
+	}
+	h := sha256.New()
+	for _, p := range []string{method, path, query.Encode(), call} {
+		h.Write([]byte(p))
+		h.Write([]byte{0})
+	}
+	h.Write(body)
+	return hex.EncodeToString(h.Sum(nil))
+}

@@ -1,0 +1,171 @@
+package atlas
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/kyc-go/kyc"
+	"github.com/kyc-go/kyc/internal/tolerant"
+	"github.com/kyc-go/kyc/internal/transport"
+)
+
+// codeKinds maps every error code of the vendor docs' table onto a kyc
+// kind. The codes are HTTP statuses sent as strings in error.code.
+var codeKinds = map[string]error{
+	"400": kyc.ErrInvalidRequest, // missing parameters
+	"401": kyc.ErrUnauthorized,   // access denied
+	"403": kyc.ErrForbidden,      // no permission for the resource
+	"404": kyc.ErrNotFound,       // URL not found
+	"405": kyc.ErrInvalidRequest, // wrong method
+	"408": kyc.ErrTimeout,        // request timeout
+	"413": kyc.ErrInvalidRequest, // entity too large (100 MB)
+	"414": kyc.ErrInvalidRequest, // URL too long
+	"415": kyc.ErrInvalidRequest, // unsupported media type
+	"429": kyc.ErrRateLimited,    // too many requests
+	"500": kyc.ErrUnavailable,    // internal server error
+	"502": kyc.ErrUnavailable,    // bad gateway
+	"503": kyc.ErrUnavailable,    // overloaded or in maintenance
+	// 505: the HTTP version is refused; trying again cannot help, so it is a
+	// request problem rather than unavailability.
+	"505": kyc.ErrInvalidRequest,
+}
+
+// codeDocs holds the docs' message and "what to do" for each code, kept
+// verbatim (Error() redacts the support address like any e-mail address).
+var codeDocs = map[string]struct{ message, hint string }{
+	"400": {"Invalid request - missing parameters.", "Please,check API response for missing parameters."},
+	"401": {"Access denied.", "Make sure you have entered your API token correctly.If issue persists then contact support at support@frslabs.com."},
+	"403": {"Access forbidden.", "Client does not have the necessary permissions for the resource.Please contact support at support@frslabs.com"},
+	"404": {"URL not found.", "Make sure you have formatted the url correctly."},
+	"405": {"Invalid request-WRONG API REQUEST METHOD TYPE", "GET method is not supported for this request. Make sure POST method is selected for your request."},
+	"408": {"Request Timeout error.", "Requests are not connected to atlas services. Please contact support at support@frslabs.com"},
+	"413": {"Request entity too large.", "Make sure, size limit of your request does not exceed 100 mb.if issue persists then contact support at support@frslabs.com."},
+	"414": {"Request URL too large.", "URL for your request is longer than the server is willing to interpret. Please check URL."},
+	"415": {"Invalid request, unsupported media type.", "Make sure format of your request is as per defined resource's content-type or content-encoding headers."},
+	"429": {"Invalid request, too many requests.", "The user has sent too many requests in a given amount of time.Please retry after specified time."},
+	"500": {"Internal server error.", "The server encountered an error. Please, try again.If issue persists then contact support at support@frslabs.com."},
+	"502": {"Bad gateway error.", "The server has received an invalid response. If issue persists then contact support at support@frslabs.com."},
+	"503": {"Service unavailable.", "The server is currently unable to handle your request due to a temporary overloading or maintenance of the server. Please, try again.If issue persists then contact support at support@frslabs.com."},
+	"505": {"HTTP version not supported.", "The server can't handle the http version used in the request. We support http 2.0 and http 1.0 version. Please, contact support at support@frslabs.com."},
+}
+
+// Hint returns the vendor docs' "what to do" for an error code, or "".
+func Hint(code string) string { return codeDocs[code].hint }
+
+// kindForCode classifies a vendor code: the docs' table first, then a
+// numeric code read as an HTTP status, then the response's status. A
+// failure in a 200 with an unknown code is a refusal of the request.
+func kindForCode(code string, status int) error {
+	if k, ok := codeKinds[code]; ok {
+		return k
+	}
+	if n, err := strconv.Atoi(code); err == nil && n >= 400 && n < 600 {
+		return transport.KindForStatus(n)
+	}
+	if status >= 400 {
+		return transport.KindForStatus(status)
+	}
+	return kyc.ErrInvalidRequest
+}
+
+// wireEnvelope is the tolerant wire form of Envelope.
+type wireEnvelope struct {
+	Status            tolerant.String `json:"status"`
+	ResponseTimestamp tolerant.String `json:"response_timestamp"`
+	Data              json.RawMessage `json:"data"`
+	Error             json.RawMessage `json:"error"`
+}
+
+// DecodeEnvelope reads an Atlas JSON body. error may be an object
+// {code, message} (code as a string or a number), a bare string, or null.
+func DecodeEnvelope(body []byte) (*Envelope, error) {
+	t := bytes.TrimSpace(body)
+	if len(t) == 0 || t[0] != '{' {
+		return nil, errors.New("atlas: the body is not a JSON object")
+	}
+	var w wireEnvelope
+	if err := json.Unmarshal(t, &w); err != nil {
+		return nil, err
+	}
+	env := &Envelope{Status: string(w.Status), Raw: json.RawMessage(body)}
+	if d := bytes.TrimSpace(w.Data); len(d) > 0 && string(d) != "null" {
+		env.Data = w.Data
+	}
+	if ms := strings.TrimSpace(string(w.ResponseTimestamp)); ms != "" {
+		if n, err := strconv.ParseInt(ms, 10, 64); err == nil && n > 0 {
+			env.ResponseTimestamp = time.UnixMilli(n).UTC()
+		}
+	}
+	e := bytes.TrimSpace(w.Error)
+	switch {
+	case len(e) == 0 || string(e) == "null" || string(e) == "{}" || string(e) == `""` || string(e) == "false":
+	case e[0] == '{':
+		var o struct {
+			Code    tolerant.String `json:"code"`
+			Message tolerant.String `json:"message"`
+		}
+		if err := json.Unmarshal(e, &o); err != nil {
+			return nil, err
+		}
+		env.Error = &APIError{Code: strings.TrimSpace(string(o.Code)), Message: strings.TrimSpace(string(o.Message))}
+	case e[0] == '"':
+		var s string
+		if err := json.Unmarshal(e, &s); err != nil {
+			return nil, err
+		}
+		env.Error = &APIError{Message: s}
+	default:
+		env.Error = &APIError{Message: string(e)}
+	}
+	return env, nil
+}
+
+// check classifies an answer: a vendor error in the body first, whatever
+// the HTTP status, then the status, then whether the body is readable.
+func (c *Client) check(op string, resp *transport.Response) (*Envelope, error) {
+	env, derr := DecodeEnvelope(resp.Body)
+	if derr == nil && env.Failed() {
+		return nil, c.vendorError(op, resp, env.Error)
+	}
+	if resp.StatusCode >= 400 {
+		return nil, c.vendorError(op, resp, &APIError{Code: strconv.Itoa(resp.StatusCode)})
+	}
+	if derr != nil {
+		return nil, c.tc.BadResponse(op, resp, derr)
+	}
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		return nil, c.tc.BadResponse(op, resp, errors.New("unexpected HTTP status "+strconv.Itoa(resp.StatusCode)))
+	}
+	return env, nil
+}
+
+// vendorError builds the *kyc.Error for an Atlas error, with the docs'
+// "what to do" after the vendor's message.
+func (c *Client) vendorError(op string, resp *transport.Response, e *APIError) error {
+	if e == nil {
+		e = &APIError{}
+	}
+	code := e.Code
+	if code == "" && resp.StatusCode >= 400 {
+		code = strconv.Itoa(resp.StatusCode)
+	}
+	msg := e.Message
+	if d, ok := codeDocs[code]; ok {
+		if msg == "" {
+			msg = d.message
+		}
+		msg += " " + d.hint
+	}
+	if msg == "" && resp.StatusCode >= 400 {
+		msg = http.StatusText(resp.StatusCode)
+	}
+	if msg == "" {
+		msg = "the vendor reported a failure without a message"
+	}
+	return c.tc.APIError(op, resp, kindForCode(code, resp.StatusCode), code, msg)
+}
