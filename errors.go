@@ -39,9 +39,10 @@ var (
 )
 
 // Error is the one error type for failed calls. It is safe to log as it is:
-// its Error string carries no credential, no image and no personal data
-// (vendor messages are redacted on the way in), while the fields give
-// programs the details.
+// its Error string carries no credential, no image and no personal data.
+// That holds by construction: it prints this SDK's own texts (redacted all
+// the same) and never the vendor's free text, which is kept apart in
+// VendorMessage. The fields give programs the details.
 //
 //	var kerr *kyc.Error
 //	if errors.As(err, &kerr) && kerr.Kind == kyc.ErrRateLimited { ... }
@@ -58,8 +59,14 @@ type Error struct {
 	StatusCode int
 	// Code is the vendor's own error code: "PARAMETER_ERROR", "-3", "4019".
 	Code string
-	// Message is the vendor's explanation or this SDK's, redacted.
+	// Message is this SDK's explanation, or a documented text for the
+	// vendor's code. It is part of Error() (redacted all the same).
 	Message string
+	// VendorMessage is the vendor's own error text, as received (cleaned of
+	// control characters, at most 1 KiB). It may quote what was sent,
+	// personal data included, so it is never part of Error(): read it
+	// explicitly, and log it only where personal data may go.
+	VendorMessage string
 	// Field names the request field at fault, for ErrInvalidRequest raised
 	// before sending, e.g. "Person.Phone".
 	Field string

@@ -141,7 +141,7 @@ func TestTokenFixtures(t *testing.T) {
 			assert.Equal(t, 200, kerr.StatusCode)
 			var env map[string]any
 			require.NoError(t, json.Unmarshal(body, &env))
-			assert.Equal(t, env["message"], kerr.Message)
+			assert.Equal(t, env["message"], kerr.VendorMessage)
 			assert.Equal(t, 1, calls(mt, urlToken), "an answered token request is not retried")
 		})
 	}

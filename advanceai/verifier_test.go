@@ -325,7 +325,7 @@ func TestFakeChecksTheSignatureAndTheClock(t *testing.T) {
 		var kerr *kyc.Error
 		require.ErrorAs(t, err, &kerr)
 		assert.Equal(t, "PARAMETER_ERROR", kerr.Code)
-		assert.Equal(t, "Signature error", kerr.Message)
+		assert.Equal(t, "Signature error", kerr.VendorMessage)
 		assert.NotEmpty(t, kerr.RequestID)
 		assert.Equal(t, 1, srv.TokenRequests(), "not retried")
 		assert.Zero(t, srv.Count(advanceai.PathGenerateURL))
@@ -338,7 +338,7 @@ func TestFakeChecksTheSignatureAndTheClock(t *testing.T) {
 			require.ErrorIs(t, err, kyc.ErrUnauthorized, skew)
 			var kerr *kyc.Error
 			require.ErrorAs(t, err, &kerr)
-			assert.Equal(t, "Timestamp error", kerr.Message)
+			assert.Equal(t, "Timestamp error", kerr.VendorMessage)
 		}
 		srv := advanceaitest.New(t)
 		c := newClient(t, srv, kyc.WithClock(func() time.Time { return time.Now().Add(-290 * time.Second) }))

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"net/http"
 	"strconv"
 	"strings"
 	"time"
@@ -144,8 +143,9 @@ func (c *Client) check(op string, resp *transport.Response) (*Envelope, error) {
 	return env, nil
 }
 
-// vendorError builds the *kyc.Error for an Atlas error, with the docs'
-// "what to do" after the vendor's message.
+// vendorError builds the *kyc.Error for an Atlas error: Message is the
+// docs' text and "what to do" for the code; the vendor's own message goes to
+// VendorMessage, which Error() never prints.
 func (c *Client) vendorError(op string, resp *transport.Response, e *APIError) error {
 	if e == nil {
 		e = &APIError{}
@@ -154,18 +154,12 @@ func (c *Client) vendorError(op string, resp *transport.Response, e *APIError) e
 	if code == "" && resp.StatusCode >= 400 {
 		code = strconv.Itoa(resp.StatusCode)
 	}
-	msg := e.Message
-	if d, ok := codeDocs[code]; ok {
-		if msg == "" {
-			msg = d.message
-		}
-		msg += " " + d.hint
+	kerr := c.tc.APIError(op, resp, kindForCode(code, resp.StatusCode), code, e.Message)
+	switch d, ok := codeDocs[code]; {
+	case ok:
+		kerr.Message = d.message + " " + d.hint
+	case kerr.Message == "":
+		kerr.Message = "the vendor reported a failure without a documented code"
 	}
-	if msg == "" && resp.StatusCode >= 400 {
-		msg = http.StatusText(resp.StatusCode)
-	}
-	if msg == "" {
-		msg = "the vendor reported a failure without a message"
-	}
-	return c.tc.APIError(op, resp, kindForCode(code, resp.StatusCode), code, msg)
+	return kerr
 }

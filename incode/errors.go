@@ -166,10 +166,10 @@ func (c *Client) apiError(op string, resp *transport.Response, eb errorBody, dec
 	if msg == "" {
 		msg = string(eb.Error)
 	}
-	if m, ok := httpMessages[resp.StatusCode]; ok && msg == "" {
-		msg = m
+	e := c.tc.APIError(op, resp, kind, code, msg) // the vendor's text stays out of Error()
+	if m, ok := httpMessages[resp.StatusCode]; ok {
+		e.Message = m
 	}
-	e := c.tc.APIError(op, resp, kind, code, msg)
 	if code == "6000" {
 		e.Err = ErrRestartSession
 	} else if decoded {

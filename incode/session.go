@@ -312,7 +312,7 @@ func (s *Session) checkSuccess(op string, resp *transport.Response) error {
 		return err
 	}
 	if w.Success != nil && !bool(*w.Success) {
-		return s.c.tc.APIError(op, resp, kyc.ErrUnavailable, "", "Incode answered success false")
+		return s.c.failed(op, resp, "Incode answered success false")
 	}
 	return nil
 }
@@ -595,7 +595,15 @@ func (s *Session) Approve(ctx context.Context) (*ApproveResult, error) {
 		return nil, err
 	}
 	if !w.Success {
-		return nil, s.c.tc.APIError(op, resp, kyc.ErrUnavailable, "", "Incode answered success false")
+		return nil, s.c.failed(op, resp, "Incode answered success false")
 	}
 	return &ApproveResult{Success: true, UUID: string(w.UUID), TotalScore: string(w.TotalScore), ExistingCustomer: bool(w.ExistingCustomer)}, nil
+}
+
+// failed is the ErrUnavailable for an answer that says it failed without a
+// vendor error body.
+func (c *Client) failed(op string, resp *transport.Response, msg string) *kyc.Error {
+	e := c.tc.APIError(op, resp, kyc.ErrUnavailable, "", "")
+	e.Message = msg
+	return e
 }

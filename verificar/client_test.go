@@ -199,7 +199,8 @@ func TestResCodes(t *testing.T) {
 				assert.Equal(t, 200, kerr.StatusCode)
 				assert.True(t, kerr.Sent)
 				if code.res == "-3" {
-					assert.Contains(t, kerr.Message, "Falta Telefono", "the vendor's Error text is kept")
+					assert.Contains(t, kerr.VendorMessage, "Falta Telefono", "the vendor's Error text is kept")
+					assert.NotContains(t, kerr.Error(), "Falta Telefono", "but not printed")
 				}
 				assert.Equal(t, 1, mt.GetTotalCallCount(), "never retried")
 			}

@@ -72,7 +72,9 @@ func (c *Client) classify(op string, resp *transport.Response) (*envelope, error
 		if derr == nil && *env.Res != 1 {
 			code = strconv.FormatInt(int64(*env.Res), 10)
 		}
-		return nil, c.tc.APIError(op, resp, kyc.ErrUnauthorized, code, msg)
+		e := c.tc.APIError(op, resp, kyc.ErrUnauthorized, code, "")
+		e.Message = msg
+		return nil, e
 	}
 	if derr == nil && *env.Res != 1 {
 		return nil, c.resError(op, resp, env)
@@ -92,13 +94,13 @@ func (c *Client) resError(op string, resp *transport.Response, env *envelope) er
 	code := strconv.FormatInt(res, 10)
 	kind, ok := codeKinds[res]
 	if !ok {
-		return c.tc.APIError(op, resp, kyc.ErrBadResponse, code, "undocumented Res code")
+		e := c.tc.APIError(op, resp, kyc.ErrBadResponse, code, string(env.Error))
+		e.Message = "undocumented Res code"
+		return e
 	}
-	msg := codeMessages[res]
-	if e := string(env.Error); e != "" {
-		msg = e
-	}
-	return c.tc.APIError(op, resp, kind, code, msg)
+	e := c.tc.APIError(op, resp, kind, code, string(env.Error)) // the vendor's text stays out of Error()
+	e.Message = codeMessages[res]
+	return e
 }
 
 // looksJSON reports whether b starts, after blanks, like a JSON object or

@@ -8,8 +8,11 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"syscall"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/kyc-go/kyc"
 	"github.com/kyc-go/kyc/internal/redact"
@@ -101,10 +104,12 @@ func KindForStatus(status int) error {
 }
 
 // APIError builds the *kyc.Error for a vendor's answer: kind, the vendor's
-// code and message (redacted when printed), the HTTP status, the request id
-// and the Retry-After hint. A nil kind means KindForStatus.
-func (c *Client) APIError(op string, resp *Response, kind error, code, msg string) *kyc.Error {
-	e := &kyc.Error{Provider: c.p.Provider, Op: op, Kind: kind, Code: code, Message: msg, Sent: true}
+// code, the vendor's own text (kept in VendorMessage, never printed by
+// Error), the HTTP status, the request id and the Retry-After hint. A nil
+// kind means KindForStatus. Message is the HTTP status text; a caller that
+// has a documented, safe text for the code sets Message on the result.
+func (c *Client) APIError(op string, resp *Response, kind error, code, vendorMsg string) *kyc.Error {
+	e := &kyc.Error{Provider: c.p.Provider, Op: op, Kind: kind, Code: code, VendorMessage: cleanVendorText(vendorMsg), Sent: true}
 	if resp != nil {
 		e.StatusCode = resp.StatusCode
 		e.RequestID = resp.RequestID
@@ -122,6 +127,24 @@ func (c *Client) APIError(op string, resp *Response, kind error, code, msg strin
 		e.Message = http.StatusText(resp.StatusCode)
 	}
 	return e
+}
+
+// cleanVendorText drops control characters and cuts the text to 1 KiB.
+func cleanVendorText(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, s)
+	if len(s) > 1024 {
+		cut := 1024
+		for cut > 0 && !utf8.RuneStart(s[cut]) {
+			cut--
+		}
+		s = s[:cut]
+	}
+	return strings.TrimSpace(s)
 }
 
 // BadResponse builds the ErrBadResponse for a body that cannot be read,

@@ -19,6 +19,7 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -572,4 +573,20 @@ func TestBodiesStreamWithoutBuffering(t *testing.T) {
 		// is about 120 KB, and under -race with other goroutines about 1.5 MB.
 		assert.Less(t, alloc, uint64(size/4), "%s: the body must stream, not be buffered", name)
 	}
+}
+
+func TestAPIErrorKeepsVendorTextOutOfErrorString(t *testing.T) {
+	_, c := newServer(t, func(w http.ResponseWriter, r *http.Request) {})
+	resp := &Response{StatusCode: 422, Header: http.Header{"Retry-After": {"3"}}, RequestID: "req-1"}
+	e := c.APIError("test.Op", resp, nil, "NAME_MISMATCH", "Name Maria Garcia does not match\x00 the record")
+	assert.ErrorIs(t, e, kyc.ErrInvalidRequest)
+	assert.Equal(t, "Name Maria Garcia does not match  the record", e.VendorMessage, "kept, cleaned")
+	assert.Equal(t, "Unprocessable Entity", e.Message)
+	assert.Equal(t, 3*time.Second, e.RetryAfter)
+	assert.True(t, e.Sent)
+	assert.NotContains(t, e.Error(), "Maria")
+	assert.Contains(t, e.Error(), "NAME_MISMATCH")
+	long := c.APIError("test.Op", resp, nil, "", strings.Repeat("é", 2000))
+	assert.LessOrEqual(t, len(long.VendorMessage), 1024)
+	assert.True(t, utf8.ValidString(long.VendorMessage))
 }
