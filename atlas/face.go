@@ -56,6 +56,8 @@ type namedImage struct {
 // vendor's size limit, before anything is sent.
 func (c *Client) checkImages(op string, imgs ...namedImage) error {
 	var total int64
+	largest := ""
+	var largestSize int64 = -1
 	for _, n := range imgs {
 		switch {
 		case n.img == nil:
@@ -65,9 +67,13 @@ func (c *Client) checkImages(op string, imgs ...namedImage) error {
 		case n.img.Size() > 0:
 			total += n.img.Size()
 		}
+		if n.img.Size() > largestSize {
+			largest, largestSize = n.field, n.img.Size()
+		}
 	}
 	if total > MaxRequestBytes {
-		return c.tc.Invalid(op, imgs[0].field, "the images exceed the vendor's 100 MB request limit")
+		// Name the largest image: it is the one to shrink.
+		return c.tc.Invalid(op, largest, "the images exceed the vendor's 100 MB request limit")
 	}
 	return nil
 }

@@ -45,7 +45,7 @@ func (c *Client) Capabilities() kyc.Capabilities {
 // it may have reached Incode, and Verify never starts a second session.
 func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, error) {
 	const op = "incode.Verify"
-	if err := c.Capabilities().Check(req); err != nil {
+	if err := c.Capabilities().CheckFor(kyc.Incode, op, req); err != nil {
 		return nil, err
 	}
 	passport := req.Document.Type == kyc.DocumentPassport
