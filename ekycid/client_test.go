@@ -1,0 +1,562 @@
+package ekycid
+
+import (
+	"context"
+	"errors"
+	"io"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kyc-go/kyc"
+	"github.com/kyc-go/kyc/internal/testutil"
+)
+
+const (
+	testBase = "https://api.example.test"
+	testKey  = "k-0123456789abcdef"
+)
+
+// jpegBytes is the smallest byte string kyc.Image accepts as a JPEG.
+var jpegBytes = append([]byte{0xFF, 0xD8, 0xFF, 0xE0}, strings.Repeat("jpegdata", 64)...)
+
+func newMock(t *testing.T, opts ...kyc.Option) (*Client, *httpmock.MockTransport) {
+	t.Helper()
+	hc, mt := testutil.MockHTTP(t)
+	c, err := New(Config{APIKey: kyc.NewSecret(testKey), PollInterval: time.Millisecond, MaxPollInterval: 5 * time.Millisecond},
+		append([]kyc.Option{kyc.WithHTTPClient(hc), kyc.WithBaseURL(testBase), kyc.WithRetry(0, 0)}, opts...)...)
+	require.NoError(t, err)
+	return c, mt
+}
+
+func fixtureResponder(t *testing.T, status int, name string) httpmock.Responder {
+	body := testutil.Fixture(t, name)
+	return func(*http.Request) (*http.Response, error) {
+		r := httpmock.NewBytesResponse(status, body)
+		r.Header.Set("Content-Type", "application/json")
+		return r, nil
+	}
+}
+
+// form is a captured multipart request.
+type form struct {
+	header http.Header
+	values map[string]string
+	files  map[string]filePart
+}
+
+type filePart struct {
+	filename, contentType string
+	size                  int
+}
+
+func capture(t *testing.T, mt *httpmock.MockTransport, method, url string) func() form {
+	var mu sync.Mutex
+	var got form
+	mt.RegisterResponder(method, url, func(r *http.Request) (*http.Response, error) {
+		f := form{header: r.Header.Clone(), values: map[string]string{}, files: map[string]filePart{}}
+		_, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		if err == nil && params["boundary"] != "" {
+			mr := multipart.NewReader(r.Body, params["boundary"])
+			for {
+				p, err := mr.NextPart()
+				if err != nil {
+					break
+				}
+				b, _ := io.ReadAll(p)
+				if p.FileName() != "" {
+					f.files[p.FormName()] = filePart{p.FileName(), p.Header.Get("Content-Type"), len(b)}
+				} else {
+					f.values[p.FormName()] = string(b)
+				}
+			}
+		}
+		mu.Lock()
+		got = f
+		mu.Unlock()
+		return httpmock.NewStringResponse(200, `{"id":"r1"}`), nil
+	})
+	return func() form { mu.Lock(); defer mu.Unlock(); return got }
+}
+
+func TestNewValidatesConfig(t *testing.T) {
+	tests := []struct {
+		name  string
+		cfg   Config
+		opts  []kyc.Option
+		field string
+	}{
+		{"no key", Config{}, nil, "APIKey"},
+		{"key with newline", Config{APIKey: kyc.NewSecret("a\nb")}, nil, "APIKey"},
+		{"negative poll", Config{APIKey: kyc.NewSecret("k"), PollInterval: -1}, nil, "PollInterval"},
+		{"threshold above 1", Config{APIKey: kyc.NewSecret("k"), FaceMatchThreshold: 2}, nil, "FaceMatchThreshold"},
+		{"liveness threshold below 0", Config{APIKey: kyc.NewSecret("k"), LivenessThreshold: -0.1}, nil, "LivenessThreshold"},
+		{"plain http", Config{APIKey: kyc.NewSecret("k")}, []kyc.Option{kyc.WithBaseURL("http://ekyc.example.com")}, "BaseURL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := New(tt.cfg, tt.opts...)
+			require.Error(t, err)
+			assert.Nil(t, c)
+			assert.ErrorIs(t, err, kyc.ErrInvalidRequest)
+			var kerr *kyc.Error
+			require.ErrorAs(t, err, &kerr)
+			assert.Equal(t, tt.field, kerr.Field)
+		})
+	}
+	c, err := New(Config{APIKey: kyc.NewSecret("k")})
+	require.NoError(t, err)
+	assert.Equal(t, DefaultBaseURL, c.tc.BaseURL().String())
+	assert.Equal(t, DefaultFaceMatchThreshold, c.cfg.FaceMatchThreshold)
+}
+
+func TestWireFormat(t *testing.T) {
+	c, mt := newMock(t)
+	ctx := context.Background()
+	img, err := kyc.ImageFromBytes(jpegBytes)
+	require.NoError(t, err)
+
+	t.Run("ocr by url", func(t *testing.T) {
+		got := capture(t, mt, "POST", testBase+"/v0/ocr")
+		sub, err := c.OCR(ctx, OCRRequest{Image: MediaURL("https://cdn.example.test/card.jpg")})
+		require.NoError(t, err)
+		f := got()
+		assert.Equal(t, testKey, f.header.Get("x-api-key"))
+		assert.True(t, strings.HasPrefix(f.header.Get("Content-Type"), "multipart/form-data; boundary="))
+		assert.Equal(t, map[string]string{
+			"idempotent_id": sub.IdempotentID, "is_raw": "no", "object_type": "NATIONAL_ID_0",
+			"image_url": "https://cdn.example.test/card.jpg",
+		}, f.values)
+		assert.True(t, isUUID(sub.IdempotentID))
+		assert.Equal(t, "r1", sub.ID)
+	})
+	t.Run("ocr upload", func(t *testing.T) {
+		got := capture(t, mt, "POST", testBase+"/v0/ocr")
+		_, err := c.OCR(ctx, OCRRequest{Image: MediaImage(img), Raw: true, ObjectType: "DRIVER_LICENSE_0"})
+		require.NoError(t, err)
+		f := got()
+		assert.Equal(t, "yes", f.values["is_raw"])
+		assert.Equal(t, "DRIVER_LICENSE_0", f.values["object_type"])
+		assert.Equal(t, filePart{"image.jpg", kyc.JPEG, len(jpegBytes)}, f.files["image"])
+	})
+	t.Run("face compare", func(t *testing.T) {
+		got := capture(t, mt, "POST", testBase+"/v0/face-compare")
+		_, err := c.CompareFaces(ctx, CompareFacesRequest{Face0: MediaURL("https://cdn.example.test/a.jpg"), Face1: MediaImage(img)})
+		require.NoError(t, err)
+		f := got()
+		assert.Equal(t, "https://cdn.example.test/a.jpg", f.values["face_image_0_url"])
+		assert.Equal(t, len(jpegBytes), f.files["face_image_1"].size)
+	})
+	t.Run("liveness with uploaded and linked videos", func(t *testing.T) {
+		got := capture(t, mt, "POST", testBase+"/v0/liveness-detection")
+		_, err := c.Liveness(ctx, LivenessRequest{Sequences: []Sequence{
+			{Checks: []Check{CheckLeft}, Video: VideoFromBytes([]byte("video-bytes"), "video/webm")},
+			{Checks: []Check{CheckRight, CheckBlink}, Video: VideoURL("https://cdn.example.test/v.mp4")},
+		}})
+		require.NoError(t, err)
+		f := got()
+		assert.Equal(t, "left", f.values["sequences[0][checks]"])
+		assert.Equal(t, filePart{"video.webm", "video/webm", 11}, f.files["sequences[0][video]"])
+		assert.Equal(t, "right,blink", f.values["sequences[1][checks]"])
+		assert.Equal(t, "https://cdn.example.test/v.mp4", f.values["sequences[1][video_url]"])
+		assert.True(t, isUUID(f.values["idempotent_id"]))
+	})
+	t.Run("express kyc with video buffers images too", func(t *testing.T) {
+		got := capture(t, mt, "POST", testBase+"/v0/express-kyc")
+		_, err := c.ExpressKYC(ctx, ExpressKYCRequest{Document: MediaImage(img), Face: MediaURL("https://cdn.example.test/f.jpg"),
+			Sequences: []Sequence{{Checks: []Check{CheckBlink}, Video: VideoFromBytes([]byte("v"), "")}}})
+		require.NoError(t, err)
+		f := got()
+		assert.Equal(t, len(jpegBytes), f.files["ocr_image"].size)
+		assert.Equal(t, "https://cdn.example.test/f.jpg", f.values["face_image_url"])
+		assert.Equal(t, "video/mp4", f.files["sequences[0][video]"].contentType)
+	})
+	t.Run("manual kyc", func(t *testing.T) {
+		got := capture(t, mt, "POST", testBase+"/v0/manual-kyc")
+		_, err := c.ManualKYC(ctx, ManualKYCRequest{Document: MediaURL("https://cdn.example.test/d.jpg"), Face: MediaImage(img),
+			FaceLeft: MediaURL("https://cdn.example.test/l.jpg"), FaceRight: MediaImage(img)})
+		require.NoError(t, err)
+		f := got()
+		assert.Equal(t, "https://cdn.example.test/d.jpg", f.values["ocr_image_url"])
+		assert.Equal(t, "https://cdn.example.test/l.jpg", f.values["face_turn_left_image_url"])
+		assert.Contains(t, f.files, "face_image")
+		assert.Contains(t, f.files, "face_turn_right_image")
+	})
+	t.Run("detect id", func(t *testing.T) {
+		got := capture(t, mt, "POST", testBase+"/v0/id-detection")
+		_, err := c.DetectID(ctx, DetectIDRequest{Image: MediaURL("https://cdn.example.test/d.jpg")})
+		require.NoError(t, err)
+		assert.Equal(t, "https://cdn.example.test/d.jpg", got().values["image_url"])
+	})
+	t.Run("given idempotent id is sent", func(t *testing.T) {
+		got := capture(t, mt, "POST", testBase+"/v0/id-detection")
+		id := "0b7c4a5e-1f2d-4c3b-9a8e-7d6c5b4a3f21"
+		sub, err := c.DetectID(ctx, DetectIDRequest{Image: MediaURL("https://cdn.example.test/d.jpg"), IdempotentID: id})
+		require.NoError(t, err)
+		assert.Equal(t, id, got().values["idempotent_id"])
+		assert.Equal(t, id, sub.IdempotentID)
+	})
+	t.Run("reply path", func(t *testing.T) {
+		var path string
+		mt.RegisterResponder("GET", `=~^`+testBase+`/v0/api-request-reply/`, func(r *http.Request) (*http.Response, error) {
+			path = r.URL.EscapedPath()
+			return httpmock.NewStringResponse(200, string(testutil.Fixture(t, "reply_pending.json"))), nil
+		})
+		r, err := c.Reply(ctx, "a/b c")
+		require.NoError(t, err)
+		assert.Equal(t, "/v0/api-request-reply/a%2Fb%20c", path)
+		assert.False(t, r.Done())
+	})
+}
+
+func TestReplyFixtures(t *testing.T) {
+	c, mt := newMock(t)
+	tests := []struct {
+		fixture string
+		check   func(t *testing.T, r *Reply, err error)
+	}{
+		{"reply_pending.json", func(t *testing.T, r *Reply, err error) {
+			require.NoError(t, err)
+			assert.False(t, r.Done())
+			assert.Nil(t, r.Usage)
+			assert.Nil(t, r.Document())
+		}},
+		{"reply_ocr.json", func(t *testing.T, r *Reply, err error) {
+			require.NoError(t, err)
+			assert.True(t, r.Done())
+			require.NotNil(t, r.Usage)
+			assert.Equal(t, "su_01", r.Usage.ID)
+			assert.True(t, r.Usage.IsSuccess)
+			assert.Equal(t, time.Date(2023, 9, 12, 8, 15, 1, 250e6, time.UTC), r.Usage.StartTime)
+			d := r.Document()
+			require.NotNil(t, d)
+			assert.Equal(t, kyc.DocumentData{
+				Type: kyc.DocumentIDCard, Number: "343234587", FullName: "POV SREY", FirstName: "SREY", LastName: "POV",
+				DateOfBirth: time.Date(1990, 8, 3, 0, 0, 0, 0, time.UTC), ExpiryDate: time.Date(2026, 1, 25, 0, 0, 0, 0, time.UTC),
+				Sex: "F", Nationality: "KHM", IssuingCountry: "KHM", Address: "ភ្នំពេញ",
+				Extra: map[string]string{"NAME_KH": "ពៅ ស្រី", "HEIGHT_KH": "160", "ADDRESS_KH": "ភ្នំពេញ"},
+			}, *d)
+		}},
+		{"reply_ocr_demo.json", func(t *testing.T, r *Reply, err error) {
+			require.NoError(t, err)
+			d := r.Document()
+			require.NotNil(t, d)
+			assert.Equal(t, "343234587", d.Number)
+			assert.Equal(t, "POV SREY", d.FullName)
+			assert.Equal(t, "M", d.Sex)
+			assert.Equal(t, time.Date(1990, 8, 3, 0, 0, 0, 0, time.UTC), d.DateOfBirth)
+			assert.Equal(t, time.Date(2026, 1, 25, 0, 0, 0, 0, time.UTC), d.ExpiryDate)
+			assert.True(t, r.Usage.IsSuccess, `"true" as a string`)
+		}},
+		{"reply_express.json", func(t *testing.T, r *Reply, err error) {
+			require.NoError(t, err)
+			o := r.Outcome()
+			require.NotNil(t, o.Document)
+			assert.Equal(t, "100000001", o.Document.Number)
+			assert.Equal(t, DecisionPass, o.FaceMatch.Decision)
+			s, _ := o.Liveness.Score.Value()
+			assert.InDelta(t, 0.97, s, 1e-9)
+		}},
+		{"reply_face_score.json", func(t *testing.T, r *Reply, err error) {
+			require.NoError(t, err)
+			v := r.FaceMatch()
+			s, ok := v.Score.Value()
+			assert.True(t, ok)
+			assert.InDelta(t, 0.815, s, 1e-9, "a percentage in a string")
+			assert.Equal(t, DecisionNone, v.Decision)
+			pass, known := v.Passed(0.75)
+			assert.True(t, pass && known)
+			pass, _ = v.Passed(0.9)
+			assert.False(t, pass)
+		}},
+		{"reply_liveness_sequences.json", func(t *testing.T, r *Reply, err error) {
+			require.NoError(t, err)
+			assert.Equal(t, DecisionFail, r.Liveness().Decision, "one failed sequence fails liveness")
+		}},
+		{"reply_error_ocr.json", func(t *testing.T, r *Reply, err error) {
+			require.NotNil(t, r)
+			assert.True(t, r.Done())
+			assert.Equal(t, &ReplyError{Code: "OCR_FAILED", Message: "cannot extract information"}, r.Error)
+			assert.ErrorIs(t, err, kyc.ErrInvalidRequest)
+			assert.False(t, r.Usage.IsSuccess)
+			var kerr *kyc.Error
+			require.ErrorAs(t, err, &kerr)
+			assert.Equal(t, "cannot extract information", kerr.VendorMessage)
+			assert.NotContains(t, err.Error(), "extract", "the vendor's text is never printed")
+		}},
+		{"reply_error_internal.json", func(t *testing.T, r *Reply, err error) {
+			require.NotNil(t, r)
+			assert.ErrorIs(t, err, kyc.ErrUnavailable)
+			var kerr *kyc.Error
+			require.ErrorAs(t, err, &kerr)
+			assert.Equal(t, "INTERNAL_ERROR", kerr.Code)
+			assert.Equal(t, "ekycid.Reply", kerr.Op)
+		}},
+		{"reply_error_unknown.json", func(t *testing.T, r *Reply, err error) {
+			require.NotNil(t, r)
+			assert.ErrorIs(t, err, kyc.ErrInvalidRequest)
+			var kerr *kyc.Error
+			require.ErrorAs(t, err, &kerr)
+			assert.Equal(t, "E1234", kerr.Code)
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.fixture, func(t *testing.T) {
+			mt.RegisterResponder("GET", testBase+"/v0/api-request-reply/r1", fixtureResponder(t, 200, tt.fixture))
+			r, err := c.Reply(context.Background(), "r1")
+			if r != nil {
+				assert.Equal(t, "r1", r.ID)
+				assert.JSONEq(t, string(testutil.Fixture(t, tt.fixture)), string(r.Raw))
+			}
+			tt.check(t, r, err)
+		})
+	}
+}
+
+func TestResultFromFixtures(t *testing.T) {
+	clock := func() time.Time { return time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC) }
+	c, mt := newMock(t, kyc.WithClock(clock))
+	tests := []struct {
+		fixture  string
+		status   kyc.Status
+		reasons  []kyc.Reason
+		resubmit bool
+	}{
+		{"reply_pending.json", kyc.StatusPending, []kyc.Reason{kyc.ReasonNotFinished}, false},
+		{"reply_express.json", kyc.StatusApproved, nil, false},
+		{"reply_face_score.json", kyc.StatusApproved, nil, false},
+		{"reply_ocr.json", kyc.StatusReview, []kyc.Reason{kyc.ReasonOther}, false},
+		{"reply_liveness_sequences.json", kyc.StatusRejected, []kyc.Reason{kyc.ReasonLivenessFailed}, false},
+		{"reply_error_ocr.json", kyc.StatusRejected, []kyc.Reason{kyc.ReasonLowQualityImage}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.fixture, func(t *testing.T) {
+			mt.RegisterResponder("GET", testBase+"/v0/api-request-reply/r1", fixtureResponder(t, 200, tt.fixture))
+			res, err := c.Result(context.Background(), "ekycid:r1")
+			require.NoError(t, err)
+			assert.Equal(t, tt.status, res.Status)
+			assert.Equal(t, tt.reasons, res.Reasons)
+			assert.Equal(t, tt.resubmit, res.Resubmit)
+			assert.Equal(t, "ekycid:r1", res.Reference)
+			assert.NotEmpty(t, res.Raw)
+		})
+	}
+	t.Run("expired card", func(t *testing.T) {
+		late, mt := newMock(t, kyc.WithClock(func() time.Time { return time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC) }))
+		mt.RegisterResponder("GET", testBase+"/v0/api-request-reply/r1", fixtureResponder(t, 200, "reply_express.json"))
+		res, err := late.Result(context.Background(), "ekycid:r1")
+		require.NoError(t, err)
+		assert.Equal(t, kyc.StatusApproved, res.Status, "expires 2032")
+		mt.RegisterResponder("GET", testBase+"/v0/api-request-reply/r2", fixtureResponder(t, 200, "reply_ocr_demo.json"))
+		res, err = late.Result(context.Background(), "ekycid:r2")
+		require.NoError(t, err)
+		assert.Contains(t, res.Reasons, kyc.ReasonDocumentExpired, "expired 2026-01-25")
+		assert.Equal(t, kyc.StatusRejected, res.Status)
+	})
+	t.Run("unavailable", func(t *testing.T) {
+		mt.RegisterResponder("GET", testBase+"/v0/api-request-reply/r3", fixtureResponder(t, 200, "reply_error_internal.json"))
+		_, err := c.Result(context.Background(), "ekycid:r3")
+		assert.ErrorIs(t, err, kyc.ErrUnavailable)
+	})
+}
+
+func TestErrorFixtures(t *testing.T) {
+	c, mt := newMock(t)
+	tests := []struct {
+		status  int
+		fixture string
+		kind    error
+		code    string
+	}{
+		{401, "error_missing_key.json", kyc.ErrUnauthorized, "MISSING_API_KEY"},
+		{401, "error_invalid_key.json", kyc.ErrUnauthorized, "INVALID_API_KEY"},
+		{401, "error_expired_key.json", kyc.ErrUnauthorized, "EXPIRED_API_KEY"},
+		{403, "error_permission.json", kyc.ErrForbidden, "INSUFFICIENT_PERMISSIONS"},
+		{404, "error_not_found.json", kyc.ErrNotFound, "NOT_FOUND"},
+		{409, "error_duplicate.json", kyc.ErrInvalidRequest, "DUPLICATE_IDEMPOTENT_ID"},
+		{401, "error_fastify.json", kyc.ErrUnauthorized, ""},
+		{500, "error_missing_key.json", kyc.ErrUnauthorized, "MISSING_API_KEY"}, // the code wins over the status
+		{200, "error_permission.json", kyc.ErrForbidden, "INSUFFICIENT_PERMISSIONS"},
+		{502, "error_502.html", kyc.ErrUnavailable, ""},
+		{503, "reply_pending.json", kyc.ErrUnavailable, ""},
+		{400, "reply_pending.json", kyc.ErrInvalidRequest, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.fixture, func(t *testing.T) {
+			mt.RegisterResponder("POST", testBase+"/v0/ocr", fixtureResponder(t, tt.status, tt.fixture))
+			_, err := c.OCR(context.Background(), OCRRequest{Image: MediaURL("https://cdn.example.test/c.jpg")})
+			require.Error(t, err)
+			assert.ErrorIs(t, err, tt.kind)
+			var kerr *kyc.Error
+			require.ErrorAs(t, err, &kerr)
+			assert.Equal(t, tt.code, kerr.Code)
+			assert.Equal(t, tt.status, kerr.StatusCode)
+			assert.Equal(t, "ekycid.OCR", kerr.Op)
+			assert.True(t, kerr.Sent)
+			assert.NotContains(t, err.Error(), testKey)
+			if tt.code == "INSUFFICIENT_PERMISSIONS" {
+				assert.Equal(t, "Insufficient permissions for the requested operation", kerr.VendorMessage)
+				assert.Equal(t, "insufficient permissions for the requested operation", kerr.Message)
+			}
+		})
+	}
+}
+
+func TestCodeTables(t *testing.T) {
+	for code, kind := range codeKinds {
+		assert.Equal(t, kind, codeKind(code, ""), code)
+		assert.Equal(t, kind, codeKind(strings.ToLower(code), ""), code)
+	}
+	words := []struct {
+		text string
+		kind error
+	}{
+		{"Missing API key", kyc.ErrUnauthorized},
+		{"Invalid or expired API key", kyc.ErrUnauthorized},
+		{"Insufficient permissions for the requested operation", kyc.ErrForbidden},
+		{"api_key_revoked", kyc.ErrUnauthorized},
+		{"duplicate idempotency key", kyc.ErrInvalidRequest},
+		{"request not found", kyc.ErrNotFound},
+		{"rate limit exceeded", kyc.ErrRateLimited},
+		{"too many requests", kyc.ErrRateLimited},
+		{"no credit left", kyc.ErrInsufficientCredit},
+		{"internal server error", kyc.ErrUnavailable},
+		{"upstream timeout", kyc.ErrTimeout},
+		{"cannot extract information", nil},
+		{"", nil},
+	}
+	for _, w := range words {
+		assert.Equal(t, w.kind, codeKind("", w.text), w.text)
+	}
+	for code, want := range codeReasons {
+		r, resubmit, ok := reasonFor(&ReplyError{Code: code})
+		assert.True(t, ok, code)
+		assert.Equal(t, want.reason, r, code)
+		assert.Equal(t, want.resubmit, resubmit, code)
+	}
+	for _, k := range reasonKeywords {
+		text := strings.Join(k.words, " ")
+		r, _, ok := reasonFor(&ReplyError{Code: "E1", Message: text})
+		assert.True(t, ok, text)
+		assert.True(t, r.Valid(), text)
+	}
+	msgs := []struct {
+		msg    string
+		reason kyc.Reason
+	}{
+		{"invalid national id", kyc.ReasonLowQualityImage},
+		{"face not detected", kyc.ReasonNoFace},
+		{"no document detected", kyc.ReasonNoDocument},
+		{"liveness check failed", kyc.ReasonLivenessFailed},
+	}
+	for _, m := range msgs {
+		r, _, ok := reasonFor(&ReplyError{Code: "422", Message: m.msg})
+		assert.True(t, ok, m.msg)
+		assert.Equal(t, m.reason, r, m.msg)
+	}
+	_, _, ok := reasonFor(&ReplyError{Code: "INVALID_API_KEY", Message: "ocr"})
+	assert.False(t, ok, "a credential error is never a rejection")
+}
+
+// TestFailurePaths runs every typed method through a 5xx, a malformed body,
+// a vendor error inside a 200 and a cancelled context.
+func TestFailurePaths(t *testing.T) {
+	img, err := kyc.ImageFromBytes(jpegBytes)
+	require.NoError(t, err)
+	u := MediaURL("https://cdn.example.test/x.jpg")
+	seq := []Sequence{{Checks: []Check{CheckBlink}, Video: VideoURL("https://cdn.example.test/v.mp4")}}
+	methods := []struct {
+		name   string
+		method string
+		path   string
+		call   func(ctx context.Context, c *Client) error
+	}{
+		{"OCR", "POST", "/v0/ocr", func(ctx context.Context, c *Client) error { _, err := c.OCR(ctx, OCRRequest{Image: u}); return err }},
+		{"DetectID", "POST", "/v0/id-detection", func(ctx context.Context, c *Client) error {
+			_, err := c.DetectID(ctx, DetectIDRequest{Image: MediaImage(img)})
+			return err
+		}},
+		{"CompareFaces", "POST", "/v0/face-compare", func(ctx context.Context, c *Client) error {
+			_, err := c.CompareFaces(ctx, CompareFacesRequest{Face0: u, Face1: u})
+			return err
+		}},
+		{"Liveness", "POST", "/v0/liveness-detection", func(ctx context.Context, c *Client) error {
+			_, err := c.Liveness(ctx, LivenessRequest{Sequences: seq})
+			return err
+		}},
+		{"ManualKYC", "POST", "/v0/manual-kyc", func(ctx context.Context, c *Client) error {
+			_, err := c.ManualKYC(ctx, ManualKYCRequest{Document: u, Face: u})
+			return err
+		}},
+		{"ExpressKYC", "POST", "/v0/express-kyc", func(ctx context.Context, c *Client) error {
+			_, err := c.ExpressKYC(ctx, ExpressKYCRequest{Document: u, Face: u, Sequences: seq})
+			return err
+		}},
+		{"Reply", "GET", "/v0/api-request-reply/r1", func(ctx context.Context, c *Client) error { _, err := c.Reply(ctx, "r1"); return err }},
+		{"Wait", "GET", "/v0/api-request-reply/r1", func(ctx context.Context, c *Client) error { _, err := c.Wait(ctx, "r1"); return err }},
+		{"Result", "GET", "/v0/api-request-reply/r1", func(ctx context.Context, c *Client) error { _, err := c.Result(ctx, "ekycid:r1"); return err }},
+		{"Verify", "POST", "/v0/express-kyc", func(ctx context.Context, c *Client) error {
+			_, err := c.Verify(ctx, kyc.Request{Document: kyc.Document{Front: img}, Selfie: img})
+			return err
+		}},
+		{"Call", "POST", "/v0/abis/enroll", func(ctx context.Context, c *Client) error {
+			return c.Call(ctx, "POST", "v0/abis/enroll", map[string]string{"a": "b"}, &struct{}{})
+		}},
+	}
+	cases := []struct {
+		name   string
+		status int
+		body   string
+		kind   error
+	}{
+		{"5xx", 500, `{"message":"boom"}`, kyc.ErrUnavailable},
+		{"malformed", 200, `{"id": "x`, kyc.ErrBadResponse},
+		{"error in 200", 200, `{"error":{"code":"INSUFFICIENT_PERMISSIONS","message":"Insufficient permissions"}}`, kyc.ErrForbidden},
+	}
+	for _, m := range methods {
+		for _, cs := range cases {
+			t.Run(m.name+"/"+cs.name, func(t *testing.T) {
+				c, mt := newMock(t)
+				mt.RegisterResponder(m.method, testBase+m.path, httpmock.NewStringResponder(cs.status, cs.body))
+				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+				defer cancel()
+				err := m.call(ctx, c)
+				require.Error(t, err)
+				kind := cs.kind
+				if m.name == "Wait" && cs.name == "5xx" {
+					kind = kyc.ErrTimeout // a 5xx while waiting is transient: the wait goes on until ctx ends
+				}
+				assert.ErrorIs(t, err, kind)
+			})
+		}
+		t.Run(m.name+"/cancelled", func(t *testing.T) {
+			c, mt := newMock(t)
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			err := m.call(ctx, c)
+			require.Error(t, err)
+			assert.ErrorIs(t, err, kyc.ErrTimeout)
+			assert.True(t, errors.Is(err, context.Canceled))
+			assert.Zero(t, mt.GetTotalCallCount(), "nothing is sent on a cancelled context")
+		})
+	}
+}
+
+func TestNoSecretInLogs(t *testing.T) {
+	logger, buf := testutil.CaptureLogger()
+	c, mt := newMock(t, kyc.WithLogger(logger))
+	mt.RegisterResponder("POST", testBase+"/v0/ocr", fixtureResponder(t, 200, "submit.json"))
+	_, err := c.OCR(context.Background(), OCRRequest{Image: MediaURL("https://cdn.example.test/person-name.jpg")})
+	require.NoError(t, err)
+	assert.NotEmpty(t, buf.String())
+	assert.NotContains(t, buf.String(), testKey)
+	assert.NotContains(t, buf.String(), "person-name")
+}

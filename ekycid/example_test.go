@@ -1,0 +1,131 @@
+package ekycid_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/kyc-go/kyc"
+	"github.com/kyc-go/kyc/ekycid"
+	"github.com/kyc-go/kyc/ekycid/ekycidtest"
+	"github.com/kyc-go/kyc/kyctest"
+)
+
+func ExampleNew() {
+	c, err := ekycid.New(ekycid.Config{APIKey: kyc.NewSecret(os.Getenv("EKYC_API_KEY"))},
+		kyc.WithTimeout(20*time.Second))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer c.Close()
+}
+
+func ExampleClient_Verify() {
+	srv := ekycidtest.NewServer()
+	defer srv.Close()
+	c, err := ekycid.New(srv.Config(), srv.Options()...)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer c.Close()
+
+	front, _ := kyc.ImageFromBytes(kyctest.MagicImage("", 0))
+	selfie, _ := kyc.ImageFromBytes(kyctest.MagicImage(ekycidtest.ImageFaceMismatch, 0))
+	res, err := c.Verify(context.Background(), kyc.Request{
+		ID: "case-42", Document: kyc.Document{Type: kyc.DocumentIDCard, Front: front}, Selfie: selfie,
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(res.Status, res.Reasons, res.Scores.FaceMatch)
+	// Output: rejected [face_mismatch] 0.12
+}
+
+func ExampleClient_ExpressKYC() {
+	srv := ekycidtest.NewServer(ekycidtest.WithDelay(10 * time.Millisecond))
+	defer srv.Close()
+	c, _ := ekycid.New(srv.Config(), srv.Options()...)
+	defer c.Close()
+	ctx := context.Background()
+
+	sub, err := c.ExpressKYC(ctx, ekycid.ExpressKYCRequest{
+		Document: ekycid.MediaURL(ekycidtest.MagicURL("")),
+		Face:     ekycid.MediaURL(ekycidtest.MagicURL("")),
+		Sequences: []ekycid.Sequence{
+			{Checks: []ekycid.Check{ekycid.CheckLeft}, Video: ekycid.VideoURL("https://media.ekycid.test/left.mp4")},
+			{Checks: []ekycid.Check{ekycid.CheckBlink}, Video: ekycid.VideoFromBytes(ekycidtest.MagicVideo(""), "video/mp4")},
+		},
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	reply, err := c.Wait(ctx, sub.ID)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	o := reply.Outcome()
+	fmt.Println(o.Document.Number, o.FaceMatch.Decision == ekycid.DecisionPass, o.Liveness.Decision == ekycid.DecisionPass)
+	// Output: 100000001 true true
+}
+
+func ExampleClient_OCR() {
+	srv := ekycidtest.NewServer(ekycidtest.WithDelay(0))
+	defer srv.Close()
+	c, _ := ekycid.New(srv.Config(), srv.Options()...)
+	defer c.Close()
+	ctx := context.Background()
+
+	card, _ := kyc.ImageFromBytes(kyctest.MagicImage("", 0))
+	sub, err := c.OCR(ctx, ekycid.OCRRequest{Image: ekycid.MediaImage(card)})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	reply, err := c.Wait(ctx, sub.ID)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	d := reply.Document()
+	fmt.Println(d.LastName, d.DateOfBirth.Format("2006-01-02"), d.ExpiryDate.Format("2006-01-02"))
+	// Output: POV 1990-08-03 2032-01-25
+}
+
+func ExampleClient_Call() {
+	srv := ekycidtest.NewServer()
+	defer srv.Close()
+	c, _ := ekycid.New(srv.Config(), srv.Options()...)
+	defer c.Close()
+
+	// ABIS has no public wire format: Call reaches the path the vendor
+	// gives you, signed, with errors mapped as for the typed methods.
+	err := c.Call(context.Background(), "POST", "v0/abis/identify", map[string]string{"subject": "s-1"}, nil)
+	fmt.Println(err)
+	// Output: ekycid.Call: not found (HTTP 404, code NOT_FOUND): no such request or endpoint
+}
+
+func ExampleClient_Result() {
+	srv := ekycidtest.NewServer(ekycidtest.WithDelay(300 * time.Millisecond))
+	defer srv.Close()
+	c, _ := ekycid.New(srv.Config(), srv.Options()...)
+	defer c.Close()
+
+	front, _ := kyc.ImageFromBytes(kyctest.MagicImage("", 0))
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	res, _ := c.Verify(ctx, kyc.Request{Document: kyc.Document{Front: front}, Selfie: front})
+	fmt.Println(res.Status)
+
+	time.Sleep(400 * time.Millisecond)
+	later, _ := c.Result(context.Background(), res.Reference)
+	fmt.Println(later.Status)
+	// Output:
+	// pending
+	// approved
+}

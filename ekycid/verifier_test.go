@@ -1,0 +1,497 @@
+package ekycid_test
+
+import (
+	"context"
+	"errors"
+	"io"
+	"regexp"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kyc-go/kyc"
+	"github.com/kyc-go/kyc/ekycid"
+	"github.com/kyc-go/kyc/ekycid/ekycidtest"
+	"github.com/kyc-go/kyc/kyctest"
+)
+
+func setup(t *testing.T, opts ...ekycidtest.Option) (*ekycidtest.Server, *ekycid.Client) {
+	t.Helper()
+	srv := ekycidtest.New(t, opts...)
+	c, err := ekycid.New(srv.Config(), append(srv.Options(), kyc.WithRetry(2, 50*time.Millisecond))...)
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = c.Close() })
+	return srv, c
+}
+
+func magic(t testing.TB, marker string) *kyc.Image {
+	t.Helper()
+	img, err := kyc.ImageFromBytes(kyctest.MagicImage(marker, 0))
+	require.NoError(t, err)
+	return img
+}
+
+func request(t testing.TB, doc, selfie string) kyc.Request {
+	return kyc.Request{ID: "case-1", Document: kyc.Document{Type: kyc.DocumentIDCard, Front: magic(t, doc)}, Selfie: magic(t, selfie)}
+}
+
+var uuidV4 = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+
+func TestVerifyOutcomes(t *testing.T) {
+	srv, c := setup(t, ekycidtest.WithDelay(30*time.Millisecond))
+	tests := []struct {
+		name     string
+		doc      string
+		selfie   string
+		status   kyc.Status
+		reasons  []kyc.Reason
+		resubmit bool
+	}{
+		{"approved", "", ekycidtest.ImageApproved, kyc.StatusApproved, nil, false},
+		{"face mismatch", "", ekycidtest.ImageFaceMismatch, kyc.StatusRejected, []kyc.Reason{kyc.ReasonFaceMismatch}, false},
+		{"liveness failed", "", ekycidtest.ImageLivenessFailed, kyc.StatusRejected, []kyc.Reason{kyc.ReasonLivenessFailed}, false},
+		{"unreadable document", ekycidtest.ImageUnreadable, "", kyc.StatusRejected, []kyc.Reason{kyc.ReasonLowQualityImage}, true},
+		{"no face", "", ekycidtest.ImageNoFace, kyc.StatusRejected, []kyc.Reason{kyc.ReasonNoFace}, true},
+		{"expired card", ekycidtest.ImageExpired, "", kyc.StatusRejected, []kyc.Reason{kyc.ReasonDocumentExpired}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res, err := c.Verify(context.Background(), request(t, tt.doc, tt.selfie))
+			require.NoError(t, err)
+			assert.Equal(t, tt.status, res.Status)
+			assert.Equal(t, tt.reasons, res.Reasons)
+			assert.Equal(t, tt.resubmit, res.Resubmit)
+			assert.Equal(t, kyc.EKYC, res.Provider)
+			assert.Regexp(t, `^ekycid:[0-9a-f]+$`, res.Reference)
+			assert.NotEmpty(t, res.Raw)
+			ref, err := kyc.ParseReference(res.Reference)
+			require.NoError(t, err)
+			assert.Equal(t, 1, srv.Sends(ref.ID))
+		})
+	}
+	t.Run("approved details", func(t *testing.T) {
+		res, err := c.Verify(context.Background(), request(t, "", ""))
+		require.NoError(t, err)
+		require.NotNil(t, res.Document)
+		assert.Equal(t, "100000001", res.Document.Number)
+		assert.Equal(t, "POV SREY", res.Document.FullName)
+		assert.Equal(t, time.Date(1990, 8, 3, 0, 0, 0, 0, time.UTC), res.Document.DateOfBirth)
+		assert.Equal(t, time.Date(2032, 1, 25, 0, 0, 0, 0, time.UTC), res.Document.ExpiryDate)
+		assert.Equal(t, "F", res.Document.Sex)
+		assert.Equal(t, kyc.DocumentIDCard, res.Document.Type)
+		fm, ok := res.Scores.FaceMatch.Value()
+		assert.True(t, ok)
+		assert.InDelta(t, 0.93, fm, 1e-9)
+		assert.True(t, res.Scores.Liveness.Given())
+	})
+	assert.Zero(t, srv.DuplicateSends())
+}
+
+func TestVerifyServerErrorIsAnError(t *testing.T) {
+	_, c := setup(t, ekycidtest.WithDelay(0))
+	_, err := c.Verify(context.Background(), request(t, ekycidtest.ImageServerError, ""))
+	require.Error(t, err)
+	assert.ErrorIs(t, err, kyc.ErrUnavailable)
+	var kerr *kyc.Error
+	require.ErrorAs(t, err, &kerr)
+	assert.Equal(t, "INTERNAL_ERROR", kerr.Code)
+}
+
+// fakeClock is a clock both the fake and the test move.
+type fakeClock struct{ ns atomic.Int64 }
+
+func (c *fakeClock) now() time.Time          { return time.Unix(0, c.ns.Load()) }
+func (c *fakeClock) advance(d time.Duration) { c.ns.Add(int64(d)) }
+
+func TestVerifyPendingThenResult(t *testing.T) {
+	clk := &fakeClock{}
+	clk.ns.Store(time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC).UnixNano())
+	srv, c := setup(t, ekycidtest.WithClock(clk.now), ekycidtest.WithDelay(time.Hour))
+
+	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
+	defer cancel()
+	res, err := c.Verify(ctx, request(t, "", ekycidtest.ImageFaceMismatch))
+	require.NoError(t, err, "a context ending mid-wait is a pending result, not an error")
+	assert.Equal(t, kyc.StatusPending, res.Status)
+	assert.Equal(t, []kyc.Reason{kyc.ReasonNotFinished}, res.Reasons)
+	assert.Regexp(t, `^ekycid:[0-9a-f]+$`, res.Reference)
+
+	again, err := c.Result(context.Background(), res.Reference)
+	require.NoError(t, err)
+	assert.Equal(t, kyc.StatusPending, again.Status)
+
+	clk.advance(2 * time.Hour)
+	final, err := c.Result(context.Background(), res.Reference)
+	require.NoError(t, err)
+	assert.Equal(t, kyc.StatusRejected, final.Status)
+	assert.Equal(t, []kyc.Reason{kyc.ReasonFaceMismatch}, final.Reasons)
+	assert.Equal(t, res.Reference, final.Reference)
+	assert.Equal(t, 1, srv.Count("/v0/express-kyc"))
+}
+
+func TestResultRefusesOtherReferences(t *testing.T) {
+	srv, c := setup(t)
+	for _, ref := range []string{"", "ekycid", "atlas:123", "ekycid:"} {
+		_, err := c.Result(context.Background(), ref)
+		assert.ErrorIs(t, err, kyc.ErrInvalidRequest, ref)
+	}
+	_, err := c.Result(context.Background(), "ekycid:nope")
+	assert.ErrorIs(t, err, kyc.ErrNotFound)
+	assert.Equal(t, 1, len(srv.Requests()))
+}
+
+func TestVerifyWithLivenessVideos(t *testing.T) {
+	_, c := setup(t, ekycidtest.WithDelay(0))
+	live := ekycid.Sequence{Checks: []ekycid.Check{ekycid.CheckLeft}, Video: ekycid.VideoFromBytes(ekycidtest.MagicVideo("approved"), "video/mp4")}
+	spoof := ekycid.Sequence{Checks: []ekycid.Check{ekycid.CheckBlink}, Video: ekycid.VideoFromBytes(ekycidtest.MagicVideo(ekycidtest.ImageLivenessFailed), "")}
+	byURL := ekycid.Sequence{Checks: []ekycid.Check{ekycid.CheckRight}, Video: ekycid.VideoURL(ekycidtest.MagicURL(ekycidtest.ImageLivenessFailed))}
+
+	res, err := c.VerifyWithLiveness(context.Background(), request(t, "", ""), live)
+	require.NoError(t, err)
+	assert.Equal(t, kyc.StatusApproved, res.Status)
+
+	for _, seq := range []ekycid.Sequence{spoof, byURL} {
+		res, err = c.VerifyWithLiveness(context.Background(), request(t, "", ""), live, seq)
+		require.NoError(t, err)
+		assert.Equal(t, kyc.StatusRejected, res.Status)
+		assert.Equal(t, []kyc.Reason{kyc.ReasonLivenessFailed}, res.Reasons)
+	}
+}
+
+func TestBadInputSendsNothing(t *testing.T) {
+	srv, c := setup(t)
+	ctx := context.Background()
+	img := magic(t, "")
+	noVideo := ekycid.Sequence{Checks: []ekycid.Check{ekycid.CheckLeft}}
+	tests := []struct {
+		name  string
+		field string
+		call  func() error
+	}{
+		{"verify without selfie", "Selfie", func() error {
+			_, err := c.Verify(ctx, kyc.Request{Document: kyc.Document{Front: img}})
+			return err
+		}},
+		{"verify other country", "Country", func() error {
+			_, err := c.Verify(ctx, kyc.Request{Country: "ESP", Document: kyc.Document{Front: img}, Selfie: img})
+			return err
+		}},
+		{"verify passport", "Document.Type", func() error {
+			_, err := c.Verify(ctx, kyc.Request{Document: kyc.Document{Type: kyc.DocumentPassport, Front: img}, Selfie: img})
+			return err
+		}},
+		{"verify sequence without video", "Sequences[0].Video", func() error {
+			_, err := c.VerifyWithLiveness(ctx, request(t, "", ""), noVideo)
+			return err
+		}},
+		{"ocr without image or url", "Image", func() error {
+			_, err := c.OCR(ctx, ekycid.OCRRequest{})
+			return err
+		}},
+		{"ocr with both", "Image", func() error {
+			_, err := c.OCR(ctx, ekycid.OCRRequest{Image: ekycid.Media{URL: ekycidtest.MagicURL(""), Image: img}})
+			return err
+		}},
+		{"ocr relative url", "Image", func() error {
+			_, err := c.OCR(ctx, ekycid.OCRRequest{Image: ekycid.MediaURL("/card.jpg")})
+			return err
+		}},
+		{"detect without image", "Image", func() error {
+			_, err := c.DetectID(ctx, ekycid.DetectIDRequest{})
+			return err
+		}},
+		{"compare one face", "Face1", func() error {
+			_, err := c.CompareFaces(ctx, ekycid.CompareFacesRequest{Face0: ekycid.MediaImage(img)})
+			return err
+		}},
+		{"liveness without sequences", "Sequences", func() error {
+			_, err := c.Liveness(ctx, ekycid.LivenessRequest{})
+			return err
+		}},
+		{"liveness sequence without video", "Sequences[0].Video", func() error {
+			_, err := c.Liveness(ctx, ekycid.LivenessRequest{Sequences: []ekycid.Sequence{noVideo}})
+			return err
+		}},
+		{"liveness unknown check", "Sequences[0].Checks", func() error {
+			_, err := c.Liveness(ctx, ekycid.LivenessRequest{Sequences: []ekycid.Sequence{{Checks: []ekycid.Check{"nod"}, Video: ekycid.VideoURL(ekycidtest.MagicURL(""))}}})
+			return err
+		}},
+		{"liveness video too large", "Sequences[0].Video", func() error {
+			big := ekycid.VideoFromBytes(make([]byte, ekycid.MaxVideoSize+1), "")
+			_, err := c.Liveness(ctx, ekycid.LivenessRequest{Sequences: []ekycid.Sequence{{Checks: []ekycid.Check{ekycid.CheckBlink}, Video: big}}})
+			return err
+		}},
+		{"manual kyc without face", "Face", func() error {
+			_, err := c.ManualKYC(ctx, ekycid.ManualKYCRequest{Document: ekycid.MediaImage(img)})
+			return err
+		}},
+		{"express kyc without document", "Document", func() error {
+			_, err := c.ExpressKYC(ctx, ekycid.ExpressKYCRequest{Face: ekycid.MediaImage(img)})
+			return err
+		}},
+		{"express kyc bad idempotent id", "IdempotentID", func() error {
+			_, err := c.ExpressKYC(ctx, ekycid.ExpressKYCRequest{Document: ekycid.MediaImage(img), Face: ekycid.MediaImage(img), IdempotentID: "x"})
+			return err
+		}},
+		{"reply without id", "id", func() error {
+			_, err := c.Reply(ctx, "")
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.call()
+			require.Error(t, err)
+			assert.ErrorIs(t, err, kyc.ErrInvalidRequest)
+			var kerr *kyc.Error
+			require.ErrorAs(t, err, &kerr)
+			assert.Equal(t, tt.field, kerr.Field)
+			assert.Equal(t, kyc.EKYC, kerr.Provider)
+			assert.False(t, kerr.Sent)
+		})
+	}
+	assert.Empty(t, srv.Requests(), "bad input must not reach the vendor")
+}
+
+func TestRetriedSubmissionReusesIdempotentID(t *testing.T) {
+	faults := []kyctest.Fault{
+		{Kind: kyctest.FaultDrop, After: true, Path: "express-kyc"},
+		{Kind: kyctest.FaultStatus, Status: 502, After: true, Path: "express-kyc"},
+		{Kind: kyctest.FaultTruncate, Path: "express-kyc"},
+	}
+	for _, f := range faults {
+		t.Run(f.Kind.String(), func(t *testing.T) {
+			srv, c := setup(t, ekycidtest.WithDelay(0))
+			srv.Inject(f)
+			sub, err := c.ExpressKYC(context.Background(), ekycid.ExpressKYCRequest{
+				Document: ekycid.MediaImage(magic(t, "")), Face: ekycid.MediaURL(ekycidtest.MagicURL("")),
+			})
+			require.NoError(t, err)
+			ids := srv.IdempotentIDs()
+			require.Len(t, ids, 2, "the first attempt was processed, then its answer was lost")
+			assert.Equal(t, ids[0], ids[1], "the retry carries the same idempotent_id")
+			assert.Equal(t, sub.IdempotentID, ids[0])
+			assert.Regexp(t, uuidV4, sub.IdempotentID)
+			assert.Equal(t, 1, srv.Sends(sub.IdempotentID), "processed once")
+			assert.Equal(t, 1, srv.Sends(sub.ID))
+			assert.Zero(t, srv.DuplicateSends())
+
+			r, err := c.Wait(context.Background(), sub.ID)
+			require.NoError(t, err)
+			assert.True(t, r.Done())
+		})
+	}
+	t.Run("a vendor ignoring the id would run it twice", func(t *testing.T) {
+		srv, c := setup(t, ekycidtest.WithDelay(0), ekycidtest.WithoutDedup())
+		srv.Inject(kyctest.Fault{Kind: kyctest.FaultDrop, After: true, Path: "ocr"})
+		sub, err := c.OCR(context.Background(), ekycid.OCRRequest{Image: ekycid.MediaURL(ekycidtest.MagicURL(""))})
+		require.NoError(t, err)
+		assert.Equal(t, 2, srv.Sends(sub.IdempotentID), "both attempts carried the same id")
+		assert.Equal(t, 1, srv.DuplicateSends())
+	})
+}
+
+func TestDifferentSubmissionsNeverShareAnIdempotentID(t *testing.T) {
+	srv, c := setup(t, ekycidtest.WithDelay(0))
+	img := magic(t, "")
+	const n = 24
+	var wg sync.WaitGroup
+	subs := make([]*ekycid.Submission, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// The same content every time: only the idempotent_id tells
+			// the submissions apart.
+			s, err := c.OCR(context.Background(), ekycid.OCRRequest{Image: ekycid.MediaImage(img)})
+			assert.NoError(t, err)
+			subs[i] = s
+		}()
+	}
+	wg.Wait()
+	seen := map[string]bool{}
+	replies := map[string]bool{}
+	for _, s := range subs {
+		require.NotNil(t, s)
+		assert.Regexp(t, uuidV4, s.IdempotentID)
+		assert.False(t, seen[s.IdempotentID], "idempotent_id reused")
+		seen[s.IdempotentID] = true
+		replies[s.ID] = true
+	}
+	assert.Len(t, replies, n, "each submission ran")
+	assert.Len(t, srv.IdempotentIDs(), n)
+	assert.Zero(t, srv.DuplicateSends())
+}
+
+func TestResubmitWithIdempotentID(t *testing.T) {
+	srv, c := setup(t, ekycidtest.WithDelay(0))
+	ctx := context.Background()
+	req := ekycid.OCRRequest{Image: ekycid.MediaURL(ekycidtest.MagicURL(""))}
+	first, err := c.OCR(ctx, req)
+	require.NoError(t, err)
+
+	req.IdempotentID = first.IdempotentID
+	same, err := c.OCR(ctx, req)
+	require.NoError(t, err)
+	assert.Equal(t, first.ID, same.ID, "same id and content: the first submission's reply")
+	assert.Equal(t, 1, srv.Sends(first.IdempotentID))
+
+	req.Raw = true
+	_, err = c.OCR(ctx, req)
+	require.Error(t, err)
+	assert.ErrorIs(t, err, kyc.ErrInvalidRequest)
+	var kerr *kyc.Error
+	require.ErrorAs(t, err, &kerr)
+	assert.Equal(t, 409, kerr.StatusCode)
+	assert.Equal(t, "DUPLICATE_IDEMPOTENT_ID", kerr.Code)
+}
+
+func TestAPIKeys(t *testing.T) {
+	srv := ekycidtest.New(t)
+	tests := []struct {
+		key    string
+		kind   error
+		status int
+		code   string
+	}{
+		{ekycidtest.KeyExpired, kyc.ErrUnauthorized, 401, "EXPIRED_API_KEY"},
+		{"not-a-key", kyc.ErrUnauthorized, 401, "INVALID_API_KEY"},
+		{ekycidtest.KeyNoPermission, kyc.ErrForbidden, 403, "INSUFFICIENT_PERMISSIONS"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.code, func(t *testing.T) {
+			c, err := ekycid.New(ekycid.Config{APIKey: kyc.NewSecret(tt.key)}, srv.Options()...)
+			require.NoError(t, err)
+			before := len(srv.Requests())
+			_, err = c.OCR(context.Background(), ekycid.OCRRequest{Image: ekycid.MediaURL(ekycidtest.MagicURL(""))})
+			require.Error(t, err)
+			assert.ErrorIs(t, err, tt.kind)
+			var kerr *kyc.Error
+			require.ErrorAs(t, err, &kerr)
+			assert.Equal(t, tt.status, kerr.StatusCode)
+			assert.Equal(t, tt.code, kerr.Code)
+			assert.NotContains(t, err.Error(), tt.key)
+			assert.Equal(t, before+1, len(srv.Requests()), "authentication failures are not retried")
+		})
+	}
+	t.Run("key sent on every request", func(t *testing.T) {
+		for _, r := range srv.Requests() {
+			assert.NotEmpty(t, r.Header.Get("X-Api-Key"))
+		}
+	})
+	t.Run("missing key", func(t *testing.T) {
+		resp, err := srv.Client().Get(srv.URL + "/v0/api-request-reply/x")
+		require.NoError(t, err)
+		defer resp.Body.Close()
+		assert.Equal(t, 401, resp.StatusCode)
+		b, _ := io.ReadAll(resp.Body)
+		assert.JSONEq(t, `{"error":{"code":"MISSING_API_KEY","message":"Missing API key"}}`, string(b))
+	})
+}
+
+func TestTypedOperations(t *testing.T) {
+	_, c := setup(t, ekycidtest.WithDelay(0))
+	ctx := context.Background()
+	wait := func(t *testing.T) func(*ekycid.Submission, error) *ekycid.Reply {
+		return func(s *ekycid.Submission, err error) *ekycid.Reply {
+			t.Helper()
+			require.NoError(t, err)
+			r, err := c.Wait(ctx, s.ID)
+			require.NoError(t, err)
+			require.True(t, r.Done())
+			return r
+		}
+	}
+	t.Run("ocr by url", func(t *testing.T) {
+		r := wait(t)(c.OCR(ctx, ekycid.OCRRequest{Image: ekycid.MediaURL(ekycidtest.MagicURL(""))}))
+		d := r.Document()
+		require.NotNil(t, d)
+		assert.Equal(t, "100000001", d.Number)
+		assert.Equal(t, "ភ្នំពេញ", d.Address)
+		require.NotNil(t, r.Usage)
+		assert.True(t, r.Usage.IsSuccess)
+		assert.False(t, r.Usage.StartTime.IsZero())
+	})
+	t.Run("ocr by upload", func(t *testing.T) {
+		r := wait(t)(c.OCR(ctx, ekycid.OCRRequest{Image: ekycid.MediaImage(magic(t, "")), Raw: true}))
+		assert.NotNil(t, r.Document())
+	})
+	t.Run("ocr unreadable", func(t *testing.T) {
+		s, err := c.OCR(ctx, ekycid.OCRRequest{Image: ekycid.MediaURL(ekycidtest.MagicURL(ekycidtest.ImageUnreadable))})
+		require.NoError(t, err)
+		r, err := c.Wait(ctx, s.ID)
+		require.Error(t, err)
+		require.NotNil(t, r, "the reply comes with its error")
+		assert.Equal(t, "OCR_FAILED", r.Error.Code)
+		var kerr *kyc.Error
+		require.ErrorAs(t, err, &kerr)
+		assert.Equal(t, "OCR_FAILED", kerr.Code)
+	})
+	t.Run("detect id", func(t *testing.T) {
+		r := wait(t)(c.DetectID(ctx, ekycid.DetectIDRequest{Image: ekycid.MediaImage(magic(t, ""))}))
+		assert.Contains(t, string(r.Result), "NATIONAL_ID_0")
+	})
+	t.Run("compare faces", func(t *testing.T) {
+		r := wait(t)(c.CompareFaces(ctx, ekycid.CompareFacesRequest{
+			Face0: ekycid.MediaImage(magic(t, "")), Face1: ekycid.MediaURL(ekycidtest.MagicURL(ekycidtest.ImageFaceMismatch))}))
+		v := r.FaceMatch()
+		assert.Equal(t, ekycid.DecisionFail, v.Decision)
+		pass, ok := v.Passed(0.5)
+		assert.True(t, ok)
+		assert.False(t, pass)
+	})
+	t.Run("liveness", func(t *testing.T) {
+		r := wait(t)(c.Liveness(ctx, ekycid.LivenessRequest{Sequences: []ekycid.Sequence{
+			{Checks: []ekycid.Check{ekycid.CheckLeft}, Video: ekycid.VideoFromBytes(ekycidtest.MagicVideo(""), "")},
+			{Checks: []ekycid.Check{ekycid.CheckRight, ekycid.CheckBlink}, Video: ekycid.VideoURL(ekycidtest.MagicURL(""))},
+		}}))
+		v := r.Liveness()
+		assert.Equal(t, ekycid.DecisionPass, v.Decision)
+		assert.True(t, v.Score.Given())
+		assert.Contains(t, string(r.Result), `"right,blink"`)
+	})
+	t.Run("manual kyc", func(t *testing.T) {
+		r := wait(t)(c.ManualKYC(ctx, ekycid.ManualKYCRequest{Document: ekycid.MediaImage(magic(t, "")),
+			Face: ekycid.MediaImage(magic(t, "")), FaceLeft: ekycid.MediaURL(ekycidtest.MagicURL("")), FaceRight: ekycid.MediaURL(ekycidtest.MagicURL(""))}))
+		o := r.Outcome()
+		assert.NotNil(t, o.Document)
+		assert.True(t, o.FaceMatch.Given())
+		assert.True(t, o.Liveness.Given())
+	})
+	t.Run("call", func(t *testing.T) {
+		var out struct{ ID string }
+		require.NoError(t, c.Call(ctx, "POST", "v0/ocr", ekycid.NewForm().Set("object_type", "NATIONAL_ID_0").Set("image_url", ekycidtest.MagicURL("")), &out))
+		assert.NotEmpty(t, out.ID)
+		err := c.Call(ctx, "GET", "v0/abis/identify", nil, nil)
+		assert.ErrorIs(t, err, kyc.ErrNotFound)
+	})
+}
+
+func TestWaitContextEndsReturnsLastReply(t *testing.T) {
+	_, c := setup(t, ekycidtest.WithDelay(time.Hour))
+	s, err := c.OCR(context.Background(), ekycid.OCRRequest{Image: ekycid.MediaURL(ekycidtest.MagicURL(""))})
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(context.Background(), 120*time.Millisecond)
+	defer cancel()
+	r, err := c.Wait(ctx, s.ID)
+	require.Error(t, err)
+	assert.ErrorIs(t, err, kyc.ErrTimeout)
+	assert.True(t, errors.Is(err, context.DeadlineExceeded))
+	require.NotNil(t, r)
+	assert.False(t, r.Done())
+}
+
+func TestWaitSurvivesTransientFaults(t *testing.T) {
+	srv, c := setup(t, ekycidtest.WithDelay(0))
+	s, err := c.OCR(context.Background(), ekycid.OCRRequest{Image: ekycid.MediaURL(ekycidtest.MagicURL(""))})
+	require.NoError(t, err)
+	srv.Inject(kyctest.Fault{Kind: kyctest.FaultStatus, Status: 500, Path: "api-request-reply", Times: 2})
+	r, err := c.Wait(context.Background(), s.ID)
+	require.NoError(t, err)
+	assert.True(t, r.Done())
+	assert.Equal(t, 2, srv.Injected()[kyctest.FaultStatus])
+}
