@@ -166,7 +166,9 @@ func runOffline(ctx context.Context) error {
 
 	fmt.Println("kyc-go quickstart: five providers behind one kyc.Router, against in-process fakes")
 	began := time.Now()
-	defer func() { fmt.Printf("%d verifications in %v\n", len(requests(im)), time.Since(began).Round(time.Millisecond)) }()
+	defer func() {
+		fmt.Printf("%d verifications in %v\n", len(requests(im)), time.Since(began).Round(time.Millisecond))
+	}()
 	var rows []row
 	for _, req := range requests(im) {
 		start := time.Now()
