@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -84,13 +85,14 @@ type Server struct {
 	rng       *rand.Rand
 	records   []Record
 	injected  map[FaultKind]int
+	sends     map[string]int
 	maxRecord int
 }
 
 // NewServer starts a TLS server in front of the vendor logic h. Close it
 // when done.
 func NewServer(h http.Handler) *Server {
-	s := &Server{injected: map[FaultKind]int{}, maxRecord: 20000, rng: rand.New(rand.NewPCG(1, 2))}
+	s := &Server{injected: map[FaultKind]int{}, sends: map[string]int{}, maxRecord: 20000, rng: rand.New(rand.NewPCG(1, 2))}
 	s.Server = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.serve(w, r, h)
 	}))
@@ -152,12 +154,59 @@ func (s *Server) Count(pathContains string) int {
 	return n
 }
 
-// Reset forgets the recorded requests and pending faults.
+// Reset forgets the recorded requests, the counted sends and the pending
+// faults.
 func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.records, s.faults, s.rate = nil, nil, 0
-	s.injected = map[FaultKind]int{}
+	s.injected, s.sends = map[FaultKind]int{}, map[string]int{}
+}
+
+// CountSend records that the vendor logic processed one chargeable or
+// person-visible operation (a billed check, a session start, a link, an SMS)
+// for key: the logical request it belongs to, as each fake documents (the
+// caller's id, an idempotency key, a phone). An empty key is not counted.
+func (s *Server) CountSend(key string) {
+	if key == "" {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sends[key]++
+}
+
+// Sends returns how many operations were processed for key.
+func (s *Server) Sends(key string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.sends[key]
+}
+
+// DuplicateSends counts operations processed more than once for the same
+// key: each key's processings beyond the first, summed. Retries that a
+// client should never have sent, or that the vendor failed to deduplicate,
+// show here; a soak asserts it stays 0.
+func (s *Server) DuplicateSends() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, v := range s.sends {
+		n += max(v-1, 0)
+	}
+	return n
+}
+
+// SendKeys returns the keys of the operations processed, sorted.
+func (s *Server) SendKeys() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]string, 0, len(s.sends))
+	for k := range s.sends {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
 }
 
 func (s *Server) pick(path string) *Fault {

@@ -87,3 +87,20 @@ func TestPostWebhook(t *testing.T) {
 	st, _ = PostWebhook(context.Background(), srv.Client(), srv.URL, "application/json", []byte(`{}`), "hook", "bad")
 	assert.Equal(t, 401, st)
 }
+
+func TestSendCounting(t *testing.T) {
+	srv := NewServer(http.NotFoundHandler())
+	defer srv.Close()
+	srv.CountSend("a")
+	srv.CountSend("b")
+	srv.CountSend("a")
+	srv.CountSend("a")
+	srv.CountSend("") // not counted
+	assert.Equal(t, 3, srv.Sends("a"))
+	assert.Equal(t, 1, srv.Sends("b"))
+	assert.Zero(t, srv.Sends(""))
+	assert.Equal(t, 2, srv.DuplicateSends())
+	assert.Equal(t, []string{"a", "b"}, srv.SendKeys())
+	srv.Reset()
+	assert.Zero(t, srv.DuplicateSends())
+}

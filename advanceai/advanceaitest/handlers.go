@@ -149,10 +149,8 @@ func (s *Server) generateURL(w http.ResponseWriter, r *http.Request) {
 	exp := s.now().Add(LinkTTL)
 	s.mu.Lock()
 	s.sessions[id] = &session{userID: string(req.UserID), returnURL: string(req.ReturnURL), pageToken: page, expires: exp}
-	if req.UserID != "" {
-		s.sends[string(req.UserID)]++
-	}
 	s.mu.Unlock()
+	s.CountSend(string(req.UserID))
 	link := s.URL + H5Path + "?" + url.Values{"token": {page}, "signatureId": {id}}.Encode()
 	reply(w, http.StatusOK, advanceai.CodeSuccess, msgOK, map[string]any{"signatureId": id, "url": link, "expiredTime": exp.UnixMilli()})
 }

@@ -21,6 +21,10 @@
 //		Link: kyc.LinkOptions{ReturnURL: "https://example.com/done"}})
 //	_ = srv.Complete(advanceaitest.SignatureID(res.Reference), advanceai.IDVForgeryDetected)
 //
+// Sends and DuplicateSends (from the embedded kyctest.Server) count
+// generate-url requests by userId, the caller's kyc.Request.ID; requests
+// without one are not counted.
+//
 // Faults are injected through the embedded kyctest.Server. The fake never
 // logs request contents.
 package advanceaitest
@@ -98,7 +102,6 @@ type Server struct {
 	tokens        map[string]time.Time // token → expiry by the fake's clock
 	tokenRequests int
 	sessions      map[string]*session
-	sends         map[string]int
 }
 
 // session is one verification.
@@ -113,7 +116,7 @@ type session struct {
 func NewServer(opts ...Option) *Server {
 	s := &Server{
 		accessKey: AccessKey, secretKey: SecretKey, now: time.Now,
-		tokens: map[string]time.Time{}, sessions: map[string]*session{}, sends: map[string]int{},
+		tokens: map[string]time.Time{}, sessions: map[string]*session{},
 	}
 	for _, o := range opts {
 		if o != nil {
@@ -167,28 +170,6 @@ func (s *Server) ExpireTokens() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	clear(s.tokens)
-}
-
-// Sends returns how many generate-url requests the fake processed for a
-// userId (the caller's kyc.Request.ID). Requests without a userId are not
-// counted.
-func (s *Server) Sends(userID string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.sends[userID]
-}
-
-// DuplicateSends returns how many generate-url requests were processed for
-// a userId that had already been processed: links created twice for one
-// logical request.
-func (s *Server) DuplicateSends() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for _, v := range s.sends {
-		n += max(v-1, 0)
-	}
-	return n
 }
 
 // Verifications returns the signatureIds created so far, sorted.

@@ -85,9 +85,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	if rt.chargeable {
 		key := SendKey(r.Method, path, r.URL.Query(), r.Header.Get(atlas.HeaderRequestID), body)
-		s.mu.Lock()
-		s.sends[key]++
-		s.mu.Unlock()
+		s.CountSend(key)
 	}
 	rt.h(s, w, r, body)
 }

@@ -23,7 +23,6 @@ import (
 	"encoding/hex"
 	"net/http"
 	"net/url"
-	"sort"
 	"sync"
 	"testing"
 	"time"
@@ -142,7 +141,6 @@ type Server struct {
 	mu       sync.Mutex
 	keys     map[string][]byte // PBKDF2 key by salt
 	seen     map[string]bool   // request_ids used
-	sends    map[string]int
 	faces    map[string][]byte
 	esigns   map[string]bool
 	otps     map[string]bool
@@ -162,7 +160,7 @@ func NewServer(opts ...Option) *Server {
 	if err != nil {
 		panic("atlastest: " + err.Error())
 	}
-	s := &Server{o: o, layout: l, keys: map[string][]byte{}, seen: map[string]bool{}, sends: map[string]int{},
+	s := &Server{o: o, layout: l, keys: map[string][]byte{}, seen: map[string]bool{},
 		faces: map[string][]byte{}, esigns: map[string]bool{}, otps: map[string]bool{}, verified: map[string][]byte{}}
 	s.Server = kyctest.NewServer(http.HandlerFunc(s.serve))
 	return s
@@ -181,38 +179,6 @@ func New(t testing.TB, opts ...Option) *Server {
 func (s *Server) Config() atlas.Config {
 	return atlas.Config{KeyID: s.o.keyID, KeySecret: kyc.NewSecret(s.o.secret), Auth: s.o.auth,
 		TimestampLayout: s.o.layout, Location: s.o.loc}
-}
-
-// Sends returns how many times the chargeable operation with this key was
-// processed. See SendKey.
-func (s *Server) Sends(key string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.sends[key]
-}
-
-// DuplicateSends counts chargeable operations processed more than once for
-// the same key: each key's processings beyond the first, summed.
-func (s *Server) DuplicateSends() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for _, v := range s.sends {
-		n += max(v-1, 0)
-	}
-	return n
-}
-
-// SendKeys returns the keys of the chargeable operations processed, sorted.
-func (s *Server) SendKeys() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]string, 0, len(s.sends))
-	for k := range s.sends {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // CallIDLen is the length of the call part of package atlas's request_id:

@@ -112,7 +112,6 @@ type Server struct {
 	mu     sync.Mutex
 	byIdem map[string]*submission // idempotent_id → first submission
 	jobs   map[string]*job        // reply id → job
-	sends  map[string]int         // idempotent_id → times processed
 }
 
 type submission struct {
@@ -131,7 +130,7 @@ type job struct {
 // NewServer starts a fake; Close it when done.
 func NewServer(opts ...Option) *Server {
 	s := &Server{delay: DefaultDelay, now: time.Now, dedup: true,
-		byIdem: map[string]*submission{}, jobs: map[string]*job{}, sends: map[string]int{}}
+		byIdem: map[string]*submission{}, jobs: map[string]*job{}}
 	for _, o := range opts {
 		o(s)
 	}
@@ -159,23 +158,11 @@ func (s *Server) Config() ekycid.Config {
 // deduplicated does not count.
 func (s *Server) Sends(key string) int {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if j, ok := s.jobs[key]; ok {
 		key = j.idem
 	}
-	return s.sends[key]
-}
-
-// DuplicateSends returns how many submissions were processed again for an
-// idempotent_id already processed (always 0 unless WithoutDedup).
-func (s *Server) DuplicateSends() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for _, c := range s.sends {
-		n += max(c-1, 0)
-	}
-	return n
+	s.mu.Unlock()
+	return s.Server.Sends(key)
 }
 
 // IdempotentIDs returns the idempotent_id of every submission received, in
@@ -268,7 +255,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, op string) {
 	if s.byIdem[idem] == nil {
 		s.byIdem[idem] = &submission{hash: in.hash, id: id}
 	}
-	s.sends[idem]++
+	s.CountSend(idem)
 	writeJSON(w, http.StatusOK, map[string]string{"id": id})
 }
 

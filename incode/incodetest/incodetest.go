@@ -17,6 +17,10 @@
 //	srv := incodetest.New(t)
 //	c, _ := incode.New(srv.Config(), srv.Options()...)
 //	selfie, _ := kyc.ImageFromBytes(kyctest.MagicImage(incodetest.ImageSpoof, 0))
+//
+// Sends and DuplicateSends (from the embedded kyctest.Server) count session
+// starts by externalCustomerId, where Verify sends kyc.Request.ID; starts
+// without one are not counted.
 package incodetest
 
 import (
@@ -118,7 +122,6 @@ type Server struct {
 	mu       sync.Mutex
 	sessions map[string]*session // by token
 	byID     map[string]*session
-	starts   map[string]int // by externalCustomerId
 }
 
 type session struct {
@@ -137,7 +140,7 @@ type session struct {
 // NewServer starts a fake; Close it when done.
 func NewServer(opts ...Option) *Server {
 	s := &Server{key: APIKey, delay: DefaultDelay, hook: http.DefaultClient,
-		sessions: map[string]*session{}, byID: map[string]*session{}, starts: map[string]int{}}
+		sessions: map[string]*session{}, byID: map[string]*session{}}
 	for _, o := range opts {
 		o(s)
 	}
@@ -157,28 +160,6 @@ func New(t testing.TB, opts ...Option) *Server {
 func (s *Server) Config() incode.Config {
 	return incode.Config{APIKey: kyc.NewSecret(s.key), ConfigurationID: ConfigurationID,
 		PollInterval: max(s.delay/3, 20*time.Millisecond)}
-}
-
-// Sends returns how many sessions were started with externalCustomerId key
-// (Verify sends kyc.Request.ID there): the billable operation.
-func (s *Server) Sends(key string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.starts[key]
-}
-
-// DuplicateSends counts session starts beyond the first for the same
-// non-empty externalCustomerId.
-func (s *Server) DuplicateSends() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for k, v := range s.starts {
-		if k != "" && v > 1 {
-			n += v - 1
-		}
-	}
-	return n
 }
 
 // Sessions returns how many sessions were started.
@@ -328,7 +309,7 @@ func (s *Server) start(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.sessions[ss.token] = ss
 	s.byID[id] = ss
-	s.starts[req.ExternalCustomerID]++
+	s.CountSend(req.ExternalCustomerID)
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{
 		"token": ss.token, "interviewId": id, "interviewCode": strings.ToUpper(randomHex(3)),

@@ -75,7 +75,6 @@ type Server struct {
 	mu      sync.Mutex
 	credits float64
 	next    int64
-	sends   map[string]int
 	sent    map[string]sendRecord // ID → send
 }
 
@@ -111,7 +110,7 @@ func WithWebhookClient(hc *http.Client) Option { return func(s *Server) { s.hc =
 // NewServer starts a fake; the caller must Close it.
 func NewServer(opts ...Option) *Server {
 	s := &Server{user: APIUser, token: APIToken, certSize: DefaultCertificateSize, credits: DefaultCredits,
-		next: FirstID, sends: map[string]int{}, sent: map[string]sendRecord{}}
+		next: FirstID, sent: map[string]sendRecord{}}
 	for _, o := range opts {
 		if o != nil {
 			o(s)
@@ -151,22 +150,7 @@ func (s *Server) SetCredits(n float64) {
 // Sends returns how many sends the fake processed (and charged) for a phone
 // number; a leading '+' is ignored.
 func (s *Server) Sends(phone string) int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.sends[strings.TrimPrefix(phone, "+")]
-}
-
-// DuplicateSends returns how many sends were processed for a phone that had
-// already been sent to: with one logical request per phone, it counts the
-// SMS a client sent twice.
-func (s *Server) DuplicateSends() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for _, c := range s.sends {
-		n += max(c-1, 0)
-	}
-	return n
+	return s.Server.Sends(strings.TrimPrefix(phone, "+"))
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
@@ -274,7 +258,7 @@ func (s *Server) send(w http.ResponseWriter, p map[string]string) {
 	s.credits--
 	id := strconv.FormatInt(s.next, 10)
 	s.next++
-	s.sends[phone]++
+	s.CountSend(phone)
 	s.sent[id] = sendRecord{phone: phone, dni: p["dni"], at: time.Now()}
 	cred := s.credits
 	s.mu.Unlock()
