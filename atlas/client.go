@@ -2,7 +2,6 @@ package atlas
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -163,11 +162,7 @@ func New(cfg Config, opts ...kyc.Option) (*Client, error) {
 	p := transport.Params{Provider: kyc.Atlas, RequestIDHeaders: []string{HeaderRequestID}}
 	if cfg.Auth == AuthBasic {
 		p.BaseURL = DefaultURLv2
-		basic := "Basic " + base64.StdEncoding.EncodeToString([]byte(cfg.KeyID+":"+cfg.KeySecret.Reveal()))
-		p.Sign = func(_ context.Context, h http.Header) error {
-			h.Set("Authorization", basic)
-			return nil
-		}
+		p.Sign = transport.SetHeader("Authorization", transport.BasicAuth(cfg.KeyID, cfg.KeySecret))
 	} else {
 		p.BaseURL = DefaultURL
 		c.aes = &aesSigner{keyID: cfg.KeyID, secret: cfg.KeySecret, layout: layout,

@@ -89,14 +89,10 @@ func New(cfg Config, opts ...kyc.Option) (*Client, error) {
 	if cfg.LivenessThreshold == 0 {
 		cfg.LivenessThreshold = DefaultLivenessThreshold
 	}
-	secret := cfg.APIKey
 	tc, err := transport.New(transport.Params{
 		Provider: kyc.EKYC,
 		BaseURL:  DefaultBaseURL,
-		Sign: func(_ context.Context, h http.Header) error {
-			h.Set("x-api-key", secret.Reveal())
-			return nil
-		},
+		Sign:     transport.SetHeader("x-api-key", cfg.APIKey),
 	}, opts)
 	if err != nil {
 		return nil, err

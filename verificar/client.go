@@ -2,7 +2,6 @@ package verificar
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"strconv"
@@ -73,15 +72,10 @@ func New(cfg Config, opts ...kyc.Option) (*Client, error) {
 	case cfg.WebhookUser != "" && cfg.WebhookPassword.IsZero():
 		return nil, invalid("WebhookPassword", "required when WebhookUser is set")
 	}
-	auth := "Basic " + base64.StdEncoding.EncodeToString([]byte(cfg.APIUser+":"+cfg.APIToken.Reveal()))
-	secret := kyc.NewSecret(auth)
 	tc, err := transport.New(transport.Params{
 		Provider: kyc.Verificar,
 		BaseURL:  DefaultBaseURL,
-		Sign: func(_ context.Context, h http.Header) error {
-			h.Set("Authorization", secret.Reveal())
-			return nil
-		},
+		Sign:     transport.SetHeader("Authorization", transport.BasicAuth(cfg.APIUser, cfg.APIToken)),
 	}, opts)
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package transport
 import (
 	"context"
 	"crypto/tls"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"io"
@@ -175,3 +176,18 @@ func (c *Client) DecodeJSON(op string, resp *Response, v any) error {
 // Elapsed is a helper for vendor packages measuring polls with the client
 // clock.
 func (c *Client) Elapsed(since time.Time) time.Duration { return c.s.Clock().Sub(since) }
+
+// SetHeader returns a Signer that sets header name to a fixed credential on
+// every attempt (an API key).
+func SetHeader(name string, value kyc.Secret) Signer {
+	return func(_ context.Context, h http.Header) error {
+		h.Set(name, value.Reveal())
+		return nil
+	}
+}
+
+// BasicAuth returns the value of a Basic Authorization header for user and
+// password, as a Secret.
+func BasicAuth(user string, password kyc.Secret) kyc.Secret {
+	return kyc.NewSecret("Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password.Reveal())))
+}
