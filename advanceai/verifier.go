@@ -2,7 +2,6 @@ package advanceai
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"strings"
 
@@ -62,14 +61,11 @@ func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, erro
 // vendor's idvCode ERROR is an ErrUnavailable error. An undocumented idvCode
 // is StatusReview with ReasonOther.
 func (c *Client) Result(ctx context.Context, ref string) (*kyc.Result, error) {
-	r, err := kyc.ParseReference(ref)
+	id, err := c.tc.VendorID(opResult, ref)
 	if err != nil {
-		return nil, withOp(err, opResult)
+		return nil, err
 	}
-	if r.Provider != kyc.AdvanceAI {
-		return nil, c.tc.Invalid(opResult, "ref", "not an advanceai reference")
-	}
-	res, err := c.GetResult(ctx, r.ID)
+	res, err := c.GetResult(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -176,16 +172,4 @@ func address(o *OCRResult) string {
 	add(o.City)
 	add(o.Province)
 	return strings.Join(parts, ", ")
-}
-
-// withOp returns err, a *kyc.Error from the root package, as this package's
-// operation, keeping its kind and field.
-func withOp(err error, op string) error {
-	var kerr *kyc.Error
-	if !errors.As(err, &kerr) {
-		return err
-	}
-	e := *kerr
-	e.Provider, e.Op = kyc.AdvanceAI, op
-	return &e
 }

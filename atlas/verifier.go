@@ -3,7 +3,6 @@ package atlas
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"strings"
 
 	"github.com/kyc-go/kyc"
@@ -122,29 +121,14 @@ func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, erro
 	return v.result(res, raw), nil
 }
 
-// reop gives a foundation validation error this package's provider and op.
-func (c *Client) reop(op string, err error) error {
-	var kerr *kyc.Error
-	if errors.As(err, &kerr) {
-		e := *kerr
-		e.Provider, e.Op = kyc.Atlas, op
-		return &e
-	}
-	return err
-}
-
 // Result returns ErrUnsupported: Atlas answers synchronously, so Verify
 // returns the final result, and the vendor offers no read-back by
 // request_id (VerificationStatus takes a verification type and the
 // vendor's own id, which the face and PAN endpoints do not return).
 func (c *Client) Result(ctx context.Context, ref string) (*kyc.Result, error) {
 	const op = "atlas.Result"
-	r, err := kyc.ParseReference(ref)
-	if err != nil {
-		return nil, c.reop(op, err)
-	}
-	if r.Provider != kyc.Atlas {
-		return nil, c.tc.Invalid(op, "ref", "not an Atlas reference")
+	if _, err := c.tc.VendorID(op, ref); err != nil {
+		return nil, err
 	}
 	return nil, &kyc.Error{Provider: kyc.Atlas, Op: op, Kind: kyc.ErrUnsupported,
 		Message: "Atlas answers synchronously: Verify returns the final result and there is no read-back by request id"}

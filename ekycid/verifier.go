@@ -91,19 +91,16 @@ func (c *Client) verify(ctx context.Context, op string, req kyc.Request, seqs []
 // not ready yet gives StatusPending.
 func (c *Client) Result(ctx context.Context, ref string) (*kyc.Result, error) {
 	const op = "ekycid.Result"
-	p, err := kyc.ParseReference(ref)
+	id, err := c.tc.VendorID(op, ref)
 	if err != nil {
-		return nil, c.tc.Invalid(op, "ref", `a reference has the form "ekycid:<id>"`)
+		return nil, err
 	}
-	if p.Provider != kyc.EKYC {
-		return nil, c.tc.Invalid(op, "ref", "not an ekycid reference")
-	}
-	r, err := c.reply(ctx, op, p.ID)
+	r, err := c.reply(ctx, op, id)
 	if r == nil {
 		return nil, err
 	}
 	if !r.Done() {
-		return c.pending(p.ID, r), nil
+		return c.pending(id, r), nil
 	}
 	return c.toResult(r, err)
 }

@@ -56,9 +56,8 @@ func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, erro
 // ErrInvalidRequest, any other ErrUnsupported.
 func (c *Client) Result(_ context.Context, ref string) (*kyc.Result, error) {
 	const op = "verificar.Result"
-	r, err := kyc.ParseReference(ref)
-	if err != nil || r.Provider != kyc.Verificar {
-		return nil, c.tc.Invalid(op, "ref", `not a verificar reference ("verificar:<ID>")`)
+	if _, err := c.tc.VendorID(op, ref); err != nil {
+		return nil, err
 	}
 	return nil, &kyc.Error{Provider: kyc.Verificar, Op: op, Kind: kyc.ErrUnsupported,
 		Message: "Mensatek has no read-back of a verification: its outcome arrives by webhook (ParseWebhook, WebhookHandler)"}

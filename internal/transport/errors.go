@@ -191,3 +191,16 @@ func SetHeader(name string, value kyc.Secret) Signer {
 func BasicAuth(user string, password kyc.Secret) kyc.Secret {
 	return kyc.NewSecret("Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password.Reveal())))
 }
+
+// VendorID parses a kyc Reference for this client's provider and returns
+// the vendor id in it, or an ErrInvalidRequest naming the "ref" field.
+func (c *Client) VendorID(op, ref string) (string, error) {
+	r, err := kyc.ParseReference(ref)
+	if err != nil {
+		return "", c.Invalid(op, "ref", `a reference has the form "`+string(c.p.Provider)+`:<id>"`)
+	}
+	if r.Provider != c.p.Provider {
+		return "", c.Invalid(op, "ref", "not a "+string(c.p.Provider)+" reference")
+	}
+	return r.ID, nil
+}
