@@ -58,7 +58,7 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 	assert.Equal(t, 2, resp.Attempts)
 	assert.EqualValues(t, 2, calls.Load())
 	assert.GreaterOrEqual(t, elapsed, 950*time.Millisecond)
-	assert.Less(t, elapsed, 1800*time.Millisecond)
+	assert.Less(t, elapsed, 3*time.Second, "one wait of about a second, not several")
 }
 
 func TestRetryAfterBeyondCapIsNotWaited(t *testing.T) {
@@ -73,7 +73,7 @@ func TestRetryAfterBeyondCapIsNotWaited(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 429, resp.StatusCode)
 	assert.EqualValues(t, 1, calls.Load())
-	assert.Less(t, time.Since(start), 500*time.Millisecond)
+	assert.Less(t, time.Since(start), 5*time.Second, "a 60 s Retry-After is not waited for")
 	kerr := c.APIError("test.Op", resp, nil, "", "")
 	assert.ErrorIs(t, kerr, kyc.ErrRateLimited)
 	assert.Equal(t, time.Minute, kerr.RetryAfter)
@@ -193,7 +193,7 @@ func TestCancelEndsBackoffAtOnce(t *testing.T) {
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.ErrorIs(t, err, kyc.ErrTimeout)
 	assert.False(t, kyc.IsRetryable(err), "a cancelled call is not retryable")
-	assert.Less(t, elapsed, 500*time.Millisecond)
+	assert.Less(t, elapsed, time.Second, "the 2 s wait ends when the context is cancelled")
 }
 
 func TestPerAttemptTimeout(t *testing.T) {
