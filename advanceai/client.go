@@ -289,18 +289,14 @@ func (c *Client) call(ctx context.Context, op, method, path string, mode transpo
 		}
 	}
 	for try := 1; ; try++ {
-		// Fetch the token before sending: a failed fetch must end the call,
-		// while the transport retries a failing Signer as a request that was
-		// never sent. The Signer then reads the cache on every attempt.
-		if _, err := c.token(ctx, op); err != nil {
-			return nil, nil, err
-		}
 		var used string
 		req := &transport.Request{Op: op, Method: method, Path: path, Body: b, Mode: mode,
+			// The token is read from the cache (or refreshed) on every
+			// attempt; a failure ends the call, before it was sent.
 			Sign: func(ctx context.Context, h http.Header) error {
 				tok, err := c.token(ctx, op)
 				if err != nil {
-					return err
+					return notSent(err)
 				}
 				used = tok
 				h.Set(HeaderAccessToken, tok)
@@ -349,4 +345,16 @@ func (c *Client) check(op string, resp *transport.Response) (*envelope, error) {
 // code IAM_FAILED (public material; unconfirmed by the vendor's docs).
 func isAuthFailure(resp *transport.Response, env *envelope) bool {
 	return resp.StatusCode == http.StatusUnauthorized || (env != nil && env.Code == CodeIAMFailed)
+}
+
+// notSent marks a token failure as raised before the business call was
+// sent: no link was created, so a Router may try another provider.
+func notSent(err error) error {
+	var kerr *kyc.Error
+	if errors.As(err, &kerr) && kerr.Sent {
+		e := *kerr
+		e.Sent = false
+		return &e
+	}
+	return err
 }

@@ -435,3 +435,18 @@ func TestInjectedFaultsNeverDuplicateALink(t *testing.T) {
 	assert.NotEmpty(t, srv.Injected())
 	assert.Zero(t, srv.DuplicateSends())
 }
+
+// A token that cannot be had ends Verify before generate-url is sent, and
+// says so (Sent false), so a Router may fall back: no link exists.
+func TestTokenFailureIsRaisedBeforeSending(t *testing.T) {
+	srv := advanceaitest.New(t)
+	srv.Inject(kyctest.Fault{Kind: kyctest.FaultStatus, Status: 500, Path: advanceai.PathGenerateToken, Times: 5})
+	c := newClient(t, srv)
+	_, err := c.Verify(context.Background(), idn("token-down"))
+	require.ErrorIs(t, err, kyc.ErrUnavailable)
+	var kerr *kyc.Error
+	require.ErrorAs(t, err, &kerr)
+	assert.False(t, kerr.Sent, "generate-url was never sent")
+	assert.Zero(t, srv.Count(advanceai.PathGenerateURL))
+	assert.Equal(t, 1, srv.Count(advanceai.PathGenerateToken), "a 500 is not retried, and the signer is not run again")
+}
