@@ -12,7 +12,7 @@ import (
 // Provider returns kyc.AdvanceAI.
 func (c *Client) Provider() kyc.Provider { return kyc.AdvanceAI }
 
-// Capabilities: a hosted link, for Indonesian KTP cards only; the Request
+// Capabilities describes a hosted link, for Indonesian KTP cards only; the Request
 // needs Country "IDN" and Link.ReturnURL. The person captures the card on
 // the vendor's page, so no image is sent.
 func (c *Client) Capabilities() kyc.Capabilities {

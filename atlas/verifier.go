@@ -11,7 +11,7 @@ import (
 // Provider returns kyc.Atlas.
 func (c *Client) Provider() kyc.Provider { return kyc.Atlas }
 
-// Capabilities: a direct flow that needs a document photo and a selfie,
+// Capabilities describes a direct flow that needs a document photo and a selfie,
 // from any country (face comparison is not country-bound; the docs' country
 // list is for document OCR). A PAN, when given with Document.Type
 // kyc.DocumentPAN, is verified too and implies India.

@@ -15,7 +15,7 @@ const DefaultCountry = "KHM"
 // Provider returns kyc.EKYC.
 func (c *Client) Provider() kyc.Provider { return kyc.EKYC }
 
-// Capabilities: a direct flow for Cambodian ID cards, with the card's front
+// Capabilities describes a direct flow for Cambodian ID cards, with the card's front
 // and a selfie.
 func (c *Client) Capabilities() kyc.Capabilities {
 	return kyc.Capabilities{

@@ -12,7 +12,7 @@ import (
 // Provider returns kyc.Incode.
 func (c *Client) Provider() kyc.Provider { return kyc.Incode }
 
-// Capabilities: a direct flow that needs the front of the document and a
+// Capabilities describes a direct flow that needs the front of the document and a
 // selfie. The back is sent when given (never for passports); without it the
 // front is uploaded with onlyFront. Incode classifies the document itself,
 // so any country and document type is accepted.

@@ -9,7 +9,7 @@ import (
 // Provider returns kyc.Verificar.
 func (c *Client) Provider() kyc.Provider { return kyc.Verificar }
 
-// Capabilities: Mensatek texts a link to a phone (FlowSMSLink) and verifies
+// Capabilities describes the flow: Mensatek texts a link to a phone (FlowSMSLink) and verifies
 // Spanish documents; a Request needs Person.Phone and Country "ESP".
 func (c *Client) Capabilities() kyc.Capabilities {
 	return kyc.Capabilities{
