@@ -3,6 +3,7 @@ package soak_test
 import (
 	"fmt"
 	"log/slog"
+	"net/http"
 	"testing"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/kyc-go/kyc/ekycid/ekycidtest"
 	"github.com/kyc-go/kyc/incode"
 	"github.com/kyc-go/kyc/incode/incodetest"
+	"github.com/kyc-go/kyc/internal/config"
 	"github.com/kyc-go/kyc/internal/testutil"
 	"github.com/kyc-go/kyc/kyctest"
 	"github.com/kyc-go/kyc/verificar"
@@ -64,7 +66,7 @@ func newWorld(t testing.TB, opts ...kyc.Option) *world {
 	}
 	w.fakes = map[kyc.Provider]fakeServer{kyc.Atlas: w.atlas, kyc.Incode: w.incode, kyc.AdvanceAI: w.adv, kyc.EKYC: w.ekyc, kyc.Verificar: w.ver}
 	with := func(base []kyc.Option) []kyc.Option {
-		return append(append(append([]kyc.Option{}, base...), kyc.WithLogger(logger)), opts...)
+		return append(append(append([]kyc.Option{}, base...), kyc.WithLogger(logger), pooled(base)), opts...)
 	}
 	atlasC, err := atlas.New(w.atlas.Config(), with(w.atlas.Options())...)
 	require.NoError(t, err)
@@ -133,6 +135,27 @@ func request(i int) kyc.Request {
 	default:
 		return kyc.Request{ID: id, Country: country, Selfie: selfie, Document: kyc.Document{Type: kyc.DocumentIDCard, Front: front, Back: back}}
 	}
+}
+
+// pooled gives a fake's TLS client as many idle connections as a backend
+// would keep (httptest's client keeps net/http's default of 2, which makes
+// most requests of 200 goroutines a new TLS handshake). It is applied after
+// the fake's own options, so it wins.
+func pooled(fakeOpts []kyc.Option) kyc.Option {
+	var s config.Settings
+	for _, o := range fakeOpts {
+		o(&s)
+	}
+	if s.HTTPClient == nil {
+		return func(*config.Settings) {}
+	}
+	hc := *s.HTTPClient
+	if t, ok := hc.Transport.(*http.Transport); ok {
+		t = t.Clone()
+		t.MaxIdleConnsPerHost = 64
+		hc.Transport = t
+	}
+	return kyc.WithHTTPClient(&hc)
 }
 
 // discardLogger keeps benchmarks and the soak from filling memory with logs.

@@ -125,7 +125,7 @@ func New(p Params, opts []kyc.Option) (*Client, error) {
 		hc = *s.HTTPClient // a copy: the caller's client is not modified
 	}
 	if hc.Transport == nil {
-		hc.Transport = http.DefaultTransport
+		hc.Transport = defaultTransport()
 	}
 	// Redirects are returned, not followed: an API redirect is unexpected
 	// and following it could send credentials elsewhere.
@@ -136,6 +136,24 @@ func New(p Params, opts []kyc.Option) (*Client, error) {
 		SetRetryCount(0).
 		SetPreRequestHook(attachBody)
 	return &Client{p: p, base: base, s: s, rc: rc, log: s.Logger}, nil
+}
+
+// DefaultMaxIdleConnsPerHost is how many idle connections to a vendor the
+// default transport keeps. net/http keeps 2, so a backend verifying many
+// people at once would open a new TLS connection for most requests.
+const DefaultMaxIdleConnsPerHost = 64
+
+// defaultTransport is the client's own copy of http.DefaultTransport (same
+// proxy, dial and TLS settings) with DefaultMaxIdleConnsPerHost. Close
+// releases its idle connections without touching other clients'.
+func defaultTransport() http.RoundTripper {
+	t, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		return http.DefaultTransport
+	}
+	t = t.Clone()
+	t.MaxIdleConnsPerHost = DefaultMaxIdleConnsPerHost
+	return t
 }
 
 // CheckBaseURL parses a base URL and refuses anything but https, or http to

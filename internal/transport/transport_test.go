@@ -607,3 +607,13 @@ func TestVendorID(t *testing.T) {
 		assert.Equal(t, "atlas.Result", kerr.Op)
 	}
 }
+
+func TestDefaultTransportKeepsConnections(t *testing.T) {
+	c, err := New(Params{Provider: "test", BaseURL: "https://x.example"}, nil)
+	require.NoError(t, err)
+	tr, ok := c.rc.GetClient().Transport.(*http.Transport)
+	require.True(t, ok)
+	assert.Equal(t, DefaultMaxIdleConnsPerHost, tr.MaxIdleConnsPerHost)
+	assert.NotSame(t, http.DefaultTransport, tr, "a client's Close must not close other clients' connections")
+	assert.NotNil(t, tr.Proxy, "the default proxy settings are kept")
+}
