@@ -95,11 +95,12 @@ type Response struct {
 
 // Client sends requests for one vendor. It is safe for concurrent use.
 type Client struct {
-	p    Params
-	base *url.URL
-	s    config.Settings
-	rc   *resty.Client
-	log  *slog.Logger
+	p         Params
+	base      *url.URL
+	s         config.Settings
+	rc        *resty.Client
+	log       *slog.Logger
+	idHeaders []string // where the vendor's request id may be
 }
 
 // New resolves the options and checks the base URL: HTTPS, or plain HTTP to
@@ -135,7 +136,8 @@ func New(p Params, opts []kyc.Option) (*Client, error) {
 		SetDisableWarn(true).
 		SetRetryCount(0).
 		SetPreRequestHook(attachBody)
-	return &Client{p: p, base: base, s: s, rc: rc, log: s.Logger}, nil
+	return &Client{p: p, base: base, s: s, rc: rc, log: s.Logger,
+		idHeaders: append([]string{"X-Request-Id"}, p.RequestIDHeaders...)}, nil
 }
 
 // DefaultMaxIdleConnsPerHost is how many idle connections to a vendor the
@@ -418,7 +420,7 @@ func (c *Client) attempt(ctx context.Context, r *Request, target, logPath string
 		return resp, true, nil
 	}
 	defer cancel()
-	body, rerr := io.ReadAll(io.LimitReader(raw.Body, c.s.MaxResponseBytes+1))
+	body, rerr := readBody(raw.Body, raw.ContentLength, c.s.MaxResponseBytes)
 	_ = raw.Body.Close()
 	switch {
 	case rerr != nil:
@@ -462,9 +464,8 @@ func discard(resp *Response) {
 }
 
 func (c *Client) requestID(reqHeader, respHeader http.Header) string {
-	names := append([]string{"X-Request-Id"}, c.p.RequestIDHeaders...)
-	for _, h := range []http.Header{respHeader, reqHeader} {
-		for _, n := range names {
+	for _, h := range [2]http.Header{respHeader, reqHeader} {
+		for _, n := range c.idHeaders {
 			if v := h.Get(n); v != "" {
 				return v
 			}
@@ -474,6 +475,25 @@ func (c *Client) requestID(reqHeader, respHeader http.Header) string {
 		}
 	}
 	return ""
+}
+
+// readBody reads at most limit+1 bytes of r, in one allocation when the
+// server announced the length.
+func readBody(r io.Reader, contentLength, limit int64) ([]byte, error) {
+	if contentLength >= 0 && contentLength <= limit {
+		buf := make([]byte, contentLength)
+		n, err := io.ReadFull(r, buf)
+		if err != nil {
+			return buf[:n], err
+		}
+		// Anything past the announced length is read too, up to the cap.
+		rest, err := io.ReadAll(io.LimitReader(r, limit+1-contentLength))
+		if len(rest) > 0 {
+			buf = append(buf, rest...)
+		}
+		return buf, err
+	}
+	return io.ReadAll(io.LimitReader(r, limit+1))
 }
 
 func sleep(ctx context.Context, d time.Duration) error {

@@ -617,3 +617,27 @@ func TestDefaultTransportKeepsConnections(t *testing.T) {
 	assert.NotSame(t, http.DefaultTransport, tr, "a client's Close must not close other clients' connections")
 	assert.NotNil(t, tr.Proxy, "the default proxy settings are kept")
 }
+
+func TestReadBody(t *testing.T) {
+	tests := []struct {
+		name    string
+		body    string
+		cl      int64
+		limit   int64
+		want    string
+		wantErr error
+	}{
+		{"announced", "hello", 5, 10, "hello", nil},
+		{"unknown length", "hello", -1, 10, "hello", nil},
+		{"short of the announced length", "hel", 5, 10, "hel", io.ErrUnexpectedEOF},
+		{"more than announced", "hello world", 5, 20, "hello world", nil},
+		{"announced over the cap", "hello world", 11, 5, "hello ", nil}, // cap+1 bytes: the caller sees it is over
+		{"unknown over the cap", "hello world", -1, 5, "hello ", nil},
+		{"more than announced, over the cap", "hello world", 2, 5, "hello ", nil},
+	}
+	for _, tt := range tests {
+		got, err := readBody(strings.NewReader(tt.body), tt.cl, tt.limit)
+		assert.Equal(t, tt.want, string(got), tt.name)
+		assert.ErrorIs(t, err, tt.wantErr, tt.name)
+	}
+}
