@@ -358,3 +358,10 @@ func notSent(err error) error {
 	}
 	return err
 }
+
+// String describes the client without its credentials, tokens or keys, so
+// that printing or logging a Client never leaks them.
+func (c *Client) String() string { return "advanceai.Client" }
+
+// GoString is String, for %#v.
+func (c *Client) GoString() string { return c.String() }

@@ -302,3 +302,10 @@ func (e *Envelope) Failed() bool {
 func newCall(op, method, path string, q url.Values, mode transport.Mode) call {
 	return call{op: "atlas." + op, method: method, path: path, query: q, mode: mode}
 }
+
+// String describes the client without its credentials, tokens or keys, so
+// that printing or logging a Client never leaks them.
+func (c *Client) String() string { return "atlas.Client" }
+
+// GoString is String, for %#v.
+func (c *Client) GoString() string { return c.String() }

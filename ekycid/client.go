@@ -204,3 +204,10 @@ func (c *Client) submit(ctx context.Context, op, path string, f *Form) (*Submiss
 	}
 	return &Submission{ID: id, IdempotentID: f.idempotentID}, nil
 }
+
+// String describes the client without its credentials, tokens or keys, so
+// that printing or logging a Client never leaks them.
+func (c *Client) String() string { return "ekycid.Client" }
+
+// GoString is String, for %#v.
+func (c *Client) GoString() string { return c.String() }

@@ -232,3 +232,10 @@ func headerSafe(s string) bool {
 func textSafe(s string, limit int) bool {
 	return len(s) <= limit && headerSafe(s)
 }
+
+// String describes the client without its credentials, tokens or keys, so
+// that printing or logging a Client never leaks them.
+func (c *Client) String() string { return "incode.Client" }
+
+// GoString is String, for %#v.
+func (c *Client) GoString() string { return c.String() }

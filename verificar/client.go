@@ -245,3 +245,10 @@ func (c *Client) idString(op, id string) (string, error) {
 	}
 	return id, nil
 }
+
+// String describes the client without its credentials, tokens or keys, so
+// that printing or logging a Client never leaks them.
+func (c *Client) String() string { return "verificar.Client" }
+
+// GoString is String, for %#v.
+func (c *Client) GoString() string { return c.String() }
