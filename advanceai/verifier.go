@@ -12,9 +12,9 @@ import (
 // Provider returns kyc.AdvanceAI.
 func (c *Client) Provider() kyc.Provider { return kyc.AdvanceAI }
 
-// Capabilities describes a hosted link, for Indonesian KTP cards only; the Request
-// needs Country "IDN" and Link.ReturnURL. The person captures the card on
-// the vendor's page, so no image is sent.
+// Capabilities describes a hosted link, for Indonesian KTP cards only; the
+// Request needs Country "IDN" and Link.ReturnURL. The person captures the
+// card on the vendor's page, so no image is sent.
 func (c *Client) Capabilities() kyc.Capabilities {
 	return kyc.Capabilities{
 		Flow:          kyc.FlowHostedLink,

@@ -187,17 +187,7 @@ func (s *Server) Verifications() []string {
 // SetOutcome chooses the idvCode a verification finishes with when its H5
 // link is opened. It fails for an unknown signatureId or idvCode.
 func (s *Server) SetOutcome(signatureID, idvCode string) error {
-	if !slices.Contains(advanceai.IDVCodes(), idvCode) {
-		return fmt.Errorf("advanceaitest: unknown idvCode %q", idvCode)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	v, ok := s.sessions[signatureID]
-	if !ok {
-		return fmt.Errorf("advanceaitest: unknown signatureId %q", signatureID)
-	}
-	v.outcome = idvCode
-	return nil
+	return s.update(signatureID, idvCode, func(v *session) { v.outcome = idvCode })
 }
 
 // Complete finishes a verification now with idvCode (advanceai.IDVSuccess,
@@ -205,6 +195,11 @@ func (s *Server) SetOutcome(signatureID, idvCode string) error {
 // It fails for an unknown signatureId or idvCode. A finished verification
 // may be completed again with another outcome.
 func (s *Server) Complete(signatureID, idvCode string) error {
+	return s.update(signatureID, idvCode, func(v *session) { v.idvCode = idvCode })
+}
+
+// update checks idvCode and applies set to the verification signatureID.
+func (s *Server) update(signatureID, idvCode string, set func(*session)) error {
 	if !slices.Contains(advanceai.IDVCodes(), idvCode) {
 		return fmt.Errorf("advanceaitest: unknown idvCode %q", idvCode)
 	}
@@ -214,7 +209,7 @@ func (s *Server) Complete(signatureID, idvCode string) error {
 	if !ok {
 		return fmt.Errorf("advanceaitest: unknown signatureId %q", signatureID)
 	}
-	v.idvCode = idvCode
+	set(v)
 	return nil
 }
 
