@@ -139,11 +139,6 @@ func TestSoak(t *testing.T) {
 	}
 	assert.Zero(t, leaked, "goroutines left after the clients and fakes closed")
 	assert.NotZero(t, injected["drop"]+injected["status"], "faults were injected")
-	sum := 0
-	for _, n := range injected {
-		sum += n
-	}
-	assert.Greater(t, sum, 0)
 }
 
 // verifyOnce calls Verify, turning a panic into a recorded failure.
