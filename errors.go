@@ -74,9 +74,23 @@ type Error struct {
 	RequestID string
 	// RetryAfter is how long the vendor asked to wait, when it said.
 	RetryAfter time.Duration
-	// Sent reports that the request may have reached the vendor, so trying
-	// it elsewhere may duplicate a charge or a message.
-	Sent bool
+	// NotSent reports that no attempt of the request was written to the
+	// connection: the vendor cannot have seen it. Its zero value, false,
+	// means "it may have been sent", so an Error built by hand, or by code
+	// that forgot the field, is never taken for a safe one.
+	NotSent bool
+	// Unprocessed reports that the vendor processed no attempt of the
+	// request: each one was either never written (NotSent) or refused
+	// unprocessed with HTTP 429 or 503. A billed call that failed this way
+	// charged nothing; a messaging call that was written may still have
+	// texted the person, so a Router never falls back after one.
+	Unprocessed bool
+	// Reference is the Reference of a verification that was already started
+	// (billed) when the call failed: an Incode session after its start, an
+	// ADVANCE.AI link after generate-url, an EKYC submission after its id.
+	// Resume it with Verifier.Result, or reconcile it, rather than starting
+	// another. Empty when nothing billable was started.
+	Reference string
 	// Err is the underlying cause, if any. Its text is not part of Error().
 	Err error
 }
@@ -139,7 +153,7 @@ func (e *Error) Unwrap() []error {
 
 // Retryable reports whether trying the same call again later can help: rate
 // limits, timeouts and unavailability, but not a call the caller cancelled.
-// It does not say whether a retry is safe; see Sent.
+// It does not say whether a retry is safe; see MayHaveBeenSent.
 func (e *Error) Retryable() bool {
 	if errors.Is(e.Err, context.Canceled) {
 		return false
@@ -149,6 +163,33 @@ func (e *Error) Retryable() bool {
 		return true
 	}
 	return false
+}
+
+// MayHaveBeenSent reports whether the request may have reached the vendor:
+// true unless NotSent is set.
+func (e *Error) MayHaveBeenSent() bool { return !e.NotSent }
+
+// MayHaveBeenSent reports whether the failed call behind err may have
+// reached the vendor. Only an *Error in err's chain with NotSent set says
+// it did not: any other error, a foreign type included, may have been sent.
+func MayHaveBeenSent(err error) bool {
+	var e *Error
+	if errors.As(err, &e) {
+		return !e.NotSent
+	}
+	return err != nil
+}
+
+// MayHaveCharged reports whether the failed call behind err may have
+// charged the account or started something billable: false only when an
+// *Error in err's chain says that the vendor processed nothing (Unprocessed
+// or NotSent) and that nothing billable was started before (no Reference).
+func MayHaveCharged(err error) bool {
+	var e *Error
+	if errors.As(err, &e) {
+		return !(e.Unprocessed || e.NotSent) || e.Reference != ""
+	}
+	return err != nil
 }
 
 // IsRetryable reports whether err, or an error it wraps, says that trying

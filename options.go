@@ -115,3 +115,18 @@ func WithMaxResponseBytes(n int64) Option {
 		s.MaxResponseBytes = n
 	}
 }
+
+// WithObserver sets an Observer that sees every call and every attempt of
+// the client: provider, operation, path template, status, duration, the
+// resend decision and its reason, and whether the call may have charged.
+// It never sees an id, a query, a header value or a body. A nil Observer
+// is refused.
+func WithObserver(o Observer) Option {
+	return func(s *config.Settings) {
+		if o == nil {
+			s.Errs = append(s.Errs, errors.New("WithObserver: nil observer"))
+			return
+		}
+		s.Observer = o
+	}
+}

@@ -35,6 +35,9 @@ const (
 	// ReasonFrontBackMismatch: the front and back belong to different
 	// documents.
 	ReasonFrontBackMismatch Reason = "front_back_mismatch"
+	// ReasonNameMismatch: the name on the document, or in a registry, does
+	// not match the name given (Person.FullName).
+	ReasonNameMismatch Reason = "name_mismatch"
 	// ReasonDifferentPerson: the person verified is not the one expected.
 	ReasonDifferentPerson Reason = "different_person"
 	// ReasonNotFinished: the person has not finished the flow yet.
@@ -55,6 +58,7 @@ var reasonText = map[Reason]string{
 	ReasonUnderage:               "the person is under age",
 	ReasonDocumentNumberMismatch: "the document number or holder does not match",
 	ReasonFrontBackMismatch:      "front and back are of different documents",
+	ReasonNameMismatch:           "the name does not match the one given",
 	ReasonDifferentPerson:        "the person is not the one expected",
 	ReasonNotFinished:            "the person has not finished the flow",
 	ReasonOther:                  "another reason given by the provider",
@@ -66,7 +70,7 @@ func Reasons() []Reason {
 		ReasonFaceMismatch, ReasonLivenessFailed, ReasonDocumentExpired,
 		ReasonDocumentForged, ReasonLowQualityImage, ReasonNoDocument, ReasonNoFace,
 		ReasonUnsupportedDocument, ReasonUnderage, ReasonDocumentNumberMismatch,
-		ReasonFrontBackMismatch, ReasonDifferentPerson, ReasonNotFinished, ReasonOther,
+		ReasonFrontBackMismatch, ReasonNameMismatch, ReasonDifferentPerson, ReasonNotFinished, ReasonOther,
 	}
 }
 

@@ -255,7 +255,7 @@ func canFallBack(ctx context.Context, flow Flow, err error) bool {
 	default:
 		return false
 	}
-	return flow == FlowDirect || !kerr.Sent
+	return flow == FlowDirect || kerr.NotSent
 }
 
 // Result implements Verifier: it reads the reference with the Verifier of

@@ -26,6 +26,9 @@ type Event struct {
 	// authentication (Basic auth, a token). Unauthenticated webhooks should
 	// be confirmed by reading the result back before acting on them.
 	Authenticated bool
+	// Confirmed reports that Result was read back from the vendor (see
+	// EventConfirmer), rather than taken from the webhook's body.
+	Confirmed bool
 	// ReceivedAt is when the webhook was parsed.
 	ReceivedAt time.Time
 	// Raw is the webhook body as received, normalized to JSON.
@@ -57,6 +60,16 @@ type WebhookReceiver interface {
 	Provider() Provider
 	ParseWebhook(r *http.Request) (*Event, error)
 	WebhookHandler(fn func(context.Context, *Event) error) http.Handler
+}
+
+// EventConfirmer is implemented by the receivers that can confirm an Event
+// through the vendor's own read-back (incode reads the session's scores,
+// verificar has none). ConfirmEvent reads the verification of ev.Reference
+// back from the vendor and returns the Event with that Result and
+// Confirmed set; an Event from an unauthenticated webhook becomes
+// trustworthy this way.
+type EventConfirmer interface {
+	ConfirmEvent(ctx context.Context, ev *Event) (*Event, error)
 }
 
 // WebhookMux is one http.Handler for every vendor's webhooks: each path is

@@ -31,6 +31,9 @@ type Settings struct {
 	Logger           *slog.Logger
 	UserAgent        string
 	Clock            func() time.Time
+	// Observer is a kyc.Observer (typed any: this package cannot import
+	// kyc), nil for none.
+	Observer any
 
 	// Errs collects option errors; the constructor reports the first.
 	Errs []error

@@ -72,7 +72,7 @@ func BenchmarkTransportRoundTrip(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
-		resp, err := c.Do(ctx, &Request{Op: "bench.Verify", Method: http.MethodPost, Path: "/v1/verify/pan", Body: body})
+		resp, err := c.Do(ctx, &Request{Operation: op("bench.Verify"), Method: http.MethodPost, Path: "/v1/verify/pan", Body: body})
 		if err != nil {
 			b.Fatal(err)
 		}

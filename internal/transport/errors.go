@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"strings"
 	"syscall"
-	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -21,12 +20,20 @@ import (
 
 // errorf builds a *kyc.Error for request r.
 func (c *Client) errorf(r *Request, kind error, sent bool, cause error, msg string) *kyc.Error {
-	return &kyc.Error{Provider: c.p.Provider, Op: r.Op, Kind: kind, Message: msg, Sent: sent, Err: cause}
+	return &kyc.Error{Provider: c.p.Provider, Op: r.op(), Kind: kind, Message: msg, NotSent: !sent, Unprocessed: !sent, Err: cause}
 }
 
 // Invalid returns the ErrInvalidRequest for a field refused before sending.
 func (c *Client) Invalid(op, field, msg string) *kyc.Error {
-	return &kyc.Error{Provider: c.p.Provider, Op: op, Kind: kyc.ErrInvalidRequest, Field: field, Message: msg}
+	return &kyc.Error{Provider: c.p.Provider, Op: op, Kind: kyc.ErrInvalidRequest, Field: field, Message: msg,
+		NotSent: true, Unprocessed: true}
+}
+
+// ContextError turns the end of the caller's context outside a request (a
+// poll's wait) into the same *kyc.Error the transport returns, matching
+// context.Canceled or context.DeadlineExceeded.
+func (c *Client) ContextError(op string, err error, sent bool) *kyc.Error {
+	return c.ctxError(&Request{Operation: kyc.Operation{Name: op}}, err, sent)
 }
 
 // ctxError turns the end of the caller's context into a *kyc.Error that
@@ -110,8 +117,9 @@ func KindForStatus(status int) error {
 // kind means KindForStatus. Message is the HTTP status text; a caller that
 // has a documented, safe text for the code sets Message on the result.
 func (c *Client) APIError(op string, resp *Response, kind error, code, vendorMsg string) *kyc.Error {
-	e := &kyc.Error{Provider: c.p.Provider, Op: op, Kind: kind, Code: code, VendorMessage: cleanVendorText(vendorMsg), Sent: true}
+	e := &kyc.Error{Provider: c.p.Provider, Op: op, Kind: kind, Code: code, VendorMessage: cleanVendorText(vendorMsg)}
 	if resp != nil {
+		e.Unprocessed = resp.Unprocessed
 		e.StatusCode = resp.StatusCode
 		e.RequestID = resp.RequestID
 		if ra, ok := RetryAfter(resp.Header, c.s.Clock()); ok {
@@ -167,15 +175,11 @@ func (c *Client) BadResponse(op string, resp *Response, cause error) *kyc.Error 
 
 // DecodeJSON unmarshals the body into v, or returns BadResponse.
 func (c *Client) DecodeJSON(op string, resp *Response, v any) error {
-	if err := json.Unmarshal(resp.Body, v); err != nil {
+	if err := json.Unmarshal(StripBOM(resp.Body), v); err != nil {
 		return c.BadResponse(op, resp, err)
 	}
 	return nil
 }
-
-// Elapsed is a helper for vendor packages measuring polls with the client
-// clock.
-func (c *Client) Elapsed(since time.Time) time.Duration { return c.s.Clock().Sub(since) }
 
 // SetHeader returns a Signer that sets header name to a fixed credential on
 // every attempt (an API key).
@@ -192,8 +196,8 @@ func BasicAuth(user string, password kyc.Secret) kyc.Secret {
 	return kyc.NewSecret("Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password.Reveal())))
 }
 
-// VendorID parses a kyc Reference for this client's provider and returns
-// the vendor id in it, or an ErrInvalidRequest naming the "ref" field.
+// VendorID is the reference parser before Ref: it does not check the id's
+// form. Deprecated: use Ref.
 func (c *Client) VendorID(op, ref string) (string, error) {
 	r, err := kyc.ParseReference(ref)
 	if err != nil {

@@ -17,7 +17,7 @@ func (c *Client) logAttempt(ctx context.Context, r *Request, path string, attemp
 	}
 	attrs := []slog.Attr{
 		slog.String("provider", string(c.p.Provider)),
-		slog.String("op", r.Op),
+		slog.String("op", r.op()),
 		slog.String("method", r.Method),
 		slog.String("path", path),
 		slog.Int("status", status),
@@ -33,16 +33,16 @@ func (c *Client) logAttempt(ctx context.Context, r *Request, path string, attemp
 	c.log.LogAttrs(ctx, slog.LevelDebug, "kyc http attempt", attrs...)
 }
 
-func (c *Client) logRetry(ctx context.Context, r *Request, attempt int, v verdict) {
-	if v.reason == "success" || !c.log.Enabled(ctx, slog.LevelDebug) {
+func (c *Client) logRetry(ctx context.Context, r *Request, attempt int, v decision) {
+	if v.reason == ReasonSuccess || !c.log.Enabled(ctx, slog.LevelDebug) {
 		return
 	}
 	c.log.LogAttrs(ctx, slog.LevelDebug, "kyc retry decision",
 		slog.String("provider", string(c.p.Provider)),
-		slog.String("op", r.Op),
+		slog.String("op", r.op()),
 		slog.Int("attempt", attempt),
 		slog.Bool("retry", v.retry),
-		slog.String("reason", v.reason),
+		slog.String("reason", v.reason.String()),
 		slog.Duration("wait", v.wait),
 	)
 }

@@ -42,41 +42,38 @@ type Params struct {
 	// vendor's request id, for logs and errors. "X-Request-Id" is always
 	// looked at.
 	RequestIDHeaders []string
+	// Check is the vendor's answer check, run by Call on every answer.
+	Check Checker
+	// Decode decodes a checked answer; nil decodes the body as JSON.
+	Decode Decoder
+	// Encode builds a generic Call's request; nil is EncodeDefault.
+	Encode Encoder
+	// ID checks the vendor id of a Reference; nil accepts any.
+	ID IDForm
 }
 
-// Mode says when a request may be sent again.
-type Mode int
-
-const (
-	// Unsafe is the default: the call may charge the account or message a
-	// person. It is retried only when it provably never reached the vendor
-	// (a connection that failed before the request was written) or when the
-	// vendor refused it unprocessed (429, 503).
-	Unsafe Mode = iota
-	// Idempotent calls (reads, calls carrying an idempotency key) are also
-	// retried after a connection failure, a timeout, a 502 or a 504.
-	Idempotent
-	// Once calls are never retried once they may have reached the vendor,
-	// not even on 429 or 503 (Verificar: each send costs credit and texts a
-	// person, and repeated failures block the account).
-	Once
-)
-
-// Request is one logical call; the transport may send it several times.
+// Request is one logical call; the transport may send it several times,
+// as the resend policy allows for its operation's class.
 type Request struct {
-	// Op names the operation for errors and logs: "advanceai.GenerateURL".
-	Op     string
+	// Operation is the operation as the vendor package's table declares it:
+	// its Name names the call in errors, logs and the Observer, its Class
+	// decides the resend policy, its Path template goes to logs and the
+	// Observer. Method and Path below default to the operation's.
+	Operation kyc.Operation
+	// Method is the HTTP method; empty means Operation.Method, then GET.
 	Method string
-	// Path is joined to the base URL's path with exactly one slash. Escape
-	// ids with url.PathEscape.
+	// Path is the path sent, joined to the base URL's path with exactly one
+	// slash; empty means Operation.Path. Escape ids with url.PathEscape.
 	Path   string
 	Query  url.Values
 	Header http.Header
 	Body   Body
-	Mode   Mode
 	// Sign runs after the client's Signer on every attempt of this request.
 	Sign Signer
 }
+
+// op is the operation's name, for errors.
+func (r *Request) op() string { return r.Operation.Name }
 
 // Response is a vendor's answer, whatever its status. Vendor packages decide
 // what a status and a body mean.
@@ -89,6 +86,9 @@ type Response struct {
 	RequestID string
 	// Attempts is how many times the request was sent.
 	Attempts int
+	// Unprocessed reports that every earlier attempt, and this answer (429
+	// or 503), were refused unprocessed: the vendor processed nothing.
+	Unprocessed bool
 
 	stream io.ReadCloser
 }
@@ -201,9 +201,6 @@ func (c *Client) Logger() *slog.Logger { return c.log }
 // BaseURL returns the resolved base URL.
 func (c *Client) BaseURL() *url.URL { u := *c.base; return &u }
 
-// MaxResponseBytes returns the response size cap.
-func (c *Client) MaxResponseBytes() int64 { return c.s.MaxResponseBytes }
-
 // URL returns the absolute URL for a path and query.
 func (c *Client) URL(path string, q url.Values) string {
 	esc := joinPath(c.base.EscapedPath(), path)
@@ -289,64 +286,73 @@ func attachBody(_ *resty.Client, req *http.Request) error {
 
 func (c *Client) do(ctx context.Context, r *Request, stream bool) (*Response, error) {
 	if r.Method == "" {
+		r.Method = r.Operation.Method
+	}
+	if r.Method == "" {
 		r.Method = http.MethodGet
+	}
+	if r.Path == "" {
+		r.Path = r.Operation.Path
 	}
 	if strings.Contains(r.Path, "://") {
 		return nil, c.errorf(r, kyc.ErrInvalidRequest, false, nil, "a request path must be relative to the base URL")
 	}
+	if r.Operation.Path == "" {
+		r.Operation.Path = r.Path // no template declared: the path is the template
+	}
+	call := c.startCall(ctx, r)
+	resp, err := c.loop(call.ctx, r, stream, call)
+	call.end(resp, err)
+	return resp, err
+}
+
+// loop sends the attempts of one call as the resend policy allows.
+func (c *Client) loop(ctx context.Context, r *Request, stream bool, call *callState) (*Response, error) {
 	target := c.URL(r.Path, r.Query)
-	logPath := joinPath(c.base.EscapedPath(), r.Path)
-	replayable := r.Body.Replayable()
-	var sent bool
+	logPath := joinPath(c.base.EscapedPath(), r.Operation.Path)
+	pol := policy{op: r.Operation, replayable: r.Body.Replayable(), maxRetries: c.s.MaxRetries,
+		minBackoff: c.s.MinBackoff, maxWait: c.s.MaxWait}
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
-			return nil, c.ctxError(r, err, sent)
+			return nil, call.mark(c.ctxError(r, err, call.sent))
 		}
-		resp, wrote, err := c.attempt(ctx, r, target, logPath, attempt, stream)
+		o, obsEnd, start := c.attempt(ctx, r, target, logPath, attempt, stream)
+		call.attempts = attempt
 		var serr signError
-		if errors.As(err, &serr) {
+		if errors.As(o.err, &serr) {
+			obsEnd(o, decision{reason: ReasonAuthRefused}, start)
 			return nil, serr.err // a signer failure ends the call: retrying cannot fix credentials
 		}
-		sent = sent || wrote || resp != nil
-		dec := decide(decision{
-			mode: r.Mode, replayable: replayable, attempt: attempt, maxRetries: c.s.MaxRetries,
-			resp: resp, err: err, wrote: wrote, ctx: ctx, now: c.s.Clock(),
-			minBackoff: c.s.MinBackoff, maxWait: c.s.MaxWait,
-		})
+		call.record(o)
+		dec := pol.decide(ctx, attempt, o, c.s.Clock())
+		obsEnd(o, dec, start)
 		c.logRetry(ctx, r, attempt, dec)
 		if !dec.retry {
-			if err != nil {
-				return nil, err
+			if o.err != nil {
+				return nil, call.mark(o.err)
 			}
-			resp.Attempts = attempt
-			return resp, nil
+			o.resp.Attempts = attempt
+			o.resp.Unprocessed = !call.processed
+			return o.resp, nil
 		}
-		if resp != nil {
-			discard(resp)
+		if o.resp != nil {
+			discard(o.resp)
 		}
 		if err := sleep(ctx, dec.wait); err != nil {
-			return nil, c.ctxError(r, err, sent)
+			return nil, call.mark(c.ctxError(r, err, call.sent))
 		}
 	}
 }
 
-// attempt sends the request once. wrote reports whether the whole request
-// was written to the connection, after which it may have reached the vendor.
-func (c *Client) attempt(ctx context.Context, r *Request, target, logPath string, n int, stream bool) (*Response, bool, error) {
-	actx, cancel := ctx, context.CancelFunc(func() {})
-	var headerTimer *time.Timer
-	if c.s.Timeout > 0 {
-		if dl, ok := ctx.Deadline(); !ok || time.Until(dl) > c.s.Timeout {
-			if stream {
-				// A download may outlast the attempt timeout: it bounds the
-				// wait for the headers only, then the caller's context rules.
-				actx, cancel = context.WithCancel(ctx)
-				headerTimer = time.AfterFunc(c.s.Timeout, cancel)
-			} else {
-				actx, cancel = context.WithTimeout(ctx, c.s.Timeout)
-			}
-		}
+// attempt sends the request once and reports what came of it, with the
+// function that ends the attempt's observation once the policy decided.
+func (c *Client) attempt(ctx context.Context, r *Request, target, logPath string, n int, stream bool) (outcome, func(outcome, decision, time.Time), time.Time) {
+	h := c.headers(r)
+	ctx, obsEnd := c.startAttempt(ctx, r, n, h)
+	if err := c.sign(ctx, r, h); err != nil {
+		return outcome{err: err}, obsEnd, time.Now()
 	}
+	actx, cancel, stopHeaderTimer := c.attemptContext(ctx, stream)
 	var wrote atomic.Bool
 	info := &attemptInfo{length: r.Body.Len()}
 	actx = context.WithValue(actx, ctxKey{}, info)
@@ -357,49 +363,21 @@ func (c *Client) attempt(ctx context.Context, r *Request, target, logPath string
 			}
 		},
 	})
-
-	h := make(http.Header, len(r.Header)+4)
-	for k, v := range r.Header {
-		h[k] = v
-	}
-	h.Set("User-Agent", c.s.UserAgent)
-	if ct := r.Body.ContentType(); ct != "" && h.Get("Content-Type") == "" {
-		h.Set("Content-Type", ct)
-	}
-	if h.Get("Accept") == "" {
-		h.Set("Accept", "application/json")
-	}
-	for _, sign := range []Signer{c.p.Sign, r.Sign} {
-		if sign == nil {
-			continue
-		}
-		if err := sign(ctx, h); err != nil {
-			cancel()
-			var kerr *kyc.Error
-			if !errors.As(err, &kerr) {
-				err = c.errorf(r, kyc.ErrUnauthorized, false, err, "signing the request failed")
-			}
-			return nil, false, signError{err}
-		}
-	}
-
-	req := c.rc.R().SetContext(actx).SetDoNotParseResponse(true)
-	req.Header = h
 	if !r.Body.IsZero() {
 		body, err := r.Body.Open()
 		if err != nil {
 			cancel()
-			return nil, false, c.errorf(r, kyc.ErrInvalidRequest, false, err, "cannot read the request body")
+			return outcome{err: c.errorf(r, kyc.ErrInvalidRequest, false, err, "cannot read the request body")}, obsEnd, time.Now()
 		}
 		defer body.Close()
 		info.body = body
 	}
 
 	start := time.Now()
+	req := c.rc.R().SetContext(actx).SetDoNotParseResponse(true)
+	req.Header = h
 	rresp, err := req.Execute(r.Method, target)
-	if headerTimer != nil {
-		headerTimer.Stop()
-	}
+	stopHeaderTimer()
 	var raw *http.Response
 	if rresp != nil {
 		raw = rresp.RawResponse
@@ -411,32 +389,94 @@ func (c *Client) attempt(ctx context.Context, r *Request, target, logPath string
 			_ = raw.Body.Close()
 		}
 		c.logAttempt(ctx, r, logPath, n, 0, time.Since(start), c.requestID(h, nil), kerr)
-		return nil, wrote.Load(), kerr
+		return outcome{err: kerr, wrote: wrote.Load()}, obsEnd, start
 	}
 	resp := &Response{StatusCode: raw.StatusCode, Header: raw.Header, RequestID: c.requestID(h, raw.Header)}
 	if stream {
 		resp.stream = &cancelOnClose{ReadCloser: raw.Body, cancel: cancel}
 		c.logAttempt(ctx, r, logPath, n, resp.StatusCode, time.Since(start), resp.RequestID, nil)
-		return resp, true, nil
+		return outcome{resp: resp, wrote: true}, obsEnd, start
 	}
 	defer cancel()
-	body, rerr := readBody(raw.Body, raw.ContentLength, c.s.MaxResponseBytes)
-	_ = raw.Body.Close()
-	switch {
-	case rerr != nil:
-		kerr := c.transportError(ctx, actx, r, rerr, true)
-		kerr.StatusCode, kerr.RequestID = resp.StatusCode, resp.RequestID
-		c.logAttempt(ctx, r, logPath, n, resp.StatusCode, time.Since(start), resp.RequestID, kerr)
-		return nil, true, kerr
-	case int64(len(body)) > c.s.MaxResponseBytes:
-		kerr := c.errorf(r, kyc.ErrBadResponse, true, nil, fmt.Sprintf("the response body exceeds the %.2f MiB cap", float64(c.s.MaxResponseBytes)/(1<<20)))
-		kerr.StatusCode, kerr.RequestID = resp.StatusCode, resp.RequestID
-		c.logAttempt(ctx, r, logPath, n, resp.StatusCode, time.Since(start), resp.RequestID, kerr)
-		return nil, true, kerr
+	kerr := c.read(ctx, actx, r, raw, resp)
+	c.logAttempt(ctx, r, logPath, n, resp.StatusCode, time.Since(start), resp.RequestID, kerr)
+	if kerr != nil {
+		return outcome{err: kerr, wrote: true}, obsEnd, start
 	}
-	resp.Body = body
-	c.logAttempt(ctx, r, logPath, n, resp.StatusCode, time.Since(start), resp.RequestID, nil)
-	return resp, true, nil
+	return outcome{resp: resp, wrote: true}, obsEnd, start
+}
+
+// headers builds one attempt's headers: the request's, the user agent, the
+// body's type and Accept.
+func (c *Client) headers(r *Request) http.Header {
+	h := make(http.Header, len(r.Header)+4)
+	for k, v := range r.Header {
+		h[k] = v
+	}
+	h.Set("User-Agent", c.s.UserAgent)
+	if ct := r.Body.ContentType(); ct != "" && h.Get("Content-Type") == "" {
+		h.Set("Content-Type", ct)
+	}
+	if h.Get("Accept") == "" {
+		h.Set("Accept", "application/json")
+	}
+	return h
+}
+
+// sign runs the client's and the request's signers on h. A failure is a
+// signError, which ends the call.
+func (c *Client) sign(ctx context.Context, r *Request, h http.Header) error {
+	for _, sign := range [2]Signer{c.p.Sign, r.Sign} {
+		if sign == nil {
+			continue
+		}
+		if err := sign(ctx, h); err != nil {
+			var kerr *kyc.Error
+			if !errors.As(err, &kerr) {
+				kerr = c.errorf(r, kyc.ErrUnauthorized, false, err, "signing the request failed")
+			}
+			return signError{kerr}
+		}
+	}
+	return nil
+}
+
+// attemptContext bounds one attempt by the client's timeout (kyc.WithTimeout)
+// unless the caller's deadline comes first. For a stream the timeout bounds
+// the wait for the response headers; stop ends that wait's timer.
+func (c *Client) attemptContext(ctx context.Context, stream bool) (actx context.Context, cancel context.CancelFunc, stop func()) {
+	stop = func() {}
+	if c.s.Timeout <= 0 {
+		return ctx, func() {}, stop
+	}
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) <= c.s.Timeout {
+		return ctx, func() {}, stop
+	}
+	if !stream {
+		actx, cancel = context.WithTimeout(ctx, c.s.Timeout)
+		return actx, cancel, stop
+	}
+	actx, cancel = context.WithCancel(ctx)
+	t := time.AfterFunc(c.s.Timeout, cancel)
+	return actx, cancel, func() { t.Stop() }
+}
+
+// read reads a whole response body within the size cap into resp.Body.
+func (c *Client) read(ctx, actx context.Context, r *Request, raw *http.Response, resp *Response) *kyc.Error {
+	body, err := readBody(raw.Body, raw.ContentLength, c.s.MaxResponseBytes)
+	_ = raw.Body.Close()
+	var kerr *kyc.Error
+	switch {
+	case err != nil:
+		kerr = c.transportError(ctx, actx, r, err, true)
+	case int64(len(body)) > c.s.MaxResponseBytes:
+		kerr = c.errorf(r, kyc.ErrBadResponse, true, nil, fmt.Sprintf("the response body exceeds the %.2f MiB cap", float64(c.s.MaxResponseBytes)/(1<<20)))
+	default:
+		resp.Body = body
+		return nil
+	}
+	kerr.StatusCode, kerr.RequestID = resp.StatusCode, resp.RequestID
+	return kerr
 }
 
 // signError marks a Signer's failure, which ends the call without retry.

@@ -51,7 +51,7 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 		_, _ = io.WriteString(w, `{"ok":true}`)
 	})
 	start := time.Now()
-	resp, err := c.Do(context.Background(), &Request{Op: "test.Op", Method: "POST", Path: "/x", Body: Bytes("application/json", []byte(`{}`))})
+	resp, err := c.Do(context.Background(), &Request{Operation: op("test.Op"), Method: "POST", Path: "/x", Body: Bytes("application/json", []byte(`{}`))})
 	elapsed := time.Since(start)
 	require.NoError(t, err)
 	assert.Equal(t, 200, resp.StatusCode)
@@ -69,7 +69,7 @@ func TestRetryAfterBeyondCapIsNotWaited(t *testing.T) {
 		w.WriteHeader(http.StatusTooManyRequests)
 	})
 	start := time.Now()
-	resp, err := c.Do(context.Background(), &Request{Op: "test.Op", Path: "x", Mode: Idempotent})
+	resp, err := c.Do(context.Background(), &Request{Operation: op("test.Op", Idempotent), Path: "x"})
 	require.NoError(t, err)
 	assert.Equal(t, 429, resp.StatusCode)
 	assert.EqualValues(t, 1, calls.Load())
@@ -83,7 +83,7 @@ func TestStatusRetryMatrix(t *testing.T) {
 	tests := []struct {
 		name   string
 		status int
-		mode   Mode
+		mode   kyc.Class
 		calls  int32
 	}{
 		{"502 unsafe sent once", 502, Unsafe, 1},
@@ -95,7 +95,8 @@ func TestStatusRetryMatrix(t *testing.T) {
 		{"429 once never resent", 429, Once, 1},
 		{"401 never retried", 401, Idempotent, 1},
 		{"403 never retried", 403, Idempotent, 1},
-		{"500 final", 500, Idempotent, 1},
+		{"500 free retried", 500, Idempotent, 3},
+		{"500 billed final", 500, Unsafe, 1},
 		{"400 final", 400, Idempotent, 1},
 	}
 	for _, tt := range tests {
@@ -106,7 +107,7 @@ func TestStatusRetryMatrix(t *testing.T) {
 				w.Header().Set("Retry-After", "0")
 				w.WriteHeader(tt.status)
 			})
-			resp, err := c.Do(context.Background(), &Request{Op: "test.Op", Method: "POST", Path: "x", Mode: tt.mode,
+			resp, err := c.Do(context.Background(), &Request{Operation: op("test.Op", tt.mode), Method: "POST", Path: "x",
 				Body: Bytes("application/json", []byte(`{"a":1}`))})
 			require.NoError(t, err)
 			assert.Equal(t, tt.status, resp.StatusCode)
@@ -143,16 +144,16 @@ func TestResetAfterWriteIsNotResentWhenUnsafe(t *testing.T) {
 	c, err := New(Params{Provider: "test", BaseURL: srv.URL}, []kyc.Option{kyc.WithHTTPClient(srv.Client())})
 	require.NoError(t, err)
 
-	_, err = c.Do(context.Background(), &Request{Op: "test.Send", Method: "POST", Path: "send", Body: Bytes("application/json", []byte(`{}`))})
+	_, err = c.Do(context.Background(), &Request{Operation: op("test.Send"), Method: "POST", Path: "send", Body: Bytes("application/json", []byte(`{}`))})
 	require.Error(t, err)
 	assert.ErrorIs(t, err, kyc.ErrUnavailable)
 	var kerr *kyc.Error
 	require.ErrorAs(t, err, &kerr)
-	assert.True(t, kerr.Sent, "the request was written, so it may have reached the vendor")
+	assert.True(t, !kerr.NotSent, "the request was written, so it may have reached the vendor")
 	assert.EqualValues(t, 1, calls.Load())
 
 	calls.Store(0)
-	_, err = c.Do(context.Background(), &Request{Op: "test.Read", Method: "GET", Path: "read", Mode: Idempotent})
+	_, err = c.Do(context.Background(), &Request{Operation: op("test.Read", Idempotent), Method: "GET", Path: "read"})
 	require.Error(t, err)
 	assert.EqualValues(t, 3, calls.Load(), "an idempotent read is retried")
 }
@@ -173,7 +174,7 @@ func TestConnectionFailureBeforeSendIsRetried(t *testing.T) {
 	}
 	c, err := New(Params{Provider: "test", BaseURL: srv.URL}, []kyc.Option{kyc.WithHTTPClient(&http.Client{Transport: tr})})
 	require.NoError(t, err)
-	resp, err := c.Do(context.Background(), &Request{Op: "test.Send", Method: "POST", Path: "send", Mode: Once, Body: Bytes("text/plain", []byte("x"))})
+	resp, err := c.Do(context.Background(), &Request{Operation: op("test.Send", Once), Method: "POST", Path: "send", Body: Bytes("text/plain", []byte("x"))})
 	require.NoError(t, err)
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.EqualValues(t, 2, dials.Load())
@@ -187,7 +188,7 @@ func TestCancelEndsBackoffAtOnce(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
 	start := time.Now()
-	_, err := c.Do(ctx, &Request{Op: "test.Op", Path: "x", Mode: Idempotent})
+	_, err := c.Do(ctx, &Request{Operation: op("test.Op", Idempotent), Path: "x"})
 	elapsed := time.Since(start)
 	require.Error(t, err)
 	assert.ErrorIs(t, err, context.Canceled)
@@ -209,7 +210,7 @@ func TestPerAttemptTimeout(t *testing.T) {
 	c, err := New(Params{Provider: "test", BaseURL: srv.URL}, []kyc.Option{
 		kyc.WithHTTPClient(srv.Client()), kyc.WithTimeout(100 * time.Millisecond), kyc.WithRetry(1, 50*time.Millisecond)})
 	require.NoError(t, err)
-	_, err = c.Do(context.Background(), &Request{Op: "test.Op", Path: "x", Mode: Idempotent})
+	_, err = c.Do(context.Background(), &Request{Operation: op("test.Op", Idempotent), Path: "x"})
 	require.ErrorIs(t, err, kyc.ErrTimeout)
 	assert.True(t, kyc.IsRetryable(err))
 	assert.EqualValues(t, 2, calls.Load())
@@ -245,7 +246,7 @@ func TestResponseOverCapIsBadResponse(t *testing.T) {
 	t.Cleanup(srv.Close)
 	c, err := New(Params{Provider: "test", BaseURL: srv.URL}, []kyc.Option{kyc.WithHTTPClient(srv.Client()), kyc.WithMaxResponseBytes(1 << 20)})
 	require.NoError(t, err)
-	_, err = c.Do(context.Background(), &Request{Op: "test.Op", Path: "x"})
+	_, err = c.Do(context.Background(), &Request{Operation: op("test.Op"), Path: "x"})
 	require.ErrorIs(t, err, kyc.ErrBadResponse)
 	assert.Contains(t, err.Error(), "exceeds the 1.00 MiB cap")
 }
@@ -262,7 +263,7 @@ func TestNonReplayableBodyIsNotResent(t *testing.T) {
 	require.NoError(t, err)
 	body, err := Multipart(Part{Name: "image", Image: img})
 	require.NoError(t, err)
-	resp, err := c.Do(context.Background(), &Request{Op: "test.Op", Method: "POST", Path: "x", Body: body})
+	resp, err := c.Do(context.Background(), &Request{Operation: op("test.Op"), Method: "POST", Path: "x", Body: body})
 	require.NoError(t, err)
 	assert.Equal(t, 503, resp.StatusCode)
 	assert.EqualValues(t, 1, calls.Load())
@@ -278,11 +279,11 @@ func TestPathJoinAndQuery(t *testing.T) {
 		"v1/x":     "/api/v1/x?a=b",
 		"v1/a%2Fb": "/api/v1/a%2Fb?a=b",
 	} {
-		_, err := c.Do(context.Background(), &Request{Op: "t", Path: path, Query: map[string][]string{"a": {"b"}}})
+		_, err := c.Do(context.Background(), &Request{Operation: op("t"), Path: path, Query: map[string][]string{"a": {"b"}}})
 		require.NoError(t, err)
 		assert.Equal(t, want, got, path)
 	}
-	_, err := c.Do(context.Background(), &Request{Op: "t", Path: "https://evil.example.com/"})
+	_, err := c.Do(context.Background(), &Request{Operation: op("t"), Path: "https://evil.example.com/"})
 	assert.ErrorIs(t, err, kyc.ErrInvalidRequest)
 }
 
@@ -297,7 +298,7 @@ func TestSignRunsPerAttempt(t *testing.T) {
 		}
 	})
 	var n atomic.Int32
-	_, err := c.Do(context.Background(), &Request{Op: "t", Path: "x", Sign: func(ctx context.Context, h http.Header) error {
+	_, err := c.Do(context.Background(), &Request{Operation: op("t"), Path: "x", Sign: func(ctx context.Context, h http.Header) error {
 		h.Set("X-Sig", strings.Repeat("s", int(n.Add(1))))
 		return nil
 	}})
@@ -306,7 +307,7 @@ func TestSignRunsPerAttempt(t *testing.T) {
 
 	var signs atomic.Int32
 	calls.Store(0)
-	_, err = c.Do(context.Background(), &Request{Op: "t", Path: "x", Mode: Idempotent, Sign: func(context.Context, http.Header) error {
+	_, err = c.Do(context.Background(), &Request{Operation: op("t", Idempotent), Path: "x", Sign: func(context.Context, http.Header) error {
 		signs.Add(1)
 		return errors.New("token service down")
 	}})
@@ -314,7 +315,7 @@ func TestSignRunsPerAttempt(t *testing.T) {
 	assert.EqualValues(t, 1, signs.Load(), "a failing signer ends the call without retry")
 	assert.Zero(t, calls.Load(), "nothing is sent unsigned")
 
-	_, err = c.Do(context.Background(), &Request{Op: "t", Path: "x", Sign: func(context.Context, http.Header) error {
+	_, err = c.Do(context.Background(), &Request{Operation: op("t"), Path: "x", Sign: func(context.Context, http.Header) error {
 		return &kyc.Error{Op: "vendor.Token", Kind: kyc.ErrUnavailable}
 	}})
 	assert.ErrorIs(t, err, kyc.ErrUnavailable, "a signer's own *kyc.Error is returned as it is")
@@ -324,7 +325,7 @@ func TestRedirectIsNotFollowed(t *testing.T) {
 	_, c := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "http://elsewhere.example.com/", http.StatusFound)
 	})
-	resp, err := c.Do(context.Background(), &Request{Op: "t", Path: "x"})
+	resp, err := c.Do(context.Background(), &Request{Operation: op("t"), Path: "x"})
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusFound, resp.StatusCode)
 }
@@ -332,7 +333,7 @@ func TestRedirectIsNotFollowed(t *testing.T) {
 func TestStream(t *testing.T) {
 	payload := bytes.Repeat([]byte("%PDF"), 1<<16)
 	_, c := newServer(t, func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(payload) })
-	resp, err := c.Stream(context.Background(), &Request{Op: "t", Path: "pdf", Mode: Idempotent})
+	resp, err := c.Stream(context.Background(), &Request{Operation: op("t", Idempotent), Path: "pdf"})
 	require.NoError(t, err)
 	got, err := io.ReadAll(resp.Reader())
 	require.NoError(t, err)
@@ -351,7 +352,7 @@ func TestStreamOutlivesAttemptTimeout(t *testing.T) {
 	t.Cleanup(srv.Close)
 	c, err := New(Params{Provider: "test", BaseURL: srv.URL}, []kyc.Option{kyc.WithHTTPClient(srv.Client()), kyc.WithTimeout(100 * time.Millisecond)})
 	require.NoError(t, err)
-	resp, err := c.Stream(context.Background(), &Request{Op: "t", Path: "pdf"})
+	resp, err := c.Stream(context.Background(), &Request{Operation: op("t"), Path: "pdf"})
 	require.NoError(t, err)
 	defer resp.Close()
 	got, err := io.ReadAll(resp.Reader())
@@ -368,7 +369,7 @@ func TestStreamOutlivesAttemptTimeout(t *testing.T) {
 	t.Cleanup(slow.Close)
 	c, err = New(Params{Provider: "test", BaseURL: slow.URL}, []kyc.Option{kyc.WithHTTPClient(slow.Client()), kyc.WithTimeout(100 * time.Millisecond), kyc.WithRetry(0, 0)})
 	require.NoError(t, err)
-	_, err = c.Stream(context.Background(), &Request{Op: "t", Path: "pdf"})
+	_, err = c.Stream(context.Background(), &Request{Operation: op("t"), Path: "pdf"})
 	assert.ErrorIs(t, err, kyc.ErrTimeout)
 }
 
@@ -434,7 +435,7 @@ func TestMultipartBody(t *testing.T) {
 			}
 		}
 	})
-	_, err = c.Do(context.Background(), &Request{Op: "t", Method: "POST", Path: "x", Body: body})
+	_, err = c.Do(context.Background(), &Request{Operation: op("t"), Method: "POST", Path: "x", Body: body})
 	require.NoError(t, err)
 	assert.Equal(t, map[string]string{"idempotent_id": "abc", "image": string(jpeg), "object_type": "NATIONAL_ID_0"}, received)
 }
@@ -505,7 +506,7 @@ func TestNothingSecretIsLoggedOrInErrors(t *testing.T) {
 	require.NoError(t, err)
 	var errs []string
 	for i := 0; i < 2; i++ {
-		resp, err := c.Do(context.Background(), &Request{Op: "test.Send", Method: "POST", Path: "/send", Body: body,
+		resp, err := c.Do(context.Background(), &Request{Operation: op("test.Send"), Method: "POST", Path: "/send", Body: body,
 			Query: map[string][]string{"phone": {phone}}})
 		require.NoError(t, err)
 		var v map[string]any
@@ -518,7 +519,7 @@ func TestNothingSecretIsLoggedOrInErrors(t *testing.T) {
 	}
 	// A transport failure too.
 	srv.Close()
-	_, err = c.Do(context.Background(), &Request{Op: "test.Send", Method: "POST", Path: "/send", Body: body, Query: map[string][]string{"phone": {phone}}})
+	_, err = c.Do(context.Background(), &Request{Operation: op("test.Send"), Method: "POST", Path: "/send", Body: body, Query: map[string][]string{"phone": {phone}}})
 	require.Error(t, err)
 	errs = append(errs, err.Error(), fmt.Sprintf("%v %+v", err, secret), fmt.Sprintf("%#v %q %s", secret, secret, secret))
 
@@ -557,7 +558,7 @@ func TestBodiesStreamWithoutBuffering(t *testing.T) {
 	require.NoError(t, err)
 	for name, body := range map[string]Body{"base64 JSON": jsonBody, "multipart": multi} {
 		send := func() {
-			_, err := c.Do(context.Background(), &Request{Op: "t", Method: "POST", Path: "up", Body: body})
+			_, err := c.Do(context.Background(), &Request{Operation: op("t"), Method: "POST", Path: "up", Body: body})
 			require.NoError(t, err)
 		}
 		send() // warm the connection
@@ -583,7 +584,7 @@ func TestAPIErrorKeepsVendorTextOutOfErrorString(t *testing.T) {
 	assert.Equal(t, "Name Maria Garcia does not match  the record", e.VendorMessage, "kept, cleaned")
 	assert.Equal(t, "Unprocessable Entity", e.Message)
 	assert.Equal(t, 3*time.Second, e.RetryAfter)
-	assert.True(t, e.Sent)
+	assert.True(t, !e.NotSent)
 	assert.NotContains(t, e.Error(), "Maria")
 	assert.Contains(t, e.Error(), "NAME_MISMATCH")
 	long := c.APIError("test.Op", resp, nil, "", strings.Repeat("é", 2000))
@@ -640,4 +641,19 @@ func TestReadBody(t *testing.T) {
 		assert.Equal(t, tt.want, string(got), tt.name)
 		assert.ErrorIs(t, err, tt.wantErr, tt.name)
 	}
+}
+
+// The classes under the names the first tests used.
+const (
+	Unsafe     = kyc.ClassBilled
+	Idempotent = kyc.ClassFree
+	Once       = kyc.ClassMessaging
+)
+
+func op(name string, class ...kyc.Class) kyc.Operation {
+	o := kyc.Operation{Name: name}
+	if len(class) > 0 {
+		o.Class = class[0]
+	}
+	return o
 }

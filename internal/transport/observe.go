@@ -1,0 +1,121 @@
+package transport
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/kyc-go/kyc"
+)
+
+// callState follows one call across its attempts: what reached the vendor,
+// and the observation of the whole call.
+type callState struct {
+	ctx       context.Context
+	c         *Client
+	r         *Request
+	start     time.Time
+	attempts  int
+	sent      bool // an attempt may have reached the vendor
+	processed bool // an attempt may have been processed (not refused unprocessed)
+	end       func(*Response, error)
+}
+
+func (c *Client) startCall(ctx context.Context, r *Request) *callState {
+	cs := &callState{ctx: ctx, c: c, r: r, start: time.Now()}
+	obs, _ := c.s.Observer.(kyc.Observer)
+	if obs == nil {
+		cs.end = func(*Response, error) {}
+		return cs
+	}
+	var done func(kyc.CallEnd)
+	cs.ctx, done = obs.StartCall(ctx, kyc.CallInfo{Provider: c.p.Provider, Operation: r.Operation})
+	cs.end = func(resp *Response, err error) {
+		e := kyc.CallEnd{Attempts: cs.attempts, Duration: time.Since(cs.start), Err: err, Kind: kyc.KindOf(err), Sent: cs.sent,
+			Charged: r.Operation.Class != kyc.ClassFree && cs.processed}
+		if resp != nil {
+			e.StatusCode = resp.StatusCode
+		} else {
+			var kerr *kyc.Error
+			if errors.As(err, &kerr) {
+				e.StatusCode = kerr.StatusCode
+			}
+		}
+		if done != nil {
+			done(e)
+		}
+	}
+	return cs
+}
+
+// record notes what one attempt's outcome says about delivery.
+func (cs *callState) record(o outcome) {
+	cs.sent = cs.sent || o.wrote || o.resp != nil
+	cs.processed = cs.processed || !o.unprocessed()
+}
+
+// mark sets the delivery fields of the call's final error from every
+// attempt, not only the last one.
+func (cs *callState) mark(err error) error {
+	var kerr *kyc.Error
+	if errors.As(err, &kerr) {
+		kerr.NotSent = !cs.sent
+		kerr.Unprocessed = !cs.processed
+	}
+	return err
+}
+
+// startAttempt starts the Observer's record of one attempt; the function
+// it returns ends it with the attempt's outcome and the policy's decision.
+func (c *Client) startAttempt(ctx context.Context, r *Request, n int, h http.Header) (context.Context, func(outcome, decision, time.Time)) {
+	obs, _ := c.s.Observer.(kyc.Observer)
+	if obs == nil {
+		return ctx, func(outcome, decision, time.Time) {}
+	}
+	info := kyc.AttemptInfo{
+		CallInfo: kyc.CallInfo{Provider: c.p.Provider, Operation: r.Operation},
+		Attempt:  n,
+		SetHeader: func(name, value string) bool {
+			if name == "" || h.Get(name) != "" || !validHeader(name, value) {
+				return false
+			}
+			h.Set(name, value)
+			return true
+		},
+	}
+	actx, done := obs.StartAttempt(ctx, info)
+	return actx, func(o outcome, d decision, start time.Time) {
+		if done == nil {
+			return
+		}
+		e := kyc.AttemptEnd{Duration: time.Since(start), Err: o.err, Kind: kyc.KindOf(o.err), Sent: o.wrote || o.resp != nil,
+			Retry: d.retry, Wait: d.wait, Reason: d.reason.String()}
+		if o.resp != nil {
+			e.StatusCode = o.resp.StatusCode
+		} else {
+			var kerr *kyc.Error
+			if errors.As(o.err, &kerr) {
+				e.StatusCode = kerr.StatusCode
+			}
+		}
+		done(e)
+	}
+}
+
+// validHeader refuses header names and values net/http would refuse, and
+// anything with a control character.
+func validHeader(name, value string) bool {
+	for i := 0; i < len(name); i++ {
+		ch := name[i]
+		if ch <= ' ' || ch >= 0x7f || ch == ':' {
+			return false
+		}
+	}
+	for i := 0; i < len(value); i++ {
+		if ch := value[i]; ch < ' ' || ch == 0x7f {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,90 @@
+package kyc
+
+import (
+	"context"
+	"time"
+)
+
+// Observer sees every call a vendor client makes and every attempt of it,
+// for metrics and traces. It receives metadata only: the provider, the
+// operation, the method and path template (never an id, a query, a header
+// value or a body), the status, the duration, the retry decision and the
+// outcome. The OpenTelemetry adapter (module github.com/kyc-go/kyc/otel)
+// is one; set one with WithObserver.
+//
+// StartCall runs once per operation before its first attempt, and the
+// function it returns when the call ends. StartAttempt does the same for
+// each attempt inside the call's context. The contexts they return are
+// used for what follows (a span's context), so an Observer may carry its
+// own values. Implementations must be safe for concurrent use and should
+// return quickly: they run on the request path.
+type Observer interface {
+	StartCall(ctx context.Context, call CallInfo) (context.Context, func(CallEnd))
+	StartAttempt(ctx context.Context, attempt AttemptInfo) (context.Context, func(AttemptEnd))
+}
+
+// CallInfo describes one logical call: one operation, however many
+// attempts it takes.
+type CallInfo struct {
+	Provider Provider
+	// Operation is the operation as its vendor package declares it:
+	// name ("atlas.VerifyPAN"), method, path template and class.
+	Operation Operation
+}
+
+// CallEnd is how a call ended.
+type CallEnd struct {
+	// Attempts is how many attempts were sent or tried.
+	Attempts int
+	// StatusCode is the last HTTP status, 0 when no response arrived.
+	StatusCode int
+	// Duration is the whole call, waits between attempts included.
+	Duration time.Duration
+	// Err is the transport's error (a *Error), nil when the vendor
+	// answered. A vendor error inside the answer is the vendor package's,
+	// after the call.
+	Err error
+	// Kind is Err's kind, nil without an error.
+	Kind error
+	// Sent reports that at least one attempt may have reached the vendor.
+	Sent bool
+	// Charged reports that the call may have charged the account or
+	// messaged a person: a billed or messaging operation that the vendor
+	// may have processed (anything but "refused unprocessed").
+	Charged bool
+}
+
+// AttemptInfo describes one attempt of a call.
+type AttemptInfo struct {
+	CallInfo
+	// Attempt is 1 for the first attempt.
+	Attempt int
+	// SetHeader adds a header to this attempt's request, for trace
+	// propagation. It refuses (returns false) a header the request already
+	// has, so it can neither read nor replace a credential. Vendors are
+	// third parties: propagate only if you mean to.
+	SetHeader func(name, value string) bool
+}
+
+// AttemptEnd is how an attempt ended, and what the resend policy decided.
+type AttemptEnd struct {
+	// StatusCode is the HTTP status, 0 when no response arrived.
+	StatusCode int
+	// Duration is from sending the request to reading the response body
+	// (to the headers, for a streamed download).
+	Duration time.Duration
+	// Err is the attempt's transport error (a *Error), nil when the vendor
+	// answered.
+	Err error
+	// Kind is Err's kind, nil without an error.
+	Kind error
+	// Sent reports that the attempt may have reached the vendor.
+	Sent bool
+	// Retry reports that another attempt follows, after Wait.
+	Retry bool
+	// Wait is the pause before the next attempt.
+	Wait time.Duration
+	// Reason says why the policy resends the call or stops, in the words
+	// of the README's resend policy ("refused unprocessed: HTTP 503").
+	Reason string
+}
