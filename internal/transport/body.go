@@ -11,6 +11,7 @@ import (
 	"mime/multipart"
 	"net/textproto"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/kyc-go/kyc"
@@ -147,17 +148,27 @@ func Form(values url.Values) Body {
 
 // Base64 marks an image inside a value given to JSONImages: it is encoded as
 // a JSON string holding the image's standard base64, streamed from the
-// image's source as the request is written.
-type Base64 struct{ Image *kyc.Image }
+// image's source as the request is written. With Max set, the image is
+// capped at Max bytes as it is read (see Limit), and Field names it in the
+// error.
+type Base64 struct {
+	Image *kyc.Image
+	Max   int64
+	Field string
+}
 
 const b64Marker = "\x00kyc-b64:"
+
+func (b Base64) token() string {
+	return fmt.Sprintf("%s%p|%d|%s", b64Marker, b.Image, b.Max, b.Field)
+}
 
 // MarshalJSON writes a placeholder that JSONImages replaces with the stream.
 func (b Base64) MarshalJSON() ([]byte, error) {
 	if b.Image == nil {
 		return []byte("null"), nil
 	}
-	return json.Marshal(fmt.Sprintf("%s%p", b64Marker, b.Image))
+	return json.Marshal(b.token())
 }
 
 // JSONImages marshals v, in which images appear as Base64 values, into a
@@ -170,10 +181,9 @@ func JSONImages(v any, images ...*kyc.Image) (Body, error) {
 	}
 	marker, _ := json.Marshal(b64Marker)
 	marker = marker[:len(marker)-1] // keep the opening quote, drop the closing one
-	byToken := make(map[string]*kyc.Image, len(images))
+	byPtr := make(map[string]*kyc.Image, len(images))
 	for _, im := range images {
-		tok, _ := json.Marshal(fmt.Sprintf("%s%p", b64Marker, im))
-		byToken[string(tok)] = im
+		byPtr[fmt.Sprintf("%p", im)] = im
 	}
 	var segs []segment
 	rest := raw
@@ -186,16 +196,107 @@ func JSONImages(v any, images ...*kyc.Image) (Body, error) {
 		if end < 0 {
 			return Body{}, fmt.Errorf("transport: malformed image placeholder")
 		}
-		tok := string(rest[i : i+1+end+1])
-		im, ok := byToken[tok]
+		tokLen := 1 + end + 1
+		var tok string
+		if err := json.Unmarshal(rest[i:i+tokLen], &tok); err != nil {
+			return Body{}, fmt.Errorf("transport: malformed image placeholder")
+		}
+		ptr, capField, _ := strings.Cut(strings.TrimPrefix(tok, b64Marker), "|")
+		maxText, field, _ := strings.Cut(capField, "|")
+		im, ok := byPtr[ptr]
 		if !ok {
 			return Body{}, fmt.Errorf("transport: a Base64 image was not passed to JSONImages")
 		}
-		segs = append(segs, segment{fixed: append(rest[:i:i], '"')}, segment{img: Media(im), b64: true})
-		rest = rest[i+len(tok)-1:] // keep the closing quote
+		var media Media = im
+		if n, _ := strconv.ParseInt(maxText, 10, 64); n > 0 {
+			media = Limit(im, n, field)
+		}
+		segs = append(segs, segment{fixed: append(rest[:i:i], '"')}, segment{img: media, b64: true})
+		rest = rest[i+tokLen-1:] // keep the closing quote
 	}
 	segs = append(segs, segment{fixed: rest})
 	return Body{contentType: "application/json", segs: segs}, nil
+}
+
+// LimitError is the failure of a capped Media (Limit) read past its cap.
+type LimitError struct {
+	Field string
+	Max   int64
+}
+
+func (e *LimitError) Error() string {
+	return fmt.Sprintf("%s is larger than the vendor's limit of %s", e.Field, humanBytes(e.Max))
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return strconv.FormatInt(n>>20, 10) + " MiB"
+	case n >= 1000*1000 && n%(1000*1000) == 0:
+		return strconv.FormatInt(n/(1000*1000), 10) + " MB"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return strconv.FormatInt(n>>10, 10) + " KiB"
+	}
+	return strconv.FormatInt(n, 10) + " bytes"
+}
+
+// Limit caps a Media at max bytes. A source of known size over the cap is
+// refused when the request is built (CheckLimits); a stream of unknown
+// length is counted as it is sent, and the request is aborted before its
+// body completes once it passes the cap: the call then fails with
+// ErrInvalidRequest naming field, and the vendor never receives a complete
+// body.
+func Limit(m Media, max int64, field string) Media {
+	return &limited{Media: m, max: max, field: field}
+}
+
+type limited struct {
+	Media
+	max   int64
+	field string
+}
+
+func (l *limited) Open() (io.ReadCloser, error) {
+	rc, err := l.Media.Open()
+	if err != nil {
+		return nil, err
+	}
+	return &limitReader{rc: rc, left: l.max, err: &LimitError{Field: l.field, Max: l.max}}, nil
+}
+
+type limitReader struct {
+	rc   io.ReadCloser
+	left int64
+	err  *LimitError
+}
+
+func (r *limitReader) Read(p []byte) (int, error) {
+	if r.left < 0 {
+		return 0, r.err
+	}
+	if int64(len(p)) > r.left+1 {
+		p = p[:r.left+1]
+	}
+	n, err := r.rc.Read(p)
+	r.left -= int64(n)
+	if r.left < 0 {
+		return 0, r.err // the byte past the cap is never handed on
+	}
+	return n, err
+}
+
+func (r *limitReader) Close() error { return r.rc.Close() }
+
+// CheckLimits returns the LimitError of the first capped Media of known
+// size over its cap, so that such a body is refused before anything is
+// sent.
+func (b Body) CheckLimits() *LimitError {
+	for _, s := range b.segs {
+		if l, ok := s.img.(*limited); ok && l.Size() > l.max {
+			return &LimitError{Field: l.field, Max: l.max}
+		}
+	}
+	return nil
 }
 
 // Part is one part of a multipart/form-data body: a field (Value) or a file
@@ -207,6 +308,10 @@ type Part struct {
 	Image    *kyc.Image
 	File     Media
 	Filename string
+	// Max, when positive, caps the file at Max bytes (see Limit); Field
+	// names it in the error (default Name).
+	Max   int64
+	Field string
 }
 
 // Multipart builds a multipart/form-data body whose files stream from their
@@ -234,6 +339,13 @@ func Multipart(parts ...Part) (Body, error) {
 				return Body{}, err
 			}
 			continue
+		}
+		if p.Max > 0 {
+			field := p.Field
+			if field == "" {
+				field = p.Name
+			}
+			media = Limit(media, p.Max, field)
 		}
 		name := p.Filename
 		if name == "" {

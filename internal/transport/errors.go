@@ -36,6 +36,14 @@ func (c *Client) ContextError(op string, err error, sent bool) *kyc.Error {
 	return c.ctxError(&Request{Operation: kyc.Operation{Name: op}}, err, sent)
 }
 
+// limitError is the ErrInvalidRequest of a capped Media over its cap. The
+// request was refused before sending, or aborted before its body
+// completed: the vendor cannot have processed it.
+func (c *Client) limitError(r *Request, lerr *LimitError) *kyc.Error {
+	return &kyc.Error{Provider: c.p.Provider, Op: r.op(), Kind: kyc.ErrInvalidRequest, Field: lerr.Field,
+		Message: lerr.Error(), NotSent: true, Unprocessed: true}
+}
+
 // ctxError turns the end of the caller's context into a *kyc.Error that
 // still matches context.Canceled or context.DeadlineExceeded.
 func (c *Client) ctxError(r *Request, err error, sent bool) *kyc.Error {

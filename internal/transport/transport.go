@@ -300,6 +300,9 @@ func (c *Client) do(ctx context.Context, r *Request, stream bool) (*Response, er
 	if r.Operation.Path == "" {
 		r.Operation.Path = r.Path // no template declared: the path is the template
 	}
+	if lerr := r.Body.CheckLimits(); lerr != nil {
+		return nil, c.limitError(r, lerr)
+	}
 	call := c.startCall(ctx, r)
 	resp, err := c.loop(call.ctx, r, stream, call)
 	call.end(resp, err)
@@ -383,7 +386,13 @@ func (c *Client) attempt(ctx context.Context, r *Request, target, logPath string
 		raw = rresp.RawResponse
 	}
 	if err != nil || raw == nil {
-		kerr := c.transportError(ctx, actx, r, err, wrote.Load())
+		var kerr *kyc.Error
+		var lerr *LimitError
+		if errors.As(err, &lerr) {
+			kerr = c.limitError(r, lerr) // aborted before the body completed
+		} else {
+			kerr = c.transportError(ctx, actx, r, err, wrote.Load())
+		}
 		cancel()
 		if raw != nil && raw.Body != nil {
 			_ = raw.Body.Close()

@@ -381,7 +381,7 @@ func TestJSONImagesStreamsBase64(t *testing.T) {
 		Other string `json:"other"`
 		Back  Base64 `json:"back"`
 	}
-	body, err := JSONImages(payload{Image: Base64{img}, Other: `q"<>`, Back: Base64{img}}, img)
+	body, err := JSONImages(payload{Image: Base64{Image: img}, Other: `q"<>`, Back: Base64{Image: img}}, img)
 	require.NoError(t, err)
 	var got []byte
 	for i := 0; i < 2; i++ { // replayable
@@ -396,7 +396,7 @@ func TestJSONImagesStreamsBase64(t *testing.T) {
 	assert.JSONEq(t, string(want), string(got))
 	assert.EqualValues(t, len(got), body.Len())
 
-	_, err = JSONImages(payload{Image: Base64{img}})
+	_, err = JSONImages(payload{Image: Base64{Image: img}})
 	assert.Error(t, err, "an image missing from the list is refused")
 }
 
@@ -502,7 +502,7 @@ func TestNothingSecretIsLoggedOrInErrors(t *testing.T) {
 		Name  string `json:"name"`
 		Image Base64 `json:"image"`
 	}
-	body, err := JSONImages(send{Phone: phone, Name: name, Image: Base64{img}}, img)
+	body, err := JSONImages(send{Phone: phone, Name: name, Image: Base64{Image: img}}, img)
 	require.NoError(t, err)
 	var errs []string
 	for i := 0; i < 2; i++ {
@@ -552,7 +552,7 @@ func TestBodiesStreamWithoutBuffering(t *testing.T) {
 	})
 	jsonBody, err := JSONImages(struct {
 		Image Base64 `json:"base64Image"`
-	}{Base64{img}}, img)
+	}{Base64{Image: img}}, img)
 	require.NoError(t, err)
 	multi, err := Multipart(Part{Name: "image", Image: img})
 	require.NoError(t, err)
@@ -656,4 +656,49 @@ func op(name string, class ...kyc.Class) kyc.Operation {
 		o.Class = class[0]
 	}
 	return o
+}
+
+// A stream of unknown length over its cap is cut before its body completes:
+// the server never reads a whole body, and the error names the field.
+func TestLimitAbortsStreamOfUnknownLength(t *testing.T) {
+	t.Parallel()
+	var complete atomic.Int32
+	_, c := newServer(t, func(w http.ResponseWriter, r *http.Request) {
+		if _, err := io.Copy(io.Discard, r.Body); err == nil {
+			complete.Add(1)
+		}
+		w.WriteHeader(http.StatusOK)
+	})
+	for _, shape := range []string{"multipart", "json"} {
+		img, err := kyc.ImageFromReader(io.MultiReader(bytes.NewReader([]byte{0xFF, 0xD8, 0xFF, 0xE0}), &zeros{n: 30 << 20}))
+		require.NoError(t, err)
+		var body Body
+		if shape == "multipart" {
+			body, err = Multipart(Part{Name: "selfie", Image: img, Max: 10 << 20, Field: "Selfie"})
+		} else {
+			body, err = JSONImages(struct {
+				S Base64 `json:"s"`
+			}{Base64{Image: img, Max: 10 << 20, Field: "Selfie"}}, img)
+		}
+		require.NoError(t, err)
+		_, err = c.Do(context.Background(), &Request{Operation: op("test.Upload"), Method: "POST", Path: "/up", Body: body})
+		var kerr *kyc.Error
+		require.ErrorAs(t, err, &kerr, shape)
+		assert.ErrorIs(t, err, kyc.ErrInvalidRequest, shape)
+		assert.Equal(t, "Selfie", kerr.Field, shape)
+		assert.True(t, kerr.Unprocessed, shape)
+	}
+	assert.Zero(t, complete.Load(), "the server never received a complete body")
+}
+
+type zeros struct{ n int }
+
+func (z *zeros) Read(p []byte) (int, error) {
+	if z.n <= 0 {
+		return 0, io.EOF
+	}
+	n := min(len(p), z.n)
+	clear(p[:n])
+	z.n -= n
+	return n, nil
 }

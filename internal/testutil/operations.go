@@ -1,0 +1,62 @@
+package testutil
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+
+	"github.com/kyc-go/kyc"
+)
+
+// OperationTable checks a vendor's operation table against its client, so
+// the table cannot drift from the code:
+//
+//   - every exported method of client that takes a context.Context first
+//     is an operation "<pkg>.<Method>" of ops, unless it is listed in
+//     composite (methods made of several operations, such as Verify,
+//     Result and the generic Call);
+//   - every operation names a method that exists, or a composite's step
+//     listed in steps (operations the client sends only inside a composite
+//     method, such as a token exchange);
+//   - names are unique, and every operation has a method, a path template
+//     without a query and a Doc.
+func OperationTable(t *testing.T, pkg string, client any, ops []kyc.Operation, composite, steps []string) {
+	t.Helper()
+	byName := map[string]kyc.Operation{}
+	for _, op := range ops {
+		_, dup := byName[op.Name]
+		assert.False(t, dup, "operation %s is declared twice", op.Name)
+		byName[op.Name] = op
+		assert.True(t, strings.HasPrefix(op.Name, pkg+"."), "operation %s is not named %s.<Method>", op.Name, pkg)
+		assert.NotEmpty(t, op.Method, "%s: method", op.Name)
+		assert.True(t, strings.HasPrefix(op.Path, "/"), "%s: path template %q", op.Name, op.Path)
+		assert.NotContains(t, op.Path, "?", "%s: a path template carries no query", op.Name)
+		assert.NotEmpty(t, op.Doc, "%s: Doc cites the vendor documentation it rests on", op.Name)
+	}
+	skip := map[string]bool{}
+	for _, n := range composite {
+		skip[n] = true
+	}
+	stepSet := map[string]bool{}
+	for _, n := range steps {
+		stepSet[pkg+"."+n] = true
+	}
+	ctxType := reflect.TypeOf((*context.Context)(nil)).Elem()
+	typ := reflect.TypeOf(client)
+	for i := 0; i < typ.NumMethod(); i++ {
+		m := typ.Method(i)
+		if skip[m.Name] || m.Type.NumIn() < 2 || m.Type.In(1) != ctxType {
+			continue
+		}
+		_, ok := byName[pkg+"."+m.Name]
+		assert.True(t, ok, "method %s.%s does I/O but is missing from the operation table", pkg, m.Name)
+	}
+	for name := range byName {
+		method := strings.TrimPrefix(name, pkg+".")
+		_, ok := typ.MethodByName(method)
+		assert.True(t, ok || stepSet[name], "the operation table names %s, but the client has no method %s", name, method)
+	}
+}
