@@ -34,6 +34,10 @@ type Verifier interface {
 
 // Request is one verification, as the caller knows it. Providers use the
 // fields their Capabilities list and ignore the rest.
+//
+// Its fmt verbs (%v, %+v, %#v, %s…) print only its shape: the country, the
+// document type and which fields are set; never the ID, a name, a number,
+// a phone or an e-mail. Person and Document print the same way.
 type Request struct {
 	// ID is the caller's identifier for the applicant or case. It is sent as
 	// the vendor's reference field where one exists, so it should not itself
@@ -143,6 +147,13 @@ func (s Status) Final() bool { return s == StatusApproved || s == StatusRejected
 
 // Result is the outcome of a verification, in provider-neutral terms, with
 // the vendor's own body kept in Raw.
+//
+// A Result is personal data: Document holds what was read from the
+// person's document and Raw the vendor's whole body. Its fmt verbs (%v,
+// %+v, %#v, %s…) and its slog value print only its shape: provider, status,
+// reasons, scores, and which fields are set. Its JSON (encoding/json) is
+// complete, so that it can be stored and read back: store and transmit it
+// as personal data, never log it.
 type Result struct {
 	// Provider is the vendor that produced this result.
 	Provider Provider
@@ -164,13 +175,39 @@ type Result struct {
 	Link *Link
 	// Charged says whether the vendor billed the call, where it says so.
 	Charged Charge
-	// Raw is the vendor's body this Result was built from.
+	// Raw is the vendor's body this Result was built from. It is personal
+	// data: it may hold the document's OCR fields, names, numbers and, for
+	// some vendors (ADVANCE.AI), signed URLs of the person's images that
+	// stay valid for hours. Never log it; keep it only where personal data
+	// may be kept.
 	Raw json.RawMessage
+	// Source says who gave this Result: SourceProvider (the vendor answered,
+	// on Verify or on a read-back), SourceStore (a ResultStore answered,
+	// because the vendor has no read-back), SourceWebhook (taken from a
+	// webhook body, not confirmed). Empty when the vendor client was called
+	// directly, which is the vendor's answer; the Router and the WebhookMux
+	// set it.
+	Source Source
 }
 
+// Source says who gave a Result.
+type Source string
+
+// Sources of a Result.
+const (
+	// SourceProvider: the vendor answered, on Verify or on a read-back.
+	SourceProvider Source = "provider"
+	// SourceStore: the Router's ResultStore answered, because the vendor
+	// has no read-back of this verification (Atlas, Verificar) or no longer
+	// knows it.
+	SourceStore Source = "store"
+	// SourceWebhook: the Result was taken from a webhook's body and not
+	// confirmed by reading it back from the vendor.
+	SourceWebhook Source = "webhook"
+)
+
 // LogValue implements slog.LogValuer. It logs the provider, status, reasons
-// and scores: never the reference (it may carry a session token), the
-// document fields or the raw body.
+// and scores: never the reference, the document fields or the raw body.
 func (r *Result) LogValue() slog.Value {
 	if r == nil {
 		return slog.StringValue("<nil>")
@@ -236,6 +273,9 @@ type Link struct {
 // DocumentData holds the fields a provider read from a document, normalized:
 // names trimmed, dates as time.Time at midnight UTC. Fields a provider does
 // not return are empty. Extra holds vendor fields with no place here.
+//
+// It is personal data. Its fmt verbs and slog value print only which fields
+// are set; its JSON is complete.
 type DocumentData struct {
 	Type           DocumentType
 	Number         string

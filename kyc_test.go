@@ -21,8 +21,8 @@ import (
 
 var (
 	jpegBytes = append([]byte{0xFF, 0xD8, 0xFF, 0xE0}, []byte("rest of a jpeg")...)
-	pngBytes  = []byte("\x89PNG\r\n\x1a\n....")
-	webpBytes = []byte("RIFF\x00\x00\x00\x00WEBPVP8 ")
+	pngBytes  = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\x0dIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90\x77\x53\xde....")
+	webpBytes = []byte("RIFF\x1a\x00\x00\x00WEBPVP8L\x0d\x00\x00\x00\x2f....")
 )
 
 func TestSecretNeverPrints(t *testing.T) {
@@ -308,7 +308,7 @@ func TestReasons(t *testing.T) {
 		assert.False(t, seen[r], "listed once")
 		seen[r] = true
 	}
-	assert.Len(t, seen, 14)
+	assert.Len(t, seen, 15)
 	assert.False(t, kyc.Reason("nope").Valid())
 	res := &kyc.Result{Reasons: []kyc.Reason{kyc.ReasonNoFace}}
 	assert.True(t, res.HasReason(kyc.ReasonNoFace))

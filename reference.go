@@ -3,11 +3,21 @@ package kyc
 import "strings"
 
 // Reference identifies a verification across processes: "<provider>:<vendor
-// id>", such as "advanceai:a1b2c3" or "atlas:REQ123". It is what
-// Result.Reference holds and what Verifier.Result takes. It never carries
-// account credentials. Where a vendor can only read a session back with that
-// session's own token (Incode), the vendor id part carries that token, so such
-// a reference must be stored like a session secret.
+// id>", such as "advanceai:a1b2c3", "atlas:REQ123" or "incode:<interviewId>".
+// It is what Result.Reference holds and what Verifier.Result takes. The
+// references this module's clients return never carry a credential of any
+// kind; old Incode references of the form "incode:<interviewId>.<token>"
+// still parse, and those do carry a session token.
+//
+// String returns the storable form: that is the point of a reference, and
+// the way to print it on purpose (in a support ticket, a database column).
+// The fmt verbs of the struct (%v, %s, %+v, %#v…) print only the provider and
+// the id's length, such as "incode:[id, 24 bytes]": fmt is how values reach
+// logs by accident, and a reference of the old Incode form, or one a
+// third-party Verifier made, may hold a token this package cannot recognise.
+// A reference of this module's current form is not personal data; the
+// Result and Event shapes leave it out all the same, since it links a log
+// line to a person's records.
 type Reference struct {
 	Provider Provider
 	ID       string

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"strings"
 	"sync"
 	"time"
@@ -33,18 +34,61 @@ func DefaultRoute(vs ...Verifier) Route { return Route{Verifiers: vs} }
 // Router is a Verifier that routes each Request by its Country to an ordered
 // list of Verifiers, with fallback. It is safe for concurrent use.
 //
+// # Fallback
+//
 // Verify skips a Verifier whose Capabilities refuse the Request (a Request
 // without a phone skips Verificar, one without a return URL skips
-// ADVANCE.AI) or that is disabled, and falls through to the next one on
-// ErrUnavailable, ErrRateLimited or ErrTimeout, but only when the failed
-// provider cannot have started anything the person sees or the account pays
-// for: its flow is FlowDirect, or the error was raised before the request was
-// sent (Error.Sent is false). It never falls through on a rejection (that is
-// a Result), nor on ErrInvalidRequest, ErrUnauthorized or any other kind.
+// ADVANCE.AI) or that is disabled. After a call fails, it tries the next
+// Verifier only when all of these hold:
+//
+//   - the error's kind is ErrUnavailable, ErrRateLimited or ErrTimeout;
+//   - the context has time left;
+//   - the failed call cannot have charged the account or messaged the
+//     person. The error itself (not an error it wraps) must be a *Error that
+//     says so: NotSent (no attempt was written), or Unprocessed (every
+//     attempt was refused unprocessed: never written, or answered 429 or
+//     503), with no Reference of a billable start. For a messaging flow
+//     (FlowSMSLink) only NotSent will do: a written SMS send may have texted
+//     the person whatever the answer was.
+//
+// Any other error is taken to have been sent: a foreign error type, a
+// *Error wrapped in another error, a *Error whose NotSent and Unprocessed
+// are left false (an Error built by hand). After such a failure the Router
+// stops, returns a *RouteError, and marks the Attempt MayHaveCharged, so
+// that two vendors never bill for one person and a person is never texted
+// twice. AllowFallbackAfterCharge accepts fallback after a possible charge;
+// nothing accepts it after a possible message.
+//
+// It never falls through on a rejection (that is a Result), nor on
+// ErrInvalidRequest, ErrUnauthorized or any other kind.
+//
+// # Results and the store
+//
+// Result reads a reference back with the Verifier of its provider. With
+// WithResultStore, Verify puts each Result it returns into the store, and
+// Result answers from the store when the vendor cannot: its Result returns
+// ErrUnsupported (no read-back: Atlas, Verificar) or ErrNotFound. The
+// Result's Source says which one answered. A vendor's transient failure
+// (ErrUnavailable, ErrTimeout…) is returned as it is, not masked by an
+// older stored answer.
+//
+// Several replicas share the store, not memory. A typical deployment: every
+// replica builds the same Router and the same WebhookMux over one
+// ResultStore backed by the service's database. Replica A runs Verify for
+// Verificar, which texts the person and puts a pending Result. The
+// vendor's webhook lands on replica B, whose WebhookMux authenticates or
+// confirms it and puts the final Result. The person's next request lands on
+// replica A, whose Router.Result finds no read-back at Verificar and
+// answers from the store: the final Result, with Source SourceStore.
+// NewMemoryStore is for one process and for tests; it does not serve
+// replicas.
 type Router struct {
 	routes   map[string][]Verifier
 	fallback []Verifier
 	byName   map[Provider]Verifier
+
+	allowAfterCharge bool
+	store            ResultStore
 
 	mu       sync.RWMutex
 	disabled map[Provider]bool
@@ -52,19 +96,72 @@ type Router struct {
 
 var _ Verifier = (*Router)(nil)
 
-// NewRouter builds a Router. It refuses a malformed or repeated country, a
-// second default route, an empty route and a nil Verifier.
-func NewRouter(routes ...Route) (*Router, error) {
+// RouterOption configures a Router. A Route is one, so routes and options
+// are given to NewRouter side by side:
+//
+//	r, err := kyc.NewRouter(
+//		kyc.CountryRoute("IND", atlasClient, incodeClient),
+//		kyc.DefaultRoute(incodeClient),
+//		kyc.WithResultStore(store),
+//	)
+//
+// The other options are AllowFallbackAfterCharge and WithResultStore.
+type RouterOption interface {
+	applyRouter(*routerConfig)
+}
+
+type routerConfig struct {
+	routes           []Route
+	allowAfterCharge bool
+	store            ResultStore
+	storeSet         bool
+}
+
+func (rt Route) applyRouter(c *routerConfig) { c.routes = append(c.routes, rt) }
+
+type routerOptionFunc func(*routerConfig)
+
+func (f routerOptionFunc) applyRouter(c *routerConfig) { f(c) }
+
+// AllowFallbackAfterCharge lets the Router try the next Verifier after a
+// transient failure that may have charged the account (a timeout or a 500
+// after the request was written), so the person gets an answer at the risk
+// of paying two vendors for one verification. It never allows fallback
+// after a messaging flow (FlowSMSLink) may have texted the person.
+func AllowFallbackAfterCharge() RouterOption {
+	return routerOptionFunc(func(c *routerConfig) { c.allowAfterCharge = true })
+}
+
+// NewRouter builds a Router from its routes and options. It refuses, with
+// ErrInvalidRequest, a Router without any route, a malformed or repeated
+// country, a second default route, an empty route, a nil Verifier (a nil
+// interface or a typed nil, such as (*incode.Client)(nil)), two different
+// Verifiers for one provider, and a nil ResultStore.
+func NewRouter(opts ...RouterOption) (*Router, error) {
 	const op = "kyc.NewRouter"
-	r := &Router{routes: map[string][]Verifier{}, byName: map[Provider]Verifier{}, disabled: map[Provider]bool{}}
+	var cfg routerConfig
+	for _, o := range opts {
+		if o == nil {
+			return nil, invalid(op, "opts", "nil RouterOption")
+		}
+		o.applyRouter(&cfg)
+	}
+	if cfg.storeSet && isNil(cfg.store) {
+		return nil, invalid(op, "WithResultStore", "nil ResultStore")
+	}
+	if len(cfg.routes) == 0 {
+		return nil, invalid(op, "routes", "a Router needs at least one route (CountryRoute or DefaultRoute)")
+	}
+	r := &Router{routes: map[string][]Verifier{}, byName: map[Provider]Verifier{}, disabled: map[Provider]bool{},
+		allowAfterCharge: cfg.allowAfterCharge, store: cfg.store}
 	haveDefault := false
-	for i, rt := range routes {
+	for i, rt := range cfg.routes {
 		field := fmt.Sprintf("routes[%d]", i)
 		if len(rt.Verifiers) == 0 {
 			return nil, invalid(op, field, "a route needs at least one Verifier")
 		}
 		for _, v := range rt.Verifiers {
-			if v == nil {
+			if isNil(v) {
 				return nil, invalid(op, field, "nil Verifier")
 			}
 			if prev, ok := r.byName[v.Provider()]; ok && prev != v {
@@ -89,6 +186,20 @@ func NewRouter(routes ...Route) (*Router, error) {
 		}
 	}
 	return r, nil
+}
+
+// isNil reports whether v is nil or holds a nil pointer, map, slice,
+// function or channel: a typed nil whose methods would panic.
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface, reflect.UnsafePointer:
+		return rv.IsNil()
+	}
+	return false
 }
 
 // Provider returns RouterProvider. Each Result names the provider that
@@ -140,8 +251,19 @@ type Attempt struct {
 	// capability check's error), empty when it was called.
 	Skipped string
 	// Err is the call's error, nil when it answered (or was skipped).
-	Err     error
-	Elapsed time.Duration
+	Err error
+	// MayHaveCharged reports that the failed call may have charged the
+	// account, or texted the person for a messaging flow: Err does not
+	// itself say that nothing was processed (see Router). The Router does
+	// not fall back after such an attempt unless AllowFallbackAfterCharge
+	// (and never for a messaging flow). Reconcile it with the vendor, by
+	// the Reference in Err when there is one, before starting again.
+	MayHaveCharged bool
+	// StoreErr is the ResultStore's error when the Result of a successful
+	// call could not be put into it. The Result is returned all the same:
+	// the verification is done, and starting it again would bill twice.
+	StoreErr error
+	Elapsed  time.Duration
 }
 
 // String describes the attempt for a log line or a table.
@@ -150,9 +272,17 @@ func (a Attempt) String() string {
 	case a.Skipped != "":
 		return string(a.Provider) + ": skipped (" + a.Skipped + ")"
 	case a.Err != nil:
-		return string(a.Provider) + ": " + a.Err.Error()
+		s := string(a.Provider) + ": " + a.Err.Error()
+		if a.MayHaveCharged {
+			s += " [may have charged]"
+		}
+		return s
 	}
-	return string(a.Provider) + ": answered in " + a.Elapsed.Round(time.Millisecond).String()
+	s := string(a.Provider) + ": answered in " + a.Elapsed.Round(time.Millisecond).String()
+	if a.StoreErr != nil {
+		s += " [result store: " + a.StoreErr.Error() + "]"
+	}
+	return s
 }
 
 // RouteError is the Router's error when no Verifier gave a Result. It lists
@@ -219,15 +349,25 @@ func (r *Router) VerifyWithAttempts(ctx context.Context, req Request) (*Result, 
 		}
 		start := time.Now()
 		res, err := v.Verify(ctx, req)
-		attempts = append(attempts, Attempt{Provider: p, Err: err, Elapsed: time.Since(start)})
+		if err == nil && res == nil {
+			err = &Error{Provider: p, Op: op, Kind: ErrBadResponse, Message: "the Verifier returned neither a Result nor an error"}
+		}
+		at := Attempt{Provider: p, Err: err, Elapsed: time.Since(start)}
 		if err == nil {
-			if res != nil && res.Provider == "" {
+			if res.Provider == "" {
 				res.Provider = p
 			}
-			return res, attempts, nil
+			if res.Source == "" {
+				res.Source = SourceProvider
+			}
+			at.StoreErr = r.put(ctx, res)
+			return res, append(attempts, at), nil
 		}
+		messaging := caps.Flow == FlowSMSLink
+		at.MayHaveCharged = mayHaveCharged(err, messaging)
+		attempts = append(attempts, at)
 		decisive = err
-		if !canFallBack(ctx, caps.Flow, err) {
+		if !r.canFallBack(ctx, err, at.MayHaveCharged, messaging) {
 			break
 		}
 	}
@@ -235,42 +375,104 @@ func (r *Router) VerifyWithAttempts(ctx context.Context, req Request) (*Result, 
 		decisive = firstRefusal
 	}
 	if decisive == nil {
-		decisive = &Error{Op: op, Kind: ErrUnavailable, Message: "every provider on this route is disabled"}
+		decisive = &Error{Op: op, Kind: ErrUnavailable, Message: "every provider on this route is disabled", NotSent: true, Unprocessed: true}
 	}
 	return nil, attempts, &RouteError{Country: req.Country, Attempts: attempts, Err: decisive}
 }
 
+// mayHaveCharged is the Router's reading of a failed call: only err
+// itself, a *Error, can say that nothing was processed. For a messaging
+// flow only NotSent says so; for any flow, a Reference means something
+// billable was started before the failure.
+func mayHaveCharged(err error, messaging bool) bool {
+	e, ok := err.(*Error)
+	if !ok || e == nil {
+		return true
+	}
+	if e.Reference != "" {
+		return true
+	}
+	if messaging {
+		return !e.NotSent
+	}
+	return !(e.NotSent || e.Unprocessed)
+}
+
 // canFallBack is the fallback rule: a transient kind, a context with time
-// left, and nothing started that the person sees or the account pays for.
-func canFallBack(ctx context.Context, flow Flow, err error) bool {
+// left, and nothing the account may pay for (unless the Router accepts
+// that) or the person may have received.
+func (r *Router) canFallBack(ctx context.Context, err error, charged, messaging bool) bool {
 	if ctx.Err() != nil {
 		return false
 	}
-	var kerr *Error
-	if !errors.As(err, &kerr) {
-		return false
-	}
-	switch kerr.Kind {
+	switch KindOf(err) {
 	case ErrUnavailable, ErrRateLimited, ErrTimeout:
 	default:
 		return false
 	}
-	return flow == FlowDirect || kerr.NotSent
+	if !charged {
+		return true
+	}
+	return r.allowAfterCharge && !messaging
+}
+
+// storePutTimeout bounds a Put after a successful Verify, whose own context
+// may be about to end: the verification is done and billed, so its Result is
+// worth saving past the caller's deadline.
+const storePutTimeout = 10 * time.Second
+
+// put stores res when the Router has a store and res a Reference.
+func (r *Router) put(ctx context.Context, res *Result) error {
+	if r.store == nil || res == nil || res.Reference == "" {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), storePutTimeout)
+	defer cancel()
+	return r.store.Put(ctx, res)
 }
 
 // Result implements Verifier: it reads the reference with the Verifier of
-// the reference's provider, whether or not that provider is disabled.
+// the reference's provider, whether or not that provider is disabled, and
+// sets Source to SourceProvider. With a ResultStore, it answers from the
+// store (Source SourceStore) when the vendor returns ErrUnsupported or
+// ErrNotFound, or when the Router has no Verifier for the provider; when
+// the store has nothing either, the vendor's error is returned. A store that
+// fails gives an ErrUnavailable *Error wrapping the store's error.
 func (r *Router) Result(ctx context.Context, ref string) (*Result, error) {
+	const op = "kyc.Router.Result"
 	parsed, err := ParseReference(ref)
 	if err != nil {
 		return nil, err
 	}
 	v, ok := r.byName[parsed.Provider]
 	if !ok {
-		return nil, &Error{Op: "kyc.Router.Result", Kind: ErrUnsupported, Field: "ref",
+		err = &Error{Op: op, Kind: ErrUnsupported, Field: "ref", NotSent: true, Unprocessed: true,
 			Message: "this router has no Verifier for provider " + string(parsed.Provider)}
+	} else {
+		var res *Result
+		res, err = v.Result(ctx, ref)
+		if err == nil {
+			if res != nil && res.Source == "" {
+				res.Source = SourceProvider
+			}
+			return res, nil
+		}
+		if !errors.Is(err, ErrUnsupported) && !errors.Is(err, ErrNotFound) {
+			return nil, err
+		}
 	}
-	return v.Result(ctx, ref)
+	if r.store == nil {
+		return nil, err
+	}
+	res, serr := r.store.Get(ctx, ref)
+	switch {
+	case serr == nil && res != nil:
+		res.Source = SourceStore
+		return res, nil
+	case serr == nil || errors.Is(serr, ErrNotFound):
+		return nil, err
+	}
+	return nil, &Error{Op: op, Kind: ErrUnavailable, Message: "the ResultStore failed", Err: serr}
 }
 
 // Close closes every Verifier that has a Close method (the vendor clients

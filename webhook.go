@@ -3,6 +3,7 @@ package kyc
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
@@ -10,6 +11,11 @@ import (
 
 // Event is a provider's webhook, in provider-neutral terms. Vendor packages
 // parse their own bodies into it (their ParseWebhook functions).
+//
+// An Event is personal data, like its Result. Its fmt verbs and slog value
+// print only its shape (provider, type, status, whether it was
+// authenticated or confirmed); its JSON is complete: store it as personal
+// data, never log it.
 type Event struct {
 	// Provider is the vendor that sent the webhook.
 	Provider Provider
@@ -31,7 +37,8 @@ type Event struct {
 	Confirmed bool
 	// ReceivedAt is when the webhook was parsed.
 	ReceivedAt time.Time
-	// Raw is the webhook body as received, normalized to JSON.
+	// Raw is the webhook body as received, normalized to JSON. It is
+	// personal data, like Result.Raw: never log it.
 	Raw json.RawMessage
 }
 
@@ -75,26 +82,151 @@ type EventConfirmer interface {
 // WebhookMux is one http.Handler for every vendor's webhooks: each path is
 // served by its vendor's handler, and every Event goes to one function.
 //
+//	store := kyc.NewMemoryStore(0) // the service's database, for several replicas
 //	mux := kyc.NewWebhookMux(func(ctx context.Context, ev *kyc.Event) error {
-//		return store.Save(ctx, ev.Reference, ev.Result.Status)
-//	})
+//		if ev.Result == nil || !ev.Result.Status.Final() {
+//			return nil // progress, or an unauthenticated hint the mux reduced to pending
+//		}
+//		// Authenticated or confirmed by read-back: the mux lets nothing
+//		// else through with a final status.
+//		return cases.Close(ctx, ev.Reference, ev.Result.Status)
+//	}, kyc.ConfirmEvents(), kyc.WithResultStore(store))
 //	mux.Handle("/webhooks/incode", incodeClient)
 //	mux.Handle("/webhooks/verificar", verificarClient)
 //	http.ListenAndServe(":8080", mux)
+//
+// Before fn sees an Event, the mux:
+//
+//  1. confirms it, with ConfirmEvents, through the receiver's read-back
+//     (EventConfirmer): the Event then carries the vendor's Result, scores
+//     included, with Confirmed set. A confirmation that fails fails the
+//     webhook (fn is not called, the vendor gets an error status and sends
+//     it again). Receivers without a read-back (verificar) are not
+//     confirmed.
+//  2. enforces the webhook rule, as a last line of defence whatever the
+//     receiver did: an Event neither Authenticated nor Confirmed never
+//     carries a verdict. Its Result is reduced to StatusPending, without
+//     Reasons, Resubmit or Scores; fn still gets it, as a hint that
+//     something happened to ev.Reference, to be read back with
+//     Router.Result.
+//  3. sets Result.Source (SourceProvider when confirmed, SourceWebhook
+//     otherwise), and fills the Result's Provider and Reference from the
+//     Event when they are empty.
+//  4. with WithResultStore, puts the Result of each Authenticated or
+//     Confirmed Event with a Reference into the store, before fn runs, so
+//     that fn and every replica reading the store see it. A Result that is
+//     not final does not replace a final one already stored (a late
+//     progress event), as far as a Get before the Put can tell. A store
+//     that fails fails the webhook, so that the vendor sends it again.
+//
+// fn receives a copy of the receiver's Event.
 type WebhookMux struct {
 	mux *http.ServeMux
 	fn  func(context.Context, *Event) error
+	cfg webhookConfig
 }
 
-// NewWebhookMux returns a mux that hands every Event to fn.
-func NewWebhookMux(fn func(context.Context, *Event) error) *WebhookMux {
-	return &WebhookMux{mux: http.NewServeMux(), fn: fn}
+// WebhookOption configures a WebhookMux: ConfirmEvents, WithResultStore.
+type WebhookOption interface {
+	applyWebhook(*webhookConfig)
+}
+
+type webhookConfig struct {
+	confirm  bool
+	store    ResultStore
+	storeSet bool
+}
+
+type webhookOptionFunc func(*webhookConfig)
+
+func (f webhookOptionFunc) applyWebhook(c *webhookConfig) { f(c) }
+
+// ConfirmEvents makes the WebhookMux confirm every Event through its
+// receiver's read-back (EventConfirmer) before the handler sees it. It
+// costs one read (a free call) per webhook, and is how an Event from an
+// unauthenticated webhook can carry a final status.
+func ConfirmEvents() WebhookOption {
+	return webhookOptionFunc(func(c *webhookConfig) { c.confirm = true })
+}
+
+// NewWebhookMux returns a mux that hands every Event to fn, after the steps
+// WebhookMux lists. A nil option, or WithResultStore(nil), panics: they are
+// programming errors found at start-up.
+func NewWebhookMux(fn func(context.Context, *Event) error, opts ...WebhookOption) *WebhookMux {
+	m := &WebhookMux{mux: http.NewServeMux(), fn: fn}
+	for _, o := range opts {
+		o.applyWebhook(&m.cfg)
+	}
+	if m.cfg.storeSet && isNil(m.cfg.store) {
+		panic("kyc.NewWebhookMux: WithResultStore(nil)")
+	}
+	return m
 }
 
 // Handle serves the webhooks of receiver at path (an exact path; it may
 // include a method or host pattern as http.ServeMux allows).
 func (m *WebhookMux) Handle(path string, receiver WebhookReceiver) {
-	m.mux.Handle(path, receiver.WebhookHandler(m.fn))
+	confirmer, _ := receiver.(EventConfirmer)
+	m.mux.Handle(path, receiver.WebhookHandler(func(ctx context.Context, ev *Event) error {
+		return m.deliver(ctx, confirmer, ev)
+	}))
+}
+
+// deliver runs the steps of WebhookMux for one Event.
+func (m *WebhookMux) deliver(ctx context.Context, confirmer EventConfirmer, in *Event) error {
+	const op = "kyc.WebhookMux"
+	if in == nil {
+		return &Error{Op: op, Kind: ErrBadResponse, Message: "the receiver handed over no Event"}
+	}
+	ev := *in
+	if m.cfg.confirm && confirmer != nil {
+		got, err := confirmer.ConfirmEvent(ctx, &ev)
+		if err != nil {
+			return err
+		}
+		if got == nil {
+			return &Error{Op: op, Provider: ev.Provider, Kind: ErrBadResponse, Message: "the confirmation returned no Event"}
+		}
+		ev = *got
+	}
+	ev.Result = CloneResult(ev.Result)
+	if res := ev.Result; res != nil {
+		if res.Provider == "" {
+			res.Provider = ev.Provider
+		}
+		if res.Reference == "" {
+			res.Reference = ev.Reference
+		}
+		if ev.Confirmed {
+			res.Source = SourceProvider
+		} else {
+			res.Source = SourceWebhook
+		}
+		if !ev.Authenticated && !ev.Confirmed && res.Status != StatusPending {
+			res.Status, res.Reasons, res.Resubmit, res.Scores = StatusPending, nil, false, Scores{}
+		}
+		if m.cfg.store != nil && (ev.Authenticated || ev.Confirmed) && res.Reference != "" {
+			if err := m.put(ctx, res); err != nil {
+				return err
+			}
+		}
+	}
+	return m.fn(ctx, &ev)
+}
+
+// put stores res unless it would replace a final Result with one that is
+// not.
+func (m *WebhookMux) put(ctx context.Context, res *Result) error {
+	if !res.Status.Final() {
+		old, err := m.cfg.store.Get(ctx, res.Reference)
+		switch {
+		case err == nil && old != nil && old.Status.Final():
+			return nil
+		case err != nil && !errors.Is(err, ErrNotFound):
+			return err
+		}
+	}
+	return m.cfg.store.Put(ctx, res)
 }
 
 // ServeHTTP implements http.Handler. Unknown paths get 404.

@@ -3,15 +3,12 @@ package advanceai_test
 import (
 	"context"
 	"testing"
-
-	"github.com/kyc-go/kyc/advanceai/advanceaitest"
 )
 
 // BenchmarkVerifyWarmToken is Verify with the cached token: one request per
 // call.
 func BenchmarkVerifyWarmToken(b *testing.B) {
-	srv := advanceaitest.New(b)
-	c := newClient(b, srv)
+	c, srv := setup(b)
 	ctx := context.Background()
 	req := idn("bench")
 	if _, err := c.Token(ctx); err != nil {
@@ -33,8 +30,7 @@ func BenchmarkVerifyWarmToken(b *testing.B) {
 // BenchmarkVerifyTokenPerCall is the baseline: the same call with a token
 // fetched every time, as clients without a cache do (two requests per call).
 func BenchmarkVerifyTokenPerCall(b *testing.B) {
-	srv := advanceaitest.New(b)
-	c := newClient(b, srv)
+	c, _ := setup(b)
 	ctx := context.Background()
 	req := idn("bench")
 	b.ReportAllocs()

@@ -1,18 +1,17 @@
 package advanceai
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
-	"net/url"
 	"slices"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/kyc-go/kyc"
+	"github.com/kyc-go/kyc/internal/tolerant"
 	"github.com/kyc-go/kyc/internal/transport"
 )
 
@@ -46,22 +45,6 @@ const RegionIndonesia = "IDN"
 // documentation.
 func SupportedRegions() []string { return []string{RegionIndonesia} }
 
-// Operation names, as kyc.Error.Op spells them.
-const (
-	opNew           = "advanceai.New"
-	opGenerateToken = "advanceai.GenerateToken"
-	opToken         = "advanceai.Token"
-	opGenerateURL   = "advanceai.GenerateURL"
-	opGetResult     = "advanceai.GetResult"
-	opCall          = "advanceai.Call"
-	opVerify        = "advanceai.Verify"
-	opResult        = "advanceai.Result"
-)
-
-// maxSignatureID bounds a signatureId before it is sent; the vendor's ids are
-// 16 hex digits and its transaction ids at most 64 characters.
-const maxSignatureID = 64
-
 // Config holds the account credentials, from the Websaas platform (Account →
 // Account Management).
 type Config struct {
@@ -74,15 +57,18 @@ type Config struct {
 	TokenTTL time.Duration
 }
 
+// base gives Client its Close, String and GoString, and nothing else.
+type base = transport.Base
+
 // Client talks to ADVANCE.AI. It implements kyc.Verifier and exposes the
 // vendor's operations as typed methods. It is safe for concurrent use; one
-// Client shares one cached access token among all its calls.
+// Client shares one cached access token among all its calls. Printing it
+// shows no credential.
 type Client struct {
-	accessKey string
-	secretKey kyc.Secret
-	ttl       time.Duration
-	tc        *transport.Client
-	tokens    tokenCache
+	base
+	tc     *transport.Client
+	cfg    Config
+	tokens tokenCache
 }
 
 var _ kyc.Verifier = (*Client)(nil)
@@ -92,37 +78,168 @@ var _ kyc.Verifier = (*Client)(nil)
 // SecretKey and a TokenTTL outside 60s..86400s with ErrInvalidRequest naming
 // the field.
 func New(cfg Config, opts ...kyc.Option) (*Client, error) {
-	invalid := func(field, msg string) error {
-		return &kyc.Error{Provider: kyc.AdvanceAI, Op: opNew, Kind: kyc.ErrInvalidRequest, Field: field, Message: msg}
+	if cfg.TokenTTL == 0 {
+		cfg.TokenTTL = DefaultTokenTTL
 	}
-	switch {
-	case strings.TrimSpace(cfg.AccessKey) == "":
-		return nil, invalid("AccessKey", "required")
-	case strings.ContainsFunc(cfg.AccessKey, unicode.IsControl):
-		return nil, invalid("AccessKey", "contains control characters")
-	case cfg.SecretKey.IsZero():
-		return nil, invalid("SecretKey", "required")
+	if err := transport.CheckConfig(kyc.AdvanceAI).
+		Required("AccessKey", cfg.AccessKey).
+		Secret("SecretKey", cfg.SecretKey).
+		That(cfg.TokenTTL >= MinTokenTTL && cfg.TokenTTL <= MaxTokenTTL, "TokenTTL", "must be between 60s and 86400s").
+		That(cfg.TokenTTL%time.Second == 0, "TokenTTL", "must be whole seconds").
+		Err(); err != nil {
+		return nil, err
 	}
-	ttl := cfg.TokenTTL
-	if ttl == 0 {
-		ttl = DefaultTokenTTL
-	}
-	if ttl < MinTokenTTL || ttl > MaxTokenTTL {
-		return nil, invalid("TokenTTL", "must be between 60s and 86400s")
-	}
-	if ttl%time.Second != 0 {
-		return nil, invalid("TokenTTL", "must be whole seconds")
-	}
-	tc, err := transport.New(transport.Params{Provider: kyc.AdvanceAI, BaseURL: DefaultBaseURL}, opts)
+	c := &Client{cfg: cfg}
+	// No client-wide Signer: the token exchange carries no token, so each
+	// business request signs itself (send, encode).
+	tc, err := transport.New(transport.Params{
+		Provider: kyc.AdvanceAI,
+		BaseURL:  DefaultBaseURL,
+		Check:    c.check,
+		Decode:   c.decode,
+		Encode:   c.encode,
+		ID:       idForm,
+	}, opts)
 	if err != nil {
 		return nil, err
 	}
-	return &Client{accessKey: cfg.AccessKey, secretKey: cfg.SecretKey, ttl: ttl, tc: tc}, nil
+	c.base, c.tc = transport.NewBase(tc), tc
+	return c, nil
 }
 
-// Close releases idle connections. The client stays usable.
-func (c *Client) Close() error {
-	c.tc.Close()
+// Call sends any operation of the ADVANCE.AI API that the typed methods do
+// not cover, with the access token, and checked like them. op.Path is the
+// path to send, relative to the base URL ("/intl/openapi/..."); op.Method
+// defaults to POST with an input and GET without, op.Name to
+// "advanceai.Call". op.Class decides how it may be resent: its zero value,
+// kyc.ClassBilled, is the safe default; pass kyc.ClassFree for a read.
+//
+// in is the request: nil sends no body, a url.Values goes into the query,
+// a []byte or json.RawMessage is sent as JSON as it is, and anything else
+// is marshalled as JSON. out, when not nil, receives the envelope's data (a
+// *json.RawMessage keeps it as sent; null data leaves out as it is), or the
+// whole envelope, Meta included, when out is an *Envelope.
+//
+// An answer whose envelope code is not SUCCESS, or an HTTP error, is a
+// *kyc.Error: the vendor's code in Code, its transactionId in RequestID,
+// the kind mapped as for the typed methods. An answer refusing the access
+// token (HTTP 401 or IAM_FAILED) replaces the token and repeats the call
+// once, as for the typed methods.
+//
+// It replaces Call(ctx, method, path, body, out) (*Meta, error): put the
+// method and path in op, and pass an *Envelope as out for what Meta held.
+func (c *Client) Call(ctx context.Context, op kyc.Operation, in, out any) error {
+	if op.Name == "" {
+		op.Name = string(kyc.AdvanceAI) + ".Call"
+	}
+	return c.withToken(ctx, func(ctx context.Context) error {
+		return c.tc.Generic(ctx, op, in, out)
+	})
+}
+
+// encode is Call's Encoder: the transport's default, signed with the
+// access token.
+func (c *Client) encode(op kyc.Operation, in any) (*transport.Request, error) {
+	r, err := transport.EncodeDefault(op, in)
+	if err != nil {
+		return nil, err
+	}
+	r.Sign = c.sign(op)
+	return r, nil
+}
+
+// send sends one operation with body as JSON through the one call path
+// (c.tc.Call: send, check, decode into out). Every operation but the token
+// exchange carries the access token, and is repeated once with a new token
+// when the vendor refuses the one it carried.
+func (c *Client) send(ctx context.Context, op kyc.Operation, body, out any) (*transport.Response, error) {
+	b, err := transport.JSON(body)
+	if err != nil {
+		return nil, c.tc.Invalid(op.Name, "body", "cannot be encoded as JSON")
+	}
+	if op.Name == opGenerateToken.Name {
+		return c.tc.Call(ctx, &transport.Request{Operation: op, Body: b}, out)
+	}
+	var resp *transport.Response
+	err = c.withToken(ctx, func(ctx context.Context) error {
+		var err error
+		resp, err = c.tc.Call(ctx, &transport.Request{Operation: op, Body: b, Sign: c.sign(op)}, out)
+		return err
+	})
+	return resp, err
+}
+
+// check is the answer check (Params.Check). It decodes the envelope before
+// trusting the HTTP status: the vendor reports most failures in code,
+// often inside an HTTP 200.
+func (c *Client) check(op kyc.Operation, resp *transport.Response) error {
+	env, derr := decodeEnvelope(resp.Body)
+	if derr != nil || env.Code == "" {
+		if resp.StatusCode >= 400 {
+			e := c.apiError(op, resp, env)
+			e.Err = derr
+			return e
+		}
+		if derr == nil {
+			derr = errors.New("the answer has no code")
+		}
+		return c.tc.BadResponse(op.Name, resp, derr)
+	}
+	if env.Code == CodeSuccess && resp.StatusCode < 300 {
+		return nil
+	}
+	return c.apiError(op, resp, env)
+}
+
+// apiError is the error builder: the *kyc.Error of an answer that is not a
+// success, with the envelope's code and transactionId when there is one.
+// A refused access token (HTTP 401, IAM_FAILED) was refused at the gate:
+// the vendor processed nothing.
+func (c *Client) apiError(op kyc.Operation, resp *transport.Response, env *envelope) *kyc.Error {
+	var code, msg string
+	if env != nil {
+		code, msg = string(env.Code), string(env.Message)
+	}
+	e := c.tc.APIError(op.Name, resp, kindFor(code, msg, resp.StatusCode), code, msg)
+	if env != nil && env.TransactionID != "" {
+		e.RequestID = string(env.TransactionID)
+	}
+	if isAuthFailure(e) && (resp.Attempts <= 1 || !op.Resendable()) {
+		// Earlier attempts of a billed or messaging call were resent only
+		// because they were refused unprocessed.
+		e.Unprocessed = true
+	}
+	return e
+}
+
+// badResponse is the ErrBadResponse of a checked answer whose data cannot
+// be used, with the envelope's transactionId for the vendor's support.
+func (c *Client) badResponse(op kyc.Operation, resp *transport.Response, m Meta, cause error) *kyc.Error {
+	e := c.tc.BadResponse(op.Name, resp, cause)
+	if m.TransactionID != "" {
+		e.RequestID = m.TransactionID
+	}
+	return e
+}
+
+// decode is the decoder (Params.Decode): it unwraps the envelope and
+// decodes its data into out, or gives out the whole envelope when out is an
+// *Envelope. Null data leaves out as it is.
+func (c *Client) decode(op kyc.Operation, resp *transport.Response, out any) error {
+	env, err := decodeEnvelope(resp.Body)
+	if err != nil {
+		return c.tc.BadResponse(op.Name, resp, err)
+	}
+	if e, ok := out.(*Envelope); ok {
+		*e = env.public()
+		return nil
+	}
+	if isNull(env.Data) {
+		return nil
+	}
+	if err := json.Unmarshal(env.Data, out); err != nil {
+		return c.tc.BadResponse(op.Name, resp, err)
+	}
 	return nil
 }
 
@@ -142,28 +259,32 @@ type GenerateURLRequest struct {
 	UserID string
 }
 
-// GenerateURLResponse is the answer of Generate URL.
-type GenerateURLResponse struct {
+// GenerateURLResult is the answer of Generate URL.
+type GenerateURLResult struct {
 	Meta
 	// SignatureID reads the result back with GetResult.
 	SignatureID string
 	// URL is the H5 page for the person; the vendor says it is valid for
-	// 3600 seconds.
+	// 3600 seconds. Whoever holds it can capture a card in the person's
+	// verification: hand it to the person only.
 	URL string
 	// ExpiredTime is the link's expiry in epoch milliseconds, as sent;
 	// ExpiresAt is the same instant.
 	ExpiredTime int64
 	ExpiresAt   time.Time
-	// Raw is the whole response body.
+	// Raw is the whole response body, the link included; store it as you
+	// would the link.
 	Raw json.RawMessage
 }
 
-// GenerateURL creates an H5 IDV link (POST generate-url). It may create a
-// billable verification, so it is sent again only when the vendor provably
-// did not process it.
+// GenerateURL creates an H5 IDV link. It starts a verification the account
+// may pay for, so it is sent again only when the vendor provably did not
+// process it (never written, or refused with 429, 503 or a refused access
+// token). Once the vendor answered SUCCESS with a signatureId, every error
+// it returns carries the verification's Reference in kyc.Error.Reference.
 //
-// https://doc.advance.ai (H5 Document Verification, Generate URL API)
-func (c *Client) GenerateURL(ctx context.Context, req GenerateURLRequest) (*GenerateURLResponse, error) {
+//	POST /intl/openapi/face-identity/h5-idv/v1/generate-url (billed) — vendor-docs/advanceai.txt:4-111
+func (c *Client) GenerateURL(ctx context.Context, req GenerateURLRequest) (*GenerateURLResult, error) {
 	if err := c.checkGenerateURL(&req); err != nil {
 		return nil, err
 	}
@@ -173,195 +294,109 @@ func (c *Client) GenerateURL(ctx context.Context, req GenerateURLRequest) (*Gene
 		UserID        string `json:"userId,omitempty"`
 		Region        string `json:"region"`
 	}{req.ReturnURL, req.FailReturnURL, req.UserID, req.Region}
-	resp, env, err := c.call(ctx, opGenerateURL, http.MethodPost, PathGenerateURL, transport.Unsafe, body)
+	var env Envelope
+	resp, err := c.send(ctx, opGenerateURL, body, &env)
 	if err != nil {
 		return nil, err
 	}
 	var data struct {
-		SignatureID string          `json:"signatureId"`
-		URL         string          `json:"url"`
+		SignatureID tolerant.String `json:"signatureId"`
+		URL         tolerant.String `json:"url"`
 		ExpiredTime json.RawMessage `json:"expiredTime"`
 	}
 	if err := decodeData(env.Data, &data); err != nil {
-		return nil, c.tc.BadResponse(opGenerateURL, resp, err)
+		return nil, c.badResponse(opGenerateURL, resp, env.Meta, err)
 	}
-	if data.SignatureID == "" || data.URL == "" {
-		return nil, c.tc.BadResponse(opGenerateURL, resp, errors.New("no signatureId or url in a SUCCESS answer"))
+	id, link := string(data.SignatureID), string(data.URL)
+	if err := idForm(id); err != nil {
+		return nil, c.badResponse(opGenerateURL, resp, env.Meta, fmt.Errorf("the signatureId of a SUCCESS answer is %w", err))
+	}
+	if link == "" || !transport.SafeText(link) || !strings.HasPrefix(link, "http") {
+		// The verification exists, but its link cannot be handed out.
+		e := c.badResponse(opGenerateURL, resp, env.Meta, errors.New("no usable url in a SUCCESS answer"))
+		e.Reference = kyc.NewReference(kyc.AdvanceAI, id)
+		return nil, e
 	}
 	ms := epochMillis(data.ExpiredTime)
-	out := &GenerateURLResponse{Meta: env.meta(), SignatureID: data.SignatureID, URL: data.URL, ExpiredTime: ms, Raw: resp.Body}
+	out := &GenerateURLResult{Meta: env.Meta, SignatureID: id, URL: link, ExpiredTime: ms, Raw: resp.Body}
 	if ms > 0 {
 		out.ExpiresAt = time.UnixMilli(ms).UTC()
 	}
 	return out, nil
 }
 
+// checkGenerateURL checks a request before it is sent. The URL and text
+// rules are the root package's (kyc.Request.Validate), under this
+// request's field names.
 func (c *Client) checkGenerateURL(req *GenerateURLRequest) error {
+	op := opGenerateURL.Name
 	if req.ReturnURL == "" {
-		return c.tc.Invalid(opGenerateURL, "ReturnURL", "required")
+		return c.tc.Invalid(op, "ReturnURL", "required")
 	}
-	for _, u := range []struct{ field, value string }{{"ReturnURL", req.ReturnURL}, {"FailReturnURL", req.FailReturnURL}} {
-		if u.value == "" {
-			continue
-		}
-		if len(u.value) > kyc.MaxURLLength {
-			return c.tc.Invalid(opGenerateURL, u.field, "too long")
-		}
-		p, err := url.Parse(u.value)
-		if err != nil || (p.Scheme != "https" && p.Scheme != "http") || p.Host == "" {
-			return c.tc.Invalid(opGenerateURL, u.field, "an absolute http(s) URL")
-		}
+	probe := kyc.Request{ID: req.UserID, Link: kyc.LinkOptions{ReturnURL: req.ReturnURL, FailReturnURL: req.FailReturnURL}}
+	if err := c.asInvalid(op, probe.Validate(), map[string]string{
+		"ID": "UserID", string(kyc.FieldReturnURL): "ReturnURL", "Link.FailReturnURL": "FailReturnURL",
+	}); err != nil {
+		return err
+	}
+	if !transport.SafeText(req.UserID) {
+		return c.tc.Invalid(op, "UserID", "must not contain control characters")
 	}
 	if req.Region == "" {
 		req.Region = RegionIndonesia
 	}
 	if !slices.Contains(SupportedRegions(), req.Region) {
-		return c.tc.Invalid(opGenerateURL, "Region", "not supported (supported: "+strings.Join(SupportedRegions(), ", ")+")")
-	}
-	if len(req.UserID) > kyc.MaxIDLength || strings.ContainsFunc(req.UserID, unicode.IsControl) {
-		return c.tc.Invalid(opGenerateURL, "UserID", "at most 128 characters, no control characters")
+		return c.tc.Invalid(op, "Region", "not supported (supported: "+strings.Join(SupportedRegions(), ", ")+")")
 	}
 	return nil
 }
 
-// GetResult reads the outcome of an H5 IDV verification (POST get-result).
-// Before the person has finished, the vendor's answer carries no idvCode;
-// Result.Finished reports false (this shape is inferred, see the package
-// documentation). The image links in the answer expire after a day; call
-// again for fresh ones.
+// asInvalid turns a validation error of the root package into this client's
+// ErrInvalidRequest for op, raised before sending, with its field renamed
+// by fields when listed.
+func (c *Client) asInvalid(op string, err error, fields map[string]string) error {
+	var kerr *kyc.Error
+	if !errors.As(err, &kerr) {
+		return err
+	}
+	field := kerr.Field
+	if f, ok := fields[field]; ok {
+		field = f
+	}
+	return c.tc.Invalid(op, field, kerr.Message)
+}
+
+// GetResult reads the outcome of an H5 IDV verification. Before the person
+// has finished, the vendor's answer carries no idvCode; Finished reports
+// false (this shape is inferred, see the package documentation). The image
+// links in the answer are signed URLs that expire after a day; call again
+// for fresh ones. signatureID is checked (1 to 64 letters, digits, '-' or
+// '_') before anything is sent.
 //
-// https://doc.advance.ai (H5 Document Verification, Get Result API)
-func (c *Client) GetResult(ctx context.Context, signatureID string) (*Result, error) {
-	if signatureID == "" || len(signatureID) > maxSignatureID || strings.ContainsFunc(signatureID, unicode.IsControl) {
-		return nil, c.tc.Invalid(opGetResult, "signatureID", "required, at most 64 characters")
+//	POST /intl/openapi/face-identity/h5-idv/v1/get-result (free) — vendor-docs/advanceai.txt:112-272
+func (c *Client) GetResult(ctx context.Context, signatureID string) (*VerificationResult, error) {
+	if err := idForm(signatureID); err != nil {
+		return nil, c.tc.Invalid(opGetResult.Name, "signatureID", "a signatureId: "+err.Error())
 	}
 	body := struct {
 		SignatureID string `json:"signatureId"`
 	}{signatureID}
-	resp, env, err := c.call(ctx, opGetResult, http.MethodPost, PathGetResult, transport.Idempotent, body)
+	var env Envelope
+	resp, err := c.send(ctx, opGetResult, body, &env)
 	if err != nil {
 		return nil, err
 	}
 	r, err := decodeResult(env)
 	if err != nil {
-		return nil, c.tc.BadResponse(opGetResult, resp, err)
+		return nil, c.badResponse(opGetResult, resp, env.Meta, err)
 	}
 	r.Raw = resp.Body
 	return r, nil
 }
 
-// Call sends a request to any ADVANCE.AI path with the access token, and
-// maps the answer's envelope exactly as the typed methods do: it returns the
-// envelope's Meta and decodes its data into out (when out is not nil and the
-// data is not null). body
-// is marshalled to JSON; nil sends no body. Calls through Call may charge, so
-// they are retried only when the vendor provably did not process them.
-func (c *Client) Call(ctx context.Context, method, path string, body, out any) (*Meta, error) {
-	if method == "" {
-		method = http.MethodPost
-	}
-	if path == "" || strings.Contains(path, "://") {
-		return nil, c.tc.Invalid(opCall, "path", "a path relative to the base URL")
-	}
-	resp, env, err := c.call(ctx, opCall, method, path, transport.Unsafe, body)
-	if err != nil {
-		return nil, err
-	}
-	if d := bytes.TrimSpace(env.Data); out != nil && len(d) > 0 && string(d) != "null" {
-		if err := json.Unmarshal(d, out); err != nil {
-			return nil, c.tc.BadResponse(opCall, resp, err)
-		}
-	}
-	m := env.meta()
-	return &m, nil
-}
-
-// call sends one business request with the access token and classifies the
-// answer. When the answer is an authentication failure for the token it
-// sent, it drops that token, fetches a new one and sends the request once
-// more: the vendor refused the first at the gate, so it was not processed.
-func (c *Client) call(ctx context.Context, op, method, path string, mode transport.Mode, body any) (*transport.Response, *envelope, error) {
-	var b transport.Body
-	if body != nil {
-		var err error
-		if b, err = transport.JSON(body); err != nil {
-			return nil, nil, &kyc.Error{Provider: kyc.AdvanceAI, Op: op, Kind: kyc.ErrInvalidRequest, Message: "the request body cannot be encoded as JSON", Err: err}
-		}
-	}
-	for try := 1; ; try++ {
-		var used string
-		req := &transport.Request{Op: op, Method: method, Path: path, Body: b, Mode: mode,
-			// The token is read from the cache (or refreshed) on every
-			// attempt; a failure ends the call, before it was sent.
-			Sign: func(ctx context.Context, h http.Header) error {
-				tok, err := c.token(ctx, op)
-				if err != nil {
-					return notSent(err)
-				}
-				used = tok
-				h.Set(HeaderAccessToken, tok)
-				return nil
-			}}
-		resp, err := c.tc.Do(ctx, req)
-		if err != nil {
-			return nil, nil, err
-		}
-		env, err := c.check(op, resp)
-		if err != nil && try == 1 && used != "" && isAuthFailure(resp, env) {
-			c.tokens.drop(used)
-			continue
-		}
-		return resp, env, err
-	}
-}
-
-// check decodes the envelope before trusting the HTTP status: the vendor
-// reports most failures in code, often inside an HTTP 200.
-func (c *Client) check(op string, resp *transport.Response) (*envelope, error) {
-	env, derr := decodeEnvelope(resp.Body)
-	if derr != nil || env.Code == "" {
-		if resp.StatusCode >= 400 {
-			e := c.tc.APIError(op, resp, nil, "", "")
-			e.Err = derr
-			return env, e
-		}
-		if derr == nil {
-			derr = errors.New("the answer has no code")
-		}
-		return nil, c.tc.BadResponse(op, resp, derr)
-	}
-	if env.Code == CodeSuccess && resp.StatusCode < 300 {
-		return env, nil
-	}
-	code, msg := string(env.Code), string(env.Message)
-	e := c.tc.APIError(op, resp, kindFor(code, msg, resp.StatusCode), code, msg)
-	if env.TransactionID != "" {
-		e.RequestID = string(env.TransactionID)
-	}
-	return env, e
-}
-
-// isAuthFailure reports an answer refusing the access token: HTTP 401, or
+// isAuthFailure reports an error refusing the access token: HTTP 401, or
 // code IAM_FAILED (public material; unconfirmed by the vendor's docs).
-func isAuthFailure(resp *transport.Response, env *envelope) bool {
-	return resp.StatusCode == http.StatusUnauthorized || (env != nil && env.Code == CodeIAMFailed)
-}
-
-// notSent marks a token failure as raised before the business call was
-// sent: no link was created, so a Router may try another provider.
-func notSent(err error) error {
+func isAuthFailure(err error) bool {
 	var kerr *kyc.Error
-	if errors.As(err, &kerr) && kerr.Sent {
-		e := *kerr
-		e.Sent = false
-		return &e
-	}
-	return err
+	return errors.As(err, &kerr) && (kerr.StatusCode == http.StatusUnauthorized || kerr.Code == CodeIAMFailed)
 }
-
-// String describes the client without its credentials, tokens or keys, so
-// that printing or logging a Client never leaks them.
-func (c *Client) String() string { return "advanceai.Client" }
-
-// GoString is String, for %#v.
-func (c *Client) GoString() string { return c.String() }

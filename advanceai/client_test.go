@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -34,9 +36,9 @@ func testConfig() Config {
 	return Config{AccessKey: "test-access-key", SecretKey: kyc.NewSecret(secretKey)}
 }
 
-// setup returns a client on an httpmock transport, with the clock at
+// mock returns a client on an httpmock transport, with the clock at
 // fixtureNow and the token endpoint answering the documented SUCCESS.
-func setup(t *testing.T, opts ...kyc.Option) (*Client, *httpmock.MockTransport) {
+func mock(t *testing.T, opts ...kyc.Option) (*Client, *httpmock.MockTransport) {
 	t.Helper()
 	hc, mt := testutil.MockHTTP(t)
 	mt.RegisterResponder(http.MethodPost, urlToken, httpmock.NewBytesResponder(200, testutil.Fixture(t, "token_success.json")))
@@ -61,12 +63,14 @@ func requireKind(t *testing.T, err error, kind error) *kyc.Error {
 }
 
 func TestSignatureVector(t *testing.T) {
+	t.Parallel()
 	// From the vendor's Token Authentication API documentation.
 	got := Signature("sampleaccesskey", kyc.NewSecret("samplesecretkey"), 1665993522952)
 	assert.Equal(t, "02209bbeaf0d0a3dd587f6a1ba22f84c98d142e3b545e77db7e4906ca56349f5", got)
 }
 
 func TestNewValidation(t *testing.T) {
+	t.Parallel()
 	ok := testConfig()
 	tests := []struct {
 		name  string
@@ -87,6 +91,7 @@ func TestNewValidation(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			c, err := New(tt.cfg(ok), tt.opts...)
 			assert.Nil(t, c)
 			kerr := requireKind(t, err, kyc.ErrInvalidRequest)
@@ -94,6 +99,9 @@ func TestNewValidation(t *testing.T) {
 			assert.Equal(t, "advanceai.New", kerr.Op)
 		})
 	}
+	c, err := New(ok)
+	require.NoError(t, err)
+	assert.Equal(t, "advanceai.Client advanceai.Client advanceai.Client", fmt.Sprintf("%v %+v %#v", c, c, c), "no credential printed")
 	for _, ttl := range []time.Duration{0, MinTokenTTL, MaxTokenTTL, 2 * time.Hour} {
 		cfg := ok
 		cfg.TokenTTL = ttl
@@ -104,6 +112,7 @@ func TestNewValidation(t *testing.T) {
 }
 
 func TestTokenFixtures(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		fixture string
 		kind    error
@@ -119,7 +128,8 @@ func TestTokenFixtures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.fixture, func(t *testing.T) {
-			c, mt := setup(t)
+			t.Parallel()
+			c, mt := mock(t)
 			body := testutil.Fixture(t, tt.fixture)
 			mt.RegisterResponder(http.MethodPost, urlToken, httpmock.NewBytesResponder(200, body))
 			r, err := c.GenerateToken(context.Background())
@@ -148,6 +158,7 @@ func TestTokenFixtures(t *testing.T) {
 }
 
 func TestGenerateURLFixtures(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		fixture string
 		kind    error
@@ -163,7 +174,8 @@ func TestGenerateURLFixtures(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.fixture, func(t *testing.T) {
-			c, mt := setup(t)
+			t.Parallel()
+			c, mt := mock(t)
 			body := testutil.Fixture(t, tt.fixture)
 			mt.RegisterResponder(http.MethodPost, urlGenerate, httpmock.NewBytesResponder(200, body))
 			req := kyc.Request{ID: "case-1", Country: "IDN", Link: kyc.LinkOptions{ReturnURL: "https://www.example.com"}}
@@ -185,15 +197,19 @@ func TestGenerateURLFixtures(t *testing.T) {
 			assert.Equal(t, tt.code, kerr.Code)
 			assert.Equal(t, tt.txn, kerr.RequestID)
 			assert.Equal(t, "advanceai.GenerateURL", kerr.Op)
-			assert.True(t, kerr.Sent)
+			assert.True(t, kerr.MayHaveBeenSent())
+			assert.False(t, kerr.Unprocessed, "the vendor answered: it processed the request")
+			assert.Empty(t, kerr.Reference, "no link was created")
 			assert.Equal(t, 1, calls(mt, urlGenerate), "GenerateURL is sent once")
 		})
 	}
 }
 
 func TestGetResultFixtures(t *testing.T) {
+	t.Parallel()
 	t.Run("success", func(t *testing.T) {
-		c, mt := setup(t)
+		t.Parallel()
+		c, mt := mock(t)
 		body := testutil.Fixture(t, "get_result_success.json")
 		mt.RegisterResponder(http.MethodPost, urlResult, httpmock.NewBytesResponder(200, body))
 		r, err := c.GetResult(context.Background(), "f302f5d2454a85c2")
@@ -246,7 +262,8 @@ func TestGetResultFixtures(t *testing.T) {
 		{"get_result_error.json", kyc.ErrUnavailable, "ERROR", "1deae5a13ef2bd5e"},
 	} {
 		t.Run(tt.fixture, func(t *testing.T) {
-			c, mt := setup(t)
+			t.Parallel()
+			c, mt := mock(t)
 			mt.RegisterResponder(http.MethodPost, urlResult, httpmock.NewBytesResponder(200, testutil.Fixture(t, tt.fixture)))
 			_, err := c.Result(context.Background(), "advanceai:f302f5d2454a85c2")
 			kerr := requireKind(t, err, tt.kind)
@@ -258,7 +275,8 @@ func TestGetResultFixtures(t *testing.T) {
 }
 
 func TestWireFormat(t *testing.T) {
-	c, mt := setup(t)
+	t.Parallel()
+	c, mt := mock(t)
 	var tokenBody, genBody map[string]any
 	var genHeader http.Header
 	mt.RegisterResponder(http.MethodPost, urlToken, func(r *http.Request) (*http.Response, error) {
@@ -300,9 +318,10 @@ func TestWireFormat(t *testing.T) {
 	assert.Equal(t, 1, calls(mt, urlToken), "the token is cached")
 }
 
-// failurePaths runs one method through the failures every method must
-// handle.
-func TestFailurePaths(t *testing.T) {
+// TestAnswerShapes runs every method through the odd answers the shared
+// FailurePaths does not try (operations_test.go has those).
+func TestAnswerShapes(t *testing.T) {
+	t.Parallel()
 	methods := []struct {
 		name string
 		url  string
@@ -321,8 +340,7 @@ func TestFailurePaths(t *testing.T) {
 		{"GetResult", urlResult, func(ctx context.Context, c *Client) error { _, err := c.GetResult(ctx, "abc"); return err }},
 		{"Result", urlResult, func(ctx context.Context, c *Client) error { _, err := c.Result(ctx, "advanceai:abc"); return err }},
 		{"Call", urlResult, func(ctx context.Context, c *Client) error {
-			_, err := c.Call(ctx, http.MethodPost, PathGetResult, map[string]string{"signatureId": "abc"}, &json.RawMessage{})
-			return err
+			return c.Call(ctx, kyc.Operation{Path: PathGetResult, Class: kyc.ClassFree}, map[string]string{"signatureId": "abc"}, &json.RawMessage{})
 		}},
 	}
 	cases := []struct {
@@ -343,10 +361,11 @@ func TestFailurePaths(t *testing.T) {
 	for _, m := range methods {
 		for _, tc := range cases {
 			t.Run(m.name+"/"+tc.name, func(t *testing.T) {
-				c, mt := setup(t)
+				t.Parallel()
 				if tc.name == "success without data" && (m.name == "GetResult" || m.name == "Result" || m.name == "Call") {
 					t.Skip("get-result without data means not finished; Call leaves out as it is")
 				}
+				c, mt := mock(t)
 				mt.RegisterResponder(http.MethodPost, m.url, tc.responder)
 				err := m.call(context.Background(), c)
 				kerr := requireKind(t, err, tc.kind)
@@ -356,19 +375,22 @@ func TestFailurePaths(t *testing.T) {
 			})
 		}
 		t.Run(m.name+"/cancelled context", func(t *testing.T) {
-			c, mt := setup(t)
+			t.Parallel()
+			c, mt := mock(t)
 			ctx, cancel := context.WithCancel(context.Background())
 			cancel()
 			err := m.call(ctx, c)
-			requireKind(t, err, kyc.ErrTimeout)
+			kerr := requireKind(t, err, kyc.ErrTimeout)
 			assert.ErrorIs(t, err, context.Canceled)
 			assert.False(t, kyc.IsRetryable(err))
+			assert.True(t, kerr.NotSent)
 			assert.Zero(t, calls(mt, m.url))
 		})
 	}
 }
 
 func TestCodeTable(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		code, message string
 		status        int
@@ -397,7 +419,8 @@ func TestCodeTable(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.code+"/"+tt.message, func(t *testing.T) {
-			c, mt := setup(t)
+			t.Parallel()
+			c, mt := mock(t)
 			body, _ := json.Marshal(map[string]any{"code": tt.code, "message": tt.message, "data": nil, "extra": nil, "transactionId": "txn-9", "pricingStrategy": "FREE"})
 			mt.RegisterResponder(http.MethodPost, urlResult, httpmock.NewBytesResponder(tt.status, body))
 			_, err := c.GetResult(context.Background(), "abc")
@@ -414,6 +437,7 @@ func TestCodeTable(t *testing.T) {
 }
 
 func TestIDVMapping(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		idv      string
 		status   kyc.Status
@@ -437,7 +461,8 @@ func TestIDVMapping(t *testing.T) {
 	for _, tt := range tests {
 		documented[tt.idv] = true
 		t.Run(tt.idv, func(t *testing.T) {
-			res, err := toResult(&Result{Meta: Meta{TransactionID: "t", PricingStrategy: "PAY"}, IDVCode: tt.idv}, "advanceai:x")
+			t.Parallel()
+			res, err := toResult(&VerificationResult{Meta: Meta{TransactionID: "t", PricingStrategy: "PAY"}, IDVCode: tt.idv}, "advanceai:x")
 			if tt.err != nil {
 				kerr := requireKind(t, err, tt.err)
 				assert.Equal(t, tt.idv, kerr.Code)
@@ -461,12 +486,14 @@ func TestIDVMapping(t *testing.T) {
 }
 
 func TestCharged(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]kyc.Charge{"FREE": kyc.ChargeFree, "PAY": kyc.ChargePaid, "pay": kyc.ChargePaid, "": kyc.ChargeUnknown, "X": kyc.ChargeUnknown} {
 		assert.Equal(t, want, Meta{PricingStrategy: in}.Charged(), in)
 	}
 }
 
 func TestDocumentDataFallbacks(t *testing.T) {
+	t.Parallel()
 	d := documentData(&OCRResult{BirthPlaceBirthday: "JAKARTA, 17-08-1990", Gender: "LAKI-LAKI", Nationality: "WNA", ExpiryDate: "17-08-2030"})
 	assert.Equal(t, time.Date(1990, 8, 17, 0, 0, 0, 0, time.UTC), d.DateOfBirth)
 	assert.Equal(t, time.Date(2030, 8, 17, 0, 0, 0, 0, time.UTC), d.ExpiryDate)
@@ -474,15 +501,17 @@ func TestDocumentDataFallbacks(t *testing.T) {
 	assert.Equal(t, "WNA", d.Nationality)
 	assert.Empty(t, d.Address)
 	// Pending answers carry no document even if an OCR object came.
-	res, err := toResult(&Result{OCRResult: &OCRResult{Name: "X"}}, "advanceai:x")
+	res, err := toResult(&VerificationResult{OCRResult: &OCRResult{Name: "X"}}, "advanceai:x")
 	require.NoError(t, err)
 	assert.Nil(t, res.Document)
 }
 
 func TestAuthFailureRefreshesOnce(t *testing.T) {
+	t.Parallel()
 	iam := `{"code":"IAM_FAILED","message":"Access Denied","data":null,"extra":null,"transactionId":"iam1","pricingStrategy":"FREE"}`
 	t.Run("recovers", func(t *testing.T) {
-		c, mt := setup(t)
+		t.Parallel()
+		c, mt := mock(t)
 		n := 0
 		mt.RegisterResponder(http.MethodPost, urlGenerate, func(r *http.Request) (*http.Response, error) {
 			n++
@@ -498,35 +527,138 @@ func TestAuthFailureRefreshesOnce(t *testing.T) {
 		assert.Equal(t, 2, calls(mt, urlGenerate))
 	})
 	t.Run("IAM_FAILED in a 200", func(t *testing.T) {
-		c, mt := setup(t)
+		t.Parallel()
+		c, mt := mock(t)
 		mt.RegisterResponder(http.MethodPost, urlResult, httpmock.NewStringResponder(200, iam))
 		_, err := c.GetResult(context.Background(), "abc")
 		kerr := requireKind(t, err, kyc.ErrUnauthorized)
 		assert.Equal(t, "IAM_FAILED", kerr.Code)
+		assert.True(t, kerr.Unprocessed, "refused at the gate")
+		assert.False(t, kerr.NotSent)
 		assert.Equal(t, 2, calls(mt, urlToken), "one refresh")
 		assert.Equal(t, 2, calls(mt, urlResult), "one repeat")
 	})
 	t.Run("gives up after one repeat", func(t *testing.T) {
-		c, mt := setup(t)
+		t.Parallel()
+		c, mt := mock(t)
 		mt.RegisterResponder(http.MethodPost, urlGenerate, httpmock.NewStringResponder(401, ""))
 		_, err := c.GenerateURL(context.Background(), GenerateURLRequest{ReturnURL: "https://x.example"})
 		kerr := requireKind(t, err, kyc.ErrUnauthorized)
 		assert.Equal(t, 401, kerr.StatusCode)
+		assert.True(t, kerr.Unprocessed)
+		assert.True(t, kerr.MayHaveBeenSent())
+		assert.False(t, kyc.MayHaveCharged(err), "both refused at the gate: no link")
 		assert.Equal(t, 2, calls(mt, urlToken))
 		assert.Equal(t, 2, calls(mt, urlGenerate))
 	})
+	// The refused attempt counts as refused unprocessed: what the repeat
+	// gives decides whether the call may have charged.
+	for _, tt := range []struct {
+		status      int
+		unprocessed bool
+	}{{500, false}, {502, false}, {503, true}, {429, true}} {
+		t.Run(fmt.Sprintf("then %d", tt.status), func(t *testing.T) {
+			t.Parallel()
+			c, mt := mock(t)
+			n := 0
+			mt.RegisterResponder(http.MethodPost, urlGenerate, func(*http.Request) (*http.Response, error) {
+				n++
+				if n == 1 {
+					return httpmock.NewStringResponse(401, iam), nil
+				}
+				return httpmock.NewStringResponse(tt.status, ""), nil
+			})
+			_, err := c.GenerateURL(context.Background(), GenerateURLRequest{ReturnURL: "https://x.example"})
+			require.Error(t, err)
+			var kerr *kyc.Error
+			require.ErrorAs(t, err, &kerr)
+			assert.Equal(t, tt.status, kerr.StatusCode)
+			assert.Equal(t, tt.unprocessed, kerr.Unprocessed)
+			assert.Equal(t, !tt.unprocessed, kyc.MayHaveCharged(err))
+			assert.False(t, kerr.NotSent)
+			assert.Equal(t, 2, calls(mt, urlGenerate), "one repeat, never more")
+		})
+	}
 	t.Run("a failed token fetch ends the call", func(t *testing.T) {
-		c, mt := setup(t, kyc.WithRetry(2, time.Millisecond))
+		t.Parallel()
+		c, mt := mock(t, kyc.WithRetry(2, time.Millisecond))
 		mt.RegisterResponder(http.MethodPost, urlToken, httpmock.NewBytesResponder(200, testutil.Fixture(t, "token_signature_error.json")))
 		_, err := c.GenerateURL(context.Background(), GenerateURLRequest{ReturnURL: "https://x.example"})
 		kerr := requireKind(t, err, kyc.ErrUnauthorized)
-		assert.Equal(t, "advanceai.GenerateToken", kerr.Op)
+		assert.Equal(t, "advanceai.GenerateURL", kerr.Op, "the error names the call made")
+		assert.True(t, kerr.NotSent)
+		assert.True(t, kerr.Unprocessed)
+		assert.Equal(t, "PARAMETER_ERROR", kerr.Code)
+		var cause *kyc.Error
+		require.ErrorAs(t, kerr.Err, &cause)
+		assert.Equal(t, "advanceai.GenerateToken", cause.Op, "the cause is the token fetch")
 		assert.Equal(t, 1, calls(mt, urlToken), "authentication failures are not retried")
 		assert.Zero(t, calls(mt, urlGenerate))
 	})
 }
 
+func TestGenerateURLErrorsAfterTheLinkCarryItsReference(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, data, ref string
+	}{
+		{"no url", `{"signatureId":"ed8b21c0c87ad617","expiredTime":1}`, "advanceai:ed8b21c0c87ad617"},
+		{"url with a control character", `{"signatureId":"ed8b21c0c87ad617","url":"https://h5.example/\n"}`, "advanceai:ed8b21c0c87ad617"},
+		{"numeric id, no url", `{"signatureId":12345}`, "advanceai:12345"},
+		{"no signatureId", `{"url":"https://h5.example/"}`, ""},
+		{"a signatureId that is a path", `{"signatureId":"../x","url":"https://h5.example/"}`, ""},
+		{"data not an object", `"x"`, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, mt := mock(t)
+			mt.RegisterResponder(http.MethodPost, urlGenerate, httpmock.NewStringResponder(200,
+				`{"code":"SUCCESS","message":"OK","data":`+tt.data+`,"transactionId":"g1","pricingStrategy":"FREE"}`))
+			_, err := c.Verify(context.Background(), kyc.Request{Country: "IDN", Link: kyc.LinkOptions{ReturnURL: "https://x.example"}})
+			kerr := requireKind(t, err, kyc.ErrBadResponse)
+			assert.Equal(t, tt.ref, kerr.Reference)
+			assert.True(t, kyc.MayHaveCharged(err))
+			assert.Equal(t, "g1", kerr.RequestID)
+		})
+	}
+}
+
+func TestReferenceIDForm(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ name, id string }{
+		{"200 KB", strings.Repeat("a", 200<<10)},
+		{"65 characters", strings.Repeat("a", 65)},
+		{"NUL", "ab\x00cd"},
+		{"dot dot", ".."},
+		{"slash", "ab/cd"},
+		{"space", "ab cd"},
+		{"newline", "ab\ncd"},
+		{"non-ASCII", "abcé"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, mt := mock(t)
+			_, err := c.Result(context.Background(), "advanceai:"+tt.id)
+			kerr := requireKind(t, err, kyc.ErrInvalidRequest)
+			assert.Equal(t, "ref", kerr.Field)
+			assert.True(t, kerr.NotSent)
+			assert.Less(t, len(kerr.Error()), 400, "the error does not quote the id")
+			_, err = c.GetResult(context.Background(), tt.id)
+			kerr = requireKind(t, err, kyc.ErrInvalidRequest)
+			assert.Equal(t, "signatureID", kerr.Field)
+			assert.True(t, kerr.Unprocessed)
+			assert.Zero(t, mt.GetTotalCallCount(), "nothing was sent, not even a token request")
+		})
+	}
+	for _, id := range []string{"ed8b21c0c87ad617", "A-b_9", strings.Repeat("f", 64)} {
+		assert.NoError(t, idForm(id), id)
+	}
+}
+
 func TestRefreshTime(t *testing.T) {
+	t.Parallel()
 	now := time.Unix(1_700_000_000, 0)
 	ttl := time.Hour
 	tests := []struct {
@@ -547,8 +679,9 @@ func TestRefreshTime(t *testing.T) {
 }
 
 func TestNoSecretsInLogsOrErrors(t *testing.T) {
+	t.Parallel()
 	logger, buf := testutil.CaptureLogger()
-	c, mt := setup(t, kyc.WithLogger(logger))
+	c, mt := mock(t, kyc.WithLogger(logger))
 	var errs []error
 	mt.RegisterResponder(http.MethodPost, urlGenerate, httpmock.NewStringResponder(401, `{"code":"IAM_FAILED","message":"token `+fixtureToken+` expired"}`))
 	_, err := c.GenerateURL(context.Background(), GenerateURLRequest{ReturnURL: "https://x.example", UserID: "u"})
@@ -573,29 +706,65 @@ func TestNoSecretsInLogsOrErrors(t *testing.T) {
 }
 
 func TestCall(t *testing.T) {
-	c, mt := setup(t)
+	t.Parallel()
+	c, mt := mock(t)
 	var sent map[string]any
 	mt.RegisterResponder(http.MethodPost, DefaultBaseURL+"/intl/openapi/other/v1/op", func(r *http.Request) (*http.Response, error) {
 		require.NoError(t, json.NewDecoder(r.Body).Decode(&sent))
 		assert.Equal(t, fixtureToken, r.Header.Get(HeaderAccessToken))
 		return httpmock.NewStringResponse(200, `{"code":"SUCCESS","message":"OK","data":{"score":0.9},"extra":null,"transactionId":"c1","pricingStrategy":"PAY"}`), nil
 	})
+	op := kyc.Operation{Path: "/intl/openapi/other/v1/op"}
 	var out struct{ Score float64 }
-	meta, err := c.Call(context.Background(), "", "/intl/openapi/other/v1/op", map[string]string{"k": "v"}, &out)
-	require.NoError(t, err)
+	require.NoError(t, c.Call(context.Background(), op, map[string]string{"k": "v"}, &out))
 	assert.Equal(t, 0.9, out.Score)
 	assert.Equal(t, map[string]any{"k": "v"}, sent)
-	assert.Equal(t, "c1", meta.TransactionID)
-	assert.Equal(t, kyc.ChargePaid, meta.Charged())
+
+	var env Envelope
+	require.NoError(t, c.Call(context.Background(), op, map[string]string{"k": "v"}, &env))
+	assert.Equal(t, "c1", env.TransactionID)
+	assert.Equal(t, kyc.ChargePaid, env.Charged())
+	assert.JSONEq(t, `{"score":0.9}`, string(env.Data))
 
 	mt.RegisterResponder(http.MethodGet, DefaultBaseURL+"/intl/openapi/other/v1/get", func(r *http.Request) (*http.Response, error) {
 		assert.Zero(t, r.ContentLength)
+		assert.Equal(t, "1", r.URL.Query().Get("q"))
 		return httpmock.NewStringResponse(200, `{"code":"SUCCESS","message":"OK","data":null}`), nil
 	})
-	meta, err = c.Call(context.Background(), http.MethodGet, "/intl/openapi/other/v1/get", nil, &out)
-	require.NoError(t, err)
-	assert.Equal(t, "SUCCESS", meta.Code)
+	out.Score = 7
+	require.NoError(t, c.Call(context.Background(), kyc.Operation{Method: http.MethodGet, Path: "/intl/openapi/other/v1/get", Class: kyc.ClassFree},
+		url.Values{"q": {"1"}}, &out))
+	assert.Equal(t, 7.0, out.Score, "null data leaves out as it is")
 
-	_, err = c.Call(context.Background(), http.MethodPost, "/x", func() {}, nil)
+	// A vendor error names the operation, or advanceai.Call.
+	mt.RegisterResponder(http.MethodPost, DefaultBaseURL+"/x", httpmock.NewStringResponder(200, `{"code":"PARAMETER_ERROR","message":"Parameter should not be empty","transactionId":"c2"}`))
+	err := c.Call(context.Background(), kyc.Operation{Path: "/x"}, []byte(`{}`), nil)
+	kerr := requireKind(t, err, kyc.ErrInvalidRequest)
+	assert.Equal(t, "advanceai.Call", kerr.Op)
+	assert.Equal(t, "PARAMETER_ERROR", kerr.Code)
+	assert.Equal(t, "c2", kerr.RequestID)
+	err = c.Call(context.Background(), kyc.Operation{Name: "advanceai.Other", Path: "/x"}, []byte(`{}`), nil)
+	assert.Equal(t, "advanceai.Other", requireKind(t, err, kyc.ErrInvalidRequest).Op)
+
+	err = c.Call(context.Background(), kyc.Operation{Path: "/x"}, func() {}, nil)
 	requireKind(t, err, kyc.ErrInvalidRequest)
+}
+
+// TestCallIsBilledByDefault: an operation without a class is not resent
+// after an ambiguous failure; a free one is.
+func TestCallIsBilledByDefault(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		class kyc.Class
+		sends int
+	}{{kyc.ClassBilled, 1}, {kyc.ClassFree, 3}} {
+		t.Run(tt.class.String(), func(t *testing.T) {
+			t.Parallel()
+			c, mt := mock(t, kyc.WithRetry(2, time.Millisecond))
+			mt.RegisterResponder(http.MethodPost, DefaultBaseURL+"/x", httpmock.NewStringResponder(502, ""))
+			err := c.Call(context.Background(), kyc.Operation{Method: http.MethodPost, Path: "/x", Class: tt.class}, nil, nil)
+			requireKind(t, err, kyc.ErrUnavailable)
+			assert.Equal(t, tt.sends, calls(mt, DefaultBaseURL+"/x"))
+		})
+	}
 }

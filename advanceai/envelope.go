@@ -9,6 +9,7 @@ import (
 
 	"github.com/kyc-go/kyc"
 	"github.com/kyc-go/kyc/internal/tolerant"
+	"github.com/kyc-go/kyc/internal/transport"
 )
 
 // Meta is what every ADVANCE.AI answer carries besides its data.
@@ -45,6 +46,15 @@ const (
 	PricingPay  = "PAY"
 )
 
+// Envelope is a whole ADVANCE.AI answer: its Meta and its data as sent.
+// Pass an *Envelope as the out of Client.Call to receive it.
+type Envelope struct {
+	Meta
+	// Data is the answer's data, as sent (null when the vendor sent none).
+	// It may hold personal data, as the typed results do.
+	Data json.RawMessage
+}
+
 // envelope is the body of every answer. Fields are tolerant of numbers sent
 // for strings, so an odd answer is still classified by its code.
 type envelope struct {
@@ -56,10 +66,10 @@ type envelope struct {
 	PricingStrategy tolerant.String `json:"pricingStrategy"`
 }
 
-// decodeEnvelope reads an answer's envelope. It fails on anything but a JSON
-// object.
+// decodeEnvelope reads an answer's envelope, after a BOM or an XSSI
+// prefix. It fails on anything but a JSON object.
 func decodeEnvelope(body []byte) (*envelope, error) {
-	t := bytes.TrimSpace(body)
+	t := bytes.TrimSpace(transport.StripBOM(bytes.TrimSpace(body)))
 	if len(t) == 0 || t[0] != '{' {
 		return nil, errors.New("the answer is not a JSON object")
 	}
@@ -70,27 +80,36 @@ func decodeEnvelope(body []byte) (*envelope, error) {
 	return &env, nil
 }
 
-func (e *envelope) meta() Meta {
-	m := Meta{
+// public is the envelope as the package exports it.
+func (e *envelope) public() Envelope {
+	out := Envelope{Meta: Meta{
 		Code:            string(e.Code),
 		Message:         string(e.Message),
 		TransactionID:   string(e.TransactionID),
 		PricingStrategy: string(e.PricingStrategy),
-	}
+	}}
 	if len(e.Extra) > 0 {
-		m.Extra = bytes.Clone(e.Extra)
+		out.Extra = bytes.Clone(e.Extra)
 	}
-	return m
+	if len(e.Data) > 0 {
+		out.Data = bytes.Clone(e.Data)
+	}
+	return out
+}
+
+// isNull reports data that is missing or JSON null.
+func isNull(data json.RawMessage) bool {
+	t := bytes.TrimSpace(data)
+	return len(t) == 0 || string(t) == "null"
 }
 
 // decodeData decodes the envelope's data into v; null or missing data is an
 // error, since every SUCCESS answer documented carries data.
 func decodeData(data json.RawMessage, v any) error {
-	t := bytes.TrimSpace(data)
-	if len(t) == 0 || string(t) == "null" {
+	if isNull(data) {
 		return errors.New("the answer has no data")
 	}
-	return json.Unmarshal(t, v)
+	return json.Unmarshal(bytes.TrimSpace(data), v)
 }
 
 // epochMillis reads a number or a numeric string; anything else is 0.

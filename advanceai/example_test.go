@@ -2,6 +2,7 @@ package advanceai_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"strings"
@@ -122,4 +123,28 @@ func ExampleSignature() {
 	// The vector from the vendor's Token Authentication API documentation.
 	fmt.Println(advanceai.Signature("sampleaccesskey", kyc.NewSecret("samplesecretkey"), 1665993522952))
 	// Output: 02209bbeaf0d0a3dd587f6a1ba22f84c98d142e3b545e77db7e4906ca56349f5
+}
+
+func ExampleClient_Call() {
+	srv := advanceaitest.NewServer()
+	defer srv.Close()
+	c, _ := advanceai.New(srv.Config(), srv.Options()...)
+	defer c.Close()
+	ctx := context.Background()
+	link, _ := c.GenerateURL(ctx, advanceai.GenerateURLRequest{ReturnURL: "https://example.com/done"})
+
+	// Any path, with the access token. The class says how it may be resent:
+	// a read is free; an operation without a class is treated as billed.
+	op := kyc.Operation{Name: "advanceai.ReadResult", Method: "POST", Path: advanceai.PathGetResult, Class: kyc.ClassFree}
+	var env advanceai.Envelope // or any value, to receive only the data
+	err := c.Call(ctx, op, map[string]string{"signatureId": link.SignatureID}, &env)
+	fmt.Println(err, env.Code, env.Charged(), len(env.TransactionID) > 0)
+
+	// A vendor error is a *kyc.Error carrying the vendor's code.
+	err = c.Call(ctx, op, map[string]string{"signatureId": "nope"}, nil)
+	var kerr *kyc.Error
+	fmt.Println(errors.As(err, &kerr), kerr.Code, errors.Is(err, kyc.ErrNotFound))
+	// Output:
+	// <nil> SUCCESS free true
+	// true SIGNATURE_NOT_EXIST true
 }

@@ -35,8 +35,7 @@ func FuzzDecodeEnvelope(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte, status int) {
 		status = 100 + abs(status)%500
 		resp := &transport.Response{StatusCode: status, Body: body}
-		env, err := c.check("advanceai.Fuzz", resp)
-		if err != nil {
+		if err := c.check(opGetResult, resp); err != nil {
 			var kerr *kyc.Error
 			if !errors.As(err, &kerr) || kerr.Kind == nil {
 				t.Fatalf("not a *kyc.Error with a kind: %v", err)
@@ -44,7 +43,11 @@ func FuzzDecodeEnvelope(f *testing.F) {
 			_ = kerr.Error()
 			return
 		}
-		if env == nil || env.Code != CodeSuccess {
+		var env Envelope
+		if err := c.decode(opGetResult, resp, &env); err != nil {
+			t.Fatalf("a checked answer does not decode: %v", err)
+		}
+		if env.Code != CodeSuccess {
 			t.Fatalf("success without a SUCCESS envelope")
 		}
 		r, err := decodeResult(env)

@@ -8,15 +8,21 @@ import (
 	"github.com/kyc-go/kyc/internal/tolerant"
 )
 
-// Result is the answer of Get Result: the verdict on the captured KTP, its
-// OCR and links to the captured images.
-type Result struct {
+// VerificationResult is the answer of Get Result: the verdict on the
+// captured KTP, its OCR and links to the captured images. It was named
+// Result before; Client.Result returns the provider-neutral *kyc.Result.
+//
+// It is personal data: OCRResult holds the card's fields, and Image,
+// CroppedImage and Raw hold signed URLs of the card's photos that anyone
+// may open for 24 hours. Store and log it as you would the card itself;
+// LogValue logs only its codes.
+type VerificationResult struct {
 	Meta
-	// Image links to the full captured image; the link expires after a
-	// day (call GetResult again for a fresh one).
+	// Image is a signed link to the full captured image, valid for a day
+	// (call GetResult again for a fresh one). Personal data.
 	Image string
-	// CroppedImage links to the image cropped to the card's edges; it
-	// expires after 24 hours.
+	// CroppedImage is a signed link to the image cropped to the card's
+	// edges, valid for 24 hours. Personal data.
 	CroppedImage string
 	// ImageType is SCAN or MANUAL (captured or uploaded).
 	ImageType string
@@ -29,17 +35,19 @@ type Result struct {
 	// when IDVCode is SUCCESS or FORGERY_DETECTED.
 	OCRCode string
 	// OCRResult holds the card's fields; nil when the vendor sent none.
+	// Personal data.
 	OCRResult *OCRResult
-	// Raw is the whole response body.
+	// Raw is the whole response body: the OCR and the signed image links
+	// (valid 24 h) included. Personal data.
 	Raw json.RawMessage
 }
 
 // Finished reports whether the vendor has a verdict.
-func (r *Result) Finished() bool { return r != nil && r.IDVCode != "" }
+func (r *VerificationResult) Finished() bool { return r != nil && r.IDVCode != "" }
 
 // LogValue implements slog.LogValuer without the OCR fields or image links,
 // which identify the person.
-func (r *Result) LogValue() slog.Value {
+func (r *VerificationResult) LogValue() slog.Value {
 	if r == nil {
 		return slog.StringValue("<nil>")
 	}
@@ -67,7 +75,8 @@ type IDVResult struct {
 }
 
 // OCRResult holds the fields read from a KTP, each as the card prints it,
-// empty when the vendor could not read it.
+// empty when the vendor could not read it. It is personal data (the NIK,
+// name, birth date and address); LogValue logs only which fields are there.
 type OCRResult struct {
 	IDNumber           string `json:"idNumber"` // NIK
 	Name               string `json:"name"`
@@ -139,16 +148,15 @@ type wireResult struct {
 	OCRResult *wireOCR        `json:"ocrResult"`
 }
 
-// decodeResult builds a Result from a SUCCESS envelope. Null data is taken
-// as "not finished yet" (inferred).
-func decodeResult(env *envelope) (*Result, error) {
-	r := &Result{Meta: env.meta()}
-	t := bytes.TrimSpace(env.Data)
-	if len(t) == 0 || string(t) == "null" {
+// decodeResult builds a VerificationResult from a SUCCESS envelope. Null
+// data is taken as "not finished yet" (inferred).
+func decodeResult(env Envelope) (*VerificationResult, error) {
+	r := &VerificationResult{Meta: env.Meta}
+	if isNull(env.Data) {
 		return r, nil
 	}
 	var w wireResult
-	if err := json.Unmarshal(t, &w); err != nil {
+	if err := json.Unmarshal(bytes.TrimSpace(env.Data), &w); err != nil {
 		return nil, err
 	}
 	r.Image, r.CroppedImage, r.ImageType = string(w.Image), string(w.CroppedImage), string(w.ImageType)

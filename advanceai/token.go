@@ -26,8 +26,8 @@ func Signature(accessKey string, secretKey kyc.Secret, timestampMillis int64) st
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// TokenResponse is the answer of Token Authentication.
-type TokenResponse struct {
+// TokenResult is the answer of Token Authentication.
+type TokenResult struct {
 	Meta
 	// Token goes in the X-ACCESS-TOKEN header of business calls.
 	Token kyc.Secret
@@ -37,13 +37,14 @@ type TokenResponse struct {
 	ExpiresAt   time.Time
 }
 
-// GenerateToken asks for a new access token (POST generate-token), signed
-// with the client clock's time, for Config.TokenTTL. It does not touch the
-// client's cached token: business calls use Token, which calls this only
-// when the cached token is missing or about to expire.
+// GenerateToken asks for a new access token, signed with the client
+// clock's time, for Config.TokenTTL. It does not touch the client's cached
+// token: business calls use Token, which calls this only when the cached
+// token is missing or about to expire. It charges nothing, so it is retried
+// like a read.
 //
-// https://doc.advance.ai (Token Authentication API)
-func (c *Client) GenerateToken(ctx context.Context) (*TokenResponse, error) {
+//	POST /openapi/auth/ticket/v1/generate-token (free) — vendor-docs/advanceai.txt:273-368
+func (c *Client) GenerateToken(ctx context.Context) (*TokenResult, error) {
 	ts := c.tc.Now().UnixMilli()
 	// Numbers, as in the vendor's curl sample (its table says "string").
 	body := struct {
@@ -51,17 +52,9 @@ func (c *Client) GenerateToken(ctx context.Context) (*TokenResponse, error) {
 		Signature    string `json:"signature"`
 		Timestamp    int64  `json:"timestamp"`
 		PeriodSecond int64  `json:"periodSecond"`
-	}{c.accessKey, Signature(c.accessKey, c.secretKey, ts), ts, int64(c.ttl / time.Second)}
-	b, err := transport.JSON(body)
-	if err != nil {
-		return nil, &kyc.Error{Provider: kyc.AdvanceAI, Op: opGenerateToken, Kind: kyc.ErrInvalidRequest, Err: err}
-	}
-	// A token request charges nothing, so it may be sent again.
-	resp, err := c.tc.Do(ctx, &transport.Request{Op: opGenerateToken, Method: http.MethodPost, Path: PathGenerateToken, Body: b, Mode: transport.Idempotent})
-	if err != nil {
-		return nil, err
-	}
-	env, err := c.check(opGenerateToken, resp)
+	}{c.cfg.AccessKey, Signature(c.cfg.AccessKey, c.cfg.SecretKey, ts), ts, int64(c.cfg.TokenTTL / time.Second)}
+	var env Envelope
+	resp, err := c.send(ctx, opGenerateToken, body, &env)
 	if err != nil {
 		return nil, err
 	}
@@ -70,12 +63,12 @@ func (c *Client) GenerateToken(ctx context.Context) (*TokenResponse, error) {
 		ExpiredTime json.RawMessage `json:"expiredTime"`
 	}
 	if err := decodeData(env.Data, &data); err != nil {
-		return nil, c.tc.BadResponse(opGenerateToken, resp, err)
+		return nil, c.badResponse(opGenerateToken, resp, env.Meta, err)
 	}
-	if data.Token == "" {
-		return nil, c.tc.BadResponse(opGenerateToken, resp, errors.New("no token in a SUCCESS answer"))
+	if data.Token == "" || !transport.SafeText(data.Token) {
+		return nil, c.badResponse(opGenerateToken, resp, env.Meta, errors.New("no usable token in a SUCCESS answer"))
 	}
-	out := &TokenResponse{Meta: env.meta(), Token: kyc.NewSecret(data.Token), ExpiredTime: epochMillis(data.ExpiredTime)}
+	out := &TokenResult{Meta: env.Meta, Token: kyc.NewSecret(data.Token), ExpiredTime: epochMillis(data.ExpiredTime)}
 	if out.ExpiredTime > 0 {
 		out.ExpiresAt = time.UnixMilli(out.ExpiredTime).UTC()
 	}
@@ -84,9 +77,11 @@ func (c *Client) GenerateToken(ctx context.Context) (*TokenResponse, error) {
 
 // Token returns the access token the client's business calls use, fetching
 // one only when the cached token is missing or about to expire. Concurrent
-// callers share one fetch.
+// callers share one fetch. Its errors are GenerateToken's.
+//
+//	POST /openapi/auth/ticket/v1/generate-token (free) — vendor-docs/advanceai.txt:273-368, when no cached token is fresh
 func (c *Client) Token(ctx context.Context) (kyc.Secret, error) {
-	t, err := c.token(ctx, opToken)
+	t, err := c.token(ctx, opGenerateToken)
 	if err != nil {
 		return kyc.Secret{}, err
 	}
@@ -118,9 +113,10 @@ type flight struct {
 	err     error
 }
 
-// token returns a valid token, from the cache or from the flight in
-// progress, starting one when none runs.
-func (c *Client) token(ctx context.Context, op string) (string, error) {
+// token returns a valid token for a call of op, from the cache or from the
+// flight in progress, starting one when none runs. Its errors name op and
+// say that op was not sent.
+func (c *Client) token(ctx context.Context, op kyc.Operation) (string, error) {
 	tc := &c.tokens
 	tc.mu.Lock()
 	if tc.tok != "" && c.tc.Now().Before(tc.refreshAt) {
@@ -130,7 +126,7 @@ func (c *Client) token(ctx context.Context, op string) (string, error) {
 	}
 	if err := ctx.Err(); err != nil {
 		tc.mu.Unlock()
-		return "", waitError(op, err)
+		return "", c.tc.ContextError(op.Name, err, false)
 	}
 	f := tc.flight
 	if f == nil {
@@ -153,7 +149,7 @@ func (c *Client) token(ctx context.Context, op string) (string, error) {
 		select {
 		case <-f.done: // finished meanwhile: use it
 			tc.mu.Unlock()
-			return f.tok, f.err
+			return f.tok, tokenError(op, f.err)
 		default:
 		}
 		if f.waiters == 0 {
@@ -165,12 +161,29 @@ func (c *Client) token(ctx context.Context, op string) (string, error) {
 			}
 		}
 		tc.mu.Unlock()
-		return "", waitError(op, ctx.Err())
+		return "", c.tc.ContextError(op.Name, ctx.Err(), false)
 	}
 	tc.mu.Lock()
 	f.waiters--
 	tc.mu.Unlock()
-	return f.tok, f.err
+	return f.tok, tokenError(op, f.err)
+}
+
+// tokenError is a failed token fetch as the error of op, which was not
+// sent: a copy (the flight's error is shared by its waiters) naming op,
+// with the fetch's error as its cause.
+func tokenError(op kyc.Operation, err error) error {
+	var kerr *kyc.Error
+	if err == nil || op.Name == opGenerateToken.Name || !errors.As(err, &kerr) {
+		return err
+	}
+	e := *kerr
+	e.Op, e.NotSent, e.Unprocessed, e.Reference, e.Err = op.Name, true, true, "", kerr
+	e.Message = "the access token could not be obtained"
+	if kerr.Message != "" {
+		e.Message += ": " + kerr.Message
+	}
+	return &e
 }
 
 // refresh runs one flight and stores its token.
@@ -185,7 +198,7 @@ func (c *Client) refresh(ctx context.Context, f *flight) {
 		f.err = err
 	} else {
 		f.tok = r.Token.Reveal()
-		at := refreshTime(now, r.ExpiresAt, c.ttl)
+		at := refreshTime(now, r.ExpiresAt, c.cfg.TokenTTL)
 		// A flight abandoned earlier may finish after a newer one: keep the
 		// token that lasts longer.
 		if tc.tok == "" || !at.Before(tc.refreshAt) {
@@ -220,10 +233,63 @@ func (tc *tokenCache) drop(tok string) {
 	}
 }
 
-func waitError(op string, err error) error {
-	msg := "the context was cancelled while waiting for an access token"
-	if errors.Is(err, context.DeadlineExceeded) {
-		msg = "the context deadline passed while waiting for an access token"
+// tokenUseKey keys the tokenUse of one call in its context.
+type tokenUseKey struct{}
+
+// tokenUse is what the signer of one call did: the token its last attempt
+// carried, how many attempts it signed, and whether getting a token failed.
+// The transport runs a call's attempts one after the other, on the
+// caller's goroutine.
+type tokenUse struct {
+	token      string
+	signs      int
+	signFailed bool
+}
+
+// sign is the Signer of every business request of op: it puts the access
+// token in X-ACCESS-TOKEN, from the cache or a fresh fetch, on each attempt.
+// A failure to get a token ends the call before this attempt is written.
+func (c *Client) sign(op kyc.Operation) transport.Signer {
+	return func(ctx context.Context, h http.Header) error {
+		u, _ := ctx.Value(tokenUseKey{}).(*tokenUse)
+		if u == nil {
+			u = &tokenUse{}
+		}
+		u.signs++
+		tok, err := c.token(ctx, op)
+		if err != nil {
+			u.signFailed = true
+			var kerr *kyc.Error
+			if u.signs > 1 && errors.As(err, &kerr) {
+				// Earlier attempts were sent; a billed or messaging call
+				// was resent only because they were refused unprocessed.
+				kerr.NotSent, kerr.Unprocessed = false, !op.Resendable()
+			}
+			return err
+		}
+		u.token = tok
+		h.Set(HeaderAccessToken, tok)
+		return nil
 	}
-	return &kyc.Error{Provider: kyc.AdvanceAI, Op: op, Kind: kyc.ErrTimeout, Message: msg, Err: err}
+}
+
+// withToken runs one call (send, or the generic Call) and, when the vendor
+// refused the access token it carried (HTTP 401 or IAM_FAILED), drops that
+// token and runs it once more with a new one. The refused call was stopped
+// at the gate, unprocessed, so a billed call may be repeated; the repeat's
+// error says the call was sent (the refused one was), and is Unprocessed
+// only when the repeat is.
+func (c *Client) withToken(ctx context.Context, call func(context.Context) error) error {
+	u := &tokenUse{}
+	err := call(context.WithValue(ctx, tokenUseKey{}, u))
+	if err == nil || u.token == "" || u.signFailed || !isAuthFailure(err) || ctx.Err() != nil {
+		return err
+	}
+	c.tokens.drop(u.token)
+	err = call(context.WithValue(ctx, tokenUseKey{}, &tokenUse{}))
+	var kerr *kyc.Error
+	if errors.As(err, &kerr) {
+		kerr.NotSent = false
+	}
+	return err
 }

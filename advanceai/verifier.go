@@ -7,6 +7,7 @@ import (
 
 	"github.com/kyc-go/kyc"
 	"github.com/kyc-go/kyc/internal/tolerant"
+	"github.com/kyc-go/kyc/internal/transport"
 )
 
 // Provider returns kyc.AdvanceAI.
@@ -29,10 +30,18 @@ func (c *Client) Capabilities() kyc.Capabilities {
 // expiry) and Reference "advanceai:<signatureId>" to read the outcome later
 // with Result. req.ID is sent as the vendor's userId; Link.FailReturnURL
 // defaults to Link.ReturnURL. A Request without Country "IDN" or
-// Link.ReturnURL is refused before anything is sent.
+// Link.ReturnURL is refused before anything is sent. An error returned
+// after the vendor created the link carries its Reference
+// (kyc.Error.Reference). Result.Raw is the vendor's answer, the link
+// included.
+//
+//	POST /intl/openapi/face-identity/h5-idv/v1/generate-url (billed) — vendor-docs/advanceai.txt:4-111
 func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, error) {
-	if err := c.Capabilities().CheckFor(kyc.AdvanceAI, opVerify, req); err != nil {
-		return nil, err
+	if err := c.Capabilities().CheckFor(kyc.AdvanceAI, nameVerify, req); err != nil {
+		return nil, c.asInvalid(nameVerify, err, nil)
+	}
+	if !transport.SafeText(req.ID) { // sent as userId
+		return nil, c.tc.Invalid(nameVerify, "ID", "must not contain control characters")
 	}
 	fail := req.Link.FailReturnURL
 	if fail == "" {
@@ -59,9 +68,15 @@ func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, erro
 // card, several cards, a cropped or small card) and NO_SUPPORTED_CARD are
 // rejections the person may resubmit; no idvCode yet is StatusPending. The
 // vendor's idvCode ERROR is an ErrUnavailable error. An undocumented idvCode
-// is StatusReview with ReasonOther.
+// is StatusReview with ReasonOther. ref's id is checked (1 to 64 letters,
+// digits, '-' or '_') before anything is sent.
+//
+// Result.Raw is the vendor's answer: the card's OCR and signed links to
+// its photos, which anyone may open for 24 hours. It is personal data.
+//
+//	POST /intl/openapi/face-identity/h5-idv/v1/get-result (free) — vendor-docs/advanceai.txt:112-272
 func (c *Client) Result(ctx context.Context, ref string) (*kyc.Result, error) {
-	id, err := c.tc.VendorID(opResult, ref)
+	id, err := c.tc.Ref(nameResult, ref)
 	if err != nil {
 		return nil, err
 	}
@@ -73,11 +88,11 @@ func (c *Client) Result(ctx context.Context, ref string) (*kyc.Result, error) {
 }
 
 // toResult maps a Get Result answer onto a kyc.Result.
-func toResult(res *Result, ref string) (*kyc.Result, error) {
+func toResult(res *VerificationResult, ref string) (*kyc.Result, error) {
 	v := verdictFor(res.IDVCode)
 	if v.err != nil {
-		return nil, &kyc.Error{Provider: kyc.AdvanceAI, Op: opResult, Kind: v.err, Code: res.IDVCode,
-			Message: "the vendor's document verification failed on its side", RequestID: res.TransactionID, Sent: true}
+		return nil, &kyc.Error{Provider: kyc.AdvanceAI, Op: nameResult, Kind: v.err, Code: res.IDVCode,
+			Message: "the vendor's document verification failed on its side", RequestID: res.TransactionID}
 	}
 	out := &kyc.Result{
 		Provider:  kyc.AdvanceAI,

@@ -1,6 +1,7 @@
 package advanceai_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -18,7 +19,15 @@ import (
 	"github.com/kyc-go/kyc/kyctest"
 )
 
-func newClient(t testing.TB, srv *advanceaitest.Server, opts ...kyc.Option) *advanceai.Client {
+// setup starts a fake with opts and returns a client pointed at it.
+func setup(t testing.TB, opts ...advanceaitest.Option) (*advanceai.Client, *advanceaitest.Server) {
+	t.Helper()
+	srv := advanceaitest.New(t, opts...)
+	return client(t, srv), srv
+}
+
+// client returns another client of srv, with extra options.
+func client(t testing.TB, srv *advanceaitest.Server, opts ...kyc.Option) *advanceai.Client {
 	t.Helper()
 	c, err := advanceai.New(srv.Config(), append(srv.Options(), opts...)...)
 	require.NoError(t, err)
@@ -31,8 +40,8 @@ func idn(id string) kyc.Request {
 }
 
 func TestVerifyThenResultForEveryOutcome(t *testing.T) {
-	srv := advanceaitest.New(t)
-	c := newClient(t, srv)
+	t.Parallel()
+	c, srv := setup(t)
 	ctx := context.Background()
 	tests := []struct {
 		idv      string
@@ -100,8 +109,8 @@ func openLink(t *testing.T, srv *advanceaitest.Server, link string) int {
 }
 
 func TestOpeningTheLinkCompletesTheVerification(t *testing.T) {
-	srv := advanceaitest.New(t)
-	c := newClient(t, srv)
+	t.Parallel()
+	c, srv := setup(t)
 	ctx := context.Background()
 
 	res, err := c.Verify(ctx, idn("link-1"))
@@ -128,9 +137,9 @@ func TestOpeningTheLinkCompletesTheVerification(t *testing.T) {
 }
 
 func TestLinkExpiresByTheFakeClock(t *testing.T) {
+	t.Parallel()
 	clk := advanceaitest.NewClock(time.Now())
-	srv := advanceaitest.New(t, advanceaitest.WithClock(clk.Now))
-	c := newClient(t, srv)
+	c, srv := setup(t, advanceaitest.WithClock(clk.Now))
 	res, err := c.Verify(context.Background(), idn("late"))
 	require.NoError(t, err)
 	clk.Advance(advanceaitest.LinkTTL)
@@ -138,8 +147,8 @@ func TestLinkExpiresByTheFakeClock(t *testing.T) {
 }
 
 func TestBadInputIsRefusedBeforeSending(t *testing.T) {
-	srv := advanceaitest.New(t)
-	c := newClient(t, srv)
+	t.Parallel()
+	c, srv := setup(t)
 	ctx := context.Background()
 	tests := []struct {
 		name  string
@@ -193,9 +202,20 @@ func TestBadInputIsRefusedBeforeSending(t *testing.T) {
 			return err
 		}, "ref"},
 		{"Call absolute URL", func() error {
-			_, err := c.Call(ctx, http.MethodPost, "https://evil.example/x", nil, nil)
+			return c.Call(ctx, kyc.Operation{Method: http.MethodPost, Path: "https://evil.example/x"}, nil, nil)
+		}, "op.Path"},
+		{"GetResult path id", func() error {
+			_, err := c.GetResult(ctx, "../generate-url")
 			return err
-		}, "path"},
+		}, "signatureID"},
+		{"Result with NUL", func() error {
+			_, err := c.Result(ctx, "advanceai:ab\x00c")
+			return err
+		}, "ref"},
+		{"UserID with a newline", func() error {
+			_, err := c.Verify(ctx, idn("a\nb"))
+			return err
+		}, "ID"},
 		{"TokenTTL 10s", func() error {
 			cfg := srv.Config()
 			cfg.TokenTTL = 10 * time.Second
@@ -211,7 +231,9 @@ func TestBadInputIsRefusedBeforeSending(t *testing.T) {
 			require.ErrorAs(t, err, &kerr)
 			assert.Equal(t, tt.field, kerr.Field)
 			assert.Equal(t, kyc.AdvanceAI, kerr.Provider)
-			assert.False(t, kerr.Sent)
+			assert.True(t, kerr.NotSent)
+			assert.True(t, kerr.Unprocessed)
+			assert.False(t, kyc.MayHaveCharged(err))
 		})
 	}
 	assert.Empty(t, srv.Requests(), "nothing reached the fake")
@@ -226,9 +248,10 @@ func pooledClient(srv *advanceaitest.Server) kyc.Option {
 }
 
 func TestThousandConcurrentVerifiesShareOneToken(t *testing.T) {
+	t.Parallel()
 	clk := advanceaitest.NewClock(time.Now())
 	srv := advanceaitest.New(t, advanceaitest.WithClock(clk.Now))
-	c := newClient(t, srv, pooledClient(srv))
+	c := client(t, srv, pooledClient(srv))
 	ctx := context.Background()
 
 	burst := func(round int) {
@@ -263,8 +286,8 @@ func TestThousandConcurrentVerifiesShareOneToken(t *testing.T) {
 }
 
 func TestRevokedTokenIsReplacedOnceAndTheCallRepeated(t *testing.T) {
-	srv := advanceaitest.New(t)
-	c := newClient(t, srv)
+	t.Parallel()
+	c, srv := setup(t)
 	ctx := context.Background()
 	_, err := c.Verify(ctx, idn("before"))
 	require.NoError(t, err)
@@ -280,9 +303,9 @@ func TestRevokedTokenIsReplacedOnceAndTheCallRepeated(t *testing.T) {
 }
 
 func TestTokenLifetimeFromTheFake(t *testing.T) {
+	t.Parallel()
 	clk := advanceaitest.NewClock(time.Now())
-	srv := advanceaitest.New(t, advanceaitest.WithClock(clk.Now), advanceaitest.WithTokenTTL(2*time.Minute))
-	c := newClient(t, srv)
+	c, srv := setup(t, advanceaitest.WithClock(clk.Now), advanceaitest.WithTokenTTL(2*time.Minute))
 	ctx := context.Background()
 	_, err := c.Token(ctx)
 	require.NoError(t, err)
@@ -297,8 +320,8 @@ func TestTokenLifetimeFromTheFake(t *testing.T) {
 }
 
 func TestTokenExported(t *testing.T) {
-	srv := advanceaitest.New(t)
-	c := newClient(t, srv)
+	t.Parallel()
+	c, srv := setup(t)
 	tok, err := c.Token(context.Background())
 	require.NoError(t, err)
 	assert.Equal(t, "[REDACTED]", fmt.Sprint(tok))
@@ -314,6 +337,7 @@ func TestTokenExported(t *testing.T) {
 }
 
 func TestFakeChecksTheSignatureAndTheClock(t *testing.T) {
+	t.Parallel()
 	t.Run("wrong secret", func(t *testing.T) {
 		srv := advanceaitest.New(t)
 		cfg := srv.Config()
@@ -333,7 +357,7 @@ func TestFakeChecksTheSignatureAndTheClock(t *testing.T) {
 	t.Run("clock skew", func(t *testing.T) {
 		for _, skew := range []time.Duration{-301 * time.Second, 301 * time.Second} {
 			srv := advanceaitest.New(t)
-			c := newClient(t, srv, kyc.WithClock(func() time.Time { return time.Now().Add(skew) }))
+			c := client(t, srv, kyc.WithClock(func() time.Time { return time.Now().Add(skew) }))
 			_, err := c.Token(context.Background())
 			require.ErrorIs(t, err, kyc.ErrUnauthorized, skew)
 			var kerr *kyc.Error
@@ -341,7 +365,7 @@ func TestFakeChecksTheSignatureAndTheClock(t *testing.T) {
 			assert.Equal(t, "Timestamp error", kerr.VendorMessage)
 		}
 		srv := advanceaitest.New(t)
-		c := newClient(t, srv, kyc.WithClock(func() time.Time { return time.Now().Add(-290 * time.Second) }))
+		c := client(t, srv, kyc.WithClock(func() time.Time { return time.Now().Add(-290 * time.Second) }))
 		_, err := c.Token(context.Background())
 		require.NoError(t, err, "within 300 s")
 	})
@@ -357,8 +381,8 @@ func TestFakeChecksTheSignatureAndTheClock(t *testing.T) {
 }
 
 func TestWaiterCancellationDoesNotFailTheSharedRefresh(t *testing.T) {
-	srv := advanceaitest.New(t)
-	c := newClient(t, srv)
+	t.Parallel()
+	c, srv := setup(t)
 	srv.Inject(kyctest.Fault{Kind: kyctest.FaultLatency, Latency: 300 * time.Millisecond, Path: advanceai.PathGenerateToken})
 
 	short, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
@@ -391,8 +415,8 @@ func TestWaiterCancellationDoesNotFailTheSharedRefresh(t *testing.T) {
 }
 
 func TestAbandonedRefreshIsReplaced(t *testing.T) {
-	srv := advanceaitest.New(t)
-	c := newClient(t, srv)
+	t.Parallel()
+	c, srv := setup(t)
 	srv.Inject(kyctest.Fault{Kind: kyctest.FaultLatency, Latency: 2 * time.Second, Path: advanceai.PathGenerateToken})
 
 	short, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
@@ -409,8 +433,9 @@ func TestAbandonedRefreshIsReplaced(t *testing.T) {
 }
 
 func TestInjectedFaultsNeverDuplicateALink(t *testing.T) {
+	t.Parallel()
 	srv := advanceaitest.New(t)
-	c := newClient(t, srv, kyc.WithRetry(3, 20*time.Millisecond))
+	c := client(t, srv, kyc.WithRetry(3, 20*time.Millisecond))
 	srv.FaultRate(0.3, 7,
 		kyctest.Fault{Kind: kyctest.FaultRateLimit, RetryAfter: "0"},
 		kyctest.Fault{Kind: kyctest.FaultStatus, Status: http.StatusServiceUnavailable},
@@ -437,16 +462,150 @@ func TestInjectedFaultsNeverDuplicateALink(t *testing.T) {
 }
 
 // A token that cannot be had ends Verify before generate-url is sent, and
-// says so (Sent false), so a Router may fall back: no link exists.
+// says so (NotSent), so a Router may fall back: no link exists.
 func TestTokenFailureIsRaisedBeforeSending(t *testing.T) {
+	t.Parallel()
 	srv := advanceaitest.New(t)
 	srv.Inject(kyctest.Fault{Kind: kyctest.FaultStatus, Status: 500, Path: advanceai.PathGenerateToken, Times: 5})
-	c := newClient(t, srv)
+	c := client(t, srv)
 	_, err := c.Verify(context.Background(), idn("token-down"))
 	require.ErrorIs(t, err, kyc.ErrUnavailable)
 	var kerr *kyc.Error
 	require.ErrorAs(t, err, &kerr)
-	assert.False(t, kerr.Sent, "generate-url was never sent")
+	assert.True(t, kerr.NotSent, "generate-url was never sent")
+	assert.True(t, kerr.Unprocessed)
+	assert.False(t, kyc.MayHaveCharged(err), "a Router may fall back")
+	assert.Equal(t, "advanceai.GenerateURL", kerr.Op)
 	assert.Zero(t, srv.Count(advanceai.PathGenerateURL))
-	assert.Equal(t, 1, srv.Count(advanceai.PathGenerateToken), "a 500 is not retried, and the signer is not run again")
+	assert.Equal(t, 3, srv.Count(advanceai.PathGenerateToken), "the free token exchange is retried like a read (twice by default), then the call ends")
+}
+
+// capture posts a photo carrying the magic marker to the link, as the
+// person would on the vendor's page.
+func capture(t *testing.T, srv *advanceaitest.Server, link, marker string) {
+	t.Helper()
+	resp, err := srv.Client().Post(link, "image/jpeg", bytes.NewReader(kyctest.MagicImage(marker, 0)))
+	require.NoError(t, err)
+	_, _ = io.Copy(io.Discard, resp.Body)
+	require.NoError(t, resp.Body.Close())
+	require.Equal(t, http.StatusOK, resp.StatusCode)
+}
+
+func TestMagicInputs(t *testing.T) {
+	t.Parallel()
+	approved := func(t *testing.T, r *kyc.Result, err error) {
+		require.NoError(t, err)
+		assert.Equal(t, kyc.StatusApproved, r.Status)
+		assert.NotNil(t, r.Document)
+	}
+	rejected := func(reason kyc.Reason, resubmit, document bool) func(*testing.T, *kyc.Result, error) {
+		return func(t *testing.T, r *kyc.Result, err error) {
+			require.NoError(t, err)
+			assert.Equal(t, kyc.StatusRejected, r.Status)
+			assert.Equal(t, []kyc.Reason{reason}, r.Reasons)
+			assert.Equal(t, resubmit, r.Resubmit)
+			assert.Equal(t, document, r.Document != nil)
+		}
+	}
+	want := map[string]func(*testing.T, *kyc.Result, error){
+		kyctest.ImageApproved:       approved,
+		kyctest.ImageNoFace:         approved,
+		kyctest.ImageFaceMismatch:   approved,
+		kyctest.ImageFaceBorderline: approved,
+		kyctest.ImageLivenessFailed: approved,
+		kyctest.ImageLowQuality:     rejected(kyc.ReasonLowQualityImage, true, false),
+		kyctest.ImageExpired:        approved,
+		kyctest.ImageForged:         rejected(kyc.ReasonDocumentForged, false, true),
+		kyctest.ImageUnderage:       approved,
+		kyctest.ImageNoDocument:     rejected(kyc.ReasonNoDocument, true, false),
+		kyctest.ImageReview:         approved,
+		kyctest.ImageNotFinished:    approved, // on the second read, below
+		kyctest.ImageServerError: func(t *testing.T, _ *kyc.Result, err error) {
+			require.ErrorIs(t, err, kyc.ErrUnavailable)
+			var kerr *kyc.Error
+			require.ErrorAs(t, err, &kerr)
+			assert.Equal(t, advanceai.IDVError, kerr.Code)
+		},
+	}
+	require.Len(t, want, len(kyctest.MagicInputs()))
+	for _, m := range kyctest.MagicInputs() {
+		t.Run(m, func(t *testing.T) {
+			t.Parallel()
+			c, srv := setup(t)
+			ctx := context.Background()
+			res, err := c.Verify(ctx, idn("magic-"+m))
+			require.NoError(t, err)
+			capture(t, srv, res.Link.URL, m)
+			got, err := c.Result(ctx, res.Reference)
+			if m == kyctest.ImageNotFinished {
+				require.NoError(t, err)
+				assert.Equal(t, kyc.StatusPending, got.Status, "not finished on the first read")
+				assert.Equal(t, []kyc.Reason{kyc.ReasonNotFinished}, got.Reasons)
+				got, err = c.Result(ctx, res.Reference)
+			}
+			want[m](t, got, err)
+			code, produced := advanceaitest.MagicOutcome(m)
+			if !produced {
+				assert.Equal(t, advanceai.IDVSuccess, code)
+			}
+		})
+	}
+}
+
+// TestResendPolicy counts, at the fake, what each fault does to a billed
+// GenerateURL and a free GetResult under the default options.
+func TestResendPolicy(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name        string
+		fault       kyctest.Fault
+		sends       int  // generate-url requests that reached the fake
+		links       int  // links the fake created
+		ok          bool // Verify succeeds
+		unprocessed bool // when it fails: Unprocessed
+	}{
+		{"503 before", kyctest.Fault{Kind: kyctest.FaultStatus, Status: 503}, 2, 1, true, false},
+		{"429 before", kyctest.Fault{Kind: kyctest.FaultRateLimit, RetryAfter: "0"}, 2, 1, true, false},
+		{"drop before the logic", kyctest.Fault{Kind: kyctest.FaultDrop}, 1, 0, false, false},
+		{"500 after", kyctest.Fault{Kind: kyctest.FaultStatus, Status: 500, After: true}, 1, 1, false, false},
+		{"502 after", kyctest.Fault{Kind: kyctest.FaultStatus, Status: 502, After: true}, 1, 1, false, false},
+		{"504 after", kyctest.Fault{Kind: kyctest.FaultStatus, Status: 504, After: true}, 1, 1, false, false},
+		{"503 three times", kyctest.Fault{Kind: kyctest.FaultStatus, Status: 503, Times: 3}, 3, 0, false, true},
+		{"truncated 200", kyctest.Fault{Kind: kyctest.FaultTruncate}, 1, 1, false, false},
+		{"malformed 200", kyctest.Fault{Kind: kyctest.FaultMalformed, After: true}, 1, 1, false, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := advanceaitest.New(t)
+			c := client(t, srv, kyc.WithRetry(2, 10*time.Millisecond))
+			_, err := c.Token(context.Background())
+			require.NoError(t, err)
+			f := tt.fault
+			f.Path = advanceai.PathGenerateURL
+			srv.Inject(f)
+			_, err = c.Verify(context.Background(), idn("policy"))
+			assert.Equal(t, tt.sends, srv.Count(advanceai.PathGenerateURL), "requests at the fake")
+			assert.Equal(t, tt.links, srv.Sends("policy"), "links created")
+			if tt.ok {
+				require.NoError(t, err)
+				return
+			}
+			require.Error(t, err)
+			var kerr *kyc.Error
+			require.ErrorAs(t, err, &kerr)
+			assert.Equal(t, tt.unprocessed, kerr.Unprocessed)
+			assert.Equal(t, !tt.unprocessed, kyc.MayHaveCharged(err))
+		})
+	}
+	t.Run("free GetResult is retried after a 500", func(t *testing.T) {
+		t.Parallel()
+		c, srv := setup(t)
+		res, err := c.Verify(context.Background(), idn("read"))
+		require.NoError(t, err)
+		srv.Inject(kyctest.Fault{Kind: kyctest.FaultStatus, Status: 500, Path: advanceai.PathGetResult, After: true})
+		_, err = c.Result(context.Background(), res.Reference)
+		require.NoError(t, err)
+		assert.Equal(t, 2, srv.Count(advanceai.PathGetResult))
+	})
 }

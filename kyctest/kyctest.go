@@ -2,7 +2,10 @@
 // or a network.
 //
 // FakeVerifier fakes the kyc.Verifier interface: it answers from a script
-// and records what it was asked.
+// and records what it was asked. FakeReceiver fakes a vendor's webhook
+// receiver and read-back (kyc.WebhookReceiver, kyc.EventConfirmer), for
+// tests of handlers behind kyc.WebhookMux. StoreConformance checks a
+// kyc.ResultStore implementation against the contract the Router relies on.
 //
 // Server is the base of each vendor's fake (atlastest, incodetest,
 // advanceaitest, ekycidtest, verificartest), which serve the vendor's wire

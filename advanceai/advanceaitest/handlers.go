@@ -13,6 +13,7 @@ import (
 	"github.com/kyc-go/kyc"
 	"github.com/kyc-go/kyc/advanceai"
 	"github.com/kyc-go/kyc/internal/tolerant"
+	"github.com/kyc-go/kyc/kyctest"
 )
 
 // envelope is the vendor's answer, fields in the documented order.
@@ -46,6 +47,10 @@ const (
 	msgBadRequest   = "HTTP 400 - Bad Request"
 	msgAccessDenied = "Access Denied"
 )
+
+// maxMarkerBytes is how much of a captured image the page reads: the
+// marker is in its first 64 KiB.
+const maxMarkerBytes = 64 << 10
 
 func decode(r *http.Request, v any) bool {
 	b, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
@@ -172,6 +177,10 @@ func (s *Server) getResult(w http.ResponseWriter, r *http.Request) {
 	var code string
 	if ok {
 		code = v.idvCode
+		if code != "" && v.pendingReads > 0 { // ImageNotFinished: not yet
+			v.pendingReads--
+			code = ""
+		}
 	}
 	s.mu.Unlock()
 	if !ok {
@@ -181,13 +190,19 @@ func (s *Server) getResult(w http.ResponseWriter, r *http.Request) {
 	reply(w, http.StatusOK, advanceai.CodeSuccess, msgOK, s.resultData(string(req.SignatureID), code))
 }
 
-// h5Page stands for the vendor's capture page: opening the link finishes
-// the verification with the outcome chosen by SetOutcome, or SUCCESS, and
-// answers a small HTML page linking to the returnUrl (it does not redirect,
-// so a test's HTTP client never leaves the fake). Opening a finished
-// verification's link again changes nothing. An unknown or expired link is
-// 404 or 410.
+// h5Page stands for the vendor's capture page. A POST of an image to the
+// link captures that image (its magic marker chooses the outcome, see
+// Capture); a GET captures a card without a marker, which finishes with the
+// outcome chosen by SetOutcome, or SUCCESS. It answers a small HTML page
+// linking to the returnUrl (it does not redirect, so a test's HTTP client
+// never leaves the fake). Opening a finished verification's link again
+// changes nothing. An unknown or expired link is 404 or 410.
 func (s *Server) h5Page(w http.ResponseWriter, r *http.Request) {
+	var marker string
+	if r.Method == http.MethodPost {
+		head, _ := io.ReadAll(io.LimitReader(r.Body, maxMarkerBytes))
+		marker = kyctest.ImageMarker(head)
+	}
 	q := r.URL.Query()
 	id := q.Get("signatureId")
 	s.mu.Lock()
@@ -199,11 +214,8 @@ func (s *Server) h5Page(w http.ResponseWriter, r *http.Request) {
 	var code, ret string
 	if ok {
 		expired = !s.now().Before(v.expires)
-		if !expired && v.idvCode == "" {
-			v.idvCode = v.outcome
-			if v.idvCode == "" {
-				v.idvCode = advanceai.IDVSuccess
-			}
+		if !expired {
+			v.capture(marker)
 		}
 		code, ret = v.idvCode, v.returnURL
 	}

@@ -9,17 +9,53 @@
 // without a live X-ACCESS-TOKEN (HTTP 401, code IAM_FAILED).
 //
 // Each generate-url creates a verification with a link to the fake's own H5
-// page. A test finishes a verification with Complete, or by opening the
-// link with an HTTP GET (the person "capturing" the card): that finishes it
-// with the outcome chosen earlier with SetOutcome, or IDV SUCCESS. Until
-// then get-result answers SUCCESS with a null idvCode (the shape this SDK
-// infers for an unfinished verification).
+// page, which stands for the vendor's capture page. The person "captures"
+// the card by posting an image to the link (or a test calls Capture); a
+// plain GET of the link captures a card without a marker. Until then
+// get-result answers SUCCESS with a null idvCode (the shape this SDK infers
+// for an unfinished verification). Complete and SetOutcome choose a
+// vendor idvCode directly.
 //
 //	srv := advanceaitest.New(t)
 //	c, _ := advanceai.New(srv.Config(), srv.Options()...)
 //	res, _ := c.Verify(ctx, kyc.Request{ID: "case-1", Country: "IDN",
 //		Link: kyc.LinkOptions{ReturnURL: "https://example.com/done"}})
-//	_ = srv.Complete(advanceaitest.SignatureID(res.Reference), advanceai.IDVForgeryDetected)
+//	_ = srv.Capture(advanceaitest.SignatureID(res.Reference), kyctest.MagicImage(kyctest.ImageForged, 0))
+//
+// The Examples show a fake started, a rejection made and a fault injected.
+//
+// # Magic inputs
+//
+// The image captured carries one of the kyctest magic markers
+// (kyctest.MagicImage), the vocabulary every fake shares. H5 IDV checks
+// an Indonesian KTP card and nothing else, so the face and person outcomes
+// cannot be produced: those finish as kyctest.ImageApproved does, as the
+// kyctest convention says. Each input and its ADVANCE.AI outcome (the
+// idvCode get-result answers, then what advanceai.Client.Result returns):
+//
+//	kyctest.ImageApproved (approved)               SUCCESS, with the OCR: approved
+//	kyctest.ImageNoFace (no_face)                  cannot be produced: as approved
+//	kyctest.ImageFaceMismatch (face_mismatch)      cannot be produced: as approved
+//	kyctest.ImageFaceBorderline (face_borderline)  cannot be produced: as approved
+//	kyctest.ImageLivenessFailed (liveness_failed)  cannot be produced: as approved
+//	kyctest.ImageLowQuality (low_quality)          LOW_QUALITY_IMAGE: rejected, low_quality_image, resubmit
+//	kyctest.ImageExpired (expired)                 cannot be produced (no expiry verdict): as approved
+//	kyctest.ImageForged (forged)                   FORGERY_DETECTED, with the OCR: rejected, document_forged
+//	kyctest.ImageUnderage (underage)               cannot be produced (no age verdict): as approved
+//	kyctest.ImageNoDocument (no_document)          CARD_NOT_FOUND: rejected, no_document, resubmit
+//	kyctest.ImageReview (review)                   cannot be produced (no review verdict): as approved
+//	kyctest.ImageNotFinished (not_finished)        null idvCode on the first read (pending), then SUCCESS
+//	kyctest.ImageServerError (server_error)        ERROR ("Document Verification Server error"): ErrUnavailable
+//
+// An image without a marker finishes with the idvCode chosen by
+// SetOutcome, or SUCCESS. MagicOutcome returns the row of an input.
+//
+// # Caps
+//
+// The vendor documents no size cap for its requests (no image goes through
+// the API: the person captures the card on the vendor's page), so the fake
+// enforces none; it reads at most 1 MiB of a JSON request, and the first
+// 64 KiB of a captured image, where the marker is.
 //
 // Sends and DuplicateSends (from the embedded kyctest.Server) count
 // generate-url requests by userId, the caller's kyc.Request.ID; requests
@@ -110,6 +146,7 @@ type session struct {
 	expires                      time.Time
 	outcome                      string // chosen with SetOutcome
 	idvCode                      string // set once finished
+	pendingReads                 int    // get-results still to answer "not finished" (ImageNotFinished)
 }
 
 // NewServer starts a fake; the caller closes it.
@@ -128,6 +165,7 @@ func NewServer(opts ...Option) *Server {
 	mux.HandleFunc("POST "+advanceai.PathGenerateURL, s.authenticated(s.generateURL))
 	mux.HandleFunc("POST "+advanceai.PathGetResult, s.authenticated(s.getResult))
 	mux.HandleFunc("GET "+H5Path, s.h5Page)
+	mux.HandleFunc("POST "+H5Path, s.h5Page)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		reply(w, http.StatusNotFound, advanceai.CodeClientError, "HTTP 404 - Not Found", nil)
 	})
@@ -190,12 +228,66 @@ func (s *Server) SetOutcome(signatureID, idvCode string) error {
 	return s.update(signatureID, idvCode, func(v *session) { v.outcome = idvCode })
 }
 
+// Capture finishes a verification as the person would on the H5 page, with
+// image as the photo of the card: its kyctest magic marker chooses the
+// outcome, as the package doc's table lists; an image without one finishes
+// with the idvCode chosen by SetOutcome, or SUCCESS. A finished
+// verification stays as it is. It fails for an unknown signatureId.
+func (s *Server) Capture(signatureID string, image []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ok := s.sessions[signatureID]
+	if !ok {
+		return fmt.Errorf("advanceaitest: unknown signatureId %q", signatureID)
+	}
+	v.capture(kyctest.ImageMarker(image))
+	return nil
+}
+
+// capture finishes v, unless it is finished, with the outcome of marker.
+func (v *session) capture(marker string) {
+	if v.idvCode != "" {
+		return
+	}
+	code, _ := MagicOutcome(marker)
+	if marker == "" && v.outcome != "" {
+		code = v.outcome
+	}
+	v.idvCode = code
+	if marker == kyctest.ImageNotFinished {
+		v.pendingReads = 1
+	}
+}
+
+// magicOutcomes is the package doc's table: the idvCode each magic input
+// finishes a verification with. The inputs missing from it cannot be
+// produced by the vendor.
+var magicOutcomes = map[string]string{
+	kyctest.ImageApproved:    advanceai.IDVSuccess,
+	kyctest.ImageLowQuality:  advanceai.IDVLowQualityImage,
+	kyctest.ImageForged:      advanceai.IDVForgeryDetected,
+	kyctest.ImageNoDocument:  advanceai.IDVCardNotFound,
+	kyctest.ImageNotFinished: advanceai.IDVSuccess, // after one read answering "not finished"
+	kyctest.ImageServerError: advanceai.IDVError,
+}
+
+// MagicOutcome returns the idvCode a verification captured with the magic
+// input marker finishes with, and whether ADVANCE.AI can produce that
+// outcome. An input it cannot produce, an unknown one and "" give
+// advanceai.IDVSuccess, false: they finish as kyctest.ImageApproved.
+func MagicOutcome(marker string) (idvCode string, produced bool) {
+	if code, ok := magicOutcomes[marker]; ok {
+		return code, true
+	}
+	return advanceai.IDVSuccess, false
+}
+
 // Complete finishes a verification now with idvCode (advanceai.IDVSuccess,
 // advanceai.IDVForgeryDetected…), as if the person had captured the card.
 // It fails for an unknown signatureId or idvCode. A finished verification
 // may be completed again with another outcome.
 func (s *Server) Complete(signatureID, idvCode string) error {
-	return s.update(signatureID, idvCode, func(v *session) { v.idvCode = idvCode })
+	return s.update(signatureID, idvCode, func(v *session) { v.idvCode, v.pendingReads = idvCode, 0 })
 }
 
 // update checks idvCode and applies set to the verification signatureID.
@@ -213,8 +305,10 @@ func (s *Server) update(signatureID, idvCode string, set func(*session)) error {
 	return nil
 }
 
-// SignatureID returns the signatureId of a reference "advanceai:<id>" (or
-// ref itself when it has no provider prefix).
+// SignatureID returns the signatureId inside an ADVANCE.AI Reference
+// "advanceai:<id>", as Verify returns it, for Capture, Complete and
+// SetOutcome; ref itself when it has no "advanceai:" prefix. It does not
+// check the id.
 func SignatureID(ref string) string {
 	return strings.TrimPrefix(ref, string(kyc.AdvanceAI)+":")
 }

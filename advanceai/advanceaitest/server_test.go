@@ -1,9 +1,11 @@
 package advanceaitest_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"io"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,6 +17,7 @@ import (
 	"github.com/kyc-go/kyc"
 	"github.com/kyc-go/kyc/advanceai"
 	"github.com/kyc-go/kyc/advanceai/advanceaitest"
+	"github.com/kyc-go/kyc/kyctest"
 )
 
 func post(t *testing.T, srv *advanceaitest.Server, path, body string) (int, map[string]any) {
@@ -33,6 +36,7 @@ func post(t *testing.T, srv *advanceaitest.Server, path, body string) (int, map[
 }
 
 func TestTokenEndpointChecks(t *testing.T) {
+	t.Parallel()
 	clk := advanceaitest.NewClock(time.UnixMilli(1665993522952))
 	srv := advanceaitest.New(t, advanceaitest.WithClock(clk.Now), advanceaitest.WithCredentials("sampleaccesskey", "samplesecretkey"))
 	ts := int64(1665993522952)
@@ -75,6 +79,7 @@ func TestTokenEndpointChecks(t *testing.T) {
 }
 
 func TestBusinessCallsNeedALiveToken(t *testing.T) {
+	t.Parallel()
 	clk := advanceaitest.NewClock(time.Now())
 	srv := advanceaitest.New(t, advanceaitest.WithClock(clk.Now), advanceaitest.WithTokenTTL(time.Minute))
 	c, err := advanceai.New(srv.Config(), srv.Options()...)
@@ -102,4 +107,58 @@ func TestBusinessCallsNeedALiveToken(t *testing.T) {
 	status, env := post(t, srv, "/no/such/path", `{}`)
 	assert.Equal(t, 404, status)
 	assert.Equal(t, "CLIENT_ERROR", env["code"])
+}
+
+// TestPackageDocListsEveryMagicInput: the table of the package doc has a
+// row for every kyctest magic input, and MagicOutcome agrees with it.
+func TestPackageDocListsEveryMagicInput(t *testing.T) {
+	t.Parallel()
+	src, err := os.ReadFile("server.go")
+	require.NoError(t, err)
+	doc := string(src[:bytes.Index(src, []byte("package advanceaitest"))])
+	for _, m := range kyctest.MagicInputs() {
+		i := strings.Index(doc, "("+m+")")
+		require.GreaterOrEqual(t, i, 0, "the package doc has a row for %s", m)
+		row := doc[i:]
+		row = row[:strings.IndexByte(row, '\n')]
+		code, produced := advanceaitest.MagicOutcome(m)
+		if produced {
+			assert.Contains(t, row, code, "the row of %s names its idvCode", m)
+		} else {
+			assert.Contains(t, row, "cannot be produced", m)
+			assert.Equal(t, advanceai.IDVSuccess, code)
+		}
+	}
+}
+
+func TestCapture(t *testing.T) {
+	t.Parallel()
+	srv := advanceaitest.New(t)
+	c, err := advanceai.New(srv.Config(), srv.Options()...)
+	require.NoError(t, err)
+	ctx := t.Context()
+	link, err := c.GenerateURL(ctx, advanceai.GenerateURLRequest{ReturnURL: "https://example.com/done"})
+	require.NoError(t, err)
+
+	require.NoError(t, srv.SetOutcome(link.SignatureID, advanceai.IDVTooManyCards))
+	require.NoError(t, srv.Capture(link.SignatureID, kyctest.MagicImage(kyctest.ImageNoDocument, 0)))
+	r, err := c.GetResult(ctx, link.SignatureID)
+	require.NoError(t, err)
+	assert.Equal(t, advanceai.IDVCardNotFound, r.IDVCode, "the marker wins over SetOutcome")
+	require.NoError(t, srv.Capture(link.SignatureID, kyctest.MagicImage(kyctest.ImageForged, 0)))
+	r, err = c.GetResult(ctx, link.SignatureID)
+	require.NoError(t, err)
+	assert.Equal(t, advanceai.IDVCardNotFound, r.IDVCode, "a finished verification stays as it is")
+
+	other, err := c.GenerateURL(ctx, advanceai.GenerateURLRequest{ReturnURL: "https://example.com/done"})
+	require.NoError(t, err)
+	require.NoError(t, srv.SetOutcome(other.SignatureID, advanceai.IDVTooManyCards))
+	require.NoError(t, srv.Capture(other.SignatureID, kyctest.MagicImage("", 0)))
+	r, err = c.GetResult(ctx, other.SignatureID)
+	require.NoError(t, err)
+	assert.Equal(t, advanceai.IDVTooManyCards, r.IDVCode, "no marker: SetOutcome")
+
+	assert.Error(t, srv.Capture("nope", nil))
+	assert.Equal(t, "ed8b21c0c87ad617", advanceaitest.SignatureID("advanceai:ed8b21c0c87ad617"))
+	assert.Equal(t, "x", advanceaitest.SignatureID("x"))
 }
