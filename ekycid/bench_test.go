@@ -64,7 +64,7 @@ func benchForm(b *testing.B, withVideo bool) {
 	b.ReportAllocs()
 	b.SetBytes(2 * img.Size())
 	for b.Loop() {
-		f := NewForm().media("ocr_image", MediaImage(img)).media("face_image", MediaImage(img))
+		f := NewForm().media("ocr_image", "Document", MediaImage(img)).media("face_image", "Face", MediaImage(img))
 		if withVideo {
 			f.sequences([]Sequence{{Checks: []Check{CheckBlink}, Video: VideoFromBytes([]byte("v"), "")}})
 		} else {

@@ -1,9 +1,9 @@
 package ekycid
 
 import (
+	"bytes"
 	"context"
-	"encoding/json"
-	"net/http"
+	"errors"
 	"strings"
 	"time"
 
@@ -24,8 +24,11 @@ const (
 
 // Defaults for the Config fields left zero.
 const (
-	DefaultPollInterval       = 500 * time.Millisecond
-	DefaultMaxPollInterval    = 4 * time.Second
+	DefaultPollInterval    = 500 * time.Millisecond
+	DefaultMaxPollInterval = 4 * time.Second
+	// DefaultPollTimeout bounds one wait for a reply: the vendor's Node SDK
+	// gives up polling after maxRequestTimeoutAsSec, 64 s by default.
+	DefaultPollTimeout        = 64 * time.Second
 	DefaultFaceMatchThreshold = 0.75
 	DefaultLivenessThreshold  = 0.5
 )
@@ -41,6 +44,12 @@ type Config struct {
 	// each wait doubles up to MaxPollInterval. Zero means the defaults.
 	PollInterval    time.Duration
 	MaxPollInterval time.Duration
+	// PollTimeout bounds every wait for a reply (Wait, and the wait inside
+	// Verify and VerifyWithLiveness), whatever the context allows: a Verify
+	// under context.Background() against a vendor that never finishes
+	// returns StatusPending with its Reference once it passes. Zero means
+	// DefaultPollTimeout.
+	PollTimeout time.Duration
 	// FaceMatchThreshold decides a face comparison the vendor scored but did
 	// not decide (the vendor's own Flutter app compares its score with an
 	// app-side threshold). Zero means DefaultFaceMatchThreshold.
@@ -50,9 +59,12 @@ type Config struct {
 	LivenessThreshold float64
 }
 
+type base = transport.Base
+
 // Client is an EkycID backend client. It implements kyc.Verifier and exposes
 // the vendor's v0 operations. It is safe for concurrent use.
 type Client struct {
+	base
 	tc   *transport.Client
 	cfg  Config
 	poll poll.Config
@@ -63,19 +75,16 @@ var _ kyc.Verifier = (*Client)(nil)
 // New checks cfg and returns a Client. Options are the root package's
 // (kyc.WithBaseURL, kyc.WithHTTPClient, kyc.WithRetry…). New never dials.
 func New(cfg Config, opts ...kyc.Option) (*Client, error) {
-	const op = "ekycid.New"
 	key := cfg.APIKey.Reveal()
-	switch {
-	case cfg.APIKey.IsZero():
-		return nil, &kyc.Error{Provider: kyc.EKYC, Op: op, Kind: kyc.ErrInvalidRequest, Field: "APIKey", Message: "required"}
-	case strings.ContainsAny(key, "\r\n\x00") || strings.TrimSpace(key) != key:
-		return nil, &kyc.Error{Provider: kyc.EKYC, Op: op, Kind: kyc.ErrInvalidRequest, Field: "APIKey", Message: "contains spaces or control characters"}
-	case cfg.PollInterval < 0 || cfg.MaxPollInterval < 0:
-		return nil, &kyc.Error{Provider: kyc.EKYC, Op: op, Kind: kyc.ErrInvalidRequest, Field: "PollInterval", Message: "must not be negative"}
-	case cfg.FaceMatchThreshold < 0 || cfg.FaceMatchThreshold > 1:
-		return nil, &kyc.Error{Provider: kyc.EKYC, Op: op, Kind: kyc.ErrInvalidRequest, Field: "FaceMatchThreshold", Message: "must be between 0 and 1"}
-	case cfg.LivenessThreshold < 0 || cfg.LivenessThreshold > 1:
-		return nil, &kyc.Error{Provider: kyc.EKYC, Op: op, Kind: kyc.ErrInvalidRequest, Field: "LivenessThreshold", Message: "must be between 0 and 1"}
+	if err := transport.CheckConfig(kyc.EKYC).
+		Secret("APIKey", cfg.APIKey).
+		That(strings.TrimSpace(key) == key, "APIKey", "must not start or end with spaces").
+		That(cfg.PollInterval >= 0 && cfg.MaxPollInterval >= 0, "PollInterval", "must not be negative").
+		That(cfg.PollTimeout >= 0, "PollTimeout", "must not be negative").
+		That(cfg.FaceMatchThreshold >= 0 && cfg.FaceMatchThreshold <= 1, "FaceMatchThreshold", "must be between 0 and 1").
+		That(cfg.LivenessThreshold >= 0 && cfg.LivenessThreshold <= 1, "LivenessThreshold", "must be between 0 and 1").
+		Err(); err != nil {
+		return nil, err
 	}
 	if cfg.PollInterval == 0 {
 		cfg.PollInterval = DefaultPollInterval
@@ -83,131 +92,125 @@ func New(cfg Config, opts ...kyc.Option) (*Client, error) {
 	if cfg.MaxPollInterval == 0 {
 		cfg.MaxPollInterval = max(DefaultMaxPollInterval, cfg.PollInterval)
 	}
+	if cfg.PollTimeout == 0 {
+		cfg.PollTimeout = DefaultPollTimeout
+	}
 	if cfg.FaceMatchThreshold == 0 {
 		cfg.FaceMatchThreshold = DefaultFaceMatchThreshold
 	}
 	if cfg.LivenessThreshold == 0 {
 		cfg.LivenessThreshold = DefaultLivenessThreshold
 	}
+	c := &Client{cfg: cfg, poll: poll.Config{Initial: cfg.PollInterval, Max: cfg.MaxPollInterval}}
 	tc, err := transport.New(transport.Params{
 		Provider: kyc.EKYC,
 		BaseURL:  DefaultBaseURL,
 		Sign:     transport.SetHeader("x-api-key", cfg.APIKey),
+		Check:    c.check,
+		Decode:   c.decode,
+		Encode:   c.encode,
+		ID:       idForm,
 	}, opts)
 	if err != nil {
 		return nil, err
 	}
-	return &Client{tc: tc, cfg: cfg, poll: poll.Config{Initial: cfg.PollInterval, Max: cfg.MaxPollInterval}}, nil
+	c.tc, c.base = tc, transport.NewBase(tc)
+	return c, nil
 }
 
-// Close releases idle connections. The client stays usable.
-func (c *Client) Close() error {
-	c.tc.Close()
+// Call sends any operation of the EWS API that the typed methods do not
+// cover, such as the ABIS enrolment, verification and identification APIs,
+// whose paths and bodies are not public: signed and checked like the typed
+// methods. op.Path is the path to send, relative to the base URL (ids
+// escaped with url.PathEscape); op.Method defaults to POST with an input and
+// GET without; op.Class decides how it may be resent: its zero value,
+// kyc.ClassBilled, is the safe default, and a billed op is resent after an
+// ambiguous failure only with op.Idempotent set (set it when the endpoint
+// deduplicates by the form's idempotent_id, as the v0 operations do).
+//
+// in may be nil (no body), a *Form (multipart/form-data, with its
+// idempotent_id), a url.Values (the query), a []byte or json.RawMessage
+// (sent as JSON as it is), or any other value, marshalled as JSON. out, when
+// not nil, receives the JSON answer, decoded after the vendor's error check
+// (a *json.RawMessage keeps it as it is; an empty answer leaves out as it
+// is).
+func (c *Client) Call(ctx context.Context, op kyc.Operation, in, out any) error {
+	return c.tc.Generic(ctx, op, in, out)
+}
+
+// send builds the request of one operation and sends it through the one
+// call path: sign, send as the operation's class allows, check, decode into
+// out (nil: no decoding).
+func (c *Client) send(ctx context.Context, op kyc.Operation, path string, body transport.Body, out any) (*transport.Response, error) {
+	return c.tc.Call(ctx, &transport.Request{Operation: op, Path: path, Body: body}, out)
+}
+
+// encode builds the request of a generic Call: a *Form is multipart, the
+// rest as the transport's default.
+func (c *Client) encode(op kyc.Operation, in any) (*transport.Request, error) {
+	f, ok := in.(*Form)
+	if !ok {
+		return transport.EncodeDefault(op, in)
+	}
+	if f == nil {
+		return &transport.Request{Operation: op}, nil
+	}
+	body, err := f.body(op.Name, c)
+	if err != nil {
+		return nil, err
+	}
+	return &transport.Request{Operation: op, Body: body}, nil
+}
+
+// decode decodes a checked answer: a reply envelope into a *ReplyResult,
+// anything else as JSON (a byte-order mark or XSSI guard stripped). An empty
+// answer leaves out as it is.
+func (c *Client) decode(op kyc.Operation, resp *transport.Response, out any) error {
+	if r, ok := out.(*ReplyResult); ok {
+		got, err := DecodeReply(resp.Body)
+		if err != nil {
+			return c.tc.BadResponse(op.Name, resp, err)
+		}
+		*r = *got
+		return nil
+	}
+	if len(bytes.TrimSpace(transport.StripBOM(resp.Body))) == 0 {
+		return nil
+	}
+	return c.tc.DecodeJSON(op.Name, resp, out)
+}
+
+// MaxIDLength bounds the vendor ids this package sends in a path.
+const MaxIDLength = 128
+
+// idForm is the form of a vendor request id, checked before it goes into a
+// path: 1 to MaxIDLength ASCII letters, digits, '-' and '_'. Inferred: the
+// Node SDK puts the id into the path unescaped, and the ids seen are hex
+// strings and UUIDs; '.', '/' and control characters would change the path.
+func idForm(id string) error {
+	switch {
+	case id == "":
+		return errors.New("empty")
+	case len(id) > MaxIDLength:
+		return errors.New("longer than 128 characters")
+	}
+	for i := 0; i < len(id); i++ {
+		b := id[i]
+		if !(b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '-' || b == '_') {
+			return errors.New("only letters, digits, '-' and '_'")
+		}
+	}
 	return nil
 }
 
-// Call sends any request to the vendor, signed and classified like the typed
-// methods: the escape hatch for endpoints this package does not type, such
-// as the ABIS enrolment, verification and identification APIs, whose paths
-// and bodies are not public.
-//
-// body may be nil (no body), a *Form (multipart/form-data, with its
-// idempotent_id), a []byte or json.RawMessage (sent as JSON as it is), or any
-// other value, marshalled as JSON. out, when not nil, receives the JSON
-// answer (a *json.RawMessage keeps it as it is). GET and HEAD requests and
-// Forms carrying an idempotent_id are retried on transient failures; other
-// requests only when they provably did not reach the vendor.
-func (c *Client) Call(ctx context.Context, method, path string, body any, out any) error {
-	const op = "ekycid.Call"
-	req := &transport.Request{Op: op, Method: strings.ToUpper(method), Path: path}
-	if req.Method == "" {
-		return c.tc.Invalid(op, "method", "required")
-	}
-	if req.Method == http.MethodGet || req.Method == http.MethodHead {
-		req.Mode = transport.Idempotent
-	}
-	var err error
-	switch b := body.(type) {
-	case nil:
-	case *Form:
-		if req.Body, err = b.body(op, c); err != nil {
-			return err
-		}
-		if b.idempotentID != "" {
-			req.Mode = transport.Idempotent
-		}
-	case []byte:
-		req.Body = transport.Bytes("application/json", b)
-	case json.RawMessage:
-		req.Body = transport.Bytes("application/json", b)
-	default:
-		if req.Body, err = transport.JSON(b); err != nil {
-			return c.tc.Invalid(op, "body", "cannot be encoded as JSON")
-		}
-	}
-	resp, err := c.tc.Do(ctx, req)
-	if err != nil {
+// withReference returns err with the Reference of the submission it
+// followed, so that a billed submission is never orphaned.
+func withReference(err error, ref string) error {
+	var kerr *kyc.Error
+	if !errors.As(err, &kerr) {
 		return err
 	}
-	if err := c.check(op, resp); err != nil {
-		return err
-	}
-	if out == nil || len(resp.Body) == 0 {
-		return nil
-	}
-	return c.tc.DecodeJSON(op, resp, out)
+	e := *kerr
+	e.Reference = ref
+	return &e
 }
-
-// Submission is the vendor's answer to a v0 operation: the id of the reply
-// to read with Reply or Wait, and the idempotent_id it was sent with.
-type Submission struct {
-	// ID is the vendor's request id; Reply and Wait take it.
-	ID string
-	// IdempotentID is the UUID the submission carried. Submitting the same
-	// request again with it (the IdempotentID field of the request types)
-	// cannot run the operation twice: the vendor answers the same ID.
-	IdempotentID string
-}
-
-// submit sends one v0 operation. The form, and so its idempotent_id, is built
-// once: every attempt the transport makes sends the same bytes.
-func (c *Client) submit(ctx context.Context, op, path string, f *Form) (*Submission, error) {
-	body, err := f.body(op, c)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := c.tc.Do(ctx, &transport.Request{
-		Op: op, Method: http.MethodPost, Path: path, Body: body,
-		// The vendor deduplicates v0 submissions by idempotent_id (the
-		// Node SDK sends a fresh one per request for this purpose, and the
-		// vendor answers 409 to a reused id with other content). Every
-		// attempt carries the same id, so a resend after a lost answer
-		// returns the first submission's id instead of running (and
-		// billing) the operation twice: that makes the call idempotent.
-		Mode: transport.Idempotent,
-	})
-	if err != nil {
-		return nil, err
-	}
-	if err := c.check(op, resp); err != nil {
-		return nil, err
-	}
-	var out struct {
-		ID json.RawMessage `json:"id"`
-	}
-	if err := json.Unmarshal(resp.Body, &out); err != nil {
-		return nil, c.tc.BadResponse(op, resp, err)
-	}
-	id := scalarString(out.ID)
-	if id == "" {
-		return nil, c.tc.BadResponse(op, resp, nil)
-	}
-	return &Submission{ID: id, IdempotentID: f.idempotentID}, nil
-}
-
-// String describes the client without its credentials, tokens or keys, so
-// that printing or logging a Client never leaks them.
-func (c *Client) String() string { return "ekycid.Client" }
-
-// GoString is String, for %#v.
-func (c *Client) GoString() string { return c.String() }

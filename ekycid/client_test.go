@@ -1,14 +1,18 @@
 package ekycid
 
 import (
+	"bytes"
 	"context"
-	"errors"
+	"encoding/json"
+	"fmt"
 	"io"
 	"mime"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -18,6 +22,7 @@ import (
 
 	"github.com/kyc-go/kyc"
 	"github.com/kyc-go/kyc/internal/testutil"
+	"github.com/kyc-go/kyc/kyctest"
 )
 
 const (
@@ -28,7 +33,8 @@ const (
 // jpegBytes is the smallest byte string kyc.Image accepts as a JPEG.
 var jpegBytes = append([]byte{0xFF, 0xD8, 0xFF, 0xE0}, strings.Repeat("jpegdata", 64)...)
 
-func newMock(t *testing.T, opts ...kyc.Option) (*Client, *httpmock.MockTransport) {
+// mock returns a client whose requests go to a fresh httpmock transport.
+func mock(t *testing.T, opts ...kyc.Option) (*Client, *httpmock.MockTransport) {
 	t.Helper()
 	hc, mt := testutil.MockHTTP(t)
 	c, err := New(Config{APIKey: kyc.NewSecret(testKey), PollInterval: time.Millisecond, MaxPollInterval: 5 * time.Millisecond},
@@ -96,13 +102,17 @@ func TestNewValidatesConfig(t *testing.T) {
 	}{
 		{"no key", Config{}, nil, "APIKey"},
 		{"key with newline", Config{APIKey: kyc.NewSecret("a\nb")}, nil, "APIKey"},
+		{"key with spaces", Config{APIKey: kyc.NewSecret(" k")}, nil, "APIKey"},
+		{"key with NUL", Config{APIKey: kyc.NewSecret("k\x00")}, nil, "APIKey"},
 		{"negative poll", Config{APIKey: kyc.NewSecret("k"), PollInterval: -1}, nil, "PollInterval"},
+		{"negative poll timeout", Config{APIKey: kyc.NewSecret("k"), PollTimeout: -time.Second}, nil, "PollTimeout"},
 		{"threshold above 1", Config{APIKey: kyc.NewSecret("k"), FaceMatchThreshold: 2}, nil, "FaceMatchThreshold"},
 		{"liveness threshold below 0", Config{APIKey: kyc.NewSecret("k"), LivenessThreshold: -0.1}, nil, "LivenessThreshold"},
 		{"plain http", Config{APIKey: kyc.NewSecret("k")}, []kyc.Option{kyc.WithBaseURL("http://ekyc.example.com")}, "BaseURL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
 			c, err := New(tt.cfg, tt.opts...)
 			require.Error(t, err)
 			assert.Nil(t, c)
@@ -110,16 +120,25 @@ func TestNewValidatesConfig(t *testing.T) {
 			var kerr *kyc.Error
 			require.ErrorAs(t, err, &kerr)
 			assert.Equal(t, tt.field, kerr.Field)
+			assert.Equal(t, "ekycid.New", kerr.Op)
+			if tt.field != "BaseURL" { // transport.New's own errors: see the report
+				assert.True(t, kerr.NotSent && kerr.Unprocessed)
+			}
 		})
 	}
 	c, err := New(Config{APIKey: kyc.NewSecret("k")})
 	require.NoError(t, err)
 	assert.Equal(t, DefaultBaseURL, c.tc.BaseURL().String())
 	assert.Equal(t, DefaultFaceMatchThreshold, c.cfg.FaceMatchThreshold)
+	assert.Equal(t, DefaultPollTimeout, c.cfg.PollTimeout)
+	assert.Equal(t, "ekycid.Client", c.String())
+	assert.Equal(t, "ekycid.Client", fmt.Sprintf("%#v", c))
+	assert.NoError(t, c.Close())
 }
 
 func TestWireFormat(t *testing.T) {
-	c, mt := newMock(t)
+	t.Parallel()
+	c, mt := mock(t)
 	ctx := context.Background()
 	img, err := kyc.ImageFromBytes(jpegBytes)
 	require.NoError(t, err)
@@ -210,26 +229,27 @@ func TestWireFormat(t *testing.T) {
 			path = r.URL.EscapedPath()
 			return httpmock.NewStringResponse(200, string(testutil.Fixture(t, "reply_pending.json"))), nil
 		})
-		r, err := c.Reply(ctx, "a/b c")
+		r, err := c.Reply(ctx, "6f1c_09-AB")
 		require.NoError(t, err)
-		assert.Equal(t, "/v0/api-request-reply/a%2Fb%20c", path)
+		assert.Equal(t, "/v0/api-request-reply/6f1c_09-AB", path)
 		assert.False(t, r.Done())
 	})
 }
 
 func TestReplyFixtures(t *testing.T) {
-	c, mt := newMock(t)
+	t.Parallel()
+	c, mt := mock(t)
 	tests := []struct {
 		fixture string
-		check   func(t *testing.T, r *Reply, err error)
+		check   func(t *testing.T, r *ReplyResult, err error)
 	}{
-		{"reply_pending.json", func(t *testing.T, r *Reply, err error) {
+		{"reply_pending.json", func(t *testing.T, r *ReplyResult, err error) {
 			require.NoError(t, err)
 			assert.False(t, r.Done())
 			assert.Nil(t, r.Usage)
 			assert.Nil(t, r.Document())
 		}},
-		{"reply_ocr.json", func(t *testing.T, r *Reply, err error) {
+		{"reply_ocr.json", func(t *testing.T, r *ReplyResult, err error) {
 			require.NoError(t, err)
 			assert.True(t, r.Done())
 			require.NotNil(t, r.Usage)
@@ -245,7 +265,7 @@ func TestReplyFixtures(t *testing.T) {
 				Extra: map[string]string{"NAME_KH": "ពៅ ស្រី", "HEIGHT_KH": "160", "ADDRESS_KH": "ភ្នំពេញ"},
 			}, *d)
 		}},
-		{"reply_ocr_demo.json", func(t *testing.T, r *Reply, err error) {
+		{"reply_ocr_demo.json", func(t *testing.T, r *ReplyResult, err error) {
 			require.NoError(t, err)
 			d := r.Document()
 			require.NotNil(t, d)
@@ -256,7 +276,7 @@ func TestReplyFixtures(t *testing.T) {
 			assert.Equal(t, time.Date(2026, 1, 25, 0, 0, 0, 0, time.UTC), d.ExpiryDate)
 			assert.True(t, r.Usage.IsSuccess, `"true" as a string`)
 		}},
-		{"reply_express.json", func(t *testing.T, r *Reply, err error) {
+		{"reply_express.json", func(t *testing.T, r *ReplyResult, err error) {
 			require.NoError(t, err)
 			o := r.Outcome()
 			require.NotNil(t, o.Document)
@@ -265,7 +285,7 @@ func TestReplyFixtures(t *testing.T) {
 			s, _ := o.Liveness.Score.Value()
 			assert.InDelta(t, 0.97, s, 1e-9)
 		}},
-		{"reply_face_score.json", func(t *testing.T, r *Reply, err error) {
+		{"reply_face_score.json", func(t *testing.T, r *ReplyResult, err error) {
 			require.NoError(t, err)
 			v := r.FaceMatch()
 			s, ok := v.Score.Value()
@@ -277,11 +297,11 @@ func TestReplyFixtures(t *testing.T) {
 			pass, _ = v.Passed(0.9)
 			assert.False(t, pass)
 		}},
-		{"reply_liveness_sequences.json", func(t *testing.T, r *Reply, err error) {
+		{"reply_liveness_sequences.json", func(t *testing.T, r *ReplyResult, err error) {
 			require.NoError(t, err)
 			assert.Equal(t, DecisionFail, r.Liveness().Decision, "one failed sequence fails liveness")
 		}},
-		{"reply_error_ocr.json", func(t *testing.T, r *Reply, err error) {
+		{"reply_error_ocr.json", func(t *testing.T, r *ReplyResult, err error) {
 			require.NotNil(t, r)
 			assert.True(t, r.Done())
 			assert.Equal(t, &ReplyError{Code: "OCR_FAILED", Message: "cannot extract information"}, r.Error)
@@ -292,7 +312,7 @@ func TestReplyFixtures(t *testing.T) {
 			assert.Equal(t, "cannot extract information", kerr.VendorMessage)
 			assert.NotContains(t, err.Error(), "extract", "the vendor's text is never printed")
 		}},
-		{"reply_error_internal.json", func(t *testing.T, r *Reply, err error) {
+		{"reply_error_internal.json", func(t *testing.T, r *ReplyResult, err error) {
 			require.NotNil(t, r)
 			assert.ErrorIs(t, err, kyc.ErrUnavailable)
 			var kerr *kyc.Error
@@ -300,7 +320,7 @@ func TestReplyFixtures(t *testing.T) {
 			assert.Equal(t, "INTERNAL_ERROR", kerr.Code)
 			assert.Equal(t, "ekycid.Reply", kerr.Op)
 		}},
-		{"reply_error_unknown.json", func(t *testing.T, r *Reply, err error) {
+		{"reply_error_unknown.json", func(t *testing.T, r *ReplyResult, err error) {
 			require.NotNil(t, r)
 			assert.ErrorIs(t, err, kyc.ErrInvalidRequest)
 			var kerr *kyc.Error
@@ -322,8 +342,9 @@ func TestReplyFixtures(t *testing.T) {
 }
 
 func TestResultFromFixtures(t *testing.T) {
+	t.Parallel()
 	clock := func() time.Time { return time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC) }
-	c, mt := newMock(t, kyc.WithClock(clock))
+	c, mt := mock(t, kyc.WithClock(clock))
 	tests := []struct {
 		fixture  string
 		status   kyc.Status
@@ -350,7 +371,7 @@ func TestResultFromFixtures(t *testing.T) {
 		})
 	}
 	t.Run("expired card", func(t *testing.T) {
-		late, mt := newMock(t, kyc.WithClock(func() time.Time { return time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC) }))
+		late, mt := mock(t, kyc.WithClock(func() time.Time { return time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC) }))
 		mt.RegisterResponder("GET", testBase+"/v0/api-request-reply/r1", fixtureResponder(t, 200, "reply_express.json"))
 		res, err := late.Result(context.Background(), "ekycid:r1")
 		require.NoError(t, err)
@@ -369,7 +390,8 @@ func TestResultFromFixtures(t *testing.T) {
 }
 
 func TestErrorFixtures(t *testing.T) {
-	c, mt := newMock(t)
+	t.Parallel()
+	c, mt := mock(t)
 	tests := []struct {
 		status  int
 		fixture string
@@ -400,7 +422,7 @@ func TestErrorFixtures(t *testing.T) {
 			assert.Equal(t, tt.code, kerr.Code)
 			assert.Equal(t, tt.status, kerr.StatusCode)
 			assert.Equal(t, "ekycid.OCR", kerr.Op)
-			assert.True(t, kerr.Sent)
+			assert.True(t, kerr.MayHaveBeenSent())
 			assert.NotContains(t, err.Error(), testKey)
 			if tt.code == "INSUFFICIENT_PERMISSIONS" {
 				assert.Equal(t, "Insufficient permissions for the requested operation", kerr.VendorMessage)
@@ -411,6 +433,7 @@ func TestErrorFixtures(t *testing.T) {
 }
 
 func TestCodeTables(t *testing.T) {
+	t.Parallel()
 	for code, kind := range codeKinds {
 		assert.Equal(t, kind, codeKind(code, ""), code)
 		assert.Equal(t, kind, codeKind(strings.ToLower(code), ""), code)
@@ -466,97 +489,234 @@ func TestCodeTables(t *testing.T) {
 	assert.False(t, ok, "a credential error is never a rejection")
 }
 
-// TestFailurePaths runs every typed method through a 5xx, a malformed body,
-// a vendor error inside a 200 and a cancelled context.
-func TestFailurePaths(t *testing.T) {
-	img, err := kyc.ImageFromBytes(jpegBytes)
-	require.NoError(t, err)
-	u := MediaURL("https://cdn.example.test/x.jpg")
-	seq := []Sequence{{Checks: []Check{CheckBlink}, Video: VideoURL("https://cdn.example.test/v.mp4")}}
-	methods := []struct {
-		name   string
-		method string
-		path   string
-		call   func(ctx context.Context, c *Client) error
-	}{
-		{"OCR", "POST", "/v0/ocr", func(ctx context.Context, c *Client) error { _, err := c.OCR(ctx, OCRRequest{Image: u}); return err }},
-		{"DetectID", "POST", "/v0/id-detection", func(ctx context.Context, c *Client) error {
-			_, err := c.DetectID(ctx, DetectIDRequest{Image: MediaImage(img)})
-			return err
-		}},
-		{"CompareFaces", "POST", "/v0/face-compare", func(ctx context.Context, c *Client) error {
-			_, err := c.CompareFaces(ctx, CompareFacesRequest{Face0: u, Face1: u})
-			return err
-		}},
-		{"Liveness", "POST", "/v0/liveness-detection", func(ctx context.Context, c *Client) error {
-			_, err := c.Liveness(ctx, LivenessRequest{Sequences: seq})
-			return err
-		}},
-		{"ManualKYC", "POST", "/v0/manual-kyc", func(ctx context.Context, c *Client) error {
-			_, err := c.ManualKYC(ctx, ManualKYCRequest{Document: u, Face: u})
-			return err
-		}},
-		{"ExpressKYC", "POST", "/v0/express-kyc", func(ctx context.Context, c *Client) error {
-			_, err := c.ExpressKYC(ctx, ExpressKYCRequest{Document: u, Face: u, Sequences: seq})
-			return err
-		}},
-		{"Reply", "GET", "/v0/api-request-reply/r1", func(ctx context.Context, c *Client) error { _, err := c.Reply(ctx, "r1"); return err }},
-		{"Wait", "GET", "/v0/api-request-reply/r1", func(ctx context.Context, c *Client) error { _, err := c.Wait(ctx, "r1"); return err }},
-		{"Result", "GET", "/v0/api-request-reply/r1", func(ctx context.Context, c *Client) error { _, err := c.Result(ctx, "ekycid:r1"); return err }},
-		{"Verify", "POST", "/v0/express-kyc", func(ctx context.Context, c *Client) error {
-			_, err := c.Verify(ctx, kyc.Request{Document: kyc.Document{Front: img}, Selfie: img})
-			return err
-		}},
-		{"Call", "POST", "/v0/abis/enroll", func(ctx context.Context, c *Client) error {
-			return c.Call(ctx, "POST", "v0/abis/enroll", map[string]string{"a": "b"}, &struct{}{})
-		}},
-	}
-	cases := []struct {
-		name   string
-		status int
-		body   string
-		kind   error
-	}{
-		{"5xx", 500, `{"message":"boom"}`, kyc.ErrUnavailable},
-		{"malformed", 200, `{"id": "x`, kyc.ErrBadResponse},
-		{"error in 200", 200, `{"error":{"code":"INSUFFICIENT_PERMISSIONS","message":"Insufficient permissions"}}`, kyc.ErrForbidden},
-	}
-	for _, m := range methods {
-		for _, cs := range cases {
-			t.Run(m.name+"/"+cs.name, func(t *testing.T) {
-				c, mt := newMock(t)
-				mt.RegisterResponder(m.method, testBase+m.path, httpmock.NewStringResponder(cs.status, cs.body))
-				ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-				defer cancel()
-				err := m.call(ctx, c)
-				require.Error(t, err)
-				kind := cs.kind
-				if m.name == "Wait" && cs.name == "5xx" {
-					kind = kyc.ErrTimeout // a 5xx while waiting is transient: the wait goes on until ctx ends
-				}
-				assert.ErrorIs(t, err, kind)
-			})
-		}
-		t.Run(m.name+"/cancelled", func(t *testing.T) {
-			c, mt := newMock(t)
-			ctx, cancel := context.WithCancel(context.Background())
-			cancel()
-			err := m.call(ctx, c)
-			require.Error(t, err)
-			assert.ErrorIs(t, err, kyc.ErrTimeout)
-			assert.True(t, errors.Is(err, context.Canceled))
-			assert.Zero(t, mt.GetTotalCallCount(), "nothing is sent on a cancelled context")
-		})
-	}
-}
-
 func TestNoSecretInLogs(t *testing.T) {
+	t.Parallel()
 	logger, buf := testutil.CaptureLogger()
-	c, mt := newMock(t, kyc.WithLogger(logger))
+	c, mt := mock(t, kyc.WithLogger(logger))
 	mt.RegisterResponder("POST", testBase+"/v0/ocr", fixtureResponder(t, 200, "submit.json"))
 	_, err := c.OCR(context.Background(), OCRRequest{Image: MediaURL("https://cdn.example.test/person-name.jpg")})
 	require.NoError(t, err)
 	assert.NotEmpty(t, buf.String())
 	assert.NotContains(t, buf.String(), testKey)
 	assert.NotContains(t, buf.String(), "person-name")
+}
+
+// TestIDForm: an id that is not of the vendor's form never reaches a path,
+// whether it comes in a Reference, to Reply or to Wait.
+func TestIDForm(t *testing.T) {
+	t.Parallel()
+	c, mt := mock(t)
+	mt.RegisterNoResponder(httpmock.NewStringResponder(200, `{"result":{"score":1}}`))
+	ctx := context.Background()
+	bad := []string{"..", ".", "a/b", "a%2Fb", "a b", "x\x00y", "id\r\n", strings.Repeat("a", 200<<10), strings.Repeat("a", MaxIDLength+1), "ü"}
+	for _, id := range bad {
+		name := id
+		if len(name) > 20 {
+			name = name[:20] + "…"
+		}
+		t.Run(fmt.Sprintf("%q", name), func(t *testing.T) {
+			_, err := c.Result(ctx, "ekycid:"+id)
+			require.ErrorIs(t, err, kyc.ErrInvalidRequest)
+			var kerr *kyc.Error
+			require.ErrorAs(t, err, &kerr)
+			assert.Equal(t, "ref", kerr.Field)
+			assert.True(t, kerr.NotSent)
+			assert.LessOrEqual(t, len(err.Error()), 300, "the error does not quote the id")
+
+			_, err = c.Reply(ctx, id)
+			require.ErrorAs(t, err, &kerr)
+			assert.Equal(t, "id", kerr.Field)
+			_, err = c.Wait(ctx, id)
+			require.ErrorAs(t, err, &kerr)
+			assert.Equal(t, "id", kerr.Field)
+		})
+	}
+	assert.Zero(t, mt.GetTotalCallCount(), "nothing was sent")
+	_, err := c.Result(ctx, "ekycid:"+strings.Repeat("a", MaxIDLength))
+	require.NoError(t, err)
+	assert.Equal(t, 1, mt.GetTotalCallCount())
+}
+
+// TestSubmissionAnswers: a submission's answer must carry an id of the
+// vendor's form, and a BOM before the JSON is tolerated.
+func TestSubmissionAnswers(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		body string
+		id   string
+		kind error
+	}{
+		{`{"id":"r1"}`, "r1", nil},
+		{"\xef\xbb\xbf{\"id\":\"r2\"}", "r2", nil},
+		{`{"id":42}`, "42", nil},
+		{`{"id":"../x"}`, "", kyc.ErrBadResponse},
+		{`{"id":""}`, "", kyc.ErrBadResponse},
+		{`{}`, "", kyc.ErrBadResponse},
+		{``, "", kyc.ErrBadResponse},
+	}
+	for _, tt := range tests {
+		t.Run(tt.body, func(t *testing.T) {
+			t.Parallel()
+			c, mt := mock(t)
+			mt.RegisterResponder("POST", testBase+"/v0/ocr", httpmock.NewStringResponder(200, tt.body))
+			sub, err := c.OCR(context.Background(), OCRRequest{Image: MediaURL("https://cdn.example.test/c.jpg")})
+			if tt.kind != nil {
+				assert.ErrorIs(t, err, tt.kind)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tt.id, sub.ID)
+		})
+	}
+}
+
+func TestReplyWithBOM(t *testing.T) {
+	t.Parallel()
+	c, mt := mock(t)
+	body := append([]byte("\xef\xbb\xbf"), testutil.Fixture(t, "reply_face_score.json")...)
+	mt.RegisterResponder("GET", testBase+"/v0/api-request-reply/r1", httpmock.NewBytesResponder(200, body))
+	r, err := c.Reply(context.Background(), "r1")
+	require.NoError(t, err)
+	assert.True(t, r.FaceMatch().Score.Given())
+}
+
+// TestCall: the escape hatch encodes a *Form as multipart, other values as
+// JSON and url.Values as the query, checks the answer like the typed
+// methods, and resends as op.Class and op.Idempotent allow.
+func TestCall(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	t.Run("form", func(t *testing.T) {
+		t.Parallel()
+		c, mt := mock(t)
+		got := capture(t, mt, "POST", testBase+"/v0/abis/enroll")
+		f := NewForm().Set("subject", "s-1")
+		var out struct{ ID string }
+		require.NoError(t, c.Call(ctx, kyc.Operation{Path: "/v0/abis/enroll"}, f, &out))
+		assert.Equal(t, "r1", out.ID)
+		assert.Equal(t, map[string]string{"subject": "s-1", "idempotent_id": f.IdempotentID()}, got().values)
+	})
+	t.Run("json and query", func(t *testing.T) {
+		t.Parallel()
+		c, mt := mock(t)
+		var body, query, method string
+		mt.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
+			method, query = r.Method, r.URL.RawQuery
+			if r.Body != nil {
+				b, _ := io.ReadAll(r.Body)
+				body = string(b)
+			}
+			return httpmock.NewStringResponse(200, `{"ok":true}`), nil
+		})
+		var raw json.RawMessage
+		require.NoError(t, c.Call(ctx, kyc.Operation{Path: "/v0/abis/identify"}, map[string]string{"subject": "s-1"}, &raw))
+		assert.Equal(t, "POST", method)
+		assert.JSONEq(t, `{"subject":"s-1"}`, body)
+		assert.JSONEq(t, `{"ok":true}`, string(raw))
+		require.NoError(t, c.Call(ctx, kyc.Operation{Method: http.MethodGet, Path: "/v0/abis/subjects", Class: kyc.ClassFree}, url.Values{"page": {"2"}}, nil))
+		assert.Equal(t, "GET", method)
+		assert.Equal(t, "page=2", query)
+	})
+	t.Run("vendor error", func(t *testing.T) {
+		t.Parallel()
+		c, mt := mock(t)
+		mt.RegisterNoResponder(fixtureResponder(t, 200, "error_permission.json"))
+		err := c.Call(ctx, kyc.Operation{Path: "/v0/abis/identify"}, nil, nil)
+		assert.ErrorIs(t, err, kyc.ErrForbidden)
+		var kerr *kyc.Error
+		require.ErrorAs(t, err, &kerr)
+		assert.Equal(t, "ekycid.Call", kerr.Op)
+	})
+	t.Run("bad path", func(t *testing.T) {
+		t.Parallel()
+		c, mt := mock(t)
+		for _, p := range []string{"", "https://evil.example/x", "/v0/a\nb"} {
+			assert.ErrorIs(t, c.Call(ctx, kyc.Operation{Path: p}, nil, nil), kyc.ErrInvalidRequest, p)
+		}
+		assert.Zero(t, mt.GetTotalCallCount())
+	})
+	resends := []struct {
+		name  string
+		op    kyc.Operation
+		sends int32
+	}{
+		{"billed by default: never resent after a 500", kyc.Operation{Path: "/v0/abis/enroll"}, 1},
+		{"billed with the idempotency key: resent", kyc.Operation{Path: "/v0/abis/enroll", Idempotent: true}, 3},
+		{"free: resent", kyc.Operation{Path: "/v0/abis/enroll", Class: kyc.ClassFree}, 3},
+	}
+	for _, tt := range resends {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, mt := mock(t, kyc.WithRetry(2, time.Millisecond))
+			var n atomic.Int32
+			mt.RegisterNoResponder(func(*http.Request) (*http.Response, error) {
+				n.Add(1)
+				return httpmock.NewStringResponse(500, `{"error":{"code":"INTERNAL_ERROR","message":"x"}}`), nil
+			})
+			err := c.Call(ctx, tt.op, NewForm().Set("a", "b"), nil)
+			assert.ErrorIs(t, err, kyc.ErrUnavailable)
+			assert.Equal(t, tt.sends, n.Load())
+		})
+	}
+}
+
+// TestSubmissionsResentLikeReads: the six submissions carry idempotent_id,
+// so a 500 after the write is resent with the same bytes; a reply read is
+// free and resent too.
+func TestSubmissionsResentLikeReads(t *testing.T) {
+	t.Parallel()
+	c, mt := mock(t, kyc.WithRetry(2, time.Millisecond))
+	var mu sync.Mutex
+	var ids []string
+	mt.RegisterResponder("POST", testBase+"/v0/ocr", func(r *http.Request) (*http.Response, error) {
+		_, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+		mr := multipart.NewReader(r.Body, params["boundary"])
+		if p, err := mr.NextPart(); err == nil && p.FormName() == "idempotent_id" {
+			b, _ := io.ReadAll(p)
+			mu.Lock()
+			ids = append(ids, string(b))
+			mu.Unlock()
+		}
+		return httpmock.NewStringResponse(502, "<html>bad gateway</html>"), nil
+	})
+	_, err := c.OCR(context.Background(), OCRRequest{Image: MediaURL("https://cdn.example.test/c.jpg")})
+	require.ErrorIs(t, err, kyc.ErrUnavailable)
+	require.Len(t, ids, 3)
+	assert.Equal(t, ids[0], ids[1])
+	assert.Equal(t, ids[0], ids[2])
+}
+
+// TestImageCaps: an image over MaxImageSize is refused before sending when
+// its size is known, and aborted mid-body when it streams.
+func TestImageCaps(t *testing.T) {
+	t.Parallel()
+	c, mt := mock(t)
+	var complete atomic.Int32
+	mt.RegisterNoResponder(func(r *http.Request) (*http.Response, error) {
+		if _, err := io.Copy(io.Discard, r.Body); err != nil {
+			return nil, err // the body was aborted: the transport sees it
+		}
+		complete.Add(1)
+		return httpmock.NewStringResponse(200, `{"id":"r1"}`), nil
+	})
+	known, err := kyc.ImageFromBytes(kyctest.MagicImage("", MaxImageSize+1))
+	require.NoError(t, err)
+	stream, err := kyc.ImageFromReader(io.MultiReader(bytes.NewReader(kyctest.MagicImage("", 0)), io.LimitReader(zeros{}, 30<<20)))
+	require.NoError(t, err)
+	for name, img := range map[string]*kyc.Image{"known size": known, "stream": stream} {
+		_, err := c.OCR(context.Background(), OCRRequest{Image: MediaImage(img)})
+		require.ErrorIs(t, err, kyc.ErrInvalidRequest, name)
+		var kerr *kyc.Error
+		require.ErrorAs(t, err, &kerr)
+		assert.Equal(t, "Image", kerr.Field, name)
+		assert.True(t, kerr.Unprocessed, name)
+	}
+	assert.Zero(t, complete.Load(), "no complete body was received")
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
 }

@@ -30,6 +30,7 @@ var codeKinds = map[string]error{
 	"INTERNAL_ERROR":           kyc.ErrUnavailable,
 	"SERVICE_UNAVAILABLE":      kyc.ErrUnavailable,
 	"TIMEOUT":                  kyc.ErrTimeout,
+	"FILE_TOO_LARGE":           kyc.ErrInvalidRequest,
 }
 
 // codeTexts are this package's safe texts for the codes above; they become
@@ -43,6 +44,7 @@ var codeTexts = map[string]string{
 	"INSUFFICIENT_PERMISSIONS": "insufficient permissions for the requested operation",
 	"NOT_FOUND":                "no such request or endpoint",
 	"DUPLICATE_IDEMPOTENT_ID":  "the idempotent_id was already used for a different request",
+	"FILE_TOO_LARGE":           "a file of the form is larger than the server accepts",
 }
 
 // apiError is tc.APIError with this package's safe text for known codes.
@@ -187,30 +189,36 @@ func hasAll(text string, words []string) bool {
 	return true
 }
 
-// check classifies a response: an error body wins over the status (the
-// vendor could send one with 200), then the status. It returns nil for a
-// 2xx answer that carries no error.
-func (c *Client) check(op string, resp *transport.Response) error {
-	e := errorBody(resp.Body)
+// check is the answer check of every call (transport.Params.Check): an
+// error body wins over the status (the vendor could send one with 200),
+// then the status. It returns nil for a 2xx answer that carries no error,
+// and for every 2xx reply: a reply carries the operation's own error in its
+// envelope, which Reply decodes as the reply's outcome, not as a failed
+// call.
+func (c *Client) check(op kyc.Operation, resp *transport.Response) error {
 	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
+	if ok && op.Name == opReply.Name {
+		return nil
+	}
+	e := errorBody(resp.Body)
 	if ok && (e == nil || e.Code == "") {
 		return nil
 	}
 	if e == nil {
-		return c.apiError(op, resp, nil, "", "")
+		return c.apiError(op.Name, resp, nil, "", "")
 	}
 	kind := codeKind(e.Code, e.Message)
 	if kind == nil && ok {
 		kind = kyc.ErrInvalidRequest
 	}
-	return c.apiError(op, resp, kind, e.Code, e.Message)
+	return c.apiError(op.Name, resp, kind, e.Code, e.Message)
 }
 
 // errorBody reads an error answer: {"error": {code, message}} like a reply,
 // {"error": "text", "message": …} like a Fastify or Express server, or
 // {code, message} at the top level. Bodies with a result are not errors.
 func errorBody(body []byte) *ReplyError {
-	m := objectOf(body)
+	m := objectOf(transport.StripBOM(body))
 	if m == nil {
 		return nil
 	}

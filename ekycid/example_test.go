@@ -2,6 +2,7 @@ package ekycid_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"time"
@@ -33,9 +34,9 @@ func ExampleClient_Verify() {
 	defer c.Close()
 
 	front, _ := kyc.ImageFromBytes(kyctest.MagicImage("", 0))
-	selfie, _ := kyc.ImageFromBytes(kyctest.MagicImage(ekycidtest.ImageFaceMismatch, 0))
+	selfie, _ := kyc.ImageFromBytes(kyctest.MagicImage(kyctest.ImageFaceMismatch, 0))
 	res, err := c.Verify(context.Background(), kyc.Request{
-		ID: "case-42", Document: kyc.Document{Type: kyc.DocumentIDCard, Front: front}, Selfie: selfie,
+		ID: "case-42", Country: "KHM", Document: kyc.Document{Type: kyc.DocumentIDCard, Front: front}, Selfie: selfie,
 	})
 	if err != nil {
 		fmt.Println(err)
@@ -104,10 +105,14 @@ func ExampleClient_Call() {
 	defer c.Close()
 
 	// ABIS has no public wire format: Call reaches the path the vendor
-	// gives you, signed, with errors mapped as for the typed methods.
-	err := c.Call(context.Background(), "POST", "v0/abis/identify", map[string]string{"subject": "s-1"}, nil)
+	// gives you, signed, with errors mapped as for the typed methods. The
+	// zero Class is kyc.ClassBilled: never resent after an ambiguous
+	// failure.
+	op := kyc.Operation{Name: "ekycid.ABISIdentify", Method: "POST", Path: "/v0/abis/identify"}
+	var out json.RawMessage
+	err := c.Call(context.Background(), op, map[string]string{"subject": "s-1"}, &out)
 	fmt.Println(err)
-	// Output: ekycid.Call: not found (HTTP 404, code NOT_FOUND): no such request or endpoint
+	// Output: ekycid.ABISIdentify: not found (HTTP 404, code NOT_FOUND): no such request or endpoint
 }
 
 func ExampleClient_Result() {
@@ -119,7 +124,7 @@ func ExampleClient_Result() {
 	front, _ := kyc.ImageFromBytes(kyctest.MagicImage("", 0))
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
-	res, _ := c.Verify(ctx, kyc.Request{Document: kyc.Document{Front: front}, Selfie: front})
+	res, _ := c.Verify(ctx, kyc.Request{Country: "KHM", Document: kyc.Document{Front: front}, Selfie: front})
 	fmt.Println(res.Status)
 
 	time.Sleep(400 * time.Millisecond)

@@ -13,8 +13,13 @@ import (
 	"github.com/kyc-go/kyc/internal/transport"
 )
 
-// Size limits this package checks before sending. The vendor publishes none;
-// these keep a mistaken upload from leaving the process.
+// Size limits of this package. The vendor publishes none; these keep a
+// mistaken upload from leaving the process. Each file of a form is capped
+// as it is sent (transport.Part.Max): a file of known size over its cap is
+// refused before anything is sent, and a stream of unknown length
+// (kyc.ImageFromReader) is aborted before its body completes, with
+// kyc.ErrInvalidRequest naming the field. The ekycidtest fake refuses larger
+// files too.
 const (
 	MaxImageSize = 20 << 20
 	MaxVideoSize = 50 << 20
@@ -99,6 +104,7 @@ type Form struct {
 
 type formField struct {
 	name  string
+	field string // the caller's name for it, in errors
 	value string
 	image *kyc.Image
 	video *Video
@@ -124,29 +130,32 @@ func (f *Form) Set(name, value string) *Form {
 	return f
 }
 
-// SetImage adds an uploaded image.
+// SetImage adds an uploaded image, capped at MaxImageSize.
 func (f *Form) SetImage(name string, img *kyc.Image) *Form {
-	f.fields = append(f.fields, formField{name: name, image: img})
+	f.fields = append(f.fields, formField{name: name, field: name, image: img})
 	return f
 }
 
-// SetVideo adds an uploaded video, or its URL as a text field when it has one.
+// SetVideo adds an uploaded video, capped at MaxVideoSize, or its URL as a
+// text field when it has one.
 func (f *Form) SetVideo(name string, v Video) *Form {
 	if v.URL != "" {
 		return f.Set(name, v.URL)
 	}
-	f.fields = append(f.fields, formField{name: name, video: &v})
+	f.fields = append(f.fields, formField{name: name, field: name, video: &v})
 	return f
 }
 
 // media adds m as "<name>_url" when it is a URL or as the file "<name>"
-// when it is an upload. The upload field names follow the vendor's browser
-// SDK (ocr_image, face_image); for the other operations they are inferred.
-func (f *Form) media(name string, m Media) *Form {
+// when it is an upload; field is the caller's name for it, in errors. The
+// upload field names follow the vendor's browser SDK (ocr_image,
+// face_image); for the other operations they are inferred.
+func (f *Form) media(name, field string, m Media) *Form {
 	if m.URL != "" {
 		return f.Set(name+"_url", m.URL)
 	}
-	return f.SetImage(name, m.Image)
+	f.fields = append(f.fields, formField{name: name, field: field, image: m.Image})
+	return f
 }
 
 func (f *Form) sequences(seqs []Sequence) *Form {
@@ -159,15 +168,18 @@ func (f *Form) sequences(seqs []Sequence) *Form {
 		if s.Video.URL != "" {
 			f.Set(fmt.Sprintf("sequences[%d][video_url]", i), s.Video.URL)
 		} else {
-			f.SetVideo(fmt.Sprintf("sequences[%d][video]", i), s.Video)
+			v := s.Video
+			f.fields = append(f.fields, formField{name: fmt.Sprintf("sequences[%d][video]", i),
+				field: fmt.Sprintf("Sequences[%d].Video", i), video: &v})
 		}
 	}
 	return f
 }
 
 // body builds the transport body once: images and uploaded videos stream
-// from their source as the request is written, and every attempt sends the
-// same bytes (same boundary, same idempotent_id).
+// from their source as the request is written, capped as they are sent,
+// and every attempt sends the same bytes (same boundary, same
+// idempotent_id).
 func (f *Form) body(op string, c *Client) (transport.Body, error) {
 	parts := make([]transport.Part, 0, len(f.fields)+1)
 	if f.idempotentID != "" {
@@ -175,14 +187,15 @@ func (f *Form) body(op string, c *Client) (transport.Body, error) {
 	}
 	for _, fl := range f.fields {
 		switch {
-		case fl.image != nil && fl.image.Size() > MaxImageSize:
-			return transport.Body{}, c.tc.Invalid(op, fl.name, fmt.Sprintf("the image exceeds %d MiB", MaxImageSize>>20))
-		case fl.video != nil && fl.video.Size() > MaxVideoSize:
-			return transport.Body{}, c.tc.Invalid(op, fl.name, fmt.Sprintf("the video exceeds %d MiB", MaxVideoSize>>20))
 		case fl.video != nil:
-			parts = append(parts, transport.Part{Name: fl.name, File: videoMedia{fl.video}})
+			parts = append(parts, transport.Part{Name: fl.name, File: videoMedia{fl.video}, Max: MaxVideoSize, Field: fl.field})
+		case fl.image != nil:
+			parts = append(parts, transport.Part{Name: fl.name, Image: fl.image, Max: MaxImageSize, Field: fl.field})
 		default:
-			parts = append(parts, transport.Part{Name: fl.name, Value: fl.value, Image: fl.image})
+			if !transport.SafeText(fl.name) || !transport.SafeText(fl.value) {
+				return transport.Body{}, c.tc.Invalid(op, fl.name, "must not contain control characters")
+			}
+			parts = append(parts, transport.Part{Name: fl.name, Value: fl.value})
 		}
 	}
 	b, err := transport.Multipart(parts...)
@@ -257,7 +270,7 @@ func isUUID(s string) bool {
 
 // checkURL accepts an absolute http(s) URL for the vendor to fetch.
 func checkURL(raw string) bool {
-	if len(raw) > kyc.MaxURLLength {
+	if len(raw) > kyc.MaxURLLength || !transport.SafeText(raw) {
 		return false
 	}
 	u, err := url.Parse(raw)

@@ -9,14 +9,15 @@ import (
 
 	"github.com/kyc-go/kyc"
 	"github.com/kyc-go/kyc/internal/tolerant"
+	"github.com/kyc-go/kyc/internal/transport"
 )
 
-// Reply is the vendor's reply to a submission, from GET
+// ReplyResult is the vendor's reply to a submission, from GET
 // v0/api-request-reply/{id}: {result, error{code, message}, service_usage}
 // as the vendor's Node SDK types it (ApiResultResponse). The shape of result
 // is not published; Document, FaceMatch, Liveness and Outcome decode it
 // tolerantly, and Result keeps it as it came.
-type Reply struct {
+type ReplyResult struct {
 	// ID is the submission's id, as passed to Reply.
 	ID string
 	// Result is the operation's result; empty until the reply is ready, and
@@ -26,7 +27,8 @@ type Reply struct {
 	Error *ReplyError
 	// Usage is the vendor's record of the call, when it sends one.
 	Usage *ServiceUsage
-	// Raw is the whole body.
+	// Raw is the whole body. It is personal data: the OCR of the person's
+	// document and their scores.
 	Raw json.RawMessage
 }
 
@@ -48,26 +50,26 @@ type ServiceUsage struct {
 }
 
 // Done reports whether the reply is final: it carries a result or an error.
-func (r *Reply) Done() bool {
+func (r *ReplyResult) Done() bool {
 	return r != nil && (r.Error != nil || len(r.Result) > 0)
 }
 
 // DecodeReply decodes a reply body. A body that is not a JSON object is an
 // error; unknown fields and loose types are tolerated.
-func DecodeReply(body []byte) (*Reply, error) {
+func DecodeReply(body []byte) (*ReplyResult, error) {
 	var w struct {
 		Result       json.RawMessage `json:"result"`
 		Error        json.RawMessage `json:"error"`
 		ServiceUsage json.RawMessage `json:"service_usage"`
 	}
-	t := bytes.TrimSpace(body)
+	t := bytes.TrimSpace(transport.StripBOM(body))
 	if len(t) == 0 || t[0] != '{' {
 		return nil, errors.New("ekycid: the reply is not a JSON object")
 	}
 	if err := json.Unmarshal(t, &w); err != nil {
 		return nil, err
 	}
-	r := &Reply{Raw: json.RawMessage(body)}
+	r := &ReplyResult{Raw: json.RawMessage(body)}
 	if !isNull(w.Result) {
 		r.Result = w.Result
 	}
@@ -163,7 +165,7 @@ var (
 // liveness and their variants). A result with none of those keys is one
 // operation's: document fields, and either a liveness verdict (when it has
 // is_live, liveness_score or sequences) or a face comparison.
-func (r *Reply) Outcome() Outcome {
+func (r *ReplyResult) Outcome() Outcome {
 	m := objectOf(r.resultObject())
 	var o Outcome
 	if m == nil {
@@ -207,7 +209,7 @@ func hasAny(m map[string]json.RawMessage, keys ...string) bool {
 // {NAME_KH, ADDRESS_KH…}}) and from a customer demo's flat form
 // ({firstName, lastName, idCardNumber, dateOfBirth, expireDate, gender,
 // address}); both are inferred for this API.
-func (r *Reply) Document() *kyc.DocumentData {
+func (r *ReplyResult) Document() *kyc.DocumentData {
 	m := objectOf(r.resultObject())
 	if m == nil {
 		return nil
@@ -221,7 +223,7 @@ func (r *Reply) Document() *kyc.DocumentData {
 // FaceMatch decodes a face comparison result: a score (score, similarity,
 // confidence; percentages are scaled to 0..1) and a decision (is_match,
 // matched). Inferred: the vendor's Flutter app reads a score only.
-func (r *Reply) FaceMatch() Verdict {
+func (r *ReplyResult) FaceMatch() Verdict {
 	m := objectOf(r.resultObject())
 	if m == nil {
 		return Verdict{}
@@ -234,7 +236,7 @@ func (r *Reply) FaceMatch() Verdict {
 
 // Liveness decodes a liveness result: a score and a decision (is_live,
 // is_success), or per-sequence decisions, all of which must pass. Inferred.
-func (r *Reply) Liveness() Verdict {
+func (r *ReplyResult) Liveness() Verdict {
 	m := objectOf(r.resultObject())
 	if m == nil {
 		return Verdict{}
@@ -246,7 +248,7 @@ func (r *Reply) Liveness() Verdict {
 }
 
 // resultObject unwraps a result held in a string or under "data".
-func (r *Reply) resultObject() json.RawMessage {
+func (r *ReplyResult) resultObject() json.RawMessage {
 	if r == nil || len(r.Result) == 0 {
 		return nil
 	}

@@ -2,46 +2,69 @@ package ekycid
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"time"
 
 	"github.com/kyc-go/kyc"
 )
 
-// DefaultCountry is the country Verify assumes when the Request names none:
-// the vendor reads Cambodian national ID cards.
-const DefaultCountry = "KHM"
+// Country is the one country EKYC verifies: the vendor reads Cambodian
+// national ID cards.
+const Country = "KHM"
+
+// DefaultCountry is Country.
+//
+// Deprecated: a Request without Country is refused, by Verify as by
+// Capabilities().Check; use Country.
+const DefaultCountry = Country
 
 // Provider returns kyc.EKYC.
 func (c *Client) Provider() kyc.Provider { return kyc.EKYC }
 
-// Capabilities describes a direct flow for Cambodian ID cards, with the card's front
-// and a selfie.
+// Capabilities describes a direct flow for Cambodian ID cards (Country
+// "KHM", required), with the card's front and a selfie. Verify checks a
+// Request with exactly these Capabilities, so the two agree: a Request
+// without Country is refused by both, and a Router skips EKYC for it.
 func (c *Client) Capabilities() kyc.Capabilities {
 	return kyc.Capabilities{
 		Flow:          kyc.FlowDirect,
-		Countries:     []string{DefaultCountry},
+		Countries:     []string{Country},
 		DocumentTypes: []kyc.DocumentType{kyc.DocumentIDCard},
-		Requires:      []kyc.Field{kyc.FieldDocumentFront, kyc.FieldSelfie},
+		Requires:      []kyc.Field{kyc.FieldCountry, kyc.FieldDocumentFront, kyc.FieldSelfie},
 	}
 }
 
 // Verify submits the document's front and the selfie to ExpressKYC, waits
-// for the reply within ctx, and maps it: Approved when the faces match and
-// liveness (when the vendor reports it) passed; Rejected with reasons for a
-// face mismatch, a failed liveness, an expired card, or a reply error about
-// the images (an unreadable card, no face: Resubmit is then true); Review
-// when the vendor did not score the face match. If ctx ends before the
-// reply is ready, Verify returns StatusPending with the Reference
-// "ekycid:<id>" and no error; Result reads the outcome later.
+// for the reply, and maps it: Approved when the faces match and liveness
+// (when the vendor reports it) passed; Rejected with reasons for a face
+// mismatch, a failed liveness, an expired card, or a reply error about the
+// images (an unreadable card, no face: Resubmit is then true); Review when
+// the vendor did not score the face match.
+//
+// The Request needs Country "KHM" (Capabilities): one without Country is
+// refused with kyc.ErrInvalidRequest naming "Country", before anything is
+// sent.
+//
+// The wait is bounded by ctx and by Config.PollTimeout (DefaultPollTimeout,
+// 64 s): if either ends before the reply is ready, Verify returns
+// StatusPending with the Reference "ekycid:<id>" and no error, even under
+// context.Background(); Result reads the outcome later. Any error returned
+// after the submission got its id carries that Reference in
+// kyc.Error.Reference: the submission is billed, so resume it with Result
+// rather than verify again. Errors from the wire name the operation that
+// failed ("ekycid.ExpressKYC", "ekycid.Reply").
 //
 // kyc.Request has no video: use VerifyWithLiveness to add liveness videos.
+//
+//	POST /v0/express-kyc (billed), then GET /v0/api-request-reply/{id} (free) — https://github.com/EKYCSolutions/node-sdk (packages/ml-vision/src/index.ts, packages/client/src/node.ts)
 func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, error) {
 	return c.verify(ctx, "ekycid.Verify", req, nil)
 }
 
 // VerifyWithLiveness is Verify with liveness sequences (videos of the person
 // turning left, right or blinking) sent with the ExpressKYC submission.
+//
+//	POST /v0/express-kyc (billed), then GET /v0/api-request-reply/{id} (free) — https://github.com/EKYCSolutions/node-sdk (packages/ml-vision/src/index.ts, packages/client/src/node.ts)
 func (c *Client) VerifyWithLiveness(ctx context.Context, req kyc.Request, seqs ...Sequence) (*kyc.Result, error) {
 	const op = "ekycid.VerifyWithLiveness"
 	if len(seqs) == 0 {
@@ -51,51 +74,50 @@ func (c *Client) VerifyWithLiveness(ctx context.Context, req kyc.Request, seqs .
 }
 
 func (c *Client) verify(ctx context.Context, op string, req kyc.Request, seqs []Sequence) (*kyc.Result, error) {
-	if req.Country == "" {
-		req.Country = DefaultCountry
-	}
 	if err := c.Capabilities().CheckFor(kyc.EKYC, op, req); err != nil {
+		var kerr *kyc.Error
+		if errors.As(err, &kerr) {
+			return nil, c.tc.Invalid(op, kerr.Field, kerr.Message) // nothing was sent
+		}
 		return nil, err
 	}
 	if err := c.checkSequences(op, seqs); err != nil {
 		return nil, err
 	}
-	// Checked here too, so the error names the Request field rather than
-	// the vendor's form field.
-	for _, im := range []struct {
-		field kyc.Field
-		img   *kyc.Image
-	}{{kyc.FieldDocumentFront, req.Document.Front}, {kyc.FieldSelfie, req.Selfie}} {
-		if im.img.Size() > MaxImageSize {
-			return nil, c.tc.Invalid(op, string(im.field), fmt.Sprintf("the image exceeds %d MiB", MaxImageSize>>20))
-		}
-	}
 	f := NewForm()
 	f.Set("is_raw", "no").Set("object_type", string(NationalID)).
-		media("ocr_image", MediaImage(req.Document.Front)).media("face_image", MediaImage(req.Selfie)).sequences(seqs)
-	sub, err := c.submit(ctx, op, "v0/express-kyc", f)
+		media("ocr_image", string(kyc.FieldDocumentFront), MediaImage(req.Document.Front)).
+		media("face_image", string(kyc.FieldSelfie), MediaImage(req.Selfie)).sequences(seqs)
+	sub, err := c.sendForm(ctx, opExpressKYC, f)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.Wait(ctx, sub.ID)
-	if err != nil && !r.Done() {
-		if ctx.Err() != nil {
-			return c.pending(sub.ID, r), nil
-		}
-		return nil, err
+	ref := kyc.NewReference(kyc.EKYC, sub.ID)
+	r, ended, err := c.wait(ctx, sub.ID)
+	switch {
+	case ended:
+		return c.pending(sub.ID, r), nil
+	case err != nil && !r.Done():
+		return nil, withReference(err, ref)
 	}
-	return c.toResult(r, err)
+	res, err := c.toResult(r, err)
+	if err != nil {
+		return nil, withReference(err, ref)
+	}
+	return res, nil
 }
 
 // Result reads the outcome of a verification from its Reference. A reply
-// not ready yet gives StatusPending.
+// not ready yet gives StatusPending. The reference's id is checked before
+// anything is sent (see Reply).
+//
+//	GET /v0/api-request-reply/{id} (free) — https://github.com/EKYCSolutions/node-sdk (packages/client/src/node.ts)
 func (c *Client) Result(ctx context.Context, ref string) (*kyc.Result, error) {
-	const op = "ekycid.Result"
-	id, err := c.tc.VendorID(op, ref)
+	id, err := c.tc.Ref("ekycid.Result", ref)
 	if err != nil {
 		return nil, err
 	}
-	r, err := c.reply(ctx, op, id)
+	r, err := c.Reply(ctx, id)
 	if r == nil {
 		return nil, err
 	}
@@ -105,7 +127,7 @@ func (c *Client) Result(ctx context.Context, ref string) (*kyc.Result, error) {
 	return c.toResult(r, err)
 }
 
-func (c *Client) pending(id string, r *Reply) *kyc.Result {
+func (c *Client) pending(id string, r *ReplyResult) *kyc.Result {
 	res := &kyc.Result{Provider: kyc.EKYC, Reference: kyc.NewReference(kyc.EKYC, id), Status: kyc.StatusPending,
 		Reasons: []kyc.Reason{kyc.ReasonNotFinished}}
 	if r != nil {
@@ -117,14 +139,14 @@ func (c *Client) pending(id string, r *Reply) *kyc.Result {
 // toResult maps a done reply. replyErr is the error Reply derived from the
 // reply's error object: one about the images is a rejection, any other is
 // returned.
-func (c *Client) toResult(r *Reply, replyErr error) (*kyc.Result, error) {
+func (c *Client) toResult(r *ReplyResult, replyErr error) (*kyc.Result, error) {
 	res := &kyc.Result{Provider: kyc.EKYC, Reference: kyc.NewReference(kyc.EKYC, r.ID), Raw: r.Raw}
 	if r.Error != nil {
 		reason, resubmit, ok := reasonFor(r.Error)
 		if !ok {
 			if replyErr == nil {
-				replyErr = &kyc.Error{Provider: kyc.EKYC, Op: "ekycid.Result", Kind: kyc.ErrBadResponse, Code: r.Error.Code,
-					Message: "the reply carries an error", VendorMessage: r.Error.Message, Sent: true}
+				replyErr = &kyc.Error{Provider: kyc.EKYC, Op: opReply.Name, Kind: kyc.ErrBadResponse, Code: r.Error.Code,
+					Message: "the reply carries an error", VendorMessage: r.Error.Message}
 			}
 			return nil, replyErr
 		}

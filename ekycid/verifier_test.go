@@ -1,9 +1,12 @@
 package ekycid_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"io"
+	"mime/multipart"
+	"net/http"
 	"regexp"
 	"sync"
 	"sync/atomic"
@@ -19,13 +22,24 @@ import (
 	"github.com/kyc-go/kyc/kyctest"
 )
 
+// setup starts a fake and a client of it, retrying twice.
 func setup(t *testing.T, opts ...ekycidtest.Option) (*ekycidtest.Server, *ekycid.Client) {
 	t.Helper()
 	srv := ekycidtest.New(t, opts...)
-	c, err := ekycid.New(srv.Config(), append(srv.Options(), kyc.WithRetry(2, 50*time.Millisecond))...)
+	return srv, client(t, srv, nil)
+}
+
+// client is a client of srv with srv's Config changed by edit.
+func client(t *testing.T, srv *ekycidtest.Server, edit func(*ekycid.Config)) *ekycid.Client {
+	t.Helper()
+	cfg := srv.Config()
+	if edit != nil {
+		edit(&cfg)
+	}
+	c, err := ekycid.New(cfg, append(srv.Options(), kyc.WithRetry(2, 20*time.Millisecond))...)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = c.Close() })
-	return srv, c
+	return c
 }
 
 func magic(t testing.TB, marker string) *kyc.Image {
@@ -36,31 +50,46 @@ func magic(t testing.TB, marker string) *kyc.Image {
 }
 
 func request(t testing.TB, doc, selfie string) kyc.Request {
-	return kyc.Request{ID: "case-1", Document: kyc.Document{Type: kyc.DocumentIDCard, Front: magic(t, doc)}, Selfie: magic(t, selfie)}
+	return kyc.Request{ID: "case-1", Country: "KHM", Document: kyc.Document{Type: kyc.DocumentIDCard, Front: magic(t, doc)}, Selfie: magic(t, selfie)}
 }
 
 var uuidV4 = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 
+// TestVerifyOutcomes drives every magic input of the kyctest vocabulary
+// through Verify: the table of the ekycidtest package doc.
 func TestVerifyOutcomes(t *testing.T) {
+	t.Parallel()
 	srv, c := setup(t, ekycidtest.WithDelay(30*time.Millisecond))
 	tests := []struct {
-		name     string
-		doc      string
-		selfie   string
+		marker   string
+		doc      bool // the marker goes on the document, else on the selfie
 		status   kyc.Status
 		reasons  []kyc.Reason
 		resubmit bool
 	}{
-		{"approved", "", ekycidtest.ImageApproved, kyc.StatusApproved, nil, false},
-		{"face mismatch", "", ekycidtest.ImageFaceMismatch, kyc.StatusRejected, []kyc.Reason{kyc.ReasonFaceMismatch}, false},
-		{"liveness failed", "", ekycidtest.ImageLivenessFailed, kyc.StatusRejected, []kyc.Reason{kyc.ReasonLivenessFailed}, false},
-		{"unreadable document", ekycidtest.ImageUnreadable, "", kyc.StatusRejected, []kyc.Reason{kyc.ReasonLowQualityImage}, true},
-		{"no face", "", ekycidtest.ImageNoFace, kyc.StatusRejected, []kyc.Reason{kyc.ReasonNoFace}, true},
-		{"expired card", ekycidtest.ImageExpired, "", kyc.StatusRejected, []kyc.Reason{kyc.ReasonDocumentExpired}, false},
+		{kyctest.ImageApproved, false, kyc.StatusApproved, nil, false},
+		{kyctest.ImageNoFace, false, kyc.StatusRejected, []kyc.Reason{kyc.ReasonNoFace}, true},
+		{kyctest.ImageFaceMismatch, false, kyc.StatusRejected, []kyc.Reason{kyc.ReasonFaceMismatch}, false},
+		{kyctest.ImageFaceBorderline, false, kyc.StatusRejected, []kyc.Reason{kyc.ReasonFaceMismatch}, false},
+		{kyctest.ImageLivenessFailed, false, kyc.StatusRejected, []kyc.Reason{kyc.ReasonLivenessFailed}, false},
+		{kyctest.ImageLowQuality, true, kyc.StatusRejected, []kyc.Reason{kyc.ReasonLowQualityImage}, true},
+		{kyctest.ImageExpired, true, kyc.StatusRejected, []kyc.Reason{kyc.ReasonDocumentExpired}, false},
+		{kyctest.ImageForged, true, kyc.StatusApproved, nil, false},
+		{kyctest.ImageUnderage, true, kyc.StatusApproved, nil, false},
+		{kyctest.ImageNoDocument, true, kyc.StatusRejected, []kyc.Reason{kyc.ReasonNoDocument}, true},
+		{kyctest.ImageReview, false, kyc.StatusReview, []kyc.Reason{kyc.ReasonOther}, false},
+		{kyctest.ImageNotFinished, false, kyc.StatusApproved, nil, false},
 	}
+	covered := map[string]bool{kyctest.ImageServerError: true} // TestVerifyServerErrorIsAnError
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			res, err := c.Verify(context.Background(), request(t, tt.doc, tt.selfie))
+		covered[tt.marker] = true
+		t.Run(tt.marker, func(t *testing.T) {
+			t.Parallel()
+			req := request(t, "", tt.marker)
+			if tt.doc {
+				req = request(t, tt.marker, "")
+			}
+			res, err := c.Verify(context.Background(), req)
 			require.NoError(t, err)
 			assert.Equal(t, tt.status, res.Status)
 			assert.Equal(t, tt.reasons, res.Reasons)
@@ -73,32 +102,51 @@ func TestVerifyOutcomes(t *testing.T) {
 			assert.Equal(t, 1, srv.Sends(ref.ID))
 		})
 	}
-	t.Run("approved details", func(t *testing.T) {
-		res, err := c.Verify(context.Background(), request(t, "", ""))
-		require.NoError(t, err)
-		require.NotNil(t, res.Document)
-		assert.Equal(t, "100000001", res.Document.Number)
-		assert.Equal(t, "POV SREY", res.Document.FullName)
-		assert.Equal(t, time.Date(1990, 8, 3, 0, 0, 0, 0, time.UTC), res.Document.DateOfBirth)
-		assert.Equal(t, time.Date(2032, 1, 25, 0, 0, 0, 0, time.UTC), res.Document.ExpiryDate)
-		assert.Equal(t, "F", res.Document.Sex)
-		assert.Equal(t, kyc.DocumentIDCard, res.Document.Type)
-		fm, ok := res.Scores.FaceMatch.Value()
-		assert.True(t, ok)
-		assert.InDelta(t, 0.93, fm, 1e-9)
-		assert.True(t, res.Scores.Liveness.Given())
-	})
-	assert.Zero(t, srv.DuplicateSends())
+	for _, m := range kyctest.MagicInputs() {
+		assert.True(t, covered[m], "magic input %s has no row", m)
+	}
+}
+
+func TestVerifyApprovedDetails(t *testing.T) {
+	t.Parallel()
+	_, c := setup(t, ekycidtest.WithDelay(0))
+	res, err := c.Verify(context.Background(), request(t, "", ""))
+	require.NoError(t, err)
+	require.NotNil(t, res.Document)
+	assert.Equal(t, "100000001", res.Document.Number)
+	assert.Equal(t, "POV SREY", res.Document.FullName)
+	assert.Equal(t, time.Date(1990, 8, 3, 0, 0, 0, 0, time.UTC), res.Document.DateOfBirth)
+	assert.Equal(t, time.Date(2032, 1, 25, 0, 0, 0, 0, time.UTC), res.Document.ExpiryDate)
+	assert.Equal(t, "F", res.Document.Sex)
+	assert.Equal(t, kyc.DocumentIDCard, res.Document.Type)
+	fm, ok := res.Scores.FaceMatch.Value()
+	assert.True(t, ok)
+	assert.InDelta(t, 0.93, fm, 1e-9)
+	assert.True(t, res.Scores.Liveness.Given())
+}
+
+func TestFaceBorderlineFollowsThreshold(t *testing.T) {
+	t.Parallel()
+	srv := ekycidtest.New(t, ekycidtest.WithDelay(0))
+	c := client(t, srv, func(cfg *ekycid.Config) { cfg.FaceMatchThreshold = 0.7 })
+	res, err := c.Verify(context.Background(), request(t, "", kyctest.ImageFaceBorderline))
+	require.NoError(t, err)
+	assert.Equal(t, kyc.StatusApproved, res.Status, "0.74 passes a threshold of 0.7")
 }
 
 func TestVerifyServerErrorIsAnError(t *testing.T) {
-	_, c := setup(t, ekycidtest.WithDelay(0))
-	_, err := c.Verify(context.Background(), request(t, ekycidtest.ImageServerError, ""))
+	t.Parallel()
+	srv, c := setup(t, ekycidtest.WithDelay(0))
+	_, err := c.Verify(context.Background(), request(t, kyctest.ImageServerError, ""))
 	require.Error(t, err)
 	assert.ErrorIs(t, err, kyc.ErrUnavailable)
 	var kerr *kyc.Error
 	require.ErrorAs(t, err, &kerr)
 	assert.Equal(t, "INTERNAL_ERROR", kerr.Code)
+	assert.Equal(t, 500, kerr.StatusCode)
+	assert.Empty(t, kerr.Reference, "nothing was started")
+	assert.Equal(t, 3, srv.Count("/v0/express-kyc"), "an idempotent submission is resent after a 500")
+	assert.Empty(t, srv.SendKeys(), "nothing was processed")
 }
 
 // fakeClock is a clock both the fake and the test move.
@@ -108,13 +156,14 @@ func (c *fakeClock) now() time.Time          { return time.Unix(0, c.ns.Load()) 
 func (c *fakeClock) advance(d time.Duration) { c.ns.Add(int64(d)) }
 
 func TestVerifyPendingThenResult(t *testing.T) {
+	t.Parallel()
 	clk := &fakeClock{}
 	clk.ns.Store(time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC).UnixNano())
 	srv, c := setup(t, ekycidtest.WithClock(clk.now), ekycidtest.WithDelay(time.Hour))
 
 	ctx, cancel := context.WithTimeout(context.Background(), 150*time.Millisecond)
 	defer cancel()
-	res, err := c.Verify(ctx, request(t, "", ekycidtest.ImageFaceMismatch))
+	res, err := c.Verify(ctx, request(t, "", kyctest.ImageFaceMismatch))
 	require.NoError(t, err, "a context ending mid-wait is a pending result, not an error")
 	assert.Equal(t, kyc.StatusPending, res.Status)
 	assert.Equal(t, []kyc.Reason{kyc.ReasonNotFinished}, res.Reasons)
@@ -134,8 +183,9 @@ func TestVerifyPendingThenResult(t *testing.T) {
 }
 
 func TestResultRefusesOtherReferences(t *testing.T) {
+	t.Parallel()
 	srv, c := setup(t)
-	for _, ref := range []string{"", "ekycid", "atlas:123", "ekycid:"} {
+	for _, ref := range []string{"", "ekycid", "atlas:123", "ekycid:", "ekycid:..", "ekycid:a/b", "ekycid:a\x00b"} {
 		_, err := c.Result(context.Background(), ref)
 		assert.ErrorIs(t, err, kyc.ErrInvalidRequest, ref)
 	}
@@ -145,10 +195,11 @@ func TestResultRefusesOtherReferences(t *testing.T) {
 }
 
 func TestVerifyWithLivenessVideos(t *testing.T) {
+	t.Parallel()
 	_, c := setup(t, ekycidtest.WithDelay(0))
 	live := ekycid.Sequence{Checks: []ekycid.Check{ekycid.CheckLeft}, Video: ekycid.VideoFromBytes(ekycidtest.MagicVideo("approved"), "video/mp4")}
-	spoof := ekycid.Sequence{Checks: []ekycid.Check{ekycid.CheckBlink}, Video: ekycid.VideoFromBytes(ekycidtest.MagicVideo(ekycidtest.ImageLivenessFailed), "")}
-	byURL := ekycid.Sequence{Checks: []ekycid.Check{ekycid.CheckRight}, Video: ekycid.VideoURL(ekycidtest.MagicURL(ekycidtest.ImageLivenessFailed))}
+	spoof := ekycid.Sequence{Checks: []ekycid.Check{ekycid.CheckBlink}, Video: ekycid.VideoFromBytes(ekycidtest.MagicVideo(kyctest.ImageLivenessFailed), "")}
+	byURL := ekycid.Sequence{Checks: []ekycid.Check{ekycid.CheckRight}, Video: ekycid.VideoURL(ekycidtest.MagicURL(kyctest.ImageLivenessFailed))}
 
 	res, err := c.VerifyWithLiveness(context.Background(), request(t, "", ""), live)
 	require.NoError(t, err)
@@ -163,6 +214,7 @@ func TestVerifyWithLivenessVideos(t *testing.T) {
 }
 
 func TestBadInputSendsNothing(t *testing.T) {
+	t.Parallel()
 	srv, c := setup(t)
 	ctx := context.Background()
 	img := magic(t, "")
@@ -173,15 +225,31 @@ func TestBadInputSendsNothing(t *testing.T) {
 		call  func() error
 	}{
 		{"verify without selfie", "Selfie", func() error {
-			_, err := c.Verify(ctx, kyc.Request{Document: kyc.Document{Front: img}})
+			_, err := c.Verify(ctx, kyc.Request{Country: "KHM", Document: kyc.Document{Front: img}})
 			return err
 		}},
 		{"verify other country", "Country", func() error {
 			_, err := c.Verify(ctx, kyc.Request{Country: "ESP", Document: kyc.Document{Front: img}, Selfie: img})
 			return err
 		}},
+		{"verify without country", "Country", func() error {
+			_, err := c.Verify(ctx, kyc.Request{Document: kyc.Document{Front: img}, Selfie: img})
+			return err
+		}},
 		{"verify passport", "Document.Type", func() error {
-			_, err := c.Verify(ctx, kyc.Request{Document: kyc.Document{Type: kyc.DocumentPassport, Front: img}, Selfie: img})
+			_, err := c.Verify(ctx, kyc.Request{Country: "KHM", Document: kyc.Document{Type: kyc.DocumentPassport, Front: img}, Selfie: img})
+			return err
+		}},
+		{"verify selfie too large", "Selfie", func() error {
+			big, err := kyc.ImageFromBytes(kyctest.MagicImage("", ekycid.MaxImageSize+1))
+			require.NoError(t, err)
+			req := request(t, "", "")
+			req.Selfie = big
+			_, err = c.Verify(ctx, req)
+			return err
+		}},
+		{"ocr object type with newline", "ObjectType", func() error {
+			_, err := c.OCR(ctx, ekycid.OCRRequest{Image: ekycid.MediaURL(ekycidtest.MagicURL("")), ObjectType: "A\nB"})
 			return err
 		}},
 		{"verify sequence without video", "Sequences[0].Video", func() error {
@@ -251,13 +319,15 @@ func TestBadInputSendsNothing(t *testing.T) {
 			require.ErrorAs(t, err, &kerr)
 			assert.Equal(t, tt.field, kerr.Field)
 			assert.Equal(t, kyc.EKYC, kerr.Provider)
-			assert.False(t, kerr.Sent)
+			assert.True(t, kerr.NotSent)
+			assert.False(t, kyc.MayHaveCharged(err))
 		})
 	}
 	assert.Empty(t, srv.Requests(), "bad input must not reach the vendor")
 }
 
 func TestRetriedSubmissionReusesIdempotentID(t *testing.T) {
+	t.Parallel()
 	faults := []kyctest.Fault{
 		{Kind: kyctest.FaultDrop, After: true, Path: "express-kyc"},
 		{Kind: kyctest.FaultStatus, Status: 502, After: true, Path: "express-kyc"},
@@ -265,6 +335,7 @@ func TestRetriedSubmissionReusesIdempotentID(t *testing.T) {
 	}
 	for _, f := range faults {
 		t.Run(f.Kind.String(), func(t *testing.T) {
+			t.Parallel()
 			srv, c := setup(t, ekycidtest.WithDelay(0))
 			srv.Inject(f)
 			sub, err := c.ExpressKYC(context.Background(), ekycid.ExpressKYCRequest{
@@ -286,6 +357,7 @@ func TestRetriedSubmissionReusesIdempotentID(t *testing.T) {
 		})
 	}
 	t.Run("a vendor ignoring the id would run it twice", func(t *testing.T) {
+		t.Parallel()
 		srv, c := setup(t, ekycidtest.WithDelay(0), ekycidtest.WithoutDedup())
 		srv.Inject(kyctest.Fault{Kind: kyctest.FaultDrop, After: true, Path: "ocr"})
 		sub, err := c.OCR(context.Background(), ekycid.OCRRequest{Image: ekycid.MediaURL(ekycidtest.MagicURL(""))})
@@ -296,11 +368,12 @@ func TestRetriedSubmissionReusesIdempotentID(t *testing.T) {
 }
 
 func TestDifferentSubmissionsNeverShareAnIdempotentID(t *testing.T) {
+	t.Parallel()
 	srv, c := setup(t, ekycidtest.WithDelay(0))
 	img := magic(t, "")
 	const n = 24
 	var wg sync.WaitGroup
-	subs := make([]*ekycid.Submission, n)
+	subs := make([]*ekycid.SubmissionResult, n)
 	for i := range n {
 		wg.Add(1)
 		go func() {
@@ -328,6 +401,7 @@ func TestDifferentSubmissionsNeverShareAnIdempotentID(t *testing.T) {
 }
 
 func TestResubmitWithIdempotentID(t *testing.T) {
+	t.Parallel()
 	srv, c := setup(t, ekycidtest.WithDelay(0))
 	ctx := context.Background()
 	req := ekycid.OCRRequest{Image: ekycid.MediaURL(ekycidtest.MagicURL(""))}
@@ -351,6 +425,7 @@ func TestResubmitWithIdempotentID(t *testing.T) {
 }
 
 func TestAPIKeys(t *testing.T) {
+	t.Parallel()
 	srv := ekycidtest.New(t)
 	tests := []struct {
 		key    string
@@ -394,10 +469,11 @@ func TestAPIKeys(t *testing.T) {
 }
 
 func TestTypedOperations(t *testing.T) {
+	t.Parallel()
 	_, c := setup(t, ekycidtest.WithDelay(0))
 	ctx := context.Background()
-	wait := func(t *testing.T) func(*ekycid.Submission, error) *ekycid.Reply {
-		return func(s *ekycid.Submission, err error) *ekycid.Reply {
+	wait := func(t *testing.T) func(*ekycid.SubmissionResult, error) *ekycid.ReplyResult {
+		return func(s *ekycid.SubmissionResult, err error) *ekycid.ReplyResult {
 			t.Helper()
 			require.NoError(t, err)
 			r, err := c.Wait(ctx, s.ID)
@@ -421,7 +497,7 @@ func TestTypedOperations(t *testing.T) {
 		assert.NotNil(t, r.Document())
 	})
 	t.Run("ocr unreadable", func(t *testing.T) {
-		s, err := c.OCR(ctx, ekycid.OCRRequest{Image: ekycid.MediaURL(ekycidtest.MagicURL(ekycidtest.ImageUnreadable))})
+		s, err := c.OCR(ctx, ekycid.OCRRequest{Image: ekycid.MediaURL(ekycidtest.MagicURL(kyctest.ImageLowQuality))})
 		require.NoError(t, err)
 		r, err := c.Wait(ctx, s.ID)
 		require.Error(t, err)
@@ -437,7 +513,7 @@ func TestTypedOperations(t *testing.T) {
 	})
 	t.Run("compare faces", func(t *testing.T) {
 		r := wait(t)(c.CompareFaces(ctx, ekycid.CompareFacesRequest{
-			Face0: ekycid.MediaImage(magic(t, "")), Face1: ekycid.MediaURL(ekycidtest.MagicURL(ekycidtest.ImageFaceMismatch))}))
+			Face0: ekycid.MediaImage(magic(t, "")), Face1: ekycid.MediaURL(ekycidtest.MagicURL(kyctest.ImageFaceMismatch))}))
 		v := r.FaceMatch()
 		assert.Equal(t, ekycid.DecisionFail, v.Decision)
 		pass, ok := v.Passed(0.5)
@@ -464,14 +540,16 @@ func TestTypedOperations(t *testing.T) {
 	})
 	t.Run("call", func(t *testing.T) {
 		var out struct{ ID string }
-		require.NoError(t, c.Call(ctx, "POST", "v0/ocr", ekycid.NewForm().Set("object_type", "NATIONAL_ID_0").Set("image_url", ekycidtest.MagicURL("")), &out))
+		op := kyc.Operation{Name: "ekycid.Call", Path: "/v0/ocr", Idempotent: true}
+		require.NoError(t, c.Call(ctx, op, ekycid.NewForm().Set("object_type", "NATIONAL_ID_0").Set("image_url", ekycidtest.MagicURL("")), &out))
 		assert.NotEmpty(t, out.ID)
-		err := c.Call(ctx, "GET", "v0/abis/identify", nil, nil)
+		err := c.Call(ctx, kyc.Operation{Method: http.MethodGet, Path: "/v0/abis/identify"}, nil, nil)
 		assert.ErrorIs(t, err, kyc.ErrNotFound)
 	})
 }
 
 func TestWaitContextEndsReturnsLastReply(t *testing.T) {
+	t.Parallel()
 	_, c := setup(t, ekycidtest.WithDelay(time.Hour))
 	s, err := c.OCR(context.Background(), ekycid.OCRRequest{Image: ekycid.MediaURL(ekycidtest.MagicURL(""))})
 	require.NoError(t, err)
@@ -486,6 +564,7 @@ func TestWaitContextEndsReturnsLastReply(t *testing.T) {
 }
 
 func TestWaitSurvivesTransientFaults(t *testing.T) {
+	t.Parallel()
 	srv, c := setup(t, ekycidtest.WithDelay(0))
 	s, err := c.OCR(context.Background(), ekycid.OCRRequest{Image: ekycid.MediaURL(ekycidtest.MagicURL(""))})
 	require.NoError(t, err)
@@ -494,4 +573,157 @@ func TestWaitSurvivesTransientFaults(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, r.Done())
 	assert.Equal(t, 2, srv.Injected()[kyctest.FaultStatus])
+}
+
+// TestVerifyBoundedUnderBackground: Verify under context.Background()
+// against a fake that never finishes returns StatusPending with its
+// Reference once Config.PollTimeout passes, and never polls forever.
+func TestVerifyBoundedUnderBackground(t *testing.T) {
+	t.Parallel()
+	srv := ekycidtest.New(t, ekycidtest.WithDelay(24*time.Hour))
+	const bound = 300 * time.Millisecond
+	c := client(t, srv, func(cfg *ekycid.Config) { cfg.PollTimeout = bound })
+	start := time.Now()
+	res, err := c.Verify(context.Background(), request(t, "", ""))
+	elapsed := time.Since(start)
+	require.NoError(t, err)
+	assert.Equal(t, kyc.StatusPending, res.Status)
+	assert.Equal(t, []kyc.Reason{kyc.ReasonNotFinished}, res.Reasons)
+	assert.Regexp(t, `^ekycid:[0-9a-f]+$`, res.Reference)
+	assert.GreaterOrEqual(t, elapsed, bound)
+	assert.Less(t, elapsed, bound+2*time.Second, "the wait ends at the bound")
+	reads := srv.Count("/v0/api-request-reply/")
+	assert.GreaterOrEqual(t, reads, 1)
+	time.Sleep(50 * time.Millisecond)
+	assert.Equal(t, reads, srv.Count("/v0/api-request-reply/"), "nothing polls after Verify returned")
+
+	ref, err := kyc.ParseReference(res.Reference)
+	require.NoError(t, err)
+	_, err = c.Wait(context.Background(), ref.ID)
+	assert.ErrorIs(t, err, kyc.ErrTimeout, "Wait is bounded too")
+	assert.NotErrorIs(t, err, context.DeadlineExceeded, "the caller's context did not end")
+}
+
+// TestVerifyErrorsCarryReference: every error after the submission got its
+// id carries the submission's Reference, and counts as a possible charge.
+func TestVerifyErrorsCarryReference(t *testing.T) {
+	t.Parallel()
+	faults := []struct {
+		name  string
+		fault kyctest.Fault
+		kind  error
+	}{
+		{"reply 404", kyctest.Fault{Kind: kyctest.FaultStatus, Status: 404, Body: `{"error":{"code":"NOT_FOUND","message":"x"}}`}, kyc.ErrNotFound},
+		{"reply 401", kyctest.Fault{Kind: kyctest.FaultStatus, Status: 401, Body: `{"error":{"code":"INVALID_API_KEY","message":"x"}}`}, kyc.ErrUnauthorized},
+		{"malformed reply", kyctest.Fault{Kind: kyctest.FaultMalformed}, kyc.ErrBadResponse},
+		{"reply error without a reason", kyctest.Fault{Kind: kyctest.FaultStatus, Status: 200,
+			Body: `{"result":null,"error":{"code":"INTERNAL_ERROR","message":"x"}}`}, kyc.ErrUnavailable},
+	}
+	for _, tt := range faults {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv, c := setup(t, ekycidtest.WithDelay(0))
+			f := tt.fault
+			f.Path, f.Times = "api-request-reply", 10
+			srv.Inject(f)
+			_, err := c.Verify(context.Background(), request(t, "", ""))
+			require.ErrorIs(t, err, tt.kind)
+			var kerr *kyc.Error
+			require.ErrorAs(t, err, &kerr)
+			assert.Regexp(t, `^ekycid:[0-9a-f]+$`, kerr.Reference)
+			assert.True(t, kyc.MayHaveCharged(err))
+			ref, _ := kyc.ParseReference(kerr.Reference)
+			assert.Equal(t, 1, srv.Sends(ref.ID), "the reference names the submission the fake processed")
+		})
+	}
+	t.Run("vendor unreachable after the submission", func(t *testing.T) {
+		t.Parallel()
+		srv := ekycidtest.New(t, ekycidtest.WithDelay(0))
+		c := client(t, srv, func(cfg *ekycid.Config) { cfg.PollTimeout = 200 * time.Millisecond })
+		srv.Inject(kyctest.Fault{Kind: kyctest.FaultStatus, Status: 503, Path: "api-request-reply", Times: 1000})
+		res, err := c.Verify(context.Background(), request(t, "", ""))
+		require.NoError(t, err)
+		assert.Equal(t, kyc.StatusPending, res.Status, "the bound passed: pending, to resume with Result")
+		assert.NotEmpty(t, res.Reference)
+	})
+}
+
+// TestCapabilitiesAgreeWithVerify: a Request without Country is refused by
+// Capabilities().Check and by Verify alike, and a Router skips EKYC for it.
+func TestCapabilitiesAgreeWithVerify(t *testing.T) {
+	t.Parallel()
+	srv, c := setup(t, ekycidtest.WithDelay(0))
+	for _, country := range []string{"", "KHM", "ESP"} {
+		t.Run("country "+country, func(t *testing.T) {
+			req := request(t, "", "")
+			req.Country = country
+			capErr := c.Capabilities().Check(req)
+			_, verr := c.Verify(context.Background(), req)
+			assert.Equal(t, capErr == nil, verr == nil, "Check: %v, Verify: %v", capErr, verr)
+			if capErr != nil {
+				var a, b *kyc.Error
+				require.ErrorAs(t, capErr, &a)
+				require.ErrorAs(t, verr, &b)
+				assert.Equal(t, a.Field, b.Field)
+				assert.Equal(t, "Country", b.Field)
+			}
+		})
+	}
+	before := srv.Count("/v0/express-kyc")
+	r, err := kyc.NewRouter(kyc.DefaultRoute(c))
+	require.NoError(t, err)
+	req := request(t, "", "")
+	req.Country = ""
+	_, err = r.Verify(context.Background(), req)
+	require.Error(t, err)
+	assert.ErrorIs(t, err, kyc.ErrInvalidRequest)
+	assert.Equal(t, before, srv.Count("/v0/express-kyc"), "the Router skipped EKYC")
+	req.Country = "KHM"
+	res, err := r.Verify(context.Background(), req)
+	require.NoError(t, err)
+	assert.Equal(t, kyc.StatusApproved, res.Status)
+}
+
+// TestFakeEnforcesCaps: an image streamed past MaxImageSize is aborted
+// before its body completes, and the fake refuses an over-cap file.
+func TestFakeEnforcesCaps(t *testing.T) {
+	t.Parallel()
+	srv, c := setup(t, ekycidtest.WithDelay(0))
+	stream, err := kyc.ImageFromReader(io.MultiReader(bytes.NewReader(kyctest.MagicImage("", 0)), io.LimitReader(zeroReader{}, 30<<20)))
+	require.NoError(t, err)
+	req := request(t, "", "")
+	req.Selfie = stream
+	_, err = c.Verify(context.Background(), req)
+	require.ErrorIs(t, err, kyc.ErrInvalidRequest)
+	var kerr *kyc.Error
+	require.ErrorAs(t, err, &kerr)
+	assert.Equal(t, "Selfie", kerr.Field)
+	assert.False(t, kyc.MayHaveCharged(err))
+	assert.Empty(t, srv.SendKeys(), "the fake processed nothing")
+
+	// A client without the cap (a raw form) meets the fake's.
+	big := kyctest.MagicImage("", ekycid.MaxImageSize+1)
+	body := &bytes.Buffer{}
+	mw := multipart.NewWriter(body)
+	_ = mw.WriteField("idempotent_id", "0b7c4a5e-1f2d-4c3b-9a8e-7d6c5b4a3f21")
+	w, _ := mw.CreateFormFile("image", "image.jpg")
+	_, _ = w.Write(big)
+	_ = mw.Close()
+	hreq, err := http.NewRequest(http.MethodPost, srv.URL+"/v0/ocr", body)
+	require.NoError(t, err)
+	hreq.Header.Set("Content-Type", mw.FormDataContentType())
+	hreq.Header.Set("x-api-key", ekycidtest.KeyValid)
+	resp, err := srv.Client().Do(hreq)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
+	b, _ := io.ReadAll(resp.Body)
+	assert.Contains(t, string(b), "FILE_TOO_LARGE")
+}
+
+type zeroReader struct{}
+
+func (zeroReader) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
 }

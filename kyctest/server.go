@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -93,9 +94,13 @@ type Server struct {
 // when done.
 func NewServer(h http.Handler) *Server {
 	s := &Server{injected: map[FaultKind]int{}, sends: map[string]int{}, maxRecord: 20000, rng: rand.New(rand.NewPCG(1, 2))}
-	s.Server = httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.serve(w, r, h)
 	}))
+	// Dropped connections and fault injection make net/http log harmless
+	// handshake errors; a test's output stays readable.
+	s.Server.Config.ErrorLog = log.New(io.Discard, "", 0)
+	s.Server.StartTLS()
 	return s
 }
 

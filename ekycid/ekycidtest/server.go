@@ -3,14 +3,48 @@
 //
 // It serves the v0 operations (multipart forms, media by URL or upload)
 // over TLS, checks the x-api-key header as the vendor documents it, answers
-// {"id"} and completes the reply at GET v0/api-request-reply/{id} after a
+// {"id"} and completes the reply at GET /v0/api-request-reply/{id} after a
 // delay (WithDelay). It deduplicates by idempotent_id as the vendor does: the
 // same id with the same content answers the first submission's id, with
-// other content HTTP 409. Outcomes are chosen by magic inputs: images made
-// with kyctest.MagicImage(marker, 0), videos made with MagicVideo(marker) and
-// URLs made with MagicURL(marker), using the Image* markers below. Faults are
-// injected through the embedded kyctest.Server.
+// other content HTTP 409. It refuses a file larger than ekycid.MaxImageSize
+// (an image) or ekycid.MaxVideoSize (a video) with HTTP 413 FILE_TOO_LARGE:
+// the vendor publishes no cap, so these are package ekycid's caps, held at
+// both ends. Faults are injected through the embedded kyctest.Server
+// (Inject, FaultRate); Sends counts the submissions processed.
 //
+// # Magic inputs
+//
+// Outcomes are chosen by the kyctest magic vocabulary (kyctest.ImageApproved
+// and the others): images made with kyctest.MagicImage(marker, 0), videos
+// made with MagicVideo(marker) and URLs made with MagicURL(marker). Face
+// outcomes are read from the face images (the selfie), document outcomes
+// from the document image; unmarked inputs are approved. What the fake
+// answers, and what ekycid.Verify makes of it:
+//
+//	input            where              the fake answers                              ekycid.Verify gives
+//	approved         any                the card, face score 0.93 is_match true,      approved
+//	                                    liveness 0.97 is_live true
+//	no_face          selfie             reply error FACE_NOT_DETECTED                 rejected [no_face], Resubmit
+//	face_mismatch    selfie             face score 0.12, is_match false               rejected [face_mismatch]
+//	face_borderline  selfie             face score 0.74, no decision                  rejected [face_mismatch] under the default
+//	                                                                                  FaceMatchThreshold 0.75 (approved at 0.74 or
+//	                                                                                  below): EKYC has no review band
+//	liveness_failed  selfie or video    liveness score 0.08, is_live false            rejected [liveness_failed]
+//	low_quality      document (selfie)  reply error OCR_FAILED (LOW_QUALITY_IMAGE)    rejected [low_quality_image], Resubmit
+//	expired          document           expiry_date 20200125                          rejected [document_expired]
+//	forged           -                  EKYC cannot produce it (no tamper check       approved
+//	                                    is published): answered as approved
+//	underage         -                  EKYC cannot produce it (no age rule is        approved
+//	                                    published): answered as approved
+//	no_document      document           reply error DOCUMENT_NOT_DETECTED             rejected [no_document], Resubmit
+//	review           any                a face comparison without score or decision   review [other]
+//	not_finished     any                the first read of the reply is not ready,     approved, after a second read
+//	                                    later reads are
+//	server_error     any                HTTP 500 INTERNAL_ERROR to the submission,    kyc.ErrUnavailable, code INTERNAL_ERROR,
+//	                                    nothing processed (resent, as it is           no Reference (nothing was started)
+//	                                    idempotent)
+//
+// DetectID answers DOCUMENT_NOT_DETECTED for no_document and low_quality.
 // Result bodies and error codes are this package's inference of the
 // vendor's (see package ekycid); they match what ekycid decodes.
 package ekycidtest
@@ -23,6 +57,7 @@ import (
 	"io"
 	"net/http"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -42,26 +77,6 @@ const (
 	KeyExpired = "ekyc-test-key-expired"
 	// KeyNoPermission is answered 403 INSUFFICIENT_PERMISSIONS.
 	KeyNoPermission = "ekyc-test-key-no-permission"
-)
-
-// Markers that choose an outcome, carried by a magic image, video or URL.
-// Unmarked inputs are approved.
-const (
-	// ImageApproved: a readable card, matching faces, a live person.
-	ImageApproved = "approved"
-	// ImageFaceMismatch on a face image: score 0.12, is_match false.
-	ImageFaceMismatch = "face_mismatch"
-	// ImageLivenessFailed on a selfie or a liveness video: is_live false.
-	ImageLivenessFailed = "liveness_failed"
-	// ImageUnreadable on a document: reply error OCR_FAILED
-	// (ID detection: DOCUMENT_NOT_DETECTED).
-	ImageUnreadable = "unreadable"
-	// ImageNoFace on a face image: reply error FACE_NOT_DETECTED.
-	ImageNoFace = "no_face"
-	// ImageExpired on a document: the card's expiry date is in the past.
-	ImageExpired = "expired"
-	// ImageServerError on any input: reply error INTERNAL_ERROR.
-	ImageServerError = "server_error"
 )
 
 // DefaultDelay is how long a submission takes to complete by default.
@@ -91,7 +106,7 @@ func WithoutDedup() Option { return func(s *Server) { s.dedup = false } }
 // element without its extension), for media given by URL.
 func MagicURL(marker string) string {
 	if marker == "" {
-		marker = ImageApproved
+		marker = kyctest.ImageApproved
 	}
 	return "https://media.ekycid.test/" + marker + ".jpg"
 }
@@ -125,6 +140,9 @@ type job struct {
 	result  any
 	errCode string
 	errMsg  string
+	// unread is how many reads answer "not ready" whatever the delay
+	// (kyctest.ImageNotFinished).
+	unread int
 }
 
 // NewServer starts a fake; Close it when done.
@@ -238,6 +256,10 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, op string) {
 		writeError(w, http.StatusBadRequest, "INVALID_REQUEST", missing+" is required")
 		return
 	}
+	if in.has(kyctest.ImageServerError) {
+		writeError(w, http.StatusInternalServerError, "INTERNAL_ERROR", "internal error")
+		return
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if prev := s.byIdem[idem]; prev != nil && s.dedup {
@@ -251,6 +273,9 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, op string) {
 	id := newID()
 	j := &job{idem: idem, created: s.now()}
 	j.result, j.errCode, j.errMsg = outcome(op, in)
+	if in.has(kyctest.ImageNotFinished) {
+		j.unread = 1
+	}
 	s.jobs[id] = j
 	if s.byIdem[idem] == nil {
 		s.byIdem[idem] = &submission{hash: in.hash, id: id}
@@ -263,12 +288,17 @@ func (s *Server) reply(w http.ResponseWriter, id string) {
 	s.mu.Lock()
 	j := s.jobs[id]
 	now := s.now()
+	unread := false
+	if j != nil && j.unread > 0 {
+		j.unread--
+		unread = true
+	}
 	s.mu.Unlock()
 	if j == nil {
 		writeError(w, http.StatusNotFound, "NOT_FOUND", "no such request")
 		return
 	}
-	if now.Sub(j.created) < s.delay {
+	if unread || now.Sub(j.created) < s.delay {
 		writeJSON(w, http.StatusOK, map[string]any{"result": nil, "error": nil, "service_usage": nil})
 		return
 	}
@@ -304,6 +334,14 @@ func parseForm(w http.ResponseWriter, r *http.Request) (*input, bool) {
 		}
 	}
 	for name, fhs := range r.MultipartForm.File {
+		limit := int64(ekycid.MaxImageSize)
+		if strings.HasSuffix(name, "[video]") {
+			limit = ekycid.MaxVideoSize
+		}
+		if fhs[0].Size > limit {
+			writeError(w, http.StatusRequestEntityTooLarge, "FILE_TOO_LARGE", name+" is larger than the server accepts")
+			return nil, false
+		}
 		f, err := fhs[0].Open()
 		if err != nil {
 			writeError(w, http.StatusBadRequest, "INVALID_REQUEST", "unreadable file part")
@@ -364,44 +402,53 @@ func itoa(i int) string {
 	return itoa(i/10) + string(rune('0'+i%10))
 }
 
-// outcome computes an operation's result, or its reply error, from the
-// markers of its inputs.
-func outcome(op string, in *input) (any, string, string) {
-	has := func(marker string, fields ...string) bool {
-		for name, m := range in.markers {
-			if m != marker {
-				continue
-			}
-			if len(fields) == 0 {
+// has reports whether an input of one of fields (a name or a prefix; none:
+// any input) carries marker.
+func (in *input) has(marker string, fields ...string) bool {
+	for name, m := range in.markers {
+		if m != marker {
+			continue
+		}
+		if len(fields) == 0 {
+			return true
+		}
+		for _, f := range fields {
+			if name == f || strings.HasPrefix(name, f) {
 				return true
 			}
-			for _, f := range fields {
-				if name == f || strings.HasPrefix(name, f) {
-					return true
-				}
-			}
 		}
-		return false
 	}
+	return false
+}
+
+// outcome computes an operation's result, or its reply error, from the
+// markers of its inputs (the table of the package doc).
+func outcome(op string, in *input) (any, string, string) {
 	doc := []string{"image", "ocr_image"}
 	faces := []string{"face_image"}
 	switch {
-	case has(ImageServerError):
-		return nil, "INTERNAL_ERROR", "internal error"
-	case op == "id-detection" && has(ImageUnreadable, doc...):
+	case op != "face-compare" && op != "liveness-detection" && in.has(kyctest.ImageNoDocument, doc...),
+		op == "id-detection" && in.has(kyctest.ImageLowQuality, doc...):
 		return nil, "DOCUMENT_NOT_DETECTED", "no document detected"
-	case op != "face-compare" && op != "liveness-detection" && has(ImageUnreadable, doc...):
+	case op != "face-compare" && op != "liveness-detection" && in.has(kyctest.ImageLowQuality, doc...):
 		return nil, "OCR_FAILED", "cannot extract information"
-	case has(ImageNoFace, faces...):
+	case in.has(kyctest.ImageLowQuality, faces...):
+		return nil, "LOW_QUALITY_IMAGE", "the image is too blurred or dark"
+	case in.has(kyctest.ImageNoFace, faces...):
 		return nil, "FACE_NOT_DETECTED", "no face detected"
 	}
-	ocr := nationalID(has(ImageExpired, doc...))
+	ocr := nationalID(in.has(kyctest.ImageExpired, doc...))
 	face := map[string]any{"score": 0.93, "is_match": true}
-	if has(ImageFaceMismatch, faces...) {
+	switch {
+	case in.has(kyctest.ImageFaceMismatch, faces...):
 		face = map[string]any{"score": 0.12, "is_match": false}
+	case in.has(kyctest.ImageFaceBorderline, faces...):
+		face = map[string]any{"score": 0.74}
+	case in.has(kyctest.ImageReview):
+		face = map[string]any{}
 	}
 	live := map[string]any{"score": 0.97, "is_live": true}
-	if has(ImageLivenessFailed, "face_image", "sequences[") {
+	if in.has(kyctest.ImageLivenessFailed, "face_image", "sequences[") {
 		live = map[string]any{"score": 0.08, "is_live": false}
 	}
 	switch op {
@@ -418,7 +465,7 @@ func outcome(op string, in *input) (any, string, string) {
 			if !ok {
 				break
 			}
-			seqs = append(seqs, map[string]any{"checks": c, "is_live": in.markers[seqKey(i, "video")] != ImageLivenessFailed})
+			seqs = append(seqs, map[string]any{"checks": c, "is_live": in.markers[seqKey(i, "video")] != kyctest.ImageLivenessFailed})
 		}
 		live["sequences"] = seqs
 		return live, "", ""
@@ -449,8 +496,7 @@ func markerFromURL(u string) string {
 	if i := strings.IndexByte(base, '.'); i >= 0 {
 		base = base[:i]
 	}
-	switch base {
-	case ImageApproved, ImageFaceMismatch, ImageLivenessFailed, ImageUnreadable, ImageNoFace, ImageExpired, ImageServerError:
+	if slices.Contains(kyctest.MagicInputs(), base) {
 		return base
 	}
 	return ""

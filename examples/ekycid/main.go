@@ -1,17 +1,28 @@
 // Command ekycid runs an express KYC check (a Cambodian ID card, a selfie and
-// a liveness video) with EKYC Solutions' EkycID API.
+// optionally a liveness video) with EKYC Solutions' EkycID API.
 //
-// With no environment it runs against the in-process fake. With
-// EKYC_API_KEY set it calls the real service (EKYC_BASE_URL overrides the
-// host); EKYC_DOCUMENT and EKYC_SELFIE are then required, each an https URL
-// the vendor fetches or a local JPEG/PNG file, and EKYC_VIDEO_URL optionally
-// adds a "blink" liveness video by URL.
+// It calls the real service, and needs:
+//
+//	EKYC_API_KEY   the account's API key (sent as x-api-key)
+//	EKYC_DOCUMENT  the ID card's front: an https URL the vendor fetches, or a local JPEG/PNG file
+//	EKYC_SELFIE    the selfie, in the same forms
+//
+// and reads, when set:
+//
+//	EKYC_BASE_URL   another host than ekycid.DefaultBaseURL (e.g. ekycid.SandboxBaseURL)
+//	EKYC_VIDEO_URL  an https URL of a "blink" liveness video
+//
+// A missing variable is named in the error; nothing falls back to a fake.
+// With -fake it runs against the in-process fake instead and reads no
+// variable.
 package main
 
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -23,54 +34,66 @@ import (
 )
 
 func main() {
-	if err := run(); err != nil {
+	fake := flag.Bool("fake", false, "run against the in-process fake instead of the EkycID service")
+	flag.Parse()
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	if err := run(ctx, os.Stdout, os.Getenv, *fake); err != nil {
 		fmt.Fprintln(os.Stderr, "ekycid:", err)
 		os.Exit(1)
 	}
 }
 
-func run() error {
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-
+// run runs the check, reading the environment through getenv.
+func run(ctx context.Context, out io.Writer, getenv func(string) string, fake bool) error {
 	var (
 		cfg  ekycid.Config
 		opts []kyc.Option
 		req  ekycid.ExpressKYCRequest
 		mode string
 	)
-	if key := os.Getenv("EKYC_API_KEY"); key != "" {
-		mode = "EkycID service"
-		cfg = ekycid.Config{APIKey: kyc.NewSecret(key)}
-		if u := os.Getenv("EKYC_BASE_URL"); u != "" {
-			opts = append(opts, kyc.WithBaseURL(u))
-		}
-		var err error
-		if req.Document, err = media(os.Getenv("EKYC_DOCUMENT")); err != nil {
-			return fmt.Errorf("EKYC_DOCUMENT: %w", err)
-		}
-		if req.Face, err = media(os.Getenv("EKYC_SELFIE")); err != nil {
-			return fmt.Errorf("EKYC_SELFIE: %w", err)
-		}
-		if v := os.Getenv("EKYC_VIDEO_URL"); v != "" {
-			req.Sequences = []ekycid.Sequence{{Checks: []ekycid.Check{ekycid.CheckBlink}, Video: ekycid.VideoURL(v)}}
-		}
-	} else {
+	if fake {
 		mode = "in-process fake"
 		srv := ekycidtest.NewServer()
 		defer srv.Close()
 		cfg, opts = srv.Config(), srv.Options()
-		card, err := kyc.ImageFromBytes(kyctest.MagicImage(ekycidtest.ImageApproved, 0))
+		card, err := kyc.ImageFromBytes(kyctest.MagicImage(kyctest.ImageApproved, 0))
 		if err != nil {
 			return err
 		}
 		req = ekycid.ExpressKYCRequest{
 			Document: ekycid.MediaImage(card),
-			Face:     ekycid.MediaURL(ekycidtest.MagicURL(ekycidtest.ImageApproved)),
+			Face:     ekycid.MediaURL(ekycidtest.MagicURL(kyctest.ImageApproved)),
 			Sequences: []ekycid.Sequence{{
 				Checks: []ekycid.Check{ekycid.CheckBlink},
-				Video:  ekycid.VideoFromBytes(ekycidtest.MagicVideo(ekycidtest.ImageApproved), "video/mp4"),
+				Video:  ekycid.VideoFromBytes(ekycidtest.MagicVideo(kyctest.ImageApproved), "video/mp4"),
 			}},
+		}
+	} else {
+		mode = "EkycID service"
+		var missing []string
+		for _, name := range []string{"EKYC_API_KEY", "EKYC_DOCUMENT", "EKYC_SELFIE"} {
+			if getenv(name) == "" {
+				missing = append(missing, name)
+			}
+		}
+		if len(missing) > 0 {
+			return fmt.Errorf("%s not set: set them to call the EkycID service, or pass -fake to run against the in-process fake",
+				strings.Join(missing, ", "))
+		}
+		cfg = ekycid.Config{APIKey: kyc.NewSecret(getenv("EKYC_API_KEY"))}
+		if u := getenv("EKYC_BASE_URL"); u != "" {
+			opts = append(opts, kyc.WithBaseURL(u))
+		}
+		var err error
+		if req.Document, err = media(getenv("EKYC_DOCUMENT")); err != nil {
+			return fmt.Errorf("EKYC_DOCUMENT: %w", err)
+		}
+		if req.Face, err = media(getenv("EKYC_SELFIE")); err != nil {
+			return fmt.Errorf("EKYC_SELFIE: %w", err)
+		}
+		if v := getenv("EKYC_VIDEO_URL"); v != "" {
+			req.Sequences = []ekycid.Sequence{{Checks: []ekycid.Check{ekycid.CheckBlink}, Video: ekycid.VideoURL(v)}}
 		}
 	}
 
@@ -85,38 +108,42 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	fmt.Printf("express KYC against the %s: submitted, reference %s\n", mode, kyc.NewReference(kyc.EKYC, sub.ID))
+	ref := kyc.NewReference(kyc.EKYC, sub.ID)
+	fmt.Fprintf(out, "express KYC against the %s: submitted, reference %s\n", mode, ref)
 	reply, err := c.Wait(ctx, sub.ID)
 	if err != nil {
 		var kerr *kyc.Error
-		if errors.As(err, &kerr) && reply != nil && reply.Error != nil {
-			fmt.Printf("the vendor refused it: code %s (%s)\n", kerr.Code, kyc.KindOf(err))
+		switch {
+		case errors.As(err, &kerr) && reply != nil && reply.Error != nil:
+			fmt.Fprintf(out, "the vendor refused it: code %s (%s)\n", kerr.Code, kyc.KindOf(err))
+			return nil
+		case errors.Is(err, kyc.ErrTimeout):
+			// The submission is billed: keep its reference and read it
+			// later rather than submit again.
+			fmt.Fprintf(out, "not ready yet: read it later with Result(%q)\n", ref)
 			return nil
 		}
-		return err
+		return fmt.Errorf("reading %s: %w", ref, err)
 	}
-	res, err := c.Result(ctx, kyc.NewReference(kyc.EKYC, sub.ID))
+	res, err := c.Result(ctx, ref)
 	if err != nil {
 		return err
 	}
-	fmt.Printf("status:     %s %v\n", res.Status, res.Reasons)
-	fmt.Printf("face match: %s   liveness: %s\n", res.Scores.FaceMatch, res.Scores.Liveness)
+	fmt.Fprintf(out, "status:     %s %v\n", res.Status, res.Reasons)
+	fmt.Fprintf(out, "face match: %s   liveness: %s\n", res.Scores.FaceMatch, res.Scores.Liveness)
 	if d := res.Document; d != nil {
 		// The document number and names are personal data: show only
 		// which fields were read.
-		fmt.Printf("document:   %s, number read: %t, born %s, expires %s\n", d.Type, d.Number != "",
+		fmt.Fprintf(out, "document:   %s, number read: %t, born %s, expires %s\n", d.Type, d.Number != "",
 			d.DateOfBirth.Format("2006-01-02"), d.ExpiryDate.Format("2006-01-02"))
 	}
-	fmt.Printf("done in %s\n", time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(out, "done in %s\n", time.Since(start).Round(time.Millisecond))
 	return nil
 }
 
 // media reads an https URL or a local image file.
 func media(v string) (ekycid.Media, error) {
-	switch {
-	case v == "":
-		return ekycid.Media{}, errors.New("required with EKYC_API_KEY: an https URL or an image file")
-	case strings.HasPrefix(v, "https://") || strings.HasPrefix(v, "http://"):
+	if strings.HasPrefix(v, "https://") || strings.HasPrefix(v, "http://") {
 		return ekycid.MediaURL(v), nil
 	}
 	img, err := kyc.ImageFromFile(v)
