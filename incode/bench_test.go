@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -49,7 +50,8 @@ func baselineUpload(ctx context.Context, c *Client, raw []byte) error {
 	if err != nil {
 		return err
 	}
-	return c.Call(ctx, http.MethodPost, "omni/add/front-id/v2?onlyFront=false", kyc.NewSecret(testToken), body, nil)
+	return c.Call(ctx, kyc.Operation{Method: http.MethodPost, Path: "/omni/add/front-id/v2"},
+		SessionInput{InterviewID: testID, Query: url.Values{"onlyFront": {"false"}}, Body: json.RawMessage(body)}, nil)
 }
 
 func BenchmarkUploadBaselineReadEncodeMarshal(b *testing.B) {

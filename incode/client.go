@@ -3,7 +3,7 @@ package incode
 import (
 	"bytes"
 	"context"
-	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -33,19 +33,43 @@ const (
 // DefaultAPIVersion is the value of the mandatory api-version header.
 const DefaultAPIVersion = "1.0"
 
-// MaxImageBytes is Incode's cap on an uploaded image ("Cannot exceed 10 MB"),
-// read here as 10 MiB of image bytes before base64 encoding (inferred: the
-// docs do not say which). Larger images are refused before sending.
-const MaxImageBytes = 10 << 20
+// MaxImageBytes is Incode's cap on an uploaded image ("Cannot exceed 10
+// MB"), read as 10,000,000 bytes of image before base64 encoding: the
+// stricter reading, since the docs say neither which megabyte nor whether
+// the encoding counts. A larger image is refused before sending; an image
+// of unknown size (kyc.ImageFromReader) is counted as it is sent and the
+// request aborted past the cap, with ErrInvalidRequest naming the field.
+const MaxImageBytes = 10 * 1000 * 1000
 
-// DefaultPollInterval is the first wait between two onboarding-status reads
-// in Verify; each wait doubles up to MaxPollInterval.
+// Polling in Verify: the first wait between two onboarding-status reads,
+// doubled up to MaxPollInterval, and the default overall bound of the
+// polling (Config.PollTimeout). Incode's guide says the ID processing "can
+// take up to a few seconds".
 const (
 	DefaultPollInterval = 500 * time.Millisecond
 	MaxPollInterval     = 5 * time.Second
+	DefaultPollTimeout  = 2 * time.Minute
 )
 
 // Config holds the credentials and settings of a Client.
+//
+// # Reading sessions back
+//
+// A Reference is "incode:<interviewId>" and carries no credential. Reading
+// the session back (Result, ConfirmEvent) needs a token, which the client
+// finds itself:
+//
+//   - the session's own token, kept in memory by the client that started
+//     the session (at most SessionTokens of them, least recently used out);
+//   - then the token kept in TokenStore, if set (your database: any process
+//     that shares it reads any session back);
+//   - then the executive token, if ExecutiveEmail and ExecutivePassword are
+//     set: it reads every session of the account, in any process.
+//
+// Cross-process read-back (a webhook on replica B, Result on replica A)
+// needs executive credentials or a shared TokenStore. Without either,
+// Result works only in the process that ran Verify, until the token leaves
+// its memory.
 type Config struct {
 	// APIKey is the client-specific key sent as x-api-key on every call.
 	APIKey kyc.Secret
@@ -58,184 +82,259 @@ type Config struct {
 	Environment string
 	// APIVersion is the api-version header; empty means DefaultAPIVersion.
 	APIVersion string
-	// WebhookToken, when set, is the bearer token Incode must present on
-	// webhooks (the token your OAuth endpoint issued to Incode). When it is
-	// empty, webhooks are accepted unauthenticated and Event.Authenticated
-	// is false.
+
+	// ExecutiveEmail and ExecutivePassword are the dashboard user the
+	// client logs in as (POST /executive/log-in) to read any session back
+	// with a 24 h executive token, cached and refreshed by the client. Both
+	// or neither.
+	ExecutiveEmail    string
+	ExecutivePassword kyc.Secret
+	// TokenStore, when set, keeps every session token the client receives
+	// and gives it back to any process: see TokenStore.
+	TokenStore TokenStore
+	// SessionTokens bounds the session tokens kept in memory; zero means
+	// DefaultSessionTokens, a negative value keeps none.
+	SessionTokens int
+
+	// WebhookToken is the bearer token Incode must present on webhooks (the
+	// token your OAuth endpoint issued to Incode). When it is empty, every
+	// webhook is refused with 401, unless AcceptUnauthenticatedWebhooks is
+	// set.
 	WebhookToken kyc.Secret
+	// AcceptUnauthenticatedWebhooks accepts webhooks without any
+	// credential when WebhookToken is empty. Such an Event has
+	// Authenticated false and never a final Status: confirm it with
+	// ConfirmEvent (a read-back) before acting on it.
+	AcceptUnauthenticatedWebhooks bool
+
 	// PollInterval is the first wait between onboarding-status reads in
 	// Verify; zero means DefaultPollInterval.
 	PollInterval time.Duration
+	// PollTimeout bounds Verify's polling of the onboarding status as a
+	// whole; zero means DefaultPollTimeout. When it passes, Verify returns
+	// StatusPending with the Reference, for Result later.
+	PollTimeout time.Duration
 }
 
 // Client calls Incode's Omni API with one API key. It implements
-// kyc.Verifier and kyc.WebhookReceiver; StartSession and ResumeSession give a
-// Session with the per-session calls. It is safe for concurrent use.
+// kyc.Verifier, kyc.WebhookReceiver and kyc.EventConfirmer; StartSession and
+// ResumeSession give a Session with the per-session calls. It is safe for
+// concurrent use.
 type Client struct {
-	tc  *transport.Client
-	cfg Config
+	base
+	tc   *transport.Client
+	cfg  Config
+	kept *keeper
+	exec execCache
 }
+
+// base is the shared core of every vendor client (Close, String,
+// GoString), embedded through an alias so that only those are promoted.
+type base = transport.Base
 
 var (
 	_ kyc.Verifier        = (*Client)(nil)
 	_ kyc.WebhookReceiver = (*Client)(nil)
+	_ kyc.EventConfirmer  = (*Client)(nil)
 )
 
 // New checks cfg and returns a Client. It never dials and never panics; a
 // bad config or option is an ErrInvalidRequest naming the field.
 func New(cfg Config, opts ...kyc.Option) (*Client, error) {
-	const op = "incode.New"
-	bad := func(field, msg string) error {
-		return &kyc.Error{Provider: kyc.Incode, Op: op, Kind: kyc.ErrInvalidRequest, Field: field, Message: msg}
-	}
-	if cfg.APIKey.IsZero() {
-		return nil, bad("APIKey", "required")
-	}
-	if !headerSafe(cfg.APIKey.Reveal()) {
-		return nil, bad("APIKey", "contains characters not allowed in a header")
-	}
-	var base string
-	switch cfg.Environment {
-	case "", EnvironmentDemo:
-		base = DemoURL
-	case EnvironmentProduction:
-		base = ProductionURL
-	default:
-		return nil, bad("Environment", `"demo" or "production"`)
-	}
 	if cfg.APIVersion == "" {
 		cfg.APIVersion = DefaultAPIVersion
 	}
-	if !headerSafe(cfg.APIVersion) {
-		return nil, bad("APIVersion", "contains characters not allowed in a header")
-	}
-	if !textSafe(cfg.ConfigurationID, 256) {
-		return nil, bad("ConfigurationID", "too long or contains control characters")
-	}
-	if cfg.PollInterval < 0 {
-		return nil, bad("PollInterval", "negative")
+	baseURL := map[string]string{"": DemoURL, EnvironmentDemo: DemoURL, EnvironmentProduction: ProductionURL}[cfg.Environment]
+	if err := transport.CheckConfig(kyc.Incode).
+		Secret("APIKey", cfg.APIKey).
+		That(baseURL != "", "Environment", `"demo" or "production"`).
+		Required("APIVersion", cfg.APIVersion).
+		Text("ConfigurationID", cfg.ConfigurationID).
+		That(len(cfg.ConfigurationID) <= 256, "ConfigurationID", "at most 256 characters").
+		That((cfg.ExecutiveEmail == "") == cfg.ExecutivePassword.IsZero(), "ExecutivePassword", "ExecutiveEmail and ExecutivePassword go together").
+		Text("ExecutiveEmail", cfg.ExecutiveEmail).
+		That(cfg.ExecutiveEmail == "" || strings.Contains(cfg.ExecutiveEmail, "@"), "ExecutiveEmail", "an e-mail address").
+		That(transport.SafeText(cfg.WebhookToken.Reveal()), "WebhookToken", "must not contain control characters").
+		That(cfg.PollInterval >= 0, "PollInterval", "negative").
+		That(cfg.PollTimeout >= 0, "PollTimeout", "negative").
+		Err(); err != nil {
+		return nil, err
 	}
 	if cfg.PollInterval == 0 {
 		cfg.PollInterval = DefaultPollInterval
 	}
+	if cfg.PollTimeout == 0 {
+		cfg.PollTimeout = DefaultPollTimeout
+	}
+	if cfg.SessionTokens == 0 {
+		cfg.SessionTokens = DefaultSessionTokens
+	}
 	c := &Client{cfg: cfg}
-	tc, err := transport.New(transport.Params{Provider: kyc.Incode, BaseURL: base, Sign: c.sign}, opts)
+	tc, err := transport.New(transport.Params{Provider: kyc.Incode, BaseURL: baseURL, Sign: c.sign,
+		Check: c.check, Decode: c.decode, Encode: c.encode, ID: idForm}, opts)
 	if err != nil {
 		return nil, err
 	}
-	c.tc = tc
+	c.tc, c.base = tc, transport.NewBase(tc)
+	c.kept = newKeeper(cfg.SessionTokens, tc.Now)
 	return c, nil
 }
 
-// sign adds the account headers to every attempt. The session token is
-// added per request (Session.sign).
+// sign adds the account headers to every attempt. The session or
+// executive token is added per request (hardwareID).
 func (c *Client) sign(_ context.Context, h http.Header) error {
 	h.Set("x-api-key", c.cfg.APIKey.Reveal())
 	h.Set("api-version", c.cfg.APIVersion)
 	return nil
 }
 
-// Close releases idle connections. The client stays usable.
-func (c *Client) Close() error {
-	c.tc.Close()
+// SessionInput is the input of a generic Call on a session-scoped path (one
+// that needs X-Incode-Hardware-Id): the client sends the session's token,
+// found as Result finds it (kept in memory, Config.TokenStore, or the
+// executive token).
+type SessionInput struct {
+	// InterviewID is the session's id.
+	InterviewID string
+	// Query is sent as the query string (Incode's reads take ?id=).
+	Query url.Values
+	// Body, when not nil, is sent as JSON ([]byte and json.RawMessage as
+	// they are).
+	Body any
+}
+
+// sessionIn is a SessionInput whose token the client has found.
+type sessionIn struct {
+	SessionInput
+	token kyc.Secret
+}
+
+// Call sends any operation of the Incode API that the typed methods do not
+// cover, signed and checked like them. op.Path is the path to send,
+// relative to the base URL ("/omni/add/user-consent"); op.Method defaults
+// to POST with an input and GET without. op.Class decides how it may be
+// resent: its zero value, kyc.ClassBilled, is the safe default; say
+// kyc.ClassFree for a read.
+//
+// in is nil, url.Values (the query), a value sent as JSON ([]byte and
+// json.RawMessage as they are), or a SessionInput for a session-scoped
+// path: the client then sends that session's token in
+// X-Incode-Hardware-Id, finding it itself (Config's doc says how). out,
+// when not nil, receives the decoded JSON answer.
+func (c *Client) Call(ctx context.Context, op kyc.Operation, in, out any) error {
+	if si, ok := in.(SessionInput); ok {
+		name := op.Name
+		if name == "" {
+			name = opCall
+		}
+		if idForm(si.InterviewID) != nil || strings.Contains(si.InterviewID, ".") {
+			return c.tc.Invalid(name, "in.InterviewID", "an Incode interview id")
+		}
+		tok, _, err := c.sessionToken(ctx, name, si.InterviewID)
+		if err != nil {
+			return err
+		}
+		in = sessionIn{SessionInput: si, token: tok}
+	}
+	return c.tc.Generic(ctx, op, in, out)
+}
+
+// encode builds a generic Call's request: a sessionIn carries its token,
+// anything else is transport.EncodeDefault's.
+func (c *Client) encode(op kyc.Operation, in any) (*transport.Request, error) {
+	si, ok := in.(sessionIn)
+	if !ok {
+		return transport.EncodeDefault(op, in)
+	}
+	r, err := transport.EncodeDefault(op, si.Body)
+	if err != nil {
+		return nil, err
+	}
+	r.Query, r.Sign = si.Query, hardwareID(si.token)
+	return r, nil
+}
+
+// call is one typed request on a session (or on none, for the start).
+type call struct {
+	op    kyc.Operation
+	query url.Values
+	body  transport.Body
+	s     *Session
+}
+
+// send is the one sender of the typed methods: it builds the request from
+// its operation, adds the session's token, and goes through c.tc.Call
+// (send → check → decode into out). When the executive token was refused
+// (401: refused unprocessed, whatever the class), it logs in again once and
+// resends.
+func (c *Client) send(ctx context.Context, r call, out any) (*transport.Response, error) {
+	req := &transport.Request{Operation: r.op, Query: r.query, Body: r.body}
+	if r.s == nil {
+		return c.tc.Call(ctx, req, out)
+	}
+	tok, exec, err := r.s.token(ctx, r.op.Name)
+	if err != nil {
+		return nil, err
+	}
+	req.Sign = hardwareID(tok)
+	resp, err := c.tc.Call(ctx, req, out)
+	var kerr *kyc.Error
+	if exec && errors.As(err, &kerr) && kerr.StatusCode == http.StatusUnauthorized {
+		c.exec.drop(tok)
+		if tok, err2 := c.exec.token(ctx, c, r.op.Name, false); err2 == nil {
+			req.Sign = hardwareID(tok)
+			resp, err = c.tc.Call(ctx, req, out)
+		}
+	}
+	return resp, err
+}
+
+// decode unmarshals a checked answer, refusing an empty one.
+func (c *Client) decode(op kyc.Operation, resp *transport.Response, out any) error {
+	if len(bytes.TrimSpace(transport.StripBOM(resp.Body))) == 0 {
+		return c.tc.BadResponse(op.Name, resp, nil)
+	}
+	return c.tc.DecodeJSON(op.Name, resp, out)
+}
+
+// MaxInterviewIDLength bounds an interview id. Incode's ids are 24
+// hexadecimal characters (a MongoDB ObjectId in every sample and in
+// Footprint's client: "interviewId: String. 24 characters"); the SDK
+// accepts up to 64 letters, digits, '-' and '_' so that a dedicated host
+// with another form still works.
+const MaxInterviewIDLength = 64
+
+// idForm is the vendor id of a Reference: an interview id, or the old
+// "<interviewId>.<token>" form, which still parses (its token is used, never
+// returned in a new Reference).
+func idForm(id string) error {
+	id, tok, legacy := strings.Cut(id, ".")
+	if id == "" || len(id) > MaxInterviewIDLength {
+		return errors.New("an interview id of 1 to 64 characters")
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
+			return errors.New("an interview id of letters, digits, '-' and '_'")
+		}
+	}
+	if legacy {
+		return tokenForm(tok)
+	}
 	return nil
 }
 
-// Call sends any Omni path with the account headers, and with the session
-// token in X-Incode-Hardware-Id when token is not zero, for endpoints the
-// typed API lacks. path may carry a query ("omni/get/score?verbose=true").
-// body is nil (no body), a json.RawMessage or []byte sent as it is, or a
-// value marshalled to JSON. out, when not nil, receives the decoded body.
-// Errors are mapped as the typed methods map them. GET calls are retried
-// like reads; other methods are never resent once they may have reached
-// Incode.
-func (c *Client) Call(ctx context.Context, method, path string, token kyc.Secret, body, out any) error {
-	const op = "incode.Call"
-	u, err := url.Parse(path)
-	if err != nil || u.IsAbs() || u.Host != "" {
-		return c.tc.Invalid(op, "path", "a path relative to the base URL")
-	}
-	r := call{op: op, method: strings.ToUpper(method), path: u.Path, query: u.Query(), token: token}
-	if r.method == http.MethodGet {
-		r.mode = transport.Idempotent
-	}
-	switch b := body.(type) {
-	case nil:
-	case json.RawMessage:
-		r.body = transport.Bytes("application/json", b)
-	case []byte:
-		r.body = transport.Bytes("application/json", b)
-	default:
-		if r.body, err = transport.JSON(b); err != nil {
-			return c.tc.Invalid(op, "body", "cannot be encoded as JSON")
-		}
-	}
-	resp, err := c.send(ctx, r)
+// ref parses a Reference: c.tc.Ref, plus the old form's token.
+func (c *Client) ref(op, ref string) (id string, legacyToken kyc.Secret, err error) {
+	v, err := c.tc.Ref(op, ref)
 	if err != nil {
-		return err
+		return "", kyc.Secret{}, err
 	}
-	if out == nil || len(bytes.TrimSpace(resp.Body)) == 0 {
-		return nil
+	id, tok, legacy := strings.Cut(v, ".")
+	if legacy {
+		legacyToken = kyc.NewSecret(tok)
 	}
-	return c.tc.DecodeJSON(op, resp, out)
+	return id, legacyToken, nil
 }
 
-// call is one request to Incode.
-type call struct {
-	op     string
-	method string
-	path   string
-	query  url.Values
-	body   transport.Body
-	mode   transport.Mode
-	token  kyc.Secret
-}
-
-// send performs r and returns the response only when it is not an error:
-// Incode's error body is looked for first, whatever the HTTP status.
-func (c *Client) send(ctx context.Context, r call) (*transport.Response, error) {
-	req := &transport.Request{Op: r.op, Method: r.method, Path: r.path, Query: r.query, Body: r.body, Mode: r.mode}
-	if !r.token.IsZero() {
-		tok := r.token
-		req.Sign = func(_ context.Context, h http.Header) error {
-			h.Set("X-Incode-Hardware-Id", tok.Reveal())
-			return nil
-		}
-	}
-	resp, err := c.tc.Do(ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	if err := c.checkError(r.op, resp); err != nil {
-		return nil, err
-	}
-	return resp, nil
-}
-
-// decode unmarshals a successful body, refusing an empty one.
-func (c *Client) decode(op string, resp *transport.Response, v any) error {
-	if len(bytes.TrimSpace(resp.Body)) == 0 {
-		return c.tc.BadResponse(op, resp, nil)
-	}
-	return c.tc.DecodeJSON(op, resp, v)
-}
-
-func headerSafe(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < 0x20 || s[i] == 0x7f {
-			return false
-		}
-	}
-	return true
-}
-
-func textSafe(s string, limit int) bool {
-	return len(s) <= limit && headerSafe(s)
-}
-
-// String describes the client without its credentials, tokens or keys, so
-// that printing or logging a Client never leaks them.
-func (c *Client) String() string { return "incode.Client" }
-
-// GoString is String, for %#v.
-func (c *Client) GoString() string { return c.String() }
+// reference is the storable Reference of an interview.
+func reference(interviewID string) string { return kyc.NewReference(kyc.Incode, interviewID) }

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"testing"
@@ -29,7 +30,9 @@ const (
 	testKey   = "test-api-key-123"
 )
 
-func setup(t *testing.T, opts ...kyc.Option) (*Client, *Session, *httpmock.MockTransport) {
+// mock is the wire-test constructor: a client on httpmock, and a session
+// resumed with a token.
+func mock(t *testing.T, opts ...kyc.Option) (*Client, *Session, *httpmock.MockTransport) {
 	t.Helper()
 	hc, mt := testutil.MockHTTP(t)
 	c, err := New(Config{APIKey: kyc.NewSecret(testKey), ConfigurationID: "flow-1"},
@@ -80,7 +83,7 @@ func TestNewValidates(t *testing.T) {
 }
 
 func TestStartSessionWire(t *testing.T) {
-	c, _, mt := setup(t)
+	c, _, mt := mock(t)
 	var got map[string]any
 	var header http.Header
 	mt.RegisterResponder("POST", testBase+"/omni/start", func(r *http.Request) (*http.Response, error) {
@@ -98,11 +101,10 @@ func TestStartSessionWire(t *testing.T) {
 	assert.Equal(t, "A1B2C3", s.InterviewCode)
 	assert.Equal(t, "democlient", s.ClientID)
 	assert.True(t, strings.HasPrefix(s.Token.Reveal(), "eyJ"))
-	assert.Equal(t, "incode:"+testID+"."+s.Token.Reveal(), s.Reference())
-	id, tok, err := ParseReference(s.Reference())
-	require.NoError(t, err)
-	assert.Equal(t, testID, id)
-	assert.True(t, tok.Equal(s.Token))
+	assert.Equal(t, "incode:"+testID, s.Reference(), "a Reference carries no credential")
+	kept, ok := c.kept.get(testID)
+	require.True(t, ok, "the client keeps the session token itself")
+	assert.True(t, kept.Equal(s.Token))
 
 	// The documented sample request body decodes into the same fields.
 	var sample map[string]any
@@ -115,17 +117,17 @@ func TestStartSessionWire(t *testing.T) {
 func TestStartSessionIsNotResent(t *testing.T) {
 	for _, status := range []int{500, 502, 504} {
 		t.Run(strconv.Itoa(status), func(t *testing.T) {
-			c, _, mt := setup(t)
+			c, _, mt := mock(t)
 			mt.RegisterResponder("POST", testBase+"/omni/start", httpmock.NewStringResponder(status, `{"status":500,"error":"Internal Server Error"}`))
 			_, err := c.StartSession(context.Background(), StartRequest{ExternalCustomerID: "x"})
 			require.ErrorIs(t, err, kyc.ErrUnavailable)
 			var kerr *kyc.Error
 			require.ErrorAs(t, err, &kerr)
-			assert.True(t, kerr.Sent)
+			assert.True(t, kerr.MayHaveBeenSent())
 			assert.Equal(t, 1, mt.GetTotalCallCount())
 		})
 	}
-	c, _, mt := setup(t)
+	c, _, mt := mock(t)
 	mt.RegisterResponder("POST", testBase+"/omni/start", httpmock.NewStringResponder(200, `{"interviewId":"x"}`))
 	_, err := c.StartSession(context.Background(), StartRequest{})
 	assert.ErrorIs(t, err, kyc.ErrBadResponse, "a start answer without a token is unusable")
@@ -133,7 +135,7 @@ func TestStartSessionIsNotResent(t *testing.T) {
 
 func TestFixtures(t *testing.T) {
 	ctx := context.Background()
-	_, s, mt := setup(t)
+	_, s, mt := mock(t)
 	var headers []http.Header
 	record := func(name string) httpmock.Responder {
 		body := testutil.Fixture(t, name)
@@ -238,7 +240,7 @@ func TestFixtures(t *testing.T) {
 }
 
 func TestImageBodyIsBase64JSON(t *testing.T) {
-	c, s, mt := setup(t)
+	c, s, mt := mock(t)
 	_ = c
 	raw := kyctest.MagicImage("marker", 100_000)
 	var got struct {
@@ -262,9 +264,8 @@ func TestImageBodyIsBase64JSON(t *testing.T) {
 }
 
 func TestImageCapRefusedBeforeSending(t *testing.T) {
-	_, s, mt := setup(t)
-	big := make([]byte, MaxImageBytes+1)
-	copy(big, []byte{0xFF, 0xD8, 0xFF, 0xE0})
+	_, s, mt := mock(t)
+	big := kyctest.MagicImage("", MaxImageBytes+1)
 	im, err := kyc.ImageFromBytes(big)
 	require.NoError(t, err)
 	for name, call := range map[string]func() error{
@@ -336,12 +337,13 @@ func methods(t *testing.T) []struct {
 		}},
 		{"Call", "GET", "/omni/get/score", func(ctx context.Context, c *Client, _ *Session) error {
 			var out map[string]any
-			return c.Call(ctx, "GET", "omni/get/score?verbose=true", kyc.NewSecret(testToken), nil, &out)
+			return c.Call(ctx, kyc.Operation{Name: "incode.Call", Method: "GET", Path: "/omni/get/score", Class: kyc.ClassFree},
+				SessionInput{InterviewID: testID, Query: url.Values{"verbose": {"true"}}}, &out)
 		}},
 	}
 }
 
-func TestFailurePaths(t *testing.T) {
+func TestErrorMapping(t *testing.T) {
 	cases := []struct {
 		name   string
 		status int
@@ -363,7 +365,7 @@ func TestFailurePaths(t *testing.T) {
 				continue // an empty answer is fine for the generic call
 			}
 			t.Run(m.name+"/"+tc.name, func(t *testing.T) {
-				c, s, mt := setup(t, kyc.WithRetry(0, 0))
+				c, s, mt := mock(t, kyc.WithRetry(0, 0))
 				mt.RegisterResponder(m.method, testBase+m.path, httpmock.NewStringResponder(tc.status, tc.body))
 				err := m.call(context.Background(), c, s)
 				require.ErrorIs(t, err, tc.kind)
@@ -378,7 +380,7 @@ func TestFailurePaths(t *testing.T) {
 			})
 		}
 		t.Run(m.name+"/cancelled", func(t *testing.T) {
-			c, s, mt := setup(t)
+			c, s, mt := mock(t)
 			mt.RegisterResponder(m.method, testBase+m.path, httpmock.NewStringResponder(200, `{}`))
 			ctx, cancel := context.WithCancel(context.Background())
 			cancel()
@@ -391,7 +393,7 @@ func TestFailurePaths(t *testing.T) {
 }
 
 func TestSuccessFalse(t *testing.T) {
-	c, s, mt := setup(t)
+	c, s, mt := mock(t)
 	_ = c
 	mt.RegisterResponder("POST", testBase+"/omni/process/id", httpmock.NewStringResponder(200, `{"success":false}`))
 	mt.RegisterResponder("POST", testBase+"/omni/process/approve", httpmock.NewStringResponder(200, `{"success":false}`))
@@ -433,7 +435,7 @@ func TestErrorCodes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(strconv.Itoa(tt.code)+"/"+strconv.Itoa(tt.http), func(t *testing.T) {
-			_, s, mt := setup(t, kyc.WithRetry(0, 0))
+			_, s, mt := mock(t, kyc.WithRetry(0, 0))
 			body := `{"timestamp":1,"status":` + strconv.Itoa(tt.code) + `,"error":"x","path":"/omni/add/face/third-party"}`
 			mt.RegisterResponder("POST", testBase+"/omni/add/face/third-party", httpmock.NewStringResponder(tt.http, body))
 			_, err := s.AddSelfie(context.Background(), img(t, ""))
@@ -470,7 +472,7 @@ func TestDocumentedErrorBodies(t *testing.T) {
 		"error_4019.json": {"4019", kyc.ReasonNoFace},
 		"error_6000.json": {"6000", ""},
 	} {
-		_, s, mt := setup(t)
+		_, s, mt := mock(t)
 		mt.RegisterResponder("POST", testBase+"/omni/add/face/third-party", httpmock.NewBytesResponder(400, testutil.Fixture(t, name)))
 		_, err := s.AddSelfie(context.Background(), img(t, ""))
 		var kerr *kyc.Error
@@ -498,7 +500,7 @@ func TestFailReasons(t *testing.T) {
 	assert.Len(t, failReasons, 9)
 	for fr, reason := range want {
 		t.Run(fr, func(t *testing.T) {
-			_, s, mt := setup(t)
+			_, s, mt := mock(t)
 			body := `{"classification":false,"failReason":"` + fr + `","sharpness":100,"glare":100,"horizontalResolution":0}`
 			mt.RegisterResponder("POST", testBase+"/omni/add/front-id/v2", httpmock.NewStringResponder(200, body))
 			res, err := s.AddFrontID(context.Background(), img(t, ""), false)
@@ -595,7 +597,7 @@ func TestOCRDates(t *testing.T) {
 }
 
 func TestCallEscapeHatch(t *testing.T) {
-	c, s, mt := setup(t)
+	c, s, mt := mock(t)
 	var query, token string
 	var body []byte
 	mt.RegisterResponder("POST", testBase+"/omni/add/user-consent", func(r *http.Request) (*http.Response, error) {
@@ -603,33 +605,47 @@ func TestCallEscapeHatch(t *testing.T) {
 		body, _ = io.ReadAll(r.Body)
 		return httpmock.NewStringResponse(200, `{"success":true}`), nil
 	})
+	_ = s
 	var out struct{ Success bool }
-	require.NoError(t, s.Call(context.Background(), "post", "omni/add/user-consent?x=1", map[string]any{"status": true}, &out))
+	op := kyc.Operation{Path: "/omni/add/user-consent"} // billed by default
+	require.NoError(t, c.Call(context.Background(), op,
+		SessionInput{InterviewID: testID, Query: url.Values{"x": {"1"}}, Body: map[string]any{"status": true}}, &out))
 	assert.True(t, out.Success)
 	assert.Equal(t, "x=1", query)
-	assert.Equal(t, testToken, token)
+	assert.Equal(t, testToken, token, "the session's token is found by the client")
 	assert.JSONEq(t, `{"status":true}`, string(body))
-	assert.ErrorIs(t, c.Call(context.Background(), "GET", "https://evil.example/x", kyc.Secret{}, nil, nil), kyc.ErrInvalidRequest)
+	assert.ErrorIs(t, c.Call(context.Background(), kyc.Operation{Path: "https://evil.example/x"}, nil, nil), kyc.ErrInvalidRequest)
+	err := c.Call(context.Background(), op, SessionInput{InterviewID: "000000000000000000000000"}, nil)
+	assert.ErrorIs(t, err, kyc.ErrUnsupported, "no token is known for that interview")
+	assert.False(t, kyc.MayHaveBeenSent(err))
 }
 
 func TestResumeSessionValidates(t *testing.T) {
-	c, _, _ := setup(t)
+	c, _, _ := mock(t)
 	for _, tc := range []struct {
 		id  string
 		tok kyc.Secret
-	}{{"", kyc.NewSecret("t")}, {"a.b", kyc.NewSecret("t")}, {"id", kyc.Secret{}}, {"id", kyc.NewSecret("a\nb")}} {
+	}{{"", kyc.NewSecret("t")}, {"a.b", kyc.NewSecret("t")}, {"a/b", kyc.Secret{}}, {"id", kyc.NewSecret("a\nb")}, {"id", kyc.NewSecret(strings.Repeat("a", MaxTokenLength+1))}} {
 		_, err := c.ResumeSession(tc.id, tc.tok)
 		assert.ErrorIs(t, err, kyc.ErrInvalidRequest)
 	}
-	for _, ref := range []string{"", "incode:", "incode:abc", "atlas:abc.def", "incode:.tok", "incode:abc."} {
-		_, _, err := ParseReference(ref)
+	for _, ref := range []string{"", "incode:", "atlas:abc.def", "incode:.tok", "incode:abc.", "incode:a/b", "incode:" + strings.Repeat("a", 65), "incode:abc.tok\n"} {
+		_, _, err := c.ref("incode.Result", ref)
 		assert.ErrorIs(t, err, kyc.ErrInvalidRequest, ref)
 	}
+	id, tok, err := c.ref("incode.Result", "incode:"+testID+"."+testToken)
+	require.NoError(t, err, "the old <id>.<token> form still parses")
+	assert.Equal(t, testID, id)
+	assert.Equal(t, testToken, tok.Reveal())
+	id, tok, err = c.ref("incode.Result", "incode:"+testID)
+	require.NoError(t, err)
+	assert.Equal(t, testID, id)
+	assert.True(t, tok.IsZero())
 }
 
 func TestNothingSecretIsLogged(t *testing.T) {
 	logger, buf := testutil.CaptureLogger()
-	_, s, mt := setup(t, kyc.WithLogger(logger))
+	_, s, mt := mock(t, kyc.WithLogger(logger))
 	mt.RegisterResponder("POST", testBase+"/omni/add/face/third-party", httpmock.NewStringResponder(401, `{"status":401,"error":"Unauthorized"}`))
 	_, err := s.AddSelfie(context.Background(), img(t, "secret_marker"))
 	require.ErrorIs(t, err, kyc.ErrUnauthorized)
@@ -643,7 +659,7 @@ func TestNothingSecretIsLogged(t *testing.T) {
 }
 
 func TestSessionDoesNotPrintItsToken(t *testing.T) {
-	_, s, _ := setup(t)
+	_, s, _ := mock(t)
 	for _, format := range []string{"%v", "%+v", "%#v", "%s"} {
 		assert.NotContains(t, fmt.Sprintf(format, s), testToken, format)
 		assert.NotContains(t, fmt.Sprintf(format, *s), testToken, format)
@@ -651,7 +667,7 @@ func TestSessionDoesNotPrintItsToken(t *testing.T) {
 }
 
 func TestCaptureErrorBecomesRejection(t *testing.T) {
-	c, _, mt := setup(t)
+	c, _, mt := mock(t)
 	mt.RegisterResponder("POST", testBase+"/omni/start", httpmock.NewBytesResponder(200, testutil.Fixture(t, "inferred_start.json")))
 	mt.RegisterResponder("POST", testBase+"/omni/add/front-id/v2", httpmock.NewBytesResponder(200, testutil.Fixture(t, "front_ok.json")))
 	mt.RegisterResponder("POST", testBase+"/omni/add/back-id/v2", httpmock.NewBytesResponder(200, testutil.Fixture(t, "front_ok.json")))
@@ -663,5 +679,144 @@ func TestCaptureErrorBecomesRejection(t *testing.T) {
 	assert.Equal(t, []kyc.Reason{kyc.ReasonNoFace}, res.Reasons)
 	assert.True(t, res.Resubmit)
 	assert.JSONEq(t, string(testutil.Fixture(t, "error_4019.json")), string(res.Raw))
-	assert.True(t, strings.HasPrefix(res.Reference, "incode:"+testID+".eyJ"))
+	assert.Equal(t, "incode:"+testID, res.Reference)
+}
+
+func readAll(t *testing.T, r *http.Request) []byte {
+	t.Helper()
+	b, err := io.ReadAll(r.Body)
+	require.NoError(t, err)
+	return b
+}
+
+func jsonResponse(status int, body string) *http.Response {
+	resp := httpmock.NewStringResponse(status, body)
+	resp.Header.Set("Content-Type", "application/json")
+	return resp
+}
+
+func jsonResponder(body string) httpmock.Responder {
+	return func(*http.Request) (*http.Response, error) { return jsonResponse(200, body), nil }
+}
+
+func sprintf(format string, v any) string { return fmt.Sprintf(format, v) }
+
+// TestRecordedAndRelayedBodies decodes every body in testdata through the
+// typed method it answers (see testdata/README.md for their sources).
+func TestRecordedAndRelayedBodies(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		file   string
+		method string
+		path   string
+		call   func(ctx context.Context, s *Session) (any, error)
+		check  func(t *testing.T, v any)
+	}{
+		{"recorded_approve.json", "POST", "/omni/process/approve", func(ctx context.Context, s *Session) (any, error) { return s.Approve(ctx) },
+			func(t *testing.T, v any) {
+				r := v.(*ApproveResult)
+				assert.Equal(t, "6595c84ce69d469f69ad39fb", r.UUID)
+				assert.Equal(t, "OK", r.TotalScore)
+				assert.False(t, r.ExistingCustomer)
+				assert.NotContains(t, fmt.Sprintf("%+v", r), "eyJ", "the identity token is not kept")
+			}},
+		{"approve.json", "POST", "/omni/process/approve", func(ctx context.Context, s *Session) (any, error) { return s.Approve(ctx) },
+			func(t *testing.T, v any) { assert.True(t, v.(*ApproveResult).Success) }},
+		{"front_ok.json", "POST", "/omni/add/front-id/v2", func(ctx context.Context, s *Session) (any, error) { return s.AddFrontID(ctx, img(t, ""), false) },
+			func(t *testing.T, v any) { assert.True(t, v.(*IDSideResult).Accepted()) }},
+		{"front_wrong_side.json", "POST", "/omni/add/front-id/v2", func(ctx context.Context, s *Session) (any, error) { return s.AddFrontID(ctx, img(t, ""), false) },
+			func(t *testing.T, v any) { assert.Equal(t, kyc.ReasonFrontBackMismatch, v.(*IDSideResult).Reason()) }},
+		{"selfie_live.json", "POST", "/omni/add/face/third-party", func(ctx context.Context, s *Session) (any, error) { return s.AddSelfie(ctx, img(t, "")) },
+			func(t *testing.T, v any) { assert.Equal(t, kyc.Reason(""), v.(*SelfieResult).Reason()) }},
+		{"inferred_selfie_not_bright.json", "POST", "/omni/add/face/third-party", func(ctx context.Context, s *Session) (any, error) { return s.AddSelfie(ctx, img(t, "")) },
+			func(t *testing.T, v any) {
+				assert.False(t, v.(*SelfieResult).IsBright)
+				assert.Equal(t, kyc.ReasonLowQualityImage, v.(*SelfieResult).Reason())
+			}},
+		{"inferred_selfie_lenses.json", "POST", "/omni/add/face/third-party", func(ctx context.Context, s *Session) (any, error) { return s.AddSelfie(ctx, img(t, "")) },
+			func(t *testing.T, v any) { assert.Equal(t, kyc.ReasonLowQualityImage, v.(*SelfieResult).Reason()) }},
+		{"inferred_selfie_face_mask.json", "POST", "/omni/add/face/third-party", func(ctx context.Context, s *Session) (any, error) { return s.AddSelfie(ctx, img(t, "")) },
+			func(t *testing.T, v any) { assert.Equal(t, kyc.ReasonLowQualityImage, v.(*SelfieResult).Reason()) }},
+		{"face_match.json", "POST", "/omni/process/face", func(ctx context.Context, s *Session) (any, error) { return s.ProcessFace(ctx) },
+			func(t *testing.T, v any) { assert.True(t, v.(*FaceMatchResult).Match()) }},
+		{"process_id.json", "POST", "/omni/process/id", func(ctx context.Context, s *Session) (any, error) { return nil, s.ProcessID(ctx) },
+			func(*testing.T, any) {}},
+		{"status.json", "GET", "/omni/get/onboarding/status", func(ctx context.Context, s *Session) (any, error) { return s.OnboardingStatus(ctx) },
+			func(t *testing.T, v any) { assert.Equal(t, StatusIDValidationFinished, v.(OnboardingStatus)) }},
+		{"inferred_finish.json", "GET", "/omni/finish-status", func(ctx context.Context, s *Session) (any, error) { return s.FinishStatus(ctx) },
+			func(t *testing.T, v any) { assert.Equal(t, "approved", v.(*FinishResult).Action) }},
+		{"score.json", "GET", "/omni/get/score", func(ctx context.Context, s *Session) (any, error) { return s.Score(ctx) },
+			func(t *testing.T, v any) {
+				r := v.(*ScoreResult)
+				assert.Equal(t, kyc.StatusPending, r.Status())
+				assert.True(t, r.FaceRecognition.ExistingUser)
+			}},
+		{"inferred_score_name_mismatch.json", "GET", "/omni/get/score", func(ctx context.Context, s *Session) (any, error) { return s.Score(ctx) },
+			func(t *testing.T, v any) {
+				r := v.(*ScoreResult)
+				assert.Equal(t, kyc.StatusRejected, r.Status())
+				assert.Equal(t, []kyc.Reason{kyc.ReasonNameMismatch}, r.Reasons(false), "a customFields name FAIL reaches Reasons")
+				require.Len(t, r.IDValidation.CustomFields, 2)
+			}},
+		{"ocr.json", "GET", "/omni/get/ocr-data", func(ctx context.Context, s *Session) (any, error) { return s.OCRData(ctx) },
+			func(t *testing.T, v any) { assert.Equal(t, "ALEX GINMAN", v.(*OCRResult).Name.FullName) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			t.Parallel()
+			_, s, mt := mock(t)
+			mt.RegisterResponder(tt.method, testBase+tt.path, httpmock.NewBytesResponder(200, testutil.Fixture(t, tt.file)))
+			v, err := tt.call(context.Background(), s)
+			require.NoError(t, err)
+			tt.check(t, v)
+		})
+	}
+}
+
+func TestProcessFaceSendsNoQuery(t *testing.T) {
+	t.Parallel()
+	_, s, mt := mock(t)
+	var query string
+	mt.RegisterResponder("POST", testBase+"/omni/process/face", func(r *http.Request) (*http.Response, error) {
+		query = r.URL.RawQuery
+		return httpmock.NewBytesResponse(200, testutil.Fixture(t, "face_match.json")), nil
+	})
+	var selfieQuery string
+	mt.RegisterResponder("POST", testBase+"/omni/add/face/third-party", func(r *http.Request) (*http.Response, error) {
+		selfieQuery = r.URL.RawQuery
+		return httpmock.NewBytesResponse(200, testutil.Fixture(t, "selfie_live.json")), nil
+	})
+	_, err := s.ProcessFace(context.Background())
+	require.NoError(t, err)
+	assert.Empty(t, query, "process/face is sent without imageType, as real clients send it")
+	_, err = s.AddSelfie(context.Background(), img(t, ""))
+	require.NoError(t, err)
+	assert.Equal(t, "imageType=selfie", selfieQuery, "the selfie upload keeps its documented query")
+}
+
+func TestSessionTokensAreBounded(t *testing.T) {
+	t.Parallel()
+	hc, mt := testutil.MockHTTP(t)
+	c, err := New(Config{APIKey: kyc.NewSecret(testKey), SessionTokens: 3}, kyc.WithHTTPClient(hc), kyc.WithBaseURL(testBase))
+	require.NoError(t, err)
+	n := 0
+	mt.RegisterResponder("POST", testBase+"/omni/start", func(*http.Request) (*http.Response, error) {
+		n++
+		return jsonResponse(200, fmt.Sprintf(`{"token":"eyJ.tok%d.sig","interviewId":"%024d"}`, n, n)), nil
+	})
+	var ids []string
+	for range 5 {
+		s, err := c.StartSession(context.Background(), StartRequest{})
+		require.NoError(t, err)
+		ids = append(ids, s.InterviewID)
+	}
+	assert.Equal(t, 3, c.kept.len(), "at most SessionTokens are kept")
+	_, ok := c.kept.get(ids[0])
+	assert.False(t, ok, "the least recently used token left first")
+	_, ok = c.kept.get(ids[4])
+	assert.True(t, ok)
+	none, err := New(Config{APIKey: kyc.NewSecret(testKey), SessionTokens: -1})
+	require.NoError(t, err)
+	none.kept.put("x", kyc.NewSecret("t"))
+	assert.Zero(t, none.kept.len(), "a negative bound keeps none")
 }

@@ -8,7 +8,11 @@
 // 1.0". POST /omni/start creates a session and returns its token (a JWT,
 // valid 90 days by default); every later call of that session sends it in
 // X-Incode-Hardware-Id. Config.APIKey holds the key; a Session holds its
-// token. Both are kyc.Secret and never logged.
+// token. With Config.ExecutiveEmail and ExecutivePassword the client also
+// logs in (POST /executive/log-in) for a 24 h executive token that reads
+// any session of the account; it is cached, refreshed by one log-in shared
+// by concurrent callers, and never logged or printed. All of them are
+// kyc.Secret.
 //
 // # The flow
 //
@@ -18,15 +22,18 @@
 // (liveness), ProcessFace (face match), OnboardingStatus (poll until the
 // ID processing is over), FinishStatus, then Score and OCRData; Approve
 // creates the customer identity. Client.ResumeSession rebuilds a Session
-// from its id and token in any process. Images go as {"base64Image": …},
+// from its id in any process. Images go as {"base64Image": …},
 // base64-encoded while the request is written, never held whole in memory,
-// and refused before sending above MaxImageBytes.
+// and capped at MaxImageBytes (a stream of unknown size is aborted past the
+// cap).
 //
 // Client.Verify (kyc.Verifier) runs the whole flow and maps the outcome:
-// see its documentation. Its Reference, "incode:<interviewId>.<token>",
-// carries the session token, the only way to read the session back: store
-// it like a secret. Client.Result resumes from it on any Client with the
-// same API key.
+// see its documentation. Its Reference is "incode:<interviewId>" and
+// carries no credential. Client.Result reads it back wherever the client
+// finds a token for the session: Config documents where it looks, and which
+// setup (executive credentials, or a TokenStore on your database) reads
+// back across processes. References of the old form
+// "incode:<interviewId>.<token>" still parse.
 //
 // # Quirks
 //
@@ -34,7 +41,9 @@
 //     image: IDSideResult.FailReason says why (nine documented values, see
 //     FailReasonReason). classification false alone is kept, not fatal.
 //   - Selfie confidence 0 means live and 1 spoof suspected; a missing
-//     confidence means too dark. Face-match confidence reads the other way:
+//     confidence means too dark. isBright false, hasLenses or hasFaceMask
+//     mean "capture again" in Incode's guide, so Verify rejects with
+//     ReasonLowQualityImage and Resubmit. Face-match confidence reads the other way:
 //     1 match, 0 mismatch.
 //   - Errors come as {timestamp, status, error, message, path} whose
 //     status is Incode's own code (4019 face not found, 3006 blurry, 6000
@@ -48,9 +57,17 @@
 //
 // Incode posts {interviewId, externalId, onboardingStatus} to your URL and
 // expects 200 {"success": true}. The body is not signed; Incode can only
-// present an OAuth bearer token (Config.WebhookToken). Client.WebhookHandler
-// and Client.ParseWebhook receive it; Client.ConfirmEvent reads the session
-// back before you act on it.
+// present an OAuth bearer token (Config.WebhookToken). Without it every
+// webhook is refused with 401, unless Config.AcceptUnauthenticatedWebhooks
+// is set. Client.WebhookHandler and Client.ParseWebhook receive it; every
+// Event carries its Reference; Client.ConfirmEvent (kyc.EventConfirmer)
+// reads the session back and returns the Event with the read-back Result
+// and Confirmed set.
+//
+// # Operations
+//
+// Operations lists every operation with its class (billed, free), and
+// Client.Call sends any other one.
 //
 // # Documented and inferred
 //
@@ -61,7 +78,7 @@
 // its reference), the HTTP status paired with each code, which onboarding
 // statuses mean the ID processing is over (OnboardingStatus.Ready), the
 // finish-status action values, {"success": false} meaning failure, and
-// MaxImageBytes read as 10 MiB before encoding. The incodetest package
+// MaxImageBytes read as 10,000,000 bytes before encoding. The incodetest package
 // fakes the API for tests.
 //
 // # Example
@@ -75,5 +92,5 @@
 //	res, err := c.Verify(ctx, kyc.Request{ID: "user-42",
 //		Document: kyc.Document{Type: kyc.DocumentIDCard, Front: front, Back: back},
 //		Selfie:   selfie})
-//	// res.Status, res.Reasons; store res.Reference like a secret.
+//	// res.Status, res.Reasons; store res.Reference (no credential in it).
 package incode

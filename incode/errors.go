@@ -128,12 +128,13 @@ type rawBody struct{ raw json.RawMessage }
 
 func (*rawBody) Error() string { return "incode error body" }
 
-// checkError finds Incode's error in a response: any non-2xx status, or a
-// 2xx body in the error shape (an "error" text with a numeric "status").
-func (c *Client) checkError(op string, resp *transport.Response) error {
+// check is the answer check (transport.Params.Check), run on every answer:
+// any non-2xx status, or a 2xx body in Incode's error shape (an "error"
+// text with a numeric "status"), is an error.
+func (c *Client) check(op kyc.Operation, resp *transport.Response) error {
 	var eb errorBody
 	decoded := false
-	if t := bytes.TrimSpace(resp.Body); len(t) > 0 && t[0] == '{' {
+	if t := bytes.TrimSpace(transport.StripBOM(resp.Body)); len(t) > 0 && t[0] == '{' {
 		decoded = json.Unmarshal(t, &eb) == nil
 	}
 	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
@@ -143,7 +144,8 @@ func (c *Client) checkError(op string, resp *transport.Response) error {
 	return c.apiError(op, resp, eb, decoded)
 }
 
-func (c *Client) apiError(op string, resp *transport.Response, eb errorBody, decoded bool) error {
+// apiError builds the *kyc.Error of an Incode error answer.
+func (c *Client) apiError(op kyc.Operation, resp *transport.Response, eb errorBody, decoded bool) error {
 	code := ""
 	if decoded && eb.Status != 0 {
 		code = strconv.FormatInt(int64(eb.Status), 10)
@@ -166,9 +168,12 @@ func (c *Client) apiError(op string, resp *transport.Response, eb errorBody, dec
 	if msg == "" {
 		msg = string(eb.Error)
 	}
-	e := c.tc.APIError(op, resp, kind, code, msg) // the vendor's text stays out of Error()
+	e := c.tc.APIError(op.Name, resp, kind, code, msg) // the vendor's text stays out of Error()
 	if m, ok := httpMessages[resp.StatusCode]; ok {
 		e.Message = m
+	}
+	if op.Name == opExecutiveLogIn.Name && (resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden) {
+		e.Message = "the executive e-mail, password or API key was refused"
 	}
 	if code == "6000" {
 		e.Err = ErrRestartSession

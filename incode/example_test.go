@@ -50,13 +50,13 @@ func ExampleClient_Verify() {
 	if err != nil {
 		panic(err)
 	}
-	// res.Reference carries the session token: store it like a secret.
+	// res.Reference is "incode:<interviewId>": no credential in it.
 	fmt.Println(res.Status, res.Document.FullName)
 
 	spoof, _ := c.Verify(context.Background(), kyc.Request{
 		ID:       "user-43",
 		Document: kyc.Document{Type: kyc.DocumentPassport, Front: sample("")},
-		Selfie:   sample(incodetest.ImageSpoof),
+		Selfie:   sample(kyctest.ImageLivenessFailed),
 	})
 	fmt.Println(spoof.Status, spoof.Reasons, spoof.Resubmit)
 	// Output:
@@ -70,9 +70,10 @@ func ExampleClient_Result() {
 	c, _ := incode.New(srv.Config(), srv.Options()...)
 	defer c.Close()
 	res, _ := c.Verify(context.Background(), kyc.Request{ID: "user-44",
-		Document: kyc.Document{Front: sample("")}, Selfie: sample(incodetest.ImageMismatch)})
+		Document: kyc.Document{Front: sample("")}, Selfie: sample(kyctest.ImageFaceMismatch)})
 
-	// Later, in any process with the same API key:
+	// Later: this process keeps the session token; another process needs
+	// executive credentials (Config.ExecutiveEmail) or a shared TokenStore.
 	again, err := c.Result(context.Background(), res.Reference)
 	if err != nil {
 		panic(err)
@@ -99,13 +100,13 @@ func ExampleClient_StartSession() {
 	// A refused image is an answer, not an error: Incode says HTTP 200.
 	fmt.Println(front.Accepted(), front.FailReason, front.Reason())
 
-	selfie, err := s.AddSelfie(ctx, sample(incodetest.ImageDark))
+	selfie, err := s.AddSelfie(ctx, sample(kyctest.ImageLowQuality))
 	if err != nil {
 		panic(err)
 	}
-	fmt.Println(selfie.HasConfidence, selfie.Reason())
+	fmt.Println(selfie.IsBright, selfie.Reason())
 
-	_, err = s.AddSelfie(ctx, sample(incodetest.ImageNoFace))
+	_, err = s.AddSelfie(ctx, sample(kyctest.ImageNoFace))
 	reason, ok := incode.ErrorReason(err)
 	fmt.Println(ok, reason)
 	// Output:
@@ -116,26 +117,22 @@ func ExampleClient_StartSession() {
 
 func ExampleClient_WebhookHandler() {
 	c, err := incode.New(incode.Config{
-		APIKey:       kyc.NewSecret(os.Getenv("INCODE_API_KEY")),
-		WebhookToken: kyc.NewSecret(os.Getenv("INCODE_WEBHOOK_TOKEN")),
+		APIKey:            kyc.NewSecret(os.Getenv("INCODE_API_KEY")),
+		WebhookToken:      kyc.NewSecret(os.Getenv("INCODE_WEBHOOK_TOKEN")),
+		ExecutiveEmail:    os.Getenv("INCODE_EXECUTIVE_EMAIL"), // read-back in any process
+		ExecutivePassword: kyc.NewSecret(os.Getenv("INCODE_EXECUTIVE_PASSWORD")),
 	})
 	if err != nil {
 		return
 	}
 	http.Handle("/webhooks/incode", c.WebhookHandler(func(ctx context.Context, ev *kyc.Event) error {
-		p, err := incode.EventPayload(ev)
-		if err != nil {
-			return err
-		}
-		ref := lookUpReference(p.ExternalID) // the Reference Verify returned, stored by you
-		// The body is unsigned: read the session back before acting on it.
-		res, err := c.ConfirmEvent(ctx, ev, ref)
+		// The body is a status only: read the session back before acting.
+		confirmed, err := c.ConfirmEvent(ctx, ev)
 		if err != nil {
 			return err // answered 500: Incode sends the webhook once more
 		}
-		return saveOutcome(ctx, p.ExternalID, res.Status)
+		return saveOutcome(ctx, confirmed.Reference, confirmed.Result.Status)
 	}))
 }
 
-func lookUpReference(string) string                         { return "" }
 func saveOutcome(context.Context, string, kyc.Status) error { return nil }

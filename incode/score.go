@@ -11,6 +11,7 @@ import (
 
 	"github.com/kyc-go/kyc"
 	"github.com/kyc-go/kyc/internal/tolerant"
+	"github.com/kyc-go/kyc/internal/transport"
 )
 
 // ScoreStatus is a score's verdict. The set is open: OK, WARN and FAIL are
@@ -110,10 +111,13 @@ func (s *ScoreItems) UnmarshalJSON(b []byte) error {
 	return errors.New("incode: a score list is an array or an object")
 }
 
-// IDValidationScores are the document checks.
+// IDValidationScores are the document checks. CustomFields holds the
+// checks the flow adds, such as the firstNameMatch and lastNameMatch of the
+// name given at start against the name read from the ID.
 type IDValidationScores struct {
 	PhotoSecurityAndQuality ScoreItems      `json:"photoSecurityAndQuality"`
 	IDSpecific              ScoreItems      `json:"idSpecific"`
+	CustomFields            ScoreItems      `json:"customFields"`
 	AppliedRule             json.RawMessage `json:"appliedRule,omitempty"`
 	Overall                 ScoreItem       `json:"overall"`
 }
@@ -127,9 +131,9 @@ type LivenessScores struct {
 
 // FaceRecognitionScores are the face match and 1:N checks.
 type FaceRecognitionScores struct {
-	ExistingUser        tolerant.Bool   `json:"existingUser"`
-	ExistingInterviewID tolerant.String `json:"existingInterviewId"`
-	ExistingExternalID  tolerant.String `json:"existingExternalId"`
+	ExistingUser        bool            `json:"existingUser"`
+	ExistingInterviewID string          `json:"existingInterviewId"`
+	ExistingExternalID  string          `json:"existingExternalId"`
 	MaskCheck           ScoreItem       `json:"maskCheck"`
 	LensesCheck         ScoreItem       `json:"lensesCheck"`
 	FaceBrightness      ScoreItem       `json:"faceBrightness"`
@@ -138,32 +142,67 @@ type FaceRecognitionScores struct {
 	Overall             ScoreItem       `json:"overall"`
 }
 
+// UnmarshalJSON accepts fields that are null, numbers or strings where
+// Incode is loose about their types.
+func (f *FaceRecognitionScores) UnmarshalJSON(b []byte) error {
+	type plain FaceRecognitionScores
+	var w struct {
+		plain
+		ExistingUser        tolerant.Bool   `json:"existingUser"`
+		ExistingInterviewID tolerant.String `json:"existingInterviewId"`
+		ExistingExternalID  tolerant.String `json:"existingExternalId"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*f = FaceRecognitionScores(w.plain)
+	f.ExistingUser, f.ExistingInterviewID, f.ExistingExternalID = bool(w.ExistingUser), string(w.ExistingInterviewID), string(w.ExistingExternalID)
+	return nil
+}
+
 // OCRConfidenceScores is Incode's confidence in its reading of the ID.
 type OCRConfidenceScores struct {
 	OverallConfidence ScoreItem `json:"overallConfidence"`
 }
 
-// ScoreReport is the answer to Score
+// ScoreResult is the answer to Score
 // (https://developer.incode.com/docs/fetch-scores). Sections Incode did not
 // run are nil; sections this type does not name stay in Raw.
-type ScoreReport struct {
+type ScoreResult struct {
 	IDValidation      *IDValidationScores    `json:"idValidation"`
 	Liveness          *LivenessScores        `json:"liveness"`
 	FaceRecognition   *FaceRecognitionScores `json:"faceRecognition"`
 	IDOCRConfidence   *OCRConfidenceScores   `json:"idOcrConfidence"`
 	Overall           ScoreItem              `json:"overall"`
-	ReasonMsg         tolerant.String        `json:"reasonMsg"`
-	NeedsReviewReason tolerant.String        `json:"needsReviewReason"`
-	// Raw is the body as Incode sent it.
+	ReasonMsg         string                 `json:"reasonMsg"`
+	NeedsReviewReason string                 `json:"needsReviewReason"`
+	// Raw is the body as Incode sent it. It is personal data.
 	Raw json.RawMessage `json:"-"`
 }
 
+// UnmarshalJSON accepts texts that are null or numbers.
+func (r *ScoreResult) UnmarshalJSON(b []byte) error {
+	type plain ScoreResult
+	var w struct {
+		plain
+		ReasonMsg         tolerant.String `json:"reasonMsg"`
+		NeedsReviewReason tolerant.String `json:"needsReviewReason"`
+	}
+	if err := json.Unmarshal(b, &w); err != nil {
+		return err
+	}
+	*r = ScoreResult(w.plain)
+	r.ReasonMsg, r.NeedsReviewReason = string(w.ReasonMsg), string(w.NeedsReviewReason)
+	return nil
+}
+
 // DecodeScore decodes a /omni/get/score body.
-func DecodeScore(b []byte) (*ScoreReport, error) {
+func DecodeScore(b []byte) (*ScoreResult, error) {
+	b = transport.StripBOM(b)
 	if t := bytes.TrimSpace(b); len(t) == 0 || t[0] != '{' {
 		return nil, errors.New("incode: the score body is not a JSON object")
 	}
-	var r ScoreReport
+	var r ScoreResult
 	if err := json.Unmarshal(b, &r); err != nil {
 		return nil, err
 	}
@@ -187,7 +226,7 @@ var overallStatuses = map[ScoreStatus]kyc.Status{
 
 // Status maps the overall verdict: OK → approved, FAIL → rejected,
 // WARN/MANUAL → review, empty → pending.
-func (r *ScoreReport) Status() kyc.Status {
+func (r *ScoreResult) Status() kyc.Status {
 	if st, ok := overallStatuses[r.Overall.Status]; ok {
 		return st
 	}
@@ -215,14 +254,17 @@ var leafReasons = map[string]kyc.Reason{
 	"maskCheck":              kyc.ReasonLivenessFailed,
 	"lensesCheck":            kyc.ReasonLowQualityImage,
 	"faceBrightness":         kyc.ReasonLowQualityImage,
-	"nameMatch":              kyc.ReasonDocumentNumberMismatch,
+	"nameMatch":              kyc.ReasonNameMismatch,
+	"firstNameMatch":         kyc.ReasonNameMismatch,
+	"lastNameMatch":          kyc.ReasonNameMismatch,
 }
 
 // Reasons lists the reasons behind failing leaves (and warning leaves when
-// warn is set), without repeats: the specific ID checks, then liveness →
+// warn is set), without repeats: the specific ID checks (a FAIL in the
+// customFields firstNameMatch or lastNameMatch is ReasonNameMismatch), then liveness →
 // ReasonLivenessFailed and face recognition → ReasonFaceMismatch. A failing
 // section with no failing leaf Incode names gives ReasonOther.
-func (r *ScoreReport) Reasons(warn bool) []kyc.Reason {
+func (r *ScoreResult) Reasons(warn bool) []kyc.Reason {
 	bad := func(st ScoreStatus) bool {
 		return st == ScoreFail || st == ScoreManualFail || (warn && st == ScoreWarn)
 	}
@@ -251,7 +293,7 @@ func (r *ScoreReport) Reasons(warn bool) []kyc.Reason {
 	}
 	if v := r.IDValidation; v != nil {
 		found := false
-		for _, list := range []ScoreItems{v.PhotoSecurityAndQuality, v.IDSpecific} {
+		for _, list := range []ScoreItems{v.PhotoSecurityAndQuality, v.IDSpecific, v.CustomFields} {
 			for _, it := range list {
 				found = leaf("", it) || found
 			}
@@ -282,7 +324,7 @@ func (r *ScoreReport) Reasons(warn bool) []kyc.Reason {
 
 // Scores converts the section verdicts into 0..1 kyc scores, from the
 // overall values Incode sends as percentages.
-func (r *ScoreReport) Scores() kyc.Scores {
+func (r *ScoreResult) Scores() kyc.Scores {
 	var s kyc.Scores
 	set := func(dst *kyc.Score, items ...ScoreItem) {
 		for _, it := range items {
@@ -327,11 +369,11 @@ type OCRAddress struct {
 	State      string `json:"state,omitempty"`
 }
 
-// OCRData is the answer to OCRData
+// OCRResult is the answer to OCRData
 // (https://developer.incode.com/docs/fetch-extracted-ocr): the common
 // fields typed, the rest in Raw. Incode sends only the fields the detected
 // document has. This is personal data: it never appears in logs or errors.
-type OCRData struct {
+type OCRResult struct {
 	Name          OCRName
 	Address       string
 	AddressFields OCRAddress
@@ -396,7 +438,8 @@ type ocrWire struct {
 }
 
 // DecodeOCR decodes a /omni/get/ocr-data body.
-func DecodeOCR(b []byte) (*OCRData, error) {
+func DecodeOCR(b []byte) (*OCRResult, error) {
+	b = transport.StripBOM(b)
 	if t := bytes.TrimSpace(b); len(t) == 0 || t[0] != '{' {
 		return nil, errors.New("incode: the OCR body is not a JSON object")
 	}
@@ -404,7 +447,7 @@ func DecodeOCR(b []byte) (*OCRData, error) {
 	if err := json.Unmarshal(b, &w); err != nil {
 		return nil, err
 	}
-	d := &OCRData{
+	d := &OCRResult{
 		Address: string(w.Address), TypeOfID: string(w.TypeOfID),
 		FrontSubtype: string(w.FrontSubtype), BackSubtype: string(w.BackSubtype), Gender: string(w.Gender),
 		DocumentNumber: string(w.DocumentNumber), PersonalNumber: string(w.PersonalNumber),
@@ -437,7 +480,7 @@ func DecodeOCR(b []byte) (*OCRData, error) {
 }
 
 // DateOfBirth is BirthDate as a date at midnight UTC, or zero.
-func (d *OCRData) DateOfBirth() time.Time {
+func (d *OCRResult) DateOfBirth() time.Time {
 	if !d.HasBirthDate {
 		return time.Time{}
 	}
@@ -446,10 +489,10 @@ func (d *OCRData) DateOfBirth() time.Time {
 }
 
 // Expiry is ExpireAt as a date at midnight UTC, or zero.
-func (d *OCRData) Expiry() time.Time { return tolerant.EpochMillis(d.ExpireAt) }
+func (d *OCRResult) Expiry() time.Time { return tolerant.EpochMillis(d.ExpireAt) }
 
 // Issued is IssuedAt as a date at midnight UTC, or zero.
-func (d *OCRData) Issued() time.Time { return tolerant.EpochMillis(d.IssuedAt) }
+func (d *OCRResult) Issued() time.Time { return tolerant.EpochMillis(d.IssuedAt) }
 
 // documentTypes maps typeOfId onto kyc document types.
 var documentTypes = map[string]kyc.DocumentType{
@@ -465,7 +508,7 @@ var documentTypes = map[string]kyc.DocumentType{
 // Document converts the OCR fields into kyc.DocumentData. Fields with no
 // place there (typeOfId, issuing state, personal number, gender as sent)
 // go in Extra.
-func (d *OCRData) Document() *kyc.DocumentData {
+func (d *OCRResult) Document() *kyc.DocumentData {
 	first := d.Name.FirstName
 	if first == "" {
 		first = d.Name.GivenName

@@ -3,8 +3,9 @@ package incode
 import (
 	"context"
 	"encoding/json"
-	"net/http"
+	"errors"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/kyc-go/kyc"
@@ -51,15 +52,17 @@ type startWire struct {
 	ExistingSession tolerant.Bool   `json:"existingSession"`
 }
 
-// Session is one onboarding session: its id and the token that every
-// per-session call sends in X-Incode-Hardware-Id. The token lasts 90 days
-// by default and is the only way this SDK reads the session back, so store
-// it like a secret (Reference does, in its vendor part). A Session is safe
-// for concurrent use, though Incode expects its steps in order.
+// Session is one onboarding session: its id and, for a session this client
+// started (or was given with ResumeSession), the token that every
+// per-session call sends in X-Incode-Hardware-Id. The token lasts 90 days by
+// default; it is a bearer credential for the person's session and never
+// appears in a Reference. A Session is safe for concurrent use, though
+// Incode expects its steps in order.
 type Session struct {
 	// InterviewID identifies the session (24 hex characters).
 	InterviewID string
-	// Token is the session's JWT.
+	// Token is the session's JWT, zero for a session resumed without one:
+	// its calls then use the token the client finds (see Config).
 	Token kyc.Secret
 	// InterviewCode, FlowType, ClientID, Env and ExistingSession are what
 	// /omni/start answered; empty for a resumed session.
@@ -72,11 +75,16 @@ type Session struct {
 	c *Client
 }
 
-// StartSession creates a session (POST /omni/start) and returns it with its
-// token. It may be billed, so it is never resent once it may have reached
-// Incode; a failure after that has Error.Sent set.
+// StartSession creates a session and returns it with its token, which the
+// client keeps (in memory, and in Config.TokenStore when set) so that
+// Result finds it later. It may be billed, so it is never resent once it may
+// have reached Incode. If the TokenStore cannot keep the token and no
+// executive credentials are set, StartSession fails with an error whose
+// Reference names the started session (Result works in this process).
+//
+//	POST /omni/start (billed) — https://developer.incode.com/reference/startinterview
 func (c *Client) StartSession(ctx context.Context, req StartRequest) (*Session, error) {
-	const op = "incode.StartSession"
+	op := opStartSession
 	if req.CountryCode == "" {
 		req.CountryCode = "ALL"
 	}
@@ -88,103 +96,103 @@ func (c *Client) StartSession(ctx context.Context, req StartRequest) (*Session, 
 		{"ExternalCustomerID", req.ExternalCustomerID}, {"Language", req.Language},
 		{"RedirectionURL", req.RedirectionURL},
 	} {
-		if !textSafe(f.v, kyc.MaxURLLength) {
-			return nil, c.tc.Invalid(op, f.name, "too long or contains control characters")
+		if len(f.v) > kyc.MaxURLLength || !transport.SafeText(f.v) {
+			return nil, c.tc.Invalid(op.Name, f.name, "too long or contains control characters")
 		}
 	}
 	if len(req.ExternalCustomerID) > kyc.MaxIDLength {
-		return nil, c.tc.Invalid(op, "ExternalCustomerID", "too long")
+		return nil, c.tc.Invalid(op.Name, "ExternalCustomerID", "too long")
 	}
 	body, err := transport.JSON(startBody(req))
 	if err != nil {
-		return nil, c.tc.Invalid(op, "CustomFields", "cannot be encoded as JSON")
+		return nil, c.tc.Invalid(op.Name, "CustomFields", "cannot be encoded as JSON")
 	}
-	resp, err := c.send(ctx, call{op: op, method: http.MethodPost, path: "omni/start", body: body, mode: transport.Unsafe})
+	var w startWire
+	resp, err := c.send(ctx, call{op: op, body: body}, &w)
 	if err != nil {
 		return nil, err
 	}
-	var w startWire
-	if err := c.decode(op, resp, &w); err != nil {
-		return nil, err
+	id := string(w.InterviewID)
+	if tokenForm(string(w.Token)) != nil || idForm(id) != nil || strings.Contains(id, ".") {
+		return nil, c.tc.BadResponse(op.Name, resp, errors.New("no usable token or interviewId in the answer"))
 	}
-	if w.Token == "" || w.InterviewID == "" || strings.Contains(string(w.InterviewID), ".") {
-		return nil, c.tc.BadResponse(op, resp, nil)
-	}
-	return &Session{
-		InterviewID: string(w.InterviewID), Token: kyc.NewSecret(string(w.Token)),
+	s := &Session{
+		InterviewID: id, Token: kyc.NewSecret(string(w.Token)),
 		InterviewCode: string(w.InterviewCode), FlowType: string(w.FlowType), ClientID: string(w.ClientID),
 		Env: string(w.Env), ExistingSession: bool(w.ExistingSession), c: c,
-	}, nil
+	}
+	if err := c.keep(ctx, op.Name, id, s.Token); err != nil && !c.hasExecutive() {
+		return nil, withReference(err, s.Reference())
+	}
+	return s, nil
 }
 
-// ResumeSession returns the Session with this id and token, from an earlier
-// StartSession in any process; it sends nothing.
+// ResumeSession returns the Session with this id, from an earlier
+// StartSession in any process; it sends nothing. token may be zero: the
+// session's calls then use the token the client finds (kept in memory,
+// Config.TokenStore, or the executive token). A token given is kept in
+// memory.
 func (c *Client) ResumeSession(interviewID string, token kyc.Secret) (*Session, error) {
 	const op = "incode.ResumeSession"
-	if interviewID == "" || strings.Contains(interviewID, ".") || !textSafe(interviewID, 128) {
+	if idForm(interviewID) != nil || strings.Contains(interviewID, ".") {
 		return nil, c.tc.Invalid(op, "interviewID", "an Incode interview id")
 	}
-	if token.IsZero() || !headerSafe(token.Reveal()) {
-		return nil, c.tc.Invalid(op, "token", "a session token")
+	if !token.IsZero() {
+		if tokenForm(token.Reveal()) != nil {
+			return nil, c.tc.Invalid(op, "token", "a session token")
+		}
+		c.kept.put(interviewID, token)
 	}
 	return &Session{InterviewID: interviewID, Token: token, c: c}, nil
 }
 
 // Reference is the storable kyc reference of this session,
-// "incode:<interviewId>.<token>". It carries the session token, the only way
-// to read the session back, so store it like a secret.
-func (s *Session) Reference() string {
-	return kyc.NewReference(kyc.Incode, s.InterviewID+"."+s.Token.Reveal())
-}
+// "incode:<interviewId>". It carries no credential.
+func (s *Session) Reference() string { return reference(s.InterviewID) }
 
-// ParseReference splits a Reference made by Verify or Session.Reference
-// into the interview id and the session token, e.g. to match a webhook's
-// interviewId or to ResumeSession. It refuses anything else with
-// ErrInvalidRequest.
-func ParseReference(ref string) (interviewID string, token kyc.Secret, err error) {
-	id, tok, ok := parseReference(ref)
-	if !ok {
-		return "", kyc.Secret{}, &kyc.Error{Provider: kyc.Incode, Op: "incode.ParseReference", Kind: kyc.ErrInvalidRequest,
-			Field: "ref", Message: `an Incode reference, "incode:<interviewId>.<token>"`}
+// token is the token this session's calls send; exec reports the
+// executive token.
+func (s *Session) token(ctx context.Context, op string) (tok kyc.Secret, exec bool, err error) {
+	if !s.Token.IsZero() {
+		return s.Token, false, nil
 	}
-	return id, tok, nil
+	return s.c.sessionToken(ctx, op, s.InterviewID)
 }
 
-// parseReference splits a reference made by Session.Reference. The token
-// is a JWT with dots of its own; the interview id has none.
-func parseReference(ref string) (id string, token kyc.Secret, ok bool) {
-	r, err := kyc.ParseReference(ref)
-	if err != nil || r.Provider != kyc.Incode {
-		return "", kyc.Secret{}, false
+// ownToken reports that the session's calls carry its own session token,
+// not the executive token.
+func (s *Session) ownToken(ctx context.Context) bool {
+	_, exec, err := s.token(ctx, opFinishStatus.Name)
+	return err == nil && !exec
+}
+
+func (s *Session) call(op kyc.Operation, q url.Values, body transport.Body) call {
+	return call{op: op, query: q, body: body, s: s}
+}
+
+// withReference sets the Reference of a started verification on the error
+// returned after it started.
+func withReference(err error, ref string) error {
+	var kerr *kyc.Error
+	if errors.As(err, &kerr) {
+		e := *kerr
+		e.Reference = ref
+		return &e
 	}
-	id, tok, found := strings.Cut(r.ID, ".")
-	if !found || id == "" || tok == "" {
-		return "", kyc.Secret{}, false
-	}
-	return id, kyc.NewSecret(tok), true
-}
-
-func (s *Session) call(op, method, path string, q url.Values, body transport.Body, mode transport.Mode) call {
-	return call{op: op, method: method, path: path, query: q, body: body, mode: mode, token: s.Token}
-}
-
-// Call sends any Omni path with this session's token; see Client.Call.
-func (s *Session) Call(ctx context.Context, method, path string, body, out any) error {
-	return s.c.Call(ctx, method, path, s.Token, body, out)
+	return &kyc.Error{Provider: kyc.Incode, Op: "incode.Verify", Kind: kyc.KindOf(err), Err: err, Reference: ref}
 }
 
 // imageBody builds {"base64Image": "..."} with the image base64-encoded
-// while the request is written, after checking Incode's size cap.
+// while the request is written, capped at MaxImageBytes: a known size over
+// the cap is refused before sending, a stream of unknown size is aborted
+// past it.
 func (s *Session) imageBody(op, field string, img *kyc.Image) (transport.Body, error) {
 	if img == nil {
 		return transport.Body{}, s.c.tc.Invalid(op, field, "required")
 	}
-	if img.Size() > MaxImageBytes {
-		return transport.Body{}, s.c.tc.Invalid(op, field, "larger than Incode's 10 MB limit")
-	}
 	b, err := transport.JSONImages(struct {
 		Base64Image transport.Base64 `json:"base64Image"`
-	}{transport.Base64{Image: img}}, img)
+	}{transport.Base64{Image: img, Max: MaxImageBytes, Field: field}}, img)
 	if err != nil {
 		return transport.Body{}, s.c.tc.Invalid(op, field, "cannot be encoded")
 	}
@@ -239,7 +247,7 @@ type sideWire struct {
 // decodeSide decodes an ID upload answer.
 func decodeSide(b []byte) (*IDSideResult, error) {
 	var w sideWire
-	if err := json.Unmarshal(b, &w); err != nil {
+	if err := json.Unmarshal(transport.StripBOM(b), &w); err != nil {
 		return nil, err
 	}
 	return &IDSideResult{
@@ -252,36 +260,37 @@ func decodeSide(b []byte) (*IDSideResult, error) {
 	}, nil
 }
 
-// AddFrontID uploads the front of the ID (POST /omni/add/front-id/v2).
-// onlyFront tells Incode the document has no back, as for passports. A
-// refused image is an IDSideResult with FailReason, not an error.
+// AddFrontID uploads the front of the ID. onlyFront tells Incode the
+// document has no back, as for passports. A refused image is an
+// IDSideResult with FailReason, not an error. The upload runs Incode's
+// classifier, so it is never resent once it may have arrived.
+//
+//	POST /omni/add/front-id/v2 (billed) — https://developer.incode.com/reference/addfrontidv2_1
 func (s *Session) AddFrontID(ctx context.Context, img *kyc.Image, onlyFront bool) (*IDSideResult, error) {
-	q := url.Values{"onlyFront": {"false"}}
-	if onlyFront {
-		q.Set("onlyFront", "true")
-	}
-	return s.addSide(ctx, "incode.AddFrontID", "omni/add/front-id/v2", q, img)
+	q := url.Values{"onlyFront": {strconv.FormatBool(onlyFront)}}
+	return s.addSide(ctx, opAddFrontID, q, img)
 }
 
-// AddBackID uploads the back of the ID (POST /omni/add/back-id/v2), after
-// the front. A refused image is an IDSideResult with FailReason.
+// AddBackID uploads the back of the ID, after the front. A refused image is
+// an IDSideResult with FailReason.
+//
+//	POST /omni/add/back-id/v2 (billed) — https://docs.incode.com/docs/omni-api/api/onboarding (add back side of ID)
 func (s *Session) AddBackID(ctx context.Context, img *kyc.Image) (*IDSideResult, error) {
-	return s.addSide(ctx, "incode.AddBackID", "omni/add/back-id/v2", nil, img)
+	return s.addSide(ctx, opAddBackID, nil, img)
 }
 
-func (s *Session) addSide(ctx context.Context, op, path string, q url.Values, img *kyc.Image) (*IDSideResult, error) {
-	body, err := s.imageBody(op, "image", img)
+func (s *Session) addSide(ctx context.Context, op kyc.Operation, q url.Values, img *kyc.Image) (*IDSideResult, error) {
+	body, err := s.imageBody(op.Name, "image", img)
 	if err != nil {
 		return nil, err
 	}
-	// Uploading a side again replaces it, so a lost answer may be resent.
-	resp, err := s.c.send(ctx, s.call(op, http.MethodPost, path, q, body, transport.Idempotent))
+	resp, err := s.c.send(ctx, s.call(op, q, body), nil)
 	if err != nil {
 		return nil, err
 	}
 	r, err := decodeSide(resp.Body)
 	if err != nil {
-		return nil, s.c.tc.BadResponse(op, resp, err)
+		return nil, s.c.tc.BadResponse(op.Name, resp, err)
 	}
 	return r, nil
 }
@@ -290,68 +299,71 @@ type successWire struct {
 	Success *tolerant.Bool `json:"success"`
 }
 
-// ProcessID starts Incode's asynchronous ID processing (POST
-// /omni/process/id): validation tests and OCR. Call it once both sides are
-// uploaded; Incode refuses to process an ID twice, so the call is never
-// resent once it may have arrived. Code 6000 wraps ErrRestartSession.
+// emptyJSON is the body of Incode's POSTs that take none.
+func emptyJSON() transport.Body { return transport.Bytes("application/json", []byte("{}")) }
+
+// ProcessID starts Incode's asynchronous ID processing: validation tests
+// and OCR. Call it once both sides are uploaded; Incode refuses to process
+// an ID twice, so the call is never resent once it may have arrived. Code
+// 6000 wraps ErrRestartSession.
+//
+//	POST /omni/process/id (billed) — https://docs.incode.com/docs/omni-api/api/onboarding (process ID)
 func (s *Session) ProcessID(ctx context.Context) error {
-	const op = "incode.ProcessID"
-	resp, err := s.c.send(ctx, s.call(op, http.MethodPost, "omni/process/id", nil,
-		transport.Bytes("application/json", []byte("{}")), transport.Unsafe))
+	var w successWire
+	resp, err := s.c.send(ctx, s.call(opProcessID, nil, emptyJSON()), &w)
 	if err != nil {
 		return err
 	}
-	return s.checkSuccess(op, resp)
-}
-
-// checkSuccess refuses {"success": false} (inferred: the docs show only
-// success true) and a body that is not JSON.
-func (s *Session) checkSuccess(op string, resp *transport.Response) error {
-	var w successWire
-	if err := s.c.decode(op, resp, &w); err != nil {
-		return err
-	}
 	if w.Success != nil && !bool(*w.Success) {
-		return s.c.failed(op, resp, "Incode answered success false")
+		return s.c.failed(opProcessID.Name, resp, "Incode answered success false")
 	}
 	return nil
 }
 
 // SelfieResult is the answer to a selfie upload, which runs the liveness
 // check. Confidence reads the opposite way to FaceMatchResult's: 0 means the
-// person is live, 1 that a spoof is suspected; no confidence at all means
-// the selfie was too dark to judge.
+// person is live, anything above 0 that a spoof is suspected; no confidence
+// at all means the selfie was too dark to judge.
 type SelfieResult struct {
 	// Confidence is Incode's spoof confidence, valid when HasConfidence.
 	Confidence    float64
 	HasConfidence bool
-	IsBright      bool
-	HasLenses     bool
-	HasFaceMask   bool
-	Age           int
+	// IsBright is false only when Incode answered isBright false.
+	IsBright    bool
+	HasLenses   bool
+	HasFaceMask bool
+	Age         int
+	// SessionStatus is Incode's session state ("Alive").
 	SessionStatus string
-	Raw           json.RawMessage
+	// Raw is the body as Incode sent it.
+	Raw json.RawMessage
 }
 
 // Live reports that Incode judged the selfie live (confidence 0).
-func (r *SelfieResult) Live() bool { return r.HasConfidence && r.Confidence < 0.5 }
+func (r *SelfieResult) Live() bool { return r.HasConfidence && r.Confidence <= 0 }
 
-// Reason is ReasonLivenessFailed for a suspected spoof,
-// ReasonLowQualityImage when the confidence is missing (too dark), and ""
-// for a live selfie.
+// Reason follows Incode's integration guide (vendor-docs/incode.txt), which
+// says to "display error & repeat image capture" when confidence > 0,
+// hasLenses, hasFaceMask or !isBright: ReasonLivenessFailed for a suspected
+// spoof, ReasonLowQualityImage when the confidence is missing (too dark),
+// the selfie is not bright, or shows lenses or a face mask, and "" for a
+// selfie to go on with. Verify turns a reason into a StatusRejected Result
+// with Resubmit set: the person captures again.
 func (r *SelfieResult) Reason() kyc.Reason {
 	switch {
 	case !r.HasConfidence:
 		return kyc.ReasonLowQualityImage
 	case !r.Live():
 		return kyc.ReasonLivenessFailed
+	case !r.IsBright, r.HasLenses, r.HasFaceMask:
+		return kyc.ReasonLowQualityImage
 	}
 	return ""
 }
 
 type selfieWire struct {
 	Confidence    tolerant.Float  `json:"confidence"`
-	IsBright      tolerant.Bool   `json:"isBright"`
+	IsBright      *tolerant.Bool  `json:"isBright"`
 	HasLenses     tolerant.Bool   `json:"hasLenses"`
 	HasFaceMask   tolerant.Bool   `json:"hasFaceMask"`
 	Age           tolerant.Int    `json:"age"`
@@ -360,33 +372,33 @@ type selfieWire struct {
 
 func decodeSelfie(b []byte) (*SelfieResult, error) {
 	var w selfieWire
-	if err := json.Unmarshal(b, &w); err != nil {
+	if err := json.Unmarshal(transport.StripBOM(b), &w); err != nil {
 		return nil, err
 	}
 	return &SelfieResult{
 		Confidence: w.Confidence.Value, HasConfidence: w.Confidence.Valid,
-		IsBright: bool(w.IsBright), HasLenses: bool(w.HasLenses), HasFaceMask: bool(w.HasFaceMask),
+		IsBright: w.IsBright == nil || bool(*w.IsBright), HasLenses: bool(w.HasLenses), HasFaceMask: bool(w.HasFaceMask),
 		Age: int(w.Age), SessionStatus: string(w.SessionStatus), Raw: json.RawMessage(b),
 	}, nil
 }
 
-// AddSelfie uploads the selfie (POST /omni/add/face/third-party?imageType=selfie),
-// which runs liveness at once. Capture problems (no face, blurred, glare…)
-// come as errors with Incode's code; ErrorReason maps them.
+// AddSelfie uploads the selfie, which runs liveness at once. Capture
+// problems (no face, blurred, glare…) come as errors with Incode's code;
+// ErrorReason maps them. The answer's own checks are SelfieResult.Reason.
+//
+//	POST /omni/add/face/third-party?imageType=selfie (billed) — https://developer.incode.com/docs/api-onboarding-face-validation
 func (s *Session) AddSelfie(ctx context.Context, img *kyc.Image) (*SelfieResult, error) {
-	const op = "incode.AddSelfie"
-	body, err := s.imageBody(op, "image", img)
+	body, err := s.imageBody(opAddSelfie.Name, "image", img)
 	if err != nil {
 		return nil, err
 	}
-	resp, err := s.c.send(ctx, s.call(op, http.MethodPost, "omni/add/face/third-party",
-		url.Values{"imageType": {"selfie"}}, body, transport.Idempotent))
+	resp, err := s.c.send(ctx, s.call(opAddSelfie, url.Values{"imageType": {"selfie"}}, body), nil)
 	if err != nil {
 		return nil, err
 	}
 	r, err := decodeSelfie(resp.Body)
 	if err != nil {
-		return nil, s.c.tc.BadResponse(op, resp, err)
+		return nil, s.c.tc.BadResponse(opAddSelfie.Name, resp, err)
 	}
 	return r, nil
 }
@@ -400,7 +412,8 @@ type FaceMatchResult struct {
 	ExistingInterviewID string
 	ExistingExternalID  string
 	NameMatched         bool
-	Raw                 json.RawMessage
+	// Raw is the body as Incode sent it.
+	Raw json.RawMessage
 }
 
 // Match reports that the selfie matches the ID photo (confidence 1).
@@ -416,7 +429,7 @@ type faceWire struct {
 
 func decodeFace(b []byte) (*FaceMatchResult, error) {
 	var w faceWire
-	if err := json.Unmarshal(b, &w); err != nil {
+	if err := json.Unmarshal(transport.StripBOM(b), &w); err != nil {
 		return nil, err
 	}
 	return &FaceMatchResult{
@@ -427,45 +440,70 @@ func decodeFace(b []byte) (*FaceMatchResult, error) {
 }
 
 // ProcessFace runs the 1:1 face match between the selfie and the ID photo,
-// and Incode's 1:N search for an existing user (POST /omni/process/face).
-// Call it after the front and the selfie. It is never resent once it may
-// have arrived.
+// and Incode's 1:N search for an existing user. Call it after the front and
+// the selfie. It is sent without a query, as every production client sends
+// it. It is never resent once it may have arrived.
+//
+//	POST /omni/process/face (billed) — https://developer.incode.com/reference/processface
 func (s *Session) ProcessFace(ctx context.Context) (*FaceMatchResult, error) {
-	const op = "incode.ProcessFace"
-	resp, err := s.c.send(ctx, s.call(op, http.MethodPost, "omni/process/face", url.Values{"imageType": {"selfie"}},
-		transport.Bytes("application/json", []byte("{}")), transport.Unsafe))
+	resp, err := s.c.send(ctx, s.call(opProcessFace, nil, emptyJSON()), nil)
 	if err != nil {
 		return nil, err
 	}
 	r, err := decodeFace(resp.Body)
 	if err != nil {
-		return nil, s.c.tc.BadResponse(op, resp, err)
+		return nil, s.c.tc.BadResponse(opProcessFace.Name, resp, err)
 	}
 	return r, nil
 }
 
-// OnboardingStatus is where a session stands. The set is open: Incode adds
-// values (ID_VALIDATION_FINISHED_SECOND_ID, GOVERNMENT_VALIDATION_FINISHED).
+// OnboardingStatus is where a session stands.
 type OnboardingStatus string
 
-// Documented onboarding statuses.
+// Documented onboarding statuses (research/incode.md §4.6).
 const (
-	StatusUnknown                OnboardingStatus = "UNKNOWN"
-	StatusIDValidationFinished   OnboardingStatus = "ID_VALIDATION_FINISHED"
-	StatusPostProcessingFinished OnboardingStatus = "POST_PROCESSING_FINISHED"
-	StatusFaceValidationFinished OnboardingStatus = "FACE_VALIDATION_FINISHED"
-	StatusOnboardingFinished     OnboardingStatus = "ONBOARDING_FINISHED"
-	StatusManualReviewApproved   OnboardingStatus = "MANUAL_REVIEW_APPROVED"
-	StatusManualReviewRejected   OnboardingStatus = "MANUAL_REVIEW_REJECTED"
+	StatusUnknown                      OnboardingStatus = "UNKNOWN"
+	StatusIDValidationFinished         OnboardingStatus = "ID_VALIDATION_FINISHED"
+	StatusIDValidationFinishedSecondID OnboardingStatus = "ID_VALIDATION_FINISHED_SECOND_ID"
+	StatusPostProcessingFinished       OnboardingStatus = "POST_PROCESSING_FINISHED"
+	StatusGovernmentValidationFinished OnboardingStatus = "GOVERNMENT_VALIDATION_FINISHED"
+	StatusFaceValidationFinished       OnboardingStatus = "FACE_VALIDATION_FINISHED"
+	StatusOnboardingFinished           OnboardingStatus = "ONBOARDING_FINISHED"
+	StatusManualReviewApproved         OnboardingStatus = "MANUAL_REVIEW_APPROVED"
+	StatusManualReviewRejected         OnboardingStatus = "MANUAL_REVIEW_REJECTED"
 )
 
+// OnboardingStatuses lists the documented statuses, the set a webhook's
+// onboardingStatus is checked against.
+func OnboardingStatuses() []OnboardingStatus {
+	return []OnboardingStatus{StatusUnknown, StatusIDValidationFinished, StatusIDValidationFinishedSecondID,
+		StatusPostProcessingFinished, StatusGovernmentValidationFinished, StatusFaceValidationFinished,
+		StatusOnboardingFinished, StatusManualReviewApproved, StatusManualReviewRejected}
+}
+
+// Documented reports whether st is one of OnboardingStatuses.
+func (st OnboardingStatus) Documented() bool {
+	for _, d := range OnboardingStatuses() {
+		if st == d {
+			return true
+		}
+	}
+	return false
+}
+
 // Ready reports that the ID processing started by ProcessID is over, so
-// scores and OCR can be read: Incode moves past ID_VALIDATION_FINISHED only
-// then (inferred from its status descriptions).
+// the whole score (ID, liveness, face) and the OCR can be read.
+//
+// ID_VALIDATION_FINISHED is not ready. Footprint's production client reads
+// the ID results at that status, but Incode describes it as "User finished
+// with capturing of ID" and POST_PROCESSING_FINISHED as "ID postprocessing
+// finished on server", and its integration guide says to wait for the
+// processing started in step 4. Verify reads the whole score, not the ID
+// part alone, so it waits for POST_PROCESSING_FINISHED or a later status.
 func (st OnboardingStatus) Ready() bool {
 	switch st {
-	case StatusPostProcessingFinished, StatusFaceValidationFinished, StatusOnboardingFinished,
-		StatusManualReviewApproved, StatusManualReviewRejected:
+	case StatusPostProcessingFinished, StatusGovernmentValidationFinished, StatusFaceValidationFinished,
+		StatusOnboardingFinished, StatusManualReviewApproved, StatusManualReviewRejected:
 		return true
 	}
 	return false
@@ -480,24 +518,21 @@ type statusWire struct {
 	OnboardingStatus tolerant.String `json:"onboardingStatus"`
 }
 
-// OnboardingStatus reads the session's status (GET
-// /omni/get/onboarding/status). Poll it after ProcessID until Ready, or
-// wait for the webhook.
+// OnboardingStatus reads the session's status. Poll it after ProcessID
+// until Ready, or wait for the webhook.
+//
+//	GET /omni/get/onboarding/status (free) — https://docs.incode.com/docs/omni-api/api/onboarding (fetch onboarding status)
 func (s *Session) OnboardingStatus(ctx context.Context) (OnboardingStatus, error) {
-	const op = "incode.OnboardingStatus"
-	resp, err := s.c.send(ctx, s.call(op, http.MethodGet, "omni/get/onboarding/status",
-		url.Values{"id": {s.InterviewID}}, transport.Body{}, transport.Idempotent))
+	var w statusWire
+	resp, err := s.c.send(ctx, s.call(opOnboardingStatus, url.Values{"id": {s.InterviewID}}, transport.Body{}), &w)
 	if err != nil {
 		return "", err
 	}
-	var w statusWire
-	if err := s.c.decode(op, resp, &w); err != nil {
-		return "", err
+	st := OnboardingStatus(w.OnboardingStatus)
+	if st == "" || len(st) > 64 || !transport.SafeText(string(st)) {
+		return "", s.c.tc.BadResponse(opOnboardingStatus.Name, resp, errors.New("no onboardingStatus"))
 	}
-	if w.OnboardingStatus == "" {
-		return "", s.c.tc.BadResponse(op, resp, nil)
-	}
-	return OnboardingStatus(w.OnboardingStatus), nil
+	return st, nil
 }
 
 // FinishResult is the answer to FinishStatus.
@@ -506,7 +541,8 @@ type FinishResult struct {
 	// Action is Incode's verdict for the redirect, such as "approved"; the
 	// full set is not documented.
 	Action string
-	Raw    json.RawMessage
+	// Raw is the body as Incode sent it.
+	Raw json.RawMessage
 }
 
 type finishWire struct {
@@ -514,52 +550,48 @@ type finishWire struct {
 	Action         tolerant.String `json:"action"`
 }
 
-// FinishStatus marks the session complete (GET /omni/finish-status): Incode
-// applies the flow's rules, recalculates the score and sends the
-// ONBOARDING_FINISHED webhook. It is needed only when the flow does not
-// complete sessions by itself. Finishing twice changes nothing, so a lost
-// answer may be resent.
+// FinishStatus marks the session complete: Incode applies the flow's
+// rules, recalculates the score and sends the ONBOARDING_FINISHED webhook.
+// It is needed only when the flow does not complete sessions by itself.
+//
+//	GET /omni/finish-status (free) — https://docs.incode.com/docs/omni-api/api/onboarding (mark onboarding complete)
 func (s *Session) FinishStatus(ctx context.Context) (*FinishResult, error) {
-	const op = "incode.FinishStatus"
-	resp, err := s.c.send(ctx, s.call(op, http.MethodGet, "omni/finish-status", nil, transport.Body{}, transport.Idempotent))
-	if err != nil {
-		return nil, err
-	}
 	var w finishWire
-	if err := s.c.decode(op, resp, &w); err != nil {
+	resp, err := s.c.send(ctx, s.call(opFinishStatus, nil, transport.Body{}), &w)
+	if err != nil {
 		return nil, err
 	}
 	return &FinishResult{RedirectionURL: string(w.RedirectionURL), Action: string(w.Action), Raw: json.RawMessage(resp.Body)}, nil
 }
 
-// Score reads the session's scores (GET /omni/get/score). Its Overall
-// status is Incode's verdict, empty until the session is finished.
-func (s *Session) Score(ctx context.Context) (*ScoreReport, error) {
-	const op = "incode.Score"
-	resp, err := s.c.send(ctx, s.call(op, http.MethodGet, "omni/get/score",
-		url.Values{"id": {s.InterviewID}}, transport.Body{}, transport.Idempotent))
+// Score reads the session's scores. Its Overall status is Incode's
+// verdict, empty until the session is finished.
+//
+//	GET /omni/get/score (free) — https://developer.incode.com/docs/fetch-scores
+func (s *Session) Score(ctx context.Context) (*ScoreResult, error) {
+	resp, err := s.c.send(ctx, s.call(opScore, url.Values{"id": {s.InterviewID}}, transport.Body{}), nil)
 	if err != nil {
 		return nil, err
 	}
 	r, err := DecodeScore(resp.Body)
 	if err != nil {
-		return nil, s.c.tc.BadResponse(op, resp, err)
+		return nil, s.c.tc.BadResponse(opScore.Name, resp, err)
 	}
 	return r, nil
 }
 
-// OCRData reads what Incode extracted from the ID (GET /omni/get/ocr-data).
-// Its fields depend on the document.
-func (s *Session) OCRData(ctx context.Context) (*OCRData, error) {
-	const op = "incode.OCRData"
-	resp, err := s.c.send(ctx, s.call(op, http.MethodGet, "omni/get/ocr-data",
-		url.Values{"id": {s.InterviewID}}, transport.Body{}, transport.Idempotent))
+// OCRData reads what Incode extracted from the ID. Its fields depend on the
+// document.
+//
+//	GET /omni/get/ocr-data (free) — https://developer.incode.com/docs/fetch-extracted-ocr
+func (s *Session) OCRData(ctx context.Context) (*OCRResult, error) {
+	resp, err := s.c.send(ctx, s.call(opOCRData, url.Values{"id": {s.InterviewID}}, transport.Body{}), nil)
 	if err != nil {
 		return nil, err
 	}
 	r, err := DecodeOCR(resp.Body)
 	if err != nil {
-		return nil, s.c.tc.BadResponse(op, resp, err)
+		return nil, s.c.tc.BadResponse(opOCRData.Name, resp, err)
 	}
 	return r, nil
 }
@@ -580,22 +612,19 @@ type approveWire struct {
 	ExistingCustomer tolerant.Bool   `json:"existingCustomer"`
 }
 
-// Approve approves the session and creates the customer identity (POST
-// /omni/process/approve), as Incode's sample servers do after
-// ONBOARDING_FINISHED. It is never resent once it may have arrived.
+// Approve approves the session and creates the customer identity, as
+// Incode's sample servers do after ONBOARDING_FINISHED. It is never resent
+// once it may have arrived.
+//
+//	POST /omni/process/approve (billed) — research/incode.md §4.10 (Incode's nodejs-samples sample-server)
 func (s *Session) Approve(ctx context.Context) (*ApproveResult, error) {
-	const op = "incode.Approve"
-	resp, err := s.c.send(ctx, s.call(op, http.MethodPost, "omni/process/approve", url.Values{"interviewId": {s.InterviewID}},
-		transport.Bytes("application/json", []byte("{}")), transport.Unsafe))
+	var w approveWire
+	resp, err := s.c.send(ctx, s.call(opApprove, url.Values{"interviewId": {s.InterviewID}}, emptyJSON()), &w)
 	if err != nil {
 		return nil, err
 	}
-	var w approveWire
-	if err := s.c.decode(op, resp, &w); err != nil {
-		return nil, err
-	}
 	if !w.Success {
-		return nil, s.c.failed(op, resp, "Incode answered success false")
+		return nil, s.c.failed(opApprove.Name, resp, "Incode answered success false")
 	}
 	return &ApproveResult{Success: true, UUID: string(w.UUID), TotalScore: string(w.TotalScore), ExistingCustomer: bool(w.ExistingCustomer)}, nil
 }

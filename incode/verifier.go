@@ -28,20 +28,21 @@ func (c *Client) Capabilities() kyc.Capabilities {
 // process ID → selfie → process face → poll the onboarding status with
 // backoff until ID processing is over → finish → scores and OCR.
 //
-// A refused capture (an ID failReason, a spoofed or too dark selfie, an
-// error code judging the image such as 4019 "face not found") ends the flow
-// early with StatusRejected, the Reason and Resubmit set. Otherwise the
-// overall score decides: OK → approved, FAIL → rejected with the reasons of
-// the failing checks, WARN/MANUAL → review, empty → pending. A session
-// ended early this way is never processed, so Result on its Reference stays
-// pending: start a new Verify with the new capture.
+// A refused capture (an ID failReason, a selfie that Incode's guide says to
+// capture again — spoof suspected, too dark, not bright, lenses, a face mask
+// — or an error code judging the image such as 4019 "face not found") ends
+// the flow early with StatusRejected, the Reason and Resubmit set.
+// Otherwise the overall score decides: OK → approved, FAIL → rejected with
+// the reasons of the failing checks, WARN/MANUAL → review, empty → pending.
+// A session ended early this way is never processed, so Result on its
+// Reference stays pending: start a new Verify with the new capture.
 //
-// If ctx ends once the images are processed (while polling, finishing or
-// reading scores), Verify returns StatusPending with ReasonNotFinished and
-// the Reference to pass to Result later. The Reference is
-// "incode:<interviewId>.<token>": it carries the session token, the only way
-// to read the session back, and must be stored like a secret. If ctx ends
-// earlier, Verify returns the error. The session start is never resent once
+// The Reference is "incode:<interviewId>": it carries no credential.
+// Polling is bounded by Config.PollTimeout (DefaultPollTimeout): when it
+// passes, or when ctx ends once the images are processed, Verify returns
+// StatusPending with ReasonNotFinished and the Reference to pass to Result
+// later. Any error returned after the session started carries that
+// Reference in kyc.Error.Reference. The session start is never resent once
 // it may have reached Incode, and Verify never starts a second session.
 func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, error) {
 	const op = "incode.Verify"
@@ -69,9 +70,18 @@ func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, erro
 	if err != nil {
 		return nil, err
 	}
-	res := &kyc.Result{Provider: kyc.Incode, Reference: s.Reference(), Status: kyc.StatusPending}
+	ref := s.Reference()
+	res := &kyc.Result{Provider: kyc.Incode, Reference: ref, Status: kyc.StatusPending}
+	out, err := c.run(ctx, s, res, req.Document.Front, back, req.Selfie)
+	if err != nil {
+		return nil, withReference(err, ref)
+	}
+	return out, nil
+}
 
-	front, err := s.AddFrontID(ctx, req.Document.Front, back == nil)
+// run is Verify after the session started.
+func (c *Client) run(ctx context.Context, s *Session, res *kyc.Result, frontImg, back, selfieImg *kyc.Image) (*kyc.Result, error) {
+	front, err := s.AddFrontID(ctx, frontImg, back == nil)
 	if err != nil {
 		return captureFailed(res, err)
 	}
@@ -90,7 +100,7 @@ func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, erro
 	if err := s.ProcessID(ctx); err != nil {
 		return captureFailed(res, err)
 	}
-	selfie, err := s.AddSelfie(ctx, req.Selfie)
+	selfie, err := s.AddSelfie(ctx, selfieImg)
 	if err != nil {
 		return captureFailed(res, err)
 	}
@@ -110,38 +120,44 @@ func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, erro
 		return nil, err
 	}
 	// Fill what the score tree left out with the binary answers.
-	if !out.Scores.Liveness.Given() {
-		out.Scores.Liveness = kyc.NewScore(1 - selfie.Confidence)
-	}
-	if !out.Scores.FaceMatch.Given() && face.HasConfidence {
-		out.Scores.FaceMatch = kyc.NewScore(face.Confidence)
+	if out.Status != kyc.StatusPending {
+		if !out.Scores.Liveness.Given() {
+			out.Scores.Liveness = kyc.NewScore(1 - selfie.Confidence)
+		}
+		if !out.Scores.FaceMatch.Given() && face.HasConfidence {
+			out.Scores.FaceMatch = kyc.NewScore(face.Confidence)
+		}
 	}
 	return out, nil
 }
 
-// Result reads a session started by Verify, from its Reference, on any
-// Client with the same API key: nothing is kept in memory. When ID
-// processing is over but the session is not finished (Verify's context
-// ended while it waited), Result finishes it, as Verify would have, then
-// reads scores and OCR. While processing is still running it returns
-// StatusPending.
+// Result reads a session back from its Reference, in any process that
+// finds a token for it (see Config: executive credentials or a shared
+// TokenStore give cross-process read-back; otherwise the process that ran
+// Verify). References of the old form "incode:<interviewId>.<token>" still
+// parse: their token is used for this read, kept like any session token,
+// and the Result's Reference is the new form. When ID processing is over
+// but the session is not finished (Verify's context ended while it waited),
+// Result finishes it, as Verify would have, then reads scores and OCR.
+// While processing is still running it returns StatusPending.
 func (c *Client) Result(ctx context.Context, ref string) (*kyc.Result, error) {
 	const op = "incode.Result"
-	id, tok, ok := parseReference(ref)
-	if !ok {
-		return nil, c.tc.Invalid(op, "ref", `an Incode reference, "incode:<interviewId>.<token>"`)
-	}
-	s, err := c.ResumeSession(id, tok)
+	id, legacy, err := c.ref(op, ref)
 	if err != nil {
 		return nil, err
 	}
-	res := &kyc.Result{Provider: kyc.Incode, Reference: ref, Status: kyc.StatusPending}
+	s, err := c.ResumeSession(id, legacy)
+	if err != nil {
+		return nil, err
+	}
+	res := &kyc.Result{Provider: kyc.Incode, Reference: reference(id), Status: kyc.StatusPending}
 	return c.complete(ctx, s, res, false)
 }
 
-// complete waits for ID processing (polling when wait is set, else reading
-// the status once), finishes the session and reads its outcome. In Verify,
-// a context that ends during these steps gives StatusPending.
+// complete waits for ID processing (polling when wait is set, within
+// Config.PollTimeout, else reading the status once), finishes the session
+// and reads its outcome. In Verify, a context or poll bound that ends during
+// these steps gives StatusPending.
 func (c *Client) complete(ctx context.Context, s *Session, res *kyc.Result, wait bool) (*kyc.Result, error) {
 	var status OnboardingStatus
 	check := func(ctx context.Context) (bool, error) {
@@ -154,7 +170,13 @@ func (c *Client) complete(ctx context.Context, s *Session, res *kyc.Result, wait
 	}
 	var err error
 	if wait {
-		err = poll.Until(ctx, poll.Config{Initial: c.cfg.PollInterval, Max: MaxPollInterval}, check)
+		pctx, cancel := context.WithTimeout(ctx, c.cfg.PollTimeout)
+		err = poll.Until(pctx, poll.Config{Initial: c.cfg.PollInterval, Max: MaxPollInterval}, check)
+		bounded := pctx.Err() != nil && ctx.Err() == nil
+		cancel()
+		if bounded {
+			return pending(res, status), nil // the poll bound passed; ctx is still alive
+		}
 	} else {
 		_, err = check(ctx)
 	}
@@ -164,7 +186,10 @@ func (c *Client) complete(ctx context.Context, s *Session, res *kyc.Result, wait
 	if !status.Ready() {
 		return pending(res, status), nil
 	}
-	if !status.Finished() {
+	if !status.Finished() && s.ownToken(ctx) {
+		// finish-status names no session: it is scoped by the session's
+		// own token, so a read-back with the executive token leaves the
+		// session to the flow's completion rule (or its own process).
 		if _, err := s.FinishStatus(ctx); err != nil {
 			return pendingOrError(ctx, res, status, err, wait)
 		}
@@ -182,7 +207,7 @@ func (c *Client) complete(ctx context.Context, s *Session, res *kyc.Result, wait
 
 // outcome fills res from the score tree and the OCR data. A manual review
 // decided on Incode's dashboard overrides the score.
-func outcome(res *kyc.Result, status OnboardingStatus, score *ScoreReport, ocr *OCRData) *kyc.Result {
+func outcome(res *kyc.Result, status OnboardingStatus, score *ScoreResult, ocr *OCRResult) *kyc.Result {
 	res.Status = score.Status()
 	switch status {
 	case StatusManualReviewApproved:
@@ -214,7 +239,7 @@ func outcome(res *kyc.Result, status OnboardingStatus, score *ScoreReport, ocr *
 	return res
 }
 
-func ocrRaw(o *OCRData) json.RawMessage {
+func ocrRaw(o *OCRResult) json.RawMessage {
 	if o == nil {
 		return nil
 	}

@@ -1,8 +1,12 @@
 package incode_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -16,10 +20,13 @@ import (
 	"github.com/kyc-go/kyc"
 	"github.com/kyc-go/kyc/incode"
 	"github.com/kyc-go/kyc/incode/incodetest"
+	"github.com/kyc-go/kyc/internal/testutil"
 	"github.com/kyc-go/kyc/kyctest"
 )
 
-func newClient(t *testing.T, srv *incodetest.Server, cfg ...func(*incode.Config)) *incode.Client {
+// setup is the fake-test constructor: a client of srv, with cfg applied to
+// srv.Config().
+func setup(t *testing.T, srv *incodetest.Server, cfg ...func(*incode.Config)) *incode.Client {
 	t.Helper()
 	c0 := srv.Config()
 	for _, f := range cfg {
@@ -45,6 +52,7 @@ func request(t testing.TB, id, front, back, selfie string) kyc.Request {
 }
 
 func TestVerifyOutcomes(t *testing.T) {
+	t.Parallel()
 	type outcome struct {
 		name                string
 		front, back, selfie string
@@ -54,19 +62,26 @@ func TestVerifyOutcomes(t *testing.T) {
 		document            bool
 	}
 	tests := []outcome{
-		{"approved", "", "", "", kyc.StatusApproved, nil, false, true},
-		{"unclassified is not fatal", incodetest.ImageUnclassified, "", "", kyc.StatusApproved, nil, false, true},
-		{"face mismatch", "", "", incodetest.ImageMismatch, kyc.StatusRejected, []kyc.Reason{kyc.ReasonFaceMismatch}, false, true},
-		{"spoof at upload", "", "", incodetest.ImageSpoof, kyc.StatusRejected, []kyc.Reason{kyc.ReasonLivenessFailed}, true, false},
-		{"liveness score fails", "", "", incodetest.ImageLivenessFail, kyc.StatusRejected, []kyc.Reason{kyc.ReasonLivenessFailed}, false, true},
-		{"too dark", "", "", incodetest.ImageDark, kyc.StatusRejected, []kyc.Reason{kyc.ReasonLowQualityImage}, true, false},
-		{"no face in selfie", "", "", incodetest.ImageNoFace, kyc.StatusRejected, []kyc.Reason{kyc.ReasonNoFace}, true, false},
-		{"no face on ID", incodetest.ImageNoFace, "", "", kyc.StatusRejected, []kyc.Reason{kyc.ReasonNoFace}, true, false},
+		{"approved", kyctest.ImageApproved, "", "", kyc.StatusApproved, nil, false, true},
+		{"plain image", "", "", "", kyc.StatusApproved, nil, false, true},
+		{"face mismatch", "", "", kyctest.ImageFaceMismatch, kyc.StatusRejected, []kyc.Reason{kyc.ReasonFaceMismatch}, false, true},
+		{"face borderline", "", "", kyctest.ImageFaceBorderline, kyc.StatusReview, []kyc.Reason{kyc.ReasonFaceMismatch}, false, true},
+		{"spoof at upload", "", "", kyctest.ImageLivenessFailed, kyc.StatusRejected, []kyc.Reason{kyc.ReasonLivenessFailed}, true, false},
+		{"selfie not bright", "", "", kyctest.ImageLowQuality, kyc.StatusRejected, []kyc.Reason{kyc.ReasonLowQualityImage}, true, false},
+		{"selfie with lenses", "", "", incodetest.ImageLenses, kyc.StatusRejected, []kyc.Reason{kyc.ReasonLowQualityImage}, true, false},
+		{"selfie with a face mask", "", "", incodetest.ImageFaceMask, kyc.StatusRejected, []kyc.Reason{kyc.ReasonLowQualityImage}, true, false},
+		{"front low quality", kyctest.ImageLowQuality, "", "", kyc.StatusRejected, []kyc.Reason{kyc.ReasonLowQualityImage}, true, false},
+		{"no document", kyctest.ImageNoDocument, "", "", kyc.StatusRejected, []kyc.Reason{kyc.ReasonUnsupportedDocument}, true, false},
+		{"no face in selfie", "", "", kyctest.ImageNoFace, kyc.StatusRejected, []kyc.Reason{kyc.ReasonNoFace}, true, false},
+		{"no face on ID", kyctest.ImageNoFace, "", "", kyc.StatusRejected, []kyc.Reason{kyc.ReasonNoFace}, true, false},
 		{"blurry selfie", "", "", incodetest.ErrorCodeImage(3006), kyc.StatusRejected, []kyc.Reason{kyc.ReasonLowQualityImage}, true, false},
 		{"spoof code", "", "", incodetest.ErrorCodeImage(4005), kyc.StatusRejected, []kyc.Reason{kyc.ReasonLivenessFailed}, true, false},
-		{"expired ID", incodetest.ImageExpiredID, "", "", kyc.StatusRejected, []kyc.Reason{kyc.ReasonDocumentExpired}, false, true},
-		{"tampered ID", incodetest.ImageTamperedID, "", "", kyc.StatusRejected, []kyc.Reason{kyc.ReasonDocumentForged}, false, true},
-		{"review", "", "", incodetest.ImageReview, kyc.StatusReview, []kyc.Reason{kyc.ReasonFaceMismatch}, false, true},
+		{"expired ID", kyctest.ImageExpired, "", "", kyc.StatusRejected, []kyc.Reason{kyc.ReasonDocumentExpired}, false, true},
+		{"forged ID", kyctest.ImageForged, "", "", kyc.StatusRejected, []kyc.Reason{kyc.ReasonDocumentForged}, false, true},
+		{"name mismatch", incodetest.ImageNameMismatch, "", "", kyc.StatusRejected, []kyc.Reason{kyc.ReasonNameMismatch}, false, true},
+		{"underage: Incode cannot say", kyctest.ImageUnderage, "", "", kyc.StatusApproved, nil, false, true},
+		{"review", "", "", kyctest.ImageReview, kyc.StatusReview, []kyc.Reason{kyc.ReasonFaceMismatch}, false, true},
+		{"not finished at first", kyctest.ImageNotFinished, "", "", kyc.StatusApproved, nil, false, true},
 	}
 	reasons := map[string]kyc.Reason{
 		"UNKNOWN_DOCUMENT_TYPE": kyc.ReasonUnsupportedDocument, "WRONG_DOCUMENT_SIDE": kyc.ReasonFrontBackMismatch,
@@ -82,7 +97,16 @@ func TestVerifyOutcomes(t *testing.T) {
 			outcome{"back " + fr, "", incodetest.FailReasonImage(fr), "", kyc.StatusRejected, []kyc.Reason{reasons[fr]}, true, false})
 	}
 	srv := incodetest.New(t, incodetest.WithDelay(50*time.Millisecond))
-	c := newClient(t, srv)
+	c := setup(t, srv)
+	covered := map[string]bool{}
+	for _, tt := range tests {
+		covered[tt.front], covered[tt.selfie] = true, true
+	}
+	for _, m := range kyctest.MagicInputs() {
+		if m != kyctest.ImageServerError { // an error, covered by TestVerifyErrors
+			assert.True(t, covered[m], "magic input %s has no case", m)
+		}
+	}
 	var wg sync.WaitGroup
 	for i, tt := range tests {
 		wg.Add(1)
@@ -99,6 +123,7 @@ func TestVerifyOutcomes(t *testing.T) {
 			assert.Equal(t, tt.resubmit, res.Resubmit, tt.name)
 			assert.NotEmpty(t, res.Raw, tt.name)
 			assert.True(t, strings.HasPrefix(res.Reference, "incode:"), tt.name)
+			assert.NotContains(t, res.Reference, ".", "%s: no token in the Reference", tt.name)
 			assert.Equal(t, 1, srv.Sends(id), tt.name)
 			if tt.document {
 				require.NotNil(t, res.Document, tt.name)
@@ -115,8 +140,9 @@ func TestVerifyOutcomes(t *testing.T) {
 }
 
 func TestVerifyApprovedDetails(t *testing.T) {
-	srv := incodetest.New(t, incodetest.WithDelay(100*time.Millisecond))
-	c := newClient(t, srv)
+	t.Parallel()
+	srv := incodetest.New(t, incodetest.WithDelay(600*time.Millisecond))
+	c := setup(t, srv)
 	res, err := c.Verify(context.Background(), request(t, "user-1", "", "", ""))
 	require.NoError(t, err)
 	assert.Equal(t, kyc.StatusApproved, res.Status)
@@ -142,8 +168,9 @@ func TestVerifyApprovedDetails(t *testing.T) {
 }
 
 func TestVerifyPassportSendsOnlyFront(t *testing.T) {
+	t.Parallel()
 	srv := incodetest.New(t, incodetest.WithDelay(10*time.Millisecond))
-	c := newClient(t, srv)
+	c := setup(t, srv)
 	req := request(t, "p-1", "", "", "")
 	req.Document.Type = kyc.DocumentPassport
 	res, err := c.Verify(context.Background(), req)
@@ -158,10 +185,10 @@ func TestVerifyPassportSendsOnlyFront(t *testing.T) {
 }
 
 func TestVerifyRefusesBadInputBeforeSending(t *testing.T) {
+	t.Parallel()
 	srv := incodetest.New(t)
-	c := newClient(t, srv)
-	big := make([]byte, incode.MaxImageBytes+1)
-	copy(big, []byte{0xFF, 0xD8, 0xFF, 0xE0})
+	c := setup(t, srv)
+	big := kyctest.MagicImage("", incode.MaxImageBytes+1)
 	bigImg, err := kyc.ImageFromBytes(big)
 	require.NoError(t, err)
 	noSelfie := request(t, "a", "", "", "")
@@ -180,91 +207,311 @@ func TestVerifyRefusesBadInputBeforeSending(t *testing.T) {
 }
 
 func TestVerifyErrors(t *testing.T) {
+	t.Parallel()
 	srv := incodetest.New(t, incodetest.WithDelay(10*time.Millisecond))
-	c := newClient(t, srv)
+	c := setup(t, srv)
+	refOf := func(err error) string {
+		var kerr *kyc.Error
+		require.ErrorAs(t, err, &kerr)
+		return kerr.Reference
+	}
 	_, err := c.Verify(context.Background(), request(t, "e-1", incodetest.ImageProcessingError, "", ""))
 	require.ErrorIs(t, err, incode.ErrRestartSession)
 	assert.ErrorIs(t, err, kyc.ErrUnavailable)
+	assert.True(t, strings.HasPrefix(refOf(err), "incode:"), "an error after the start carries the session's Reference")
+	assert.True(t, kyc.MayHaveCharged(err))
 	_, err = c.Verify(context.Background(), request(t, "e-2", "", "", incodetest.ImageProcessingError))
 	require.ErrorIs(t, err, incode.ErrRestartSession)
 	assert.Equal(t, 1, srv.Sends("e-2"), "Verify never starts a second session by itself")
+	before := srv.Count("/omni/add/face/third-party")
+	_, err = c.Verify(context.Background(), request(t, "e-4", "", "", kyctest.ImageServerError))
+	require.ErrorIs(t, err, kyc.ErrUnavailable)
+	assert.NotEmpty(t, refOf(err))
+	assert.Equal(t, before+1, srv.Count("/omni/add/face/third-party"), "a billed upload answered 500 is not resent")
 
-	bad := newClient(t, srv, func(cfg *incode.Config) { cfg.APIKey = kyc.NewSecret("wrong") })
+	bad := setup(t, srv, func(cfg *incode.Config) { cfg.APIKey = kyc.NewSecret("wrong") })
 	_, err = bad.Verify(context.Background(), request(t, "e-3", "", "", ""))
 	require.ErrorIs(t, err, kyc.ErrUnauthorized)
 	var kerr *kyc.Error
 	require.ErrorAs(t, err, &kerr)
 	assert.Equal(t, http.StatusForbidden, kerr.StatusCode)
+	assert.Empty(t, kerr.Reference, "nothing was started")
 	assert.Zero(t, srv.Sends("e-3"))
 }
 
 func TestCancelMidPollThenResumeElsewhere(t *testing.T) {
-	srv := incodetest.New(t, incodetest.WithDelay(600*time.Millisecond))
-	first := newClient(t, srv)
-	ctx, cancel := context.WithTimeout(context.Background(), 250*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	res, err := first.Verify(ctx, request(t, "resume-1", "", "", ""))
-	require.NoError(t, err, "a context that ends while polling gives a pending result, not an error")
-	assert.Less(t, time.Since(start), 550*time.Millisecond)
-	assert.Equal(t, kyc.StatusPending, res.Status)
-	assert.Equal(t, []kyc.Reason{kyc.ReasonNotFinished}, res.Reasons)
-	assert.GreaterOrEqual(t, srv.Count("/omni/get/onboarding/status"), 1)
-	assert.Zero(t, srv.Count("/omni/finish-status"))
+	t.Parallel()
+	tests := []struct {
+		name   string
+		second func(srv *incodetest.Server, store incode.TokenStore) func(*incode.Config)
+		finish int // finish-status calls Result makes
+		opts   []incodetest.Option
+	}{
+		// The executive token cannot finish a session (finish-status names
+		// none), so this case runs the flow Incode's guide recommends: it
+		// completes sessions itself.
+		{"executive credentials", func(srv *incodetest.Server, _ incode.TokenStore) func(*incode.Config) {
+			return func(cfg *incode.Config) { *cfg = srv.ExecutiveConfig() }
+		}, 0, []incodetest.Option{incodetest.WithFlowCompletion()}},
+		{"shared token store", func(_ *incodetest.Server, store incode.TokenStore) func(*incode.Config) {
+			return func(cfg *incode.Config) { cfg.TokenStore = store }
+		}, 1, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			srv := incodetest.New(t, append(tt.opts, incodetest.WithDelay(2*time.Second))...)
+			store := newMemStore()
+			first := setup(t, srv, func(cfg *incode.Config) { cfg.TokenStore = store })
+			ctx, cancel := context.WithTimeout(context.Background(), 900*time.Millisecond)
+			defer cancel()
+			start := time.Now()
+			res, err := first.Verify(ctx, request(t, "resume-1", "", "", ""))
+			require.NoError(t, err, "a context that ends while polling gives a pending result, not an error")
+			assert.Less(t, time.Since(start), 1900*time.Millisecond)
+			assert.Equal(t, kyc.StatusPending, res.Status)
+			assert.Equal(t, []kyc.Reason{kyc.ReasonNotFinished}, res.Reasons)
+			assert.Zero(t, srv.Count("/omni/finish-status"))
+			ref, err := kyc.ParseReference(res.Reference)
+			require.NoError(t, err)
+			assert.Len(t, ref.ID, 24, "the Reference is the interview id alone")
 
-	id, tok, err := incode.ParseReference(res.Reference)
-	require.NoError(t, err)
-	assert.Len(t, id, 24)
-	assert.Equal(t, 3, len(strings.Split(tok.Reveal(), ".")), "the token is a JWT whose dots survive the reference")
+			// Another process: nothing shared with the first client but the
+			// store (or the executive credentials).
+			second := setup(t, srv, tt.second(srv, store))
+			alone := setup(t, srv)
+			_, err = alone.Result(context.Background(), res.Reference)
+			require.ErrorIs(t, err, kyc.ErrUnsupported, "without a token source, another process cannot read back")
+			assert.False(t, kyc.MayHaveBeenSent(err))
 
-	second := newClient(t, srv) // nothing shared but the API key
-	var final *kyc.Result
-	require.Eventually(t, func() bool {
-		r, err := second.Result(context.Background(), res.Reference)
-		require.NoError(t, err)
-		final = r
-		return r.Status.Final()
-	}, 3*time.Second, 50*time.Millisecond)
-	assert.Equal(t, kyc.StatusApproved, final.Status)
-	assert.Empty(t, final.Reasons)
-	assert.Equal(t, res.Reference, final.Reference)
-	require.NotNil(t, final.Document)
-	assert.Equal(t, "ALEX GINMAN", final.Document.FullName)
-	assert.Equal(t, 1, srv.Count("/omni/finish-status"), "Result finished the session Verify left waiting")
-	assert.Equal(t, 1, srv.Sends("resume-1"))
-
-	again, err := second.Result(context.Background(), res.Reference)
-	require.NoError(t, err)
-	assert.Equal(t, kyc.StatusApproved, again.Status)
-	assert.Equal(t, 1, srv.Count("/omni/finish-status"), "a finished session is not finished again")
+			var final *kyc.Result
+			require.Eventually(t, func() bool {
+				r, err := second.Result(context.Background(), res.Reference)
+				require.NoError(t, err)
+				final = r
+				return r.Status.Final()
+			}, 5*time.Second, 50*time.Millisecond)
+			assert.Equal(t, kyc.StatusApproved, final.Status)
+			assert.Empty(t, final.Reasons)
+			assert.Equal(t, res.Reference, final.Reference)
+			require.NotNil(t, final.Document)
+			assert.Equal(t, "ALEX GINMAN", final.Document.FullName)
+			assert.Equal(t, tt.finish, srv.Count("/omni/finish-status"),
+				"a session token finishes the session; the executive token cannot (finish-status names no session)")
+			assert.Equal(t, 1, srv.Sends("resume-1"))
+		})
+	}
 }
 
-func TestCancelBeforeUploadsIsAnError(t *testing.T) {
+// memStore is a TokenStore backed by a map, as a user would back it with a
+// database.
+type memStore struct {
+	mu   sync.Mutex
+	m    map[string]kyc.Secret
+	puts int
+	fail error
+}
+
+func newMemStore() *memStore { return &memStore{m: map[string]kyc.Secret{}} }
+
+func (m *memStore) Get(_ context.Context, id string) (kyc.Secret, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.m[id], m.fail
+}
+
+func (m *memStore) Put(_ context.Context, id string, tok kyc.Secret) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.fail != nil {
+		return m.fail
+	}
+	m.puts++
+	m.m[id] = tok
+	return nil
+}
+
+func TestTokenStoreFailure(t *testing.T) {
+	t.Parallel()
+	srv := incodetest.New(t, incodetest.WithDelay(10*time.Millisecond))
+	store := newMemStore()
+	store.fail = errors.New("database down")
+	c := setup(t, srv, func(cfg *incode.Config) { cfg.TokenStore = store })
+	_, err := c.Verify(context.Background(), request(t, "store-1", "", "", ""))
+	require.ErrorIs(t, err, kyc.ErrUnavailable)
+	var kerr *kyc.Error
+	require.ErrorAs(t, err, &kerr)
+	require.NotEmpty(t, kerr.Reference, "the started session is named")
+	store.mu.Lock()
+	store.fail = nil
+	store.mu.Unlock()
+	res, err := c.Result(context.Background(), kerr.Reference)
+	require.NoError(t, err, "this process kept the token in memory")
+	assert.Equal(t, kyc.StatusPending, res.Status, "the uploads never happened")
+
+	// With executive credentials the store's failure does not stop Verify.
+	store.fail = errors.New("database down")
+	exec := setup(t, srv, func(cfg *incode.Config) { *cfg = srv.ExecutiveConfig(); cfg.TokenStore = store })
+	res, err = exec.Verify(context.Background(), request(t, "store-2", "", "", ""))
+	require.NoError(t, err)
+	assert.Equal(t, kyc.StatusApproved, res.Status)
+}
+
+func TestLegacyReference(t *testing.T) {
+	t.Parallel()
+	srv := incodetest.New(t, incodetest.WithDelay(10*time.Millisecond))
+	first := setup(t, srv)
+	s, err := first.StartSession(context.Background(), incode.StartRequest{ExternalCustomerID: "legacy-1"})
+	require.NoError(t, err)
+	old := "incode:" + s.InterviewID + "." + s.Token.Reveal() // what earlier releases returned
+	second := setup(t, srv)
+	res, err := second.Result(context.Background(), old)
+	require.NoError(t, err, "an old reference still reads back, with its token")
+	assert.Equal(t, "incode:"+s.InterviewID, res.Reference, "the new form, without the token")
+	assert.NotContains(t, fmt.Sprint(res.Reference, string(res.Raw)), s.Token.Reveal())
+	_, err = second.Result(context.Background(), res.Reference)
+	require.NoError(t, err, "the token was kept for the new form")
+}
+
+func TestExecutiveLogIn(t *testing.T) {
+	t.Parallel()
+	srv := incodetest.New(t, incodetest.WithDelay(10*time.Millisecond))
+	c := setup(t, srv, func(cfg *incode.Config) { *cfg = srv.ExecutiveConfig() })
+	require.NoError(t, c.ExecutiveLogIn(context.Background()))
+	assert.Equal(t, 1, srv.LogIns())
+
+	starter := setup(t, srv)
+	res, err := starter.Verify(context.Background(), request(t, "exec-1", "", "", ""))
+	require.NoError(t, err)
+
+	// Many concurrent reads share one log-in, and an expired token is
+	// replaced once.
+	srv.ExpireExecutiveTokens()
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r, err := c.Result(context.Background(), res.Reference)
+			if assert.NoError(t, err) {
+				assert.Equal(t, kyc.StatusApproved, r.Status)
+			}
+		}()
+	}
+	wg.Wait()
+	assert.LessOrEqual(t, srv.LogIns(), 3, "concurrent refusals of one token cause one log-in, not one each")
+
+	wrong := setup(t, srv, func(cfg *incode.Config) {
+		*cfg = srv.ExecutiveConfig()
+		cfg.ExecutivePassword = kyc.NewSecret("wrong")
+	})
+	err = wrong.ExecutiveLogIn(context.Background())
+	require.ErrorIs(t, err, kyc.ErrUnauthorized)
+	assert.NotContains(t, err.Error(), "wrong")
+	assert.ErrorIs(t, setup(t, srv).ExecutiveLogIn(context.Background()), kyc.ErrInvalidRequest)
+}
+
+func TestCancelledLogInDoesNotFailOthers(t *testing.T) {
+	t.Parallel()
+	srv := incodetest.New(t, incodetest.WithDelay(10*time.Millisecond))
+	srv.Inject(kyctest.Fault{Kind: kyctest.FaultLatency, Latency: 200 * time.Millisecond, Path: "/executive/log-in"})
+	c := setup(t, srv, func(cfg *incode.Config) { *cfg = srv.ExecutiveConfig() })
+	short, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	done := make(chan error, 1)
+	go func() { done <- c.ExecutiveLogIn(context.Background()) }()
+	time.Sleep(10 * time.Millisecond)
+	assert.ErrorIs(t, c.ExecutiveLogIn(short), context.DeadlineExceeded)
+	require.NoError(t, <-done, "one caller's cancellation never fails the shared log-in")
+	assert.Equal(t, 1, srv.LogIns())
+}
+
+func TestPollBound(t *testing.T) {
+	t.Parallel()
+	srv := incodetest.New(t, incodetest.WithDelay(5*time.Second))
+	c := setup(t, srv, func(cfg *incode.Config) { cfg.PollTimeout = 200 * time.Millisecond })
+	start := time.Now()
+	res, err := c.Verify(context.Background(), request(t, "bound-1", "", "", ""))
+	require.NoError(t, err)
+	assert.Less(t, time.Since(start), 2*time.Second, "the poll bound ends Verify under context.Background()")
+	assert.Equal(t, kyc.StatusPending, res.Status)
+	assert.Equal(t, []kyc.Reason{kyc.ReasonNotFinished}, res.Reasons)
+	assert.NotEmpty(t, res.Reference)
+	_, err = incode.New(incode.Config{APIKey: kyc.NewSecret("k"), PollTimeout: -1})
+	assert.ErrorIs(t, err, kyc.ErrInvalidRequest)
+}
+
+// slowReader streams an image of unknown size.
+type slowReader struct{ left int }
+
+func (r *slowReader) Read(p []byte) (int, error) {
+	if r.left <= 0 {
+		return 0, io.EOF
+	}
+	n := min(len(p), r.left)
+	for i := range p[:n] {
+		p[i] = 'x'
+	}
+	r.left -= n
+	return n, nil
+}
+
+func TestStreamOverCapIsAborted(t *testing.T) {
+	t.Parallel()
+	srv := incodetest.New(t, incodetest.WithDelay(10*time.Millisecond))
+	c := setup(t, srv)
+	head := kyctest.MagicImage("", 0)
+	big, err := kyc.ImageFromReader(io.MultiReader(bytes.NewReader(head[:len(head)-2]), &slowReader{left: 30 << 20}, bytes.NewReader(head[len(head)-2:])))
+	require.NoError(t, err)
+	req := request(t, "cap-1", "", "", "")
+	req.Selfie = big
+	_, err = c.Verify(context.Background(), req)
+	require.ErrorIs(t, err, kyc.ErrInvalidRequest)
+	var kerr *kyc.Error
+	require.ErrorAs(t, err, &kerr)
+	assert.Equal(t, "image", kerr.Field)
+	assert.NotEmpty(t, kerr.Reference, "the session was started before the selfie")
+	for _, r := range srv.Requests() {
+		if r.Path == "/omni/add/face/third-party" {
+			assert.Less(t, len(r.Body), incode.MaxImageBytes, "the fake never receives a complete over-cap body")
+		}
+	}
+}
+
+func TestVerifyCancelledAfterStartCarriesReference(t *testing.T) {
+	t.Parallel()
 	srv := incodetest.New(t)
-	c := newClient(t, srv)
+	c := setup(t, srv)
 	srv.Inject(kyctest.Fault{Kind: kyctest.FaultLatency, Latency: 300 * time.Millisecond, Path: "/omni/add/face"})
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	_, err := c.Verify(ctx, request(t, "c-1", "", "", ""))
 	require.ErrorIs(t, err, kyc.ErrTimeout)
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	var kerr *kyc.Error
+	require.ErrorAs(t, err, &kerr)
+	assert.True(t, strings.HasPrefix(kerr.Reference, "incode:"), "the started session can be found again")
+	assert.True(t, kyc.MayHaveCharged(err))
 }
 
 func TestResultErrors(t *testing.T) {
+	t.Parallel()
 	srv := incodetest.New(t)
-	c := newClient(t, srv)
-	for _, ref := range []string{"", "incode:", "incode:abc", "atlas:a.b", "nonsense"} {
+	c := setup(t, srv, func(cfg *incode.Config) { *cfg = srv.ExecutiveConfig() })
+	for _, ref := range []string{"", "incode:", "atlas:a.b", "nonsense", "incode:../x", "incode:a\x00b", "incode:" + strings.Repeat("a", 200)} {
 		_, err := c.Result(context.Background(), ref)
 		assert.ErrorIs(t, err, kyc.ErrInvalidRequest, ref)
 	}
+	assert.Zero(t, srv.LogIns(), "a bad reference sends nothing")
 	_, err := c.Result(context.Background(), "incode:6595c84ce69d469f69ad39fb.eyJ.bad.token")
 	require.ErrorIs(t, err, kyc.ErrUnauthorized, "an unknown session token is refused with 401")
 	assert.NotContains(t, err.Error(), "eyJ.bad.token")
 }
 
 func TestFaultsDoNotDuplicateSessions(t *testing.T) {
+	t.Parallel()
 	srv := incodetest.New(t, incodetest.WithDelay(10*time.Millisecond))
-	c := newClient(t, srv)
+	c := setup(t, srv)
 
 	// Refused before processing: resent safely.
 	srv.Inject(kyctest.Fault{Kind: kyctest.FaultStatus, Status: 503, Path: "/omni/start"})
@@ -277,14 +524,20 @@ func TestFaultsDoNotDuplicateSessions(t *testing.T) {
 	srv.Inject(kyctest.Fault{Kind: kyctest.FaultStatus, Status: 502, After: true, Path: "/omni/start"})
 	_, err = c.Verify(context.Background(), request(t, "f-2", "", "", ""))
 	require.ErrorIs(t, err, kyc.ErrUnavailable)
-	var kerr *kyc.Error
-	require.ErrorAs(t, err, &kerr)
-	assert.True(t, kerr.Sent)
+	assert.True(t, kyc.MayHaveBeenSent(err))
 	assert.Equal(t, 1, srv.Sends("f-2"))
 
-	// Reads and uploads survive dropped connections.
-	srv.Inject(kyctest.Fault{Kind: kyctest.FaultDrop, Path: "/omni/get/onboarding/status"})
+	// A billed upload whose answer is lost is not resent: the error names
+	// the session.
 	srv.Inject(kyctest.Fault{Kind: kyctest.FaultStatus, Status: 502, After: true, Path: "/omni/add/front-id"})
+	_, err = c.Verify(context.Background(), request(t, "f-5", "", "", ""))
+	require.ErrorIs(t, err, kyc.ErrUnavailable)
+	var kerr *kyc.Error
+	require.ErrorAs(t, err, &kerr)
+	assert.NotEmpty(t, kerr.Reference)
+
+	// Reads survive dropped connections and rate limits.
+	srv.Inject(kyctest.Fault{Kind: kyctest.FaultDrop, Path: "/omni/get/onboarding/status"})
 	srv.Inject(kyctest.Fault{Kind: kyctest.FaultRateLimit, RetryAfter: "0", Path: "/omni/get/score"})
 	res, err = c.Verify(context.Background(), request(t, "f-3", "", "", ""))
 	require.NoError(t, err)
@@ -299,8 +552,9 @@ func TestFaultsDoNotDuplicateSessions(t *testing.T) {
 }
 
 func TestSessionFlowAndCallOrder(t *testing.T) {
+	t.Parallel()
 	srv := incodetest.New(t, incodetest.WithDelay(10*time.Millisecond))
-	c := newClient(t, srv)
+	c := setup(t, srv)
 	ctx := context.Background()
 	s, err := c.StartSession(ctx, incode.StartRequest{ExternalCustomerID: "order-1"})
 	require.NoError(t, err)
@@ -324,16 +578,16 @@ func TestSessionFlowAndCallOrder(t *testing.T) {
 }
 
 func TestWebhooks(t *testing.T) {
+	t.Parallel()
 	srv := incodetest.New(t, incodetest.WithDelay(10*time.Millisecond))
-	c := newClient(t, srv, func(cfg *incode.Config) { cfg.WebhookToken = kyc.NewSecret("hook-token") })
+	c := setup(t, srv, func(cfg *incode.Config) { cfg.WebhookToken = kyc.NewSecret("hook-token") })
 	res, err := c.Verify(context.Background(), request(t, "hook-user", "", "", ""))
 	require.NoError(t, err)
-	id, _, err := incode.ParseReference(res.Reference)
-	require.NoError(t, err)
+	id := strings.TrimPrefix(res.Reference, "incode:")
 
 	var mu sync.Mutex
 	var events []*kyc.Event
-	var confirmed *kyc.Result
+	var confirmed *kyc.Event
 	fail := false
 	hook := httptest.NewServer(c.WebhookHandler(func(ctx context.Context, ev *kyc.Event) error {
 		mu.Lock()
@@ -342,7 +596,7 @@ func TestWebhooks(t *testing.T) {
 		if fail {
 			return errors.New("database down")
 		}
-		r, err := c.ConfirmEvent(ctx, ev, res.Reference)
+		r, err := c.ConfirmEvent(ctx, ev)
 		confirmed = r
 		return err
 	}))
@@ -354,14 +608,17 @@ func TestWebhooks(t *testing.T) {
 	require.Len(t, events, 1)
 	ev := events[0]
 	assert.True(t, ev.Authenticated)
+	assert.Equal(t, res.Reference, ev.Reference, "every Event carries its Reference")
 	assert.Equal(t, "ONBOARDING_FINISHED", ev.Type)
 	assert.Equal(t, kyc.StatusPending, ev.Result.Status, "the webhook carries no verdict")
 	p, err := incode.EventPayload(ev)
 	require.NoError(t, err)
 	assert.Equal(t, "hook-user", p.ExternalID)
-	assert.Equal(t, id, p.InterviewID)
 	require.NotNil(t, confirmed)
-	assert.Equal(t, kyc.StatusApproved, confirmed.Status)
+	assert.True(t, confirmed.Confirmed)
+	assert.Equal(t, kyc.StatusApproved, confirmed.Result.Status)
+	assert.True(t, confirmed.Result.Scores.FaceMatch.Given(), "a confirmed event has the read-back scores")
+	assert.False(t, ev.Confirmed, "ConfirmEvent returns a copy")
 
 	status, _ = srv.SendWebhook(context.Background(), hook.URL, id, "ONBOARDING_FINISHED", "wrong")
 	assert.Equal(t, http.StatusUnauthorized, status)
@@ -375,36 +632,176 @@ func TestWebhooks(t *testing.T) {
 	status, _ = srv.SendWebhook(context.Background(), hook.URL, id, "ONBOARDING_FINISHED", "hook-token")
 	assert.Equal(t, http.StatusInternalServerError, status)
 	assert.Len(t, events, 3, "a failed handler gets Incode's one retry")
+}
 
-	// No token configured: accepted, but flagged unauthenticated.
-	open := newClient(t, srv)
-	rec := httptest.NewRecorder()
-	var got *kyc.Event
-	open.WebhookHandler(func(_ context.Context, ev *kyc.Event) error { got = ev; return nil }).ServeHTTP(rec,
-		httptest.NewRequest(http.MethodPost, "/hook", strings.NewReader(`{"interviewId":"`+id+`","onboardingStatus":"MANUAL_REVIEW_APPROVED"}`)))
-	assert.Equal(t, http.StatusOK, rec.Code)
-	assert.JSONEq(t, `{"success":true}`, rec.Body.String())
-	require.NotNil(t, got)
-	assert.False(t, got.Authenticated)
-	assert.Equal(t, kyc.StatusApproved, got.Result.Status)
-
-	_, err = open.ConfirmEvent(context.Background(), got, "incode:000000000000000000000000.a.b.c")
-	assert.ErrorIs(t, err, kyc.ErrInvalidRequest, "a reference of another session is refused")
-
-	for body, code := range map[string]int{`{"interviewId":"x"}`: 400, `not json`: 400, `{"interviewId":"x","onboardingStatus":"UNKNOWN"}`: 200} {
-		rec := httptest.NewRecorder()
-		open.WebhookHandler(func(context.Context, *kyc.Event) error { return nil }).ServeHTTP(rec,
-			httptest.NewRequest(http.MethodPost, "/hook", strings.NewReader(body)))
-		assert.Equal(t, code, rec.Code, body)
+// TestWebhookMatrix runs every receiver setup against every kind of
+// webhook: the status code, and what the handler received.
+func TestWebhookMatrix(t *testing.T) {
+	t.Parallel()
+	srv := incodetest.New(t, incodetest.WithDelay(10*time.Millisecond))
+	const id = "6595c84ce69d469f69ad39fb"
+	good := incodetest.Webhook("MANUAL_REVIEW_APPROVED", id)
+	receivers := map[string]func(*incode.Config){
+		"no credentials":  func(*incode.Config) {},
+		"token":           func(cfg *incode.Config) { cfg.WebhookToken = kyc.NewSecret("tok") },
+		"unauthenticated": func(cfg *incode.Config) { cfg.AcceptUnauthenticatedWebhooks = true },
 	}
-	rec = httptest.NewRecorder()
-	open.WebhookHandler(func(context.Context, *kyc.Event) error { return nil }).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/hook", nil))
+	type want struct {
+		code   int
+		status kyc.Status // what the handler saw; "" when not called
+	}
+	cases := []struct {
+		name   string
+		body   []byte
+		bearer string
+		want   map[string]want
+	}{
+		{"right credentials", good, "tok", map[string]want{"no credentials": {401, ""}, "token": {200, kyc.StatusApproved}, "unauthenticated": {200, kyc.StatusPending}}},
+		{"wrong credentials", good, "nope", map[string]want{"no credentials": {401, ""}, "token": {401, ""}, "unauthenticated": {200, kyc.StatusPending}}},
+		{"no credentials", good, "", map[string]want{"no credentials": {401, ""}, "token": {401, ""}, "unauthenticated": {200, kyc.StatusPending}}},
+		{"oversized", append(good[:len(good):len(good)], bytes.Repeat([]byte(" "), 2<<20)...), "tok", map[string]want{"no credentials": {401, ""}, "token": {413, ""}, "unauthenticated": {413, ""}}},
+		{"malformed", []byte(`{"interviewId":`), "tok", map[string]want{"no credentials": {401, ""}, "token": {400, ""}, "unauthenticated": {400, ""}}},
+		{"control characters", []byte(`{"interviewId":"` + id + `","onboardingStatus":"ONBOARDING_FINISHED\nFORGED"}`), "tok", map[string]want{"no credentials": {401, ""}, "token": {400, ""}, "unauthenticated": {400, ""}}},
+		{"unknown id form", incodetest.Webhook("ONBOARDING_FINISHED", "../../x"), "tok", map[string]want{"no credentials": {401, ""}, "token": {400, ""}, "unauthenticated": {400, ""}}},
+		{"undocumented status", incodetest.Webhook("APPROVED_BY_ME", id), "tok", map[string]want{"no credentials": {401, ""}, "token": {400, ""}, "unauthenticated": {400, ""}}},
+	}
+	for rname, cfg := range receivers {
+		logger, logs := testutil.CaptureLogger()
+		c := setup(t, srv, cfg)
+		c2, err := incode.New(func() incode.Config { x := srv.Config(); cfg(&x); return x }(), append(srv.Options(), kyc.WithLogger(logger))...)
+		require.NoError(t, err)
+		_ = c
+		for _, tc := range cases {
+			var got *kyc.Event
+			h := c2.WebhookHandler(func(_ context.Context, ev *kyc.Event) error { got = ev; return nil })
+			req := httptest.NewRequest(http.MethodPost, "/hook", bytes.NewReader(tc.body))
+			if tc.bearer != "" {
+				req.Header.Set("Authorization", "Bearer "+tc.bearer)
+			}
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, req)
+			w := tc.want[rname]
+			assert.Equal(t, w.code, rec.Code, "%s / %s", rname, tc.name)
+			if w.status == "" {
+				assert.Nil(t, got, "%s / %s: the handler is not called", rname, tc.name)
+				var body struct {
+					Success bool
+					Error   string
+				}
+				require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &body), "%s / %s", rname, tc.name)
+				assert.False(t, body.Success)
+				assert.NotEmpty(t, body.Error, "the refusal names its reason")
+				assert.NotContains(t, body.Error, "FORGED", "the reason never echoes input")
+				assert.NotContains(t, body.Error, "../")
+				continue
+			}
+			require.NotNil(t, got, "%s / %s", rname, tc.name)
+			assert.Equal(t, w.status, got.Result.Status, "%s / %s", rname, tc.name)
+			assert.Equal(t, "incode:"+id, got.Reference)
+			assert.Equal(t, rname == "token", got.Authenticated)
+		}
+		out := logs.String()
+		assert.Contains(t, out, "level=DEBUG", rname)
+		assert.NotContains(t, out, "level=WARN", rname)
+		assert.Contains(t, out, "reason=", rname)
+		assert.NotContains(t, out, "FORGED", rname)
+	}
+	rec := httptest.NewRecorder()
+	setup(t, srv).WebhookHandler(func(context.Context, *kyc.Event) error { return nil }).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/hook", nil))
 	assert.Equal(t, http.StatusMethodNotAllowed, rec.Code)
 }
 
+func TestConfirmEventRefusals(t *testing.T) {
+	t.Parallel()
+	srv := incodetest.New(t)
+	c := setup(t, srv, func(cfg *incode.Config) { *cfg = srv.ExecutiveConfig() })
+	_, err := c.ConfirmEvent(context.Background(), nil)
+	assert.ErrorIs(t, err, kyc.ErrInvalidRequest)
+	_, err = c.ConfirmEvent(context.Background(), &kyc.Event{Provider: kyc.Verificar, Reference: "verificar:1"})
+	assert.ErrorIs(t, err, kyc.ErrInvalidRequest)
+	ev := &kyc.Event{Provider: kyc.Incode, Reference: "incode:000000000000000000000000",
+		Raw: incodetest.Webhook("ONBOARDING_FINISHED", "6595c84ce69d469f69ad39fb")}
+	_, err = c.ConfirmEvent(context.Background(), ev)
+	assert.ErrorIs(t, err, kyc.ErrInvalidRequest, "a Reference that is not the body's interview is refused")
+	assert.Zero(t, srv.LogIns())
+}
+
+// TestNoSecretInOutput scans every Reference, Event and Result the fake
+// produces for every secret it was given: the API key, the executive
+// password and token, and every session token.
+func TestNoSecretInOutput(t *testing.T) {
+	t.Parallel()
+	srv := incodetest.New(t, incodetest.WithDelay(10*time.Millisecond))
+	cfg := srv.ExecutiveConfig()
+	cfg.WebhookToken = kyc.NewSecret("incodetest-webhook-token")
+	c, err := incode.New(cfg, srv.Options()...)
+	require.NoError(t, err)
+	var outputs []any
+	var errs []error
+	for _, m := range append(kyctest.MagicInputs(), incodetest.ImageLenses, incodetest.ImageNameMismatch) {
+		res, err := c.Verify(context.Background(), request(t, "scan-"+m, m, "", m))
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		outputs = append(outputs, res, res.Reference)
+		again, err := c.Result(context.Background(), res.Reference)
+		require.NoError(t, err)
+		outputs = append(outputs, again)
+	}
+	var events []*kyc.Event
+	hook := httptest.NewServer(c.WebhookHandler(func(ctx context.Context, ev *kyc.Event) error {
+		confirmed, err := c.ConfirmEvent(ctx, ev)
+		events = append(events, ev, confirmed)
+		return err
+	}))
+	defer hook.Close()
+	for _, o := range outputs {
+		if r, ok := o.(*kyc.Result); ok {
+			_, err := srv.SendWebhook(context.Background(), hook.URL, strings.TrimPrefix(r.Reference, "incode:"), "ONBOARDING_FINISHED", "incodetest-webhook-token")
+			require.NoError(t, err)
+			break
+		}
+	}
+	require.NotEmpty(t, events)
+	for _, ev := range events {
+		outputs = append(outputs, ev)
+	}
+	secrets := map[string]string{incodetest.APIKey: "API key", incodetest.ExecutivePassword: "executive password"}
+	tokens := srv.Tokens()
+	require.Greater(t, len(tokens), len(kyctest.MagicInputs()), "session tokens and an executive token were issued")
+	for _, tok := range tokens {
+		secrets[tok] = "session or executive token"
+		// JWT parts are long enough to be recognised alone.
+		for _, part := range strings.Split(tok, ".")[1:] {
+			secrets[part] = "part of a token"
+		}
+	}
+	for _, o := range outputs {
+		js, err := json.Marshal(o)
+		require.NoError(t, err)
+		texts := []string{string(js)}
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+			texts = append(texts, fmt.Sprintf(verb, o))
+		}
+		for _, text := range texts {
+			for s, what := range secrets {
+				assert.NotContains(t, text, s, "a %s leaked", what)
+			}
+		}
+	}
+	for _, err := range errs {
+		for s, what := range secrets {
+			assert.NotContains(t, err.Error(), s, "a %s leaked into an error", what)
+			assert.NotContains(t, fmt.Sprintf("%#v", err), s, "a %s leaked into an error", what)
+		}
+	}
+}
+
 func TestConcurrentVerify(t *testing.T) {
+	t.Parallel()
 	srv := incodetest.New(t, incodetest.WithDelay(20*time.Millisecond))
-	c := newClient(t, srv)
+	c := setup(t, srv)
 	srv.FaultRate(0.1, 7,
 		kyctest.Fault{Kind: kyctest.FaultStatus, Status: 503},
 		kyctest.Fault{Kind: kyctest.FaultRateLimit, RetryAfter: "0"},

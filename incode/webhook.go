@@ -5,10 +5,12 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
+	"strings"
 
 	"github.com/kyc-go/kyc"
-	"github.com/kyc-go/kyc/internal/tolerant"
+	"github.com/kyc-go/kyc/internal/transport"
 	"github.com/kyc-go/kyc/internal/webhook"
 )
 
@@ -25,51 +27,93 @@ type WebhookPayload struct {
 	OnboardingStatus OnboardingStatus `json:"onboardingStatus"`
 }
 
-type webhookWire struct {
-	InterviewID      tolerant.String `json:"interviewId"`
-	ExternalID       tolerant.String `json:"externalId"`
-	OnboardingStatus tolerant.String `json:"onboardingStatus"`
-}
+// refusal is a webhook refused for a reason the SDK names itself: its text
+// never holds anything from the request.
+type refusal struct{ reason string }
 
-// errWebhookBody is the cause of a webhook body that cannot be used.
-var errWebhookBody = errors.New("incode: not an onboarding-status webhook")
+func (r *refusal) Error() string { return "incode webhook: " + r.reason }
 
-// DecodeWebhook decodes a webhook body. interviewId and onboardingStatus
-// are required.
+// The reasons a webhook body is refused.
+var (
+	errNotJSON     = &refusal{"the body is not a JSON object"}
+	errInterviewID = &refusal{"interviewId is missing or not an Incode interview id"}
+	errStatus      = &refusal{"onboardingStatus is missing or not a documented status"}
+	errExternalID  = &refusal{"externalId is too long"}
+	errControl     = &refusal{"a field contains control characters"}
+)
+
+// DecodeWebhook decodes and checks a webhook body: interviewId in Incode's
+// id form, onboardingStatus from the documented set (OnboardingStatuses),
+// externalId at most kyc.MaxIDLength long, and no control characters in
+// any of them.
 func DecodeWebhook(b []byte) (*WebhookPayload, error) {
+	b = transport.StripBOM(b)
 	if t := bytes.TrimSpace(b); len(t) == 0 || t[0] != '{' {
-		return nil, errWebhookBody
+		return nil, errNotJSON
 	}
-	var w webhookWire
+	var w struct {
+		InterviewID      *string `json:"interviewId"`
+		ExternalID       *string `json:"externalId"`
+		OnboardingStatus *string `json:"onboardingStatus"`
+	}
 	if err := json.Unmarshal(b, &w); err != nil {
-		return nil, err
+		return nil, errNotJSON
 	}
-	if w.InterviewID == "" || w.OnboardingStatus == "" {
-		return nil, errWebhookBody
+	p := &WebhookPayload{}
+	for _, f := range []struct {
+		v   *string
+		dst *string
+	}{{w.InterviewID, &p.InterviewID}, {w.ExternalID, &p.ExternalID}} {
+		if f.v != nil {
+			if !transport.SafeText(*f.v) {
+				return nil, errControl
+			}
+			*f.dst = *f.v
+		}
 	}
-	return &WebhookPayload{InterviewID: string(w.InterviewID), ExternalID: string(w.ExternalID),
-		OnboardingStatus: OnboardingStatus(w.OnboardingStatus)}, nil
+	if w.OnboardingStatus != nil {
+		if !transport.SafeText(*w.OnboardingStatus) {
+			return nil, errControl
+		}
+		p.OnboardingStatus = OnboardingStatus(*w.OnboardingStatus)
+	}
+	switch {
+	case idForm(p.InterviewID) != nil || strings.Contains(p.InterviewID, "."):
+		return nil, errInterviewID
+	case !p.OnboardingStatus.Documented():
+		return nil, errStatus
+	case len(p.ExternalID) > kyc.MaxIDLength:
+		return nil, errExternalID
+	}
+	return p, nil
 }
 
-// ParseWebhook reads one onboarding-status webhook. When Config.WebhookToken
-// is set, the request must carry it as "Authorization: Bearer <token>"
-// (checked in constant time) and Event.Authenticated is true; otherwise the
-// webhook is accepted unauthenticated and Authenticated is false.
+// ParseWebhook reads one onboarding-status webhook, failing closed:
 //
-// The body is unsigned and carries no verdict, so act on ConfirmEvent's
-// answer, not on the event: Event.Result is approved or rejected only for
-// MANUAL_REVIEW_APPROVED and MANUAL_REVIEW_REJECTED, and pending otherwise.
-// Event.Reference is empty, because the webhook does not carry the session
-// token a Reference needs: find your stored Reference by the payload's
-// ExternalID (your Request.ID) or InterviewID (see EventPayload).
+//   - with Config.WebhookToken set, the request must carry it as
+//     "Authorization: Bearer <token>" (checked in constant time), and
+//     Event.Authenticated is true;
+//   - without it, every webhook is refused (ErrUnauthorized, 401) unless
+//     Config.AcceptUnauthenticatedWebhooks is set; it is then accepted with
+//     Authenticated false.
+//
+// Event.Reference is "incode:<interviewId>", the Reference Verify returned.
+// The body carries no verdict: Event.Result is pending, except for
+// MANUAL_REVIEW_APPROVED and MANUAL_REVIEW_REJECTED on an authenticated
+// webhook. An unauthenticated Event never carries a final Status: confirm
+// it with ConfirmEvent, which reads the session back.
 func (c *Client) ParseWebhook(r *http.Request) (*kyc.Event, error) {
 	const op = "incode.ParseWebhook"
 	authenticated := false
-	if !c.cfg.WebhookToken.IsZero() {
+	switch {
+	case !c.cfg.WebhookToken.IsZero():
 		if !webhook.CheckBearer(r, c.cfg.WebhookToken) {
 			return nil, webhook.Unauthorized(kyc.Incode, op)
 		}
 		authenticated = true
+	case !c.cfg.AcceptUnauthenticatedWebhooks:
+		return nil, &kyc.Error{Provider: kyc.Incode, Op: op, Kind: kyc.ErrUnauthorized, StatusCode: http.StatusUnauthorized,
+			Message: "no webhook credentials are configured (set WebhookToken, or AcceptUnauthenticatedWebhooks)"}
 	}
 	body, err := webhook.ReadBody(r, kyc.Incode, op, webhook.MaxBody)
 	if err != nil {
@@ -77,22 +121,26 @@ func (c *Client) ParseWebhook(r *http.Request) (*kyc.Event, error) {
 	}
 	p, err := DecodeWebhook(body)
 	if err != nil {
-		return nil, &kyc.Error{Provider: kyc.Incode, Op: op, Kind: kyc.ErrInvalidRequest,
-			Message: "the body is not an Incode onboarding-status webhook", Err: err}
+		msg := "the body is not an Incode onboarding-status webhook"
+		var rf *refusal
+		if errors.As(err, &rf) {
+			msg = rf.reason
+		}
+		return nil, &kyc.Error{Provider: kyc.Incode, Op: op, Kind: kyc.ErrInvalidRequest, Message: msg, Err: err}
 	}
-	res := &kyc.Result{Provider: kyc.Incode, Status: kyc.StatusPending, Raw: json.RawMessage(body)}
-	switch p.OnboardingStatus {
-	case StatusManualReviewApproved:
-		res.Status = kyc.StatusApproved
-	case StatusManualReviewRejected:
-		res.Status = kyc.StatusRejected
-		res.Reasons = []kyc.Reason{kyc.ReasonOther}
-	case StatusOnboardingFinished:
-	default:
-		res.Reasons = []kyc.Reason{kyc.ReasonNotFinished}
+	ref := reference(p.InterviewID)
+	res := &kyc.Result{Provider: kyc.Incode, Reference: ref, Status: kyc.StatusPending,
+		Reasons: []kyc.Reason{kyc.ReasonNotFinished}, Raw: json.RawMessage(body)}
+	if authenticated {
+		switch p.OnboardingStatus {
+		case StatusManualReviewApproved:
+			res.Status, res.Reasons = kyc.StatusApproved, nil
+		case StatusManualReviewRejected:
+			res.Status, res.Reasons = kyc.StatusRejected, []kyc.Reason{kyc.ReasonOther}
+		}
 	}
 	return &kyc.Event{
-		Provider: kyc.Incode, Type: string(p.OnboardingStatus), Result: res,
+		Provider: kyc.Incode, Reference: ref, Type: string(p.OnboardingStatus), Result: res,
 		Authenticated: authenticated, ReceivedAt: c.tc.Now(), Raw: json.RawMessage(body),
 	}, nil
 }
@@ -100,40 +148,95 @@ func (c *Client) ParseWebhook(r *http.Request) (*kyc.Event, error) {
 // EventPayload decodes the webhook body an Event from ParseWebhook holds.
 func EventPayload(ev *kyc.Event) (*WebhookPayload, error) {
 	if ev == nil || ev.Provider != kyc.Incode {
-		return nil, errWebhookBody
+		return nil, errNotJSON
 	}
 	return DecodeWebhook(ev.Raw)
 }
 
 // WebhookHandler serves Incode's webhooks: it parses each with ParseWebhook,
 // hands the event to fn, and replies 200 {"success": true} only when fn
-// succeeded. Otherwise it replies 401 (bad token), 400 (bad body), 413 (body
-// over 1 MiB) or 500 (fn failed), and Incode sends the webhook once more.
+// succeeded. Otherwise it replies 401 (no or wrong credentials), 400 (a
+// body that is not a valid webhook), 413 (body over 1 MiB), 405 (not a
+// POST) or 500 (fn failed), and Incode sends the webhook once more. A
+// refusal's body is {"success": false, "error": "<reason>"}, the reason in
+// the SDK's own words, never echoing the request; it is logged at debug
+// level with the same reason.
 func (c *Client) WebhookHandler(fn func(context.Context, *kyc.Event) error) http.Handler {
-	return webhook.Handler(c.ParseWebhook, fn, func(w http.ResponseWriter) {
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(http.StatusOK)
-		_, _ = w.Write([]byte(`{"success":true}`))
-	}, c.tc.Logger())
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodPost {
+			w.Header().Set("Allow", http.MethodPost)
+			reply(w, http.StatusMethodNotAllowed, "only POST is accepted")
+			return
+		}
+		ev, err := c.ParseWebhook(r)
+		if err != nil {
+			status := webhook.StatusFor(err)
+			reason := "the webhook was refused"
+			var kerr *kyc.Error
+			if errors.As(err, &kerr) && kerr.Message != "" {
+				reason = kerr.Message
+			}
+			c.debug(r.Context(), "kyc webhook refused", slog.Int("status", status), slog.String("reason", reason))
+			reply(w, status, reason)
+			return
+		}
+		if err := fn(r.Context(), ev); err != nil {
+			kind := "error"
+			if k := kyc.KindOf(err); k != nil {
+				kind = k.Error()
+			}
+			c.debug(r.Context(), "kyc webhook handler failed", slog.String("reason", "the handler returned an error"), slog.String("error_kind", kind))
+			reply(w, http.StatusInternalServerError, "the handler failed")
+			return
+		}
+		reply(w, http.StatusOK, "")
+	})
 }
 
-// ConfirmEvent reads the session an event names back from Incode, with the
-// session token held in ref (the Reference Verify returned for it), and
-// returns the outcome as Result does. Use it before acting on a webhook,
-// which is unsigned. It refuses a ref whose interview id is not the
-// event's.
-func (c *Client) ConfirmEvent(ctx context.Context, ev *kyc.Event, ref string) (*kyc.Result, error) {
+// reply writes Incode's expected answer, {"success": true}, or a refusal
+// naming its reason.
+func reply(w http.ResponseWriter, status int, reason string) {
+	body := map[string]any{"success": status == http.StatusOK}
+	if reason != "" {
+		body["error"] = reason
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(body)
+}
+
+func (c *Client) debug(ctx context.Context, msg string, attrs ...slog.Attr) {
+	if l := c.tc.Logger(); l != nil {
+		l.LogAttrs(ctx, slog.LevelDebug, msg, append([]slog.Attr{slog.String("provider", string(kyc.Incode))}, attrs...)...)
+	}
+}
+
+// ConfirmEvent reads the session an Incode event names (ev.Reference) back
+// from Incode, as Result does, and returns a copy of the event with that
+// Result and Confirmed set: an event from an unauthenticated webhook, or a
+// status-only one, becomes a Result with scores this way. It finds the token
+// as Result does (see Config). It refuses an event that is not Incode's, or
+// whose Reference is not its body's interview.
+func (c *Client) ConfirmEvent(ctx context.Context, ev *kyc.Event) (*kyc.Event, error) {
 	const op = "incode.ConfirmEvent"
-	p, err := EventPayload(ev)
-	if err != nil {
+	if ev == nil || ev.Provider != kyc.Incode {
 		return nil, c.tc.Invalid(op, "ev", "an Incode webhook event")
 	}
-	id, _, ok := parseReference(ref)
-	if !ok {
-		return nil, c.tc.Invalid(op, "ref", `an Incode reference, "incode:<interviewId>.<token>"`)
+	id, _, err := c.ref(op, ev.Reference)
+	if err != nil {
+		return nil, err
 	}
-	if id != p.InterviewID {
-		return nil, c.tc.Invalid(op, "ref", "the reference is not the event's session")
+	if len(ev.Raw) > 0 {
+		if p, err := DecodeWebhook(ev.Raw); err != nil || p.InterviewID != id {
+			return nil, c.tc.Invalid(op, "ev", "the event's Reference is not its body's interview")
+		}
 	}
-	return c.Result(ctx, ref)
+	res, err := c.Result(ctx, ev.Reference)
+	if err != nil {
+		return nil, err
+	}
+	out := *ev
+	out.Result, out.Confirmed, out.Reference = res, true, res.Reference
+	return &out, nil
 }

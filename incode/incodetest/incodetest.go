@@ -2,21 +2,50 @@
 // and examples that must not reach Incode.
 //
 // The fake serves the session flow over TLS, checks the api-version and
-// x-api-key headers (403 for a wrong key) and the session token in
-// X-Incode-Hardware-Id (401 for an unknown one), enforces the documented
-// call order (front → back → process ID; selfie and front before process
-// face; an ID is processed once), delays ID processing (WithDelay) so that
-// clients poll the onboarding status, answers with the documented bodies,
-// and sends the onboarding-status webhook (SendWebhook). Faults are
-// injected through the embedded kyctest.Server.
+// x-api-key headers (403 for a wrong key) and the token in
+// X-Incode-Hardware-Id (401 for an unknown one), serves the executive
+// log-in (POST /executive/log-in with ExecutiveEmail and ExecutivePassword;
+// an executive token reads any session named by ?id= or ?interviewId=),
+// enforces the documented call order (front → back → process ID; selfie and
+// front before process face; an ID is processed once), delays ID processing
+// (WithDelay) so that clients poll the onboarding status, refuses bodies
+// over Incode's 10 MB image cap, answers with the documented bodies, and
+// sends the onboarding-status webhook (SendWebhook, Webhook, PostWebhook).
+// Faults are injected through the embedded kyctest.Server.
 //
-// Outcomes are chosen by magic images made with kyctest.MagicImage: see the
-// Image constants, FailReasonImage and ErrorCodeImage. A plain image
-// (kyctest.MagicImage("", 0)) goes through and is approved.
+// # Magic inputs
+//
+// Outcomes are chosen by the kyctest magic images (kyctest.MagicImage), the
+// same vocabulary as every fake. Incode's outcome for each, with the kyc
+// Result that incode.Client.Verify gives:
+//
+//	kyctest input        image    Incode's answer                                       Verify
+//	ImageApproved        any      every check OK                                        approved
+//	ImageNoFace          selfie,  error 4019 "Face not found." at the upload            rejected no_face, resubmit
+//	                     front
+//	ImageFaceMismatch    selfie   process/face confidence 0; face recognition FAIL       rejected face_mismatch
+//	ImageFaceBorderline  selfie   face recognition WARN, overall WARN                   review face_mismatch
+//	ImageLivenessFailed  selfie   liveness confidence 1 at the upload (spoof)           rejected liveness_failed, resubmit
+//	ImageLowQuality      selfie   isBright false (guide: capture again)                 rejected low_quality_image, resubmit
+//	                     front    failReason DOCUMENT_NOT_READABLE                      rejected low_quality_image, resubmit
+//	ImageExpired         front    expiry checks FAIL, OCR expiry in the past            rejected document_expired
+//	ImageForged          front    tamperCheck FAIL                                      rejected document_forged
+//	ImageUnderage        front    Incode's score has no age check: as ImageApproved     approved
+//	ImageNoDocument      front    failReason UNKNOWN_DOCUMENT_TYPE (nearest answer)     rejected unsupported_document, resubmit
+//	ImageReview          any      overall WARN                                          review
+//	ImageNotFinished     any      ID processing not over for the first 3 status reads   approved, after polling
+//	ImageServerError     any      HTTP 500 on the upload that carries it                error (kyc.Error.Reference set)
+//
+// Incode-only outcomes have markers of their own: FailReasonImage (each of
+// the nine failReasons, in an HTTP 200), ErrorCodeImage (an error body with
+// Incode's code), ImageLenses and ImageFaceMask (selfie answers the guide
+// says to capture again), ImageNameMismatch (a customFields firstNameMatch
+// FAIL) and ImageProcessingError (6000). A plain image
+// (kyctest.MagicImage("", 0)) is ImageApproved.
 //
 //	srv := incodetest.New(t)
 //	c, _ := incode.New(srv.Config(), srv.Options()...)
-//	selfie, _ := kyc.ImageFromBytes(kyctest.MagicImage(incodetest.ImageSpoof, 0))
+//	selfie, _ := kyc.ImageFromBytes(kyctest.MagicImage(kyctest.ImageLivenessFailed, 0))
 //
 // Sends and DuplicateSends (from the embedded kyctest.Server) count session
 // starts by externalCustomerId, where Verify sends kyc.Request.ID; starts
@@ -30,7 +59,9 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -45,43 +76,33 @@ import (
 
 // Credentials the fake accepts by default.
 const (
-	APIKey          = "incodetest-api-key"
-	ConfigurationID = "incodetest-flow"
+	APIKey            = "incodetest-api-key"
+	ConfigurationID   = "incodetest-flow"
+	ExecutiveEmail    = "executive@incodetest.example"
+	ExecutivePassword = "incodetest-executive-password"
 )
 
 // DefaultDelay is how long ID processing takes after ProcessID, by default.
 const DefaultDelay = 250 * time.Millisecond
 
-// Magic image markers (kyctest.MagicImage(marker, size)).
+// Incode-only magic markers (kyctest.MagicImage(marker, size)); the shared
+// outcomes use the kyctest markers.
 const (
-	// ImageSpoof, as the selfie: liveness confidence 1 (spoof suspected).
-	ImageSpoof = "spoof"
-	// ImageDark, as the selfie: no confidence in the answer (too dark).
-	ImageDark = "dark"
-	// ImageNoFace, as the selfie or the front: error 4019, face not found.
-	ImageNoFace = "no_face"
-	// ImageMismatch, as the selfie: face match confidence 0; face
-	// recognition and the overall score FAIL.
-	ImageMismatch = "mismatch"
-	// ImageExpiredID, as the front: the expiry checks and the overall score
-	// FAIL, and the OCR expiry date is in the past.
-	ImageExpiredID = "expired_id"
-	// ImageTamperedID, as the front: the tamper check and the overall score
-	// FAIL.
-	ImageTamperedID = "tampered_id"
-	// ImageLivenessFail, as the selfie: accepted at upload, but the liveness
-	// score and the overall score FAIL.
-	ImageLivenessFail = "liveness_fail"
-	// ImageReview, as the front or the selfie: face recognition and the
-	// overall score are WARN.
-	ImageReview = "review"
-	// ImageUnclassified, as the front or back: classification false without
-	// a failReason (accepted).
-	ImageUnclassified = "unclassified"
+	// ImageLenses, as the selfie: hasLenses true.
+	ImageLenses = "incode_lenses"
+	// ImageFaceMask, as the selfie: hasFaceMask true.
+	ImageFaceMask = "incode_face_mask"
+	// ImageNameMismatch, as the front: idValidation.customFields
+	// firstNameMatch and lastNameMatch FAIL, and the overall score FAIL.
+	ImageNameMismatch = "incode_name_mismatch"
 	// ImageProcessingError, as the front: ProcessID fails with 6000; as the
 	// selfie: ProcessFace fails with 6000.
-	ImageProcessingError = "processing_error"
+	ImageProcessingError = "incode_processing_error"
 )
+
+// notReadyReads is how many status reads an ImageNotFinished session
+// stays unprocessed for.
+const notReadyReads = 3
 
 // FailReasons are the documented failReason values of the ID uploads.
 var FailReasons = []string{
@@ -98,11 +119,21 @@ func FailReasonImage(failReason string) string { return strings.ToLower(failReas
 // answer HTTP 400 with Incode's error body carrying this code ("code_3006").
 func ErrorCodeImage(code int) string { return "code_" + strconv.Itoa(code) }
 
+// maxBody is the largest upload body the fake reads: a base64 image at
+// Incode's cap, plus room for the JSON around it.
+const maxBody = (incode.MaxImageBytes+2)/3*4 + 4096
+
 // Option configures the fake.
 type Option func(*Server)
 
 // WithDelay sets how long ID processing takes (default DefaultDelay).
 func WithDelay(d time.Duration) Option { return func(s *Server) { s.delay = d } }
+
+// WithFlowCompletion makes the fake's flow mark a session completed
+// (ONBOARDING_FINISHED) once its face is processed and its ID processing is
+// over, as Incode's guide says to configure the flow ("Mark session
+// completed on status"); without it, only FinishStatus completes a session.
+func WithFlowCompletion() Option { return func(s *Server) { s.autoFinish = true } }
 
 // WithAPIKey sets the API key the fake accepts (default APIKey).
 func WithAPIKey(key string) Option { return func(s *Server) { s.key = key } }
@@ -115,13 +146,17 @@ func WithWebhookClient(hc *http.Client) Option { return func(s *Server) { s.hook
 type Server struct {
 	*kyctest.Server
 
-	key   string
-	delay time.Duration
-	hook  *http.Client
+	key        string
+	delay      time.Duration
+	hook       *http.Client
+	autoFinish bool
 
 	mu       sync.Mutex
 	sessions map[string]*session // by token
 	byID     map[string]*session
+	exec     map[string]bool // executive tokens
+	logIns   int
+	issued   []string
 }
 
 type session struct {
@@ -131,6 +166,7 @@ type session struct {
 	onlyFront           bool
 	processed           bool
 	readyAt             time.Time
+	statusReads         int
 	selfie              string
 	hasSelfie           bool
 	faceDone            bool
@@ -140,7 +176,7 @@ type session struct {
 // NewServer starts a fake; Close it when done.
 func NewServer(opts ...Option) *Server {
 	s := &Server{key: APIKey, delay: DefaultDelay, hook: http.DefaultClient,
-		sessions: map[string]*session{}, byID: map[string]*session{}}
+		sessions: map[string]*session{}, byID: map[string]*session{}, exec: map[string]bool{}}
 	for _, o := range opts {
 		o(s)
 	}
@@ -155,11 +191,19 @@ func New(t testing.TB, opts ...Option) *Server {
 	return s
 }
 
-// Config returns a Config with the credentials the fake accepts, and a
-// short poll interval suited to its processing delay. Pass Options() too.
+// Config returns a Config with the API key the fake accepts, and a short
+// poll interval suited to its processing delay. Pass Options() too.
 func (s *Server) Config() incode.Config {
 	return incode.Config{APIKey: kyc.NewSecret(s.key), ConfigurationID: ConfigurationID,
 		PollInterval: max(s.delay/3, 20*time.Millisecond)}
+}
+
+// ExecutiveConfig is Config with the executive credentials the fake
+// accepts, so that the client reads any session back in any process.
+func (s *Server) ExecutiveConfig() incode.Config {
+	cfg := s.Config()
+	cfg.ExecutiveEmail, cfg.ExecutivePassword = ExecutiveEmail, kyc.NewSecret(ExecutivePassword)
+	return cfg
 }
 
 // Sessions returns how many sessions were started.
@@ -169,37 +213,47 @@ func (s *Server) Sessions() int {
 	return len(s.byID)
 }
 
-// SendWebhook POSTs the onboarding-status webhook for a session to url, as
-// Incode does: {"interviewId", "externalId" (when the session has one),
-// "onboardingStatus"}, with "Authorization: Bearer <bearer>" when bearer is
-// not empty. Like Incode, it retries once when the answer is not 200 or
-// the call fails. It returns the last answer's status.
-func (s *Server) SendWebhook(ctx context.Context, url, interviewID, onboardingStatus string, bearer string) (int, error) {
+// LogIns returns how many executive log-ins succeeded.
+func (s *Server) LogIns() int {
 	s.mu.Lock()
-	external := ""
-	if ss := s.byID[interviewID]; ss != nil {
-		external = ss.external
-	}
-	s.mu.Unlock()
-	body, err := json.Marshal(incode.WebhookPayload{InterviewID: interviewID, ExternalID: external,
-		OnboardingStatus: incode.OnboardingStatus(onboardingStatus)})
-	if err != nil {
-		return 0, err
-	}
-	var status int
-	for attempt := 0; attempt < 2; attempt++ {
-		status, err = s.post(ctx, url, body, bearer)
-		if err == nil && status == http.StatusOK {
-			return status, nil
-		}
-		if ctx.Err() != nil {
-			break
-		}
-	}
-	return status, err
+	defer s.mu.Unlock()
+	return s.logIns
 }
 
-func (s *Server) post(ctx context.Context, url string, body []byte, bearer string) (int, error) {
+// ExpireExecutiveTokens makes every executive token issued so far invalid,
+// as at the end of its 24 h: the next call with one gets 401.
+func (s *Server) ExpireExecutiveTokens() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	clear(s.exec)
+}
+
+// Tokens returns every session and executive token the fake issued, for
+// tests that scan output for secrets.
+func (s *Server) Tokens() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.issued...)
+}
+
+// Webhook is the body Incode posts for an onboarding-status change:
+// {"interviewId", "onboardingStatus"}. WebhookFor adds the externalId.
+func Webhook(onboardingStatus, interviewID string) []byte {
+	return WebhookFor(onboardingStatus, interviewID, "")
+}
+
+// WebhookFor is Webhook with the session's externalId (omitted when empty).
+func WebhookFor(onboardingStatus, interviewID, externalID string) []byte {
+	b, _ := json.Marshal(incode.WebhookPayload{InterviewID: interviewID, ExternalID: externalID,
+		OnboardingStatus: incode.OnboardingStatus(onboardingStatus)})
+	return b
+}
+
+// PostWebhook POSTs a webhook body to url as Incode does, with
+// "Authorization: Bearer <bearer>" when bearer is not empty (the token your
+// OAuth endpoint issued to Incode, incode.Config.WebhookToken), and returns
+// the reply's status. hc nil is http.DefaultClient. It does not retry.
+func PostWebhook(ctx context.Context, hc *http.Client, url string, body []byte, bearer string) (int, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return 0, err
@@ -208,18 +262,43 @@ func (s *Server) post(ctx context.Context, url string, body []byte, bearer strin
 	if bearer != "" {
 		req.Header.Set("Authorization", "Bearer "+bearer)
 	}
-	resp, err := s.hook.Do(req)
+	if hc == nil {
+		hc = http.DefaultClient
+	}
+	resp, err := hc.Do(req)
 	if err != nil {
 		return 0, err
 	}
 	defer resp.Body.Close()
-	var buf [512]byte
-	for {
-		if _, err := resp.Body.Read(buf[:]); err != nil {
+	_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 1<<20))
+	return resp.StatusCode, nil
+}
+
+// SendWebhook POSTs the onboarding-status webhook for a session to url, as
+// Incode does: {"interviewId", "externalId" (when the session has one),
+// "onboardingStatus"}, with the bearer token when not empty. Like Incode, it
+// retries once when the answer is not 200 or the call fails. It returns the
+// last answer's status.
+func (s *Server) SendWebhook(ctx context.Context, url, interviewID, onboardingStatus string, bearer string) (int, error) {
+	s.mu.Lock()
+	external := ""
+	if ss := s.byID[interviewID]; ss != nil {
+		external = ss.external
+	}
+	s.mu.Unlock()
+	body := WebhookFor(onboardingStatus, interviewID, external)
+	var status int
+	var err error
+	for attempt := 0; attempt < 2; attempt++ {
+		status, err = PostWebhook(ctx, s.hook, url, body, bearer)
+		if err == nil && status == http.StatusOK {
+			return status, nil
+		}
+		if ctx.Err() != nil {
 			break
 		}
 	}
-	return resp.StatusCode, nil
+	return status, err
 }
 
 // writeJSON answers with a body.
@@ -245,6 +324,11 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
+func jwt(sub string) string {
+	payload := base64.RawURLEncoding.EncodeToString([]byte(fmt.Sprintf(`{"sub":"%s","n":"%s"}`, sub, randomHex(4))))
+	return "eyJhbGciOiJIUzI1NiJ9." + payload + "." + randomHex(16)
+}
+
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	if r.Header.Get("api-version") != "1.0" {
 		writeError(w, r, http.StatusBadRequest, 400, "Bad Request", "api-version header is mandatory")
@@ -255,14 +339,30 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	path := strings.TrimSuffix(r.URL.Path, "/")
-	if path == "/omni/start" && r.Method == http.MethodPost {
+	switch {
+	case path == "/omni/start" && r.Method == http.MethodPost:
 		s.start(w, r)
 		return
+	case path == "/executive/log-in" && r.Method == http.MethodPost:
+		s.logIn(w, r)
+		return
 	}
+	tok := r.Header.Get("X-Incode-Hardware-Id")
 	s.mu.Lock()
-	ss := s.sessions[r.Header.Get("X-Incode-Hardware-Id")]
+	ss, exec := s.sessions[tok], s.exec[tok]
+	if exec {
+		id := r.URL.Query().Get("id")
+		if id == "" {
+			id = r.URL.Query().Get("interviewId")
+		}
+		ss = s.byID[id]
+	}
 	s.mu.Unlock()
 	if ss == nil {
+		if exec {
+			writeError(w, r, http.StatusBadRequest, 400, "Bad Request", "An executive token needs the interview id")
+			return
+		}
 		writeError(w, r, http.StatusUnauthorized, 401, "Unauthorized", "Invalid or missing access token")
 		return
 	}
@@ -293,22 +393,44 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	h(w, r, ss)
 }
 
+func (s *Server) logIn(w http.ResponseWriter, r *http.Request) {
+	var req struct {
+		Email    string `json:"email"`
+		Password string `json:"password"`
+	}
+	if err := json.NewDecoder(io.LimitReader(r.Body, 64<<10)).Decode(&req); err != nil {
+		writeError(w, r, http.StatusBadRequest, 400, "Bad Request", "Malformed body")
+		return
+	}
+	if req.Email != ExecutiveEmail || req.Password != ExecutivePassword {
+		writeError(w, r, http.StatusUnauthorized, 401, "Unauthorized", "Bad credentials")
+		return
+	}
+	tok := jwt("executive")
+	s.mu.Lock()
+	s.exec[tok] = true
+	s.logIns++
+	s.issued = append(s.issued, tok)
+	s.mu.Unlock()
+	writeJSON(w, http.StatusOK, map[string]any{"token": tok})
+}
+
 func (s *Server) start(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		CountryCode        string `json:"countryCode"`
 		ConfigurationID    string `json:"configurationId"`
 		ExternalCustomerID string `json:"externalCustomerId"`
 	}
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil {
+	if err := json.NewDecoder(io.LimitReader(r.Body, 64<<10)).Decode(&req); err != nil {
 		writeError(w, r, http.StatusBadRequest, 400, "Bad Request", "Malformed body")
 		return
 	}
 	id := randomHex(12)
-	payload := base64.RawURLEncoding.EncodeToString([]byte(fmt.Sprintf(`{"sub":"%s","n":"%s"}`, id, randomHex(4))))
-	ss := &session{id: id, token: "eyJhbGciOiJIUzI1NiJ9." + payload + "." + randomHex(16), external: req.ExternalCustomerID}
+	ss := &session{id: id, token: jwt(id), external: req.ExternalCustomerID}
 	s.mu.Lock()
 	s.sessions[ss.token] = ss
 	s.byID[id] = ss
+	s.issued = append(s.issued, ss.token)
 	s.CountSend(req.ExternalCustomerID)
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{
@@ -319,12 +441,19 @@ func (s *Server) start(w http.ResponseWriter, r *http.Request) {
 }
 
 // image reads {"base64Image"} and returns its marker; it answers the
-// error itself and returns ok false when the image is unusable.
+// error itself and returns ok false when the image is unusable. A body
+// over Incode's cap is refused without being read whole.
 func image(w http.ResponseWriter, r *http.Request) (string, bool) {
 	var req struct {
 		Base64Image string `json:"base64Image"`
 	}
-	if err := json.NewDecoder(r.Body).Decode(&req); err != nil || req.Base64Image == "" {
+	err := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxBody)).Decode(&req)
+	var tooLarge *http.MaxBytesError
+	switch {
+	case errors.As(err, &tooLarge):
+		writeError(w, r, http.StatusRequestEntityTooLarge, 413, "Payload Too Large", "The image cannot exceed 10 MB")
+		return "", false
+	case err != nil || req.Base64Image == "":
 		writeError(w, r, http.StatusBadRequest, 400, "Bad Request", "base64Image is required")
 		return "", false
 	}
@@ -343,22 +472,37 @@ func image(w http.ResponseWriter, r *http.Request) (string, bool) {
 		writeError(w, r, http.StatusBadRequest, n, "Capture failed", "")
 		return "", false
 	}
-	if m == ImageNoFace {
+	switch m {
+	case kyctest.ImageNoFace:
 		writeError(w, r, http.StatusBadRequest, 4019, "Face not found.", "")
+		return "", false
+	case kyctest.ImageServerError:
+		writeError(w, r, http.StatusInternalServerError, 500, "Internal Server Error", "")
 		return "", false
 	}
 	return m, true
 }
 
+// sideFailReasons are the shared markers that a front or back upload
+// answers with a failReason.
+var sideFailReasons = map[string]string{
+	kyctest.ImageLowQuality: "DOCUMENT_NOT_READABLE",
+	kyctest.ImageNoDocument: "UNKNOWN_DOCUMENT_TYPE",
+}
+
 func sideBody(marker string, back bool) (map[string]any, bool) {
+	fail := sideFailReasons[marker]
 	for _, fr := range FailReasons {
 		if marker == FailReasonImage(fr) {
-			return map[string]any{"classification": false, "failReason": fr, "sharpness": 100, "glare": 100,
-				"horizontalResolution": 0}, false
+			fail = fr
 		}
 	}
+	if fail != "" {
+		return map[string]any{"classification": false, "failReason": fail, "sharpness": 100, "glare": 100,
+			"horizontalResolution": 0}, false
+	}
 	body := map[string]any{"sharpness": 100, "glare": 100, "horizontalResolution": 1200,
-		"classification": marker != ImageUnclassified, "readability": true, "typeOfId": "DriversLicense",
+		"classification": true, "readability": true, "typeOfId": "DriversLicense",
 		"countryCode": "USA", "issueYear": 2016, "issueName": "USA DriversLicense DRIVERS_LICENSE", "sessionStatus": "Alive"}
 	if back {
 		body["issueName"] = "USA DriversLicense DRIVERS_LICENSE BACK"
@@ -415,7 +559,7 @@ func (s *Server) processID(w http.ResponseWriter, r *http.Request, ss *session) 
 	case ss.front == ImageProcessingError:
 		writeError(w, r, http.StatusBadRequest, 6000, "Processing error", "")
 	default:
-		ss.processed, ss.readyAt = true, time.Now().Add(s.delay)
+		ss.processed, ss.readyAt, ss.statusReads = true, time.Now().Add(s.delay), 0
 		writeJSON(w, http.StatusOK, map[string]any{"success": true})
 	}
 }
@@ -432,13 +576,10 @@ func (s *Server) addFace(w http.ResponseWriter, r *http.Request, ss *session) {
 	s.mu.Lock()
 	ss.selfie, ss.hasSelfie, ss.faceDone = m, true, false
 	s.mu.Unlock()
-	body := map[string]any{"age": 31, "isBright": m != ImageDark, "hasLenses": false, "hasFaceMask": false, "sessionStatus": "Alive"}
-	switch m {
-	case ImageDark:
-	case ImageSpoof:
+	body := map[string]any{"age": 31, "isBright": m != kyctest.ImageLowQuality, "hasLenses": m == ImageLenses,
+		"hasFaceMask": m == ImageFaceMask, "sessionStatus": "Alive", "confidence": 0}
+	if m == kyctest.ImageLivenessFailed {
 		body["confidence"] = 1
-	default:
-		body["confidence"] = 0
 	}
 	writeJSON(w, http.StatusOK, body)
 }
@@ -454,7 +595,7 @@ func (s *Server) processFace(w http.ResponseWriter, r *http.Request, ss *session
 	default:
 		ss.faceDone = true
 		confidence := 1
-		if ss.selfie == ImageMismatch {
+		if ss.selfie == kyctest.ImageFaceMismatch {
 			confidence = 0
 		}
 		writeJSON(w, http.StatusOK, map[string]any{"confidence": confidence, "nameMatched": nil,
@@ -462,11 +603,23 @@ func (s *Server) processFace(w http.ResponseWriter, r *http.Request, ss *session
 	}
 }
 
+// notFinished reports a session whose processing is held back by
+// kyctest.ImageNotFinished. Call with s.mu held.
+func (ss *session) notFinished() bool {
+	return (ss.front == kyctest.ImageNotFinished || ss.selfie == kyctest.ImageNotFinished) && ss.statusReads < notReadyReads
+}
+
 // ready reports that ID processing is over. Call with s.mu held.
-func (ss *session) ready() bool { return ss.processed && !time.Now().Before(ss.readyAt) }
+func (ss *session) ready() bool {
+	return ss.processed && !time.Now().Before(ss.readyAt) && !ss.notFinished()
+}
 
 func (s *Server) status(w http.ResponseWriter, _ *http.Request, ss *session) {
 	s.mu.Lock()
+	ss.statusReads++
+	if s.autoFinish && ss.faceDone && ss.ready() {
+		ss.finished = true
+	}
 	st := incode.StatusUnknown
 	switch {
 	case !ss.processed:
@@ -510,7 +663,7 @@ func (s *Server) ocr(w http.ResponseWriter, _ *http.Request, ss *session) {
 		return
 	}
 	expireAt := "2549464802000"
-	if front == ImageExpiredID {
+	if front == kyctest.ImageExpired {
 		expireAt = "1654041600000"
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
@@ -550,10 +703,11 @@ func leaf(key, value string, fail bool) map[string]any {
 // scores builds the score body in the documented shape; the overall status
 // is empty until the session is finished and processed. Call with s.mu held.
 func (ss *session) scores() (map[string]any, string) {
-	expired, tampered := ss.front == ImageExpiredID, ss.front == ImageTamperedID
-	mismatch, liveFail := ss.selfie == ImageMismatch, ss.selfie == ImageLivenessFail || ss.selfie == ImageSpoof
-	review := ss.front == ImageReview || ss.selfie == ImageReview
-	idFail := expired || tampered
+	expired, forged := ss.front == kyctest.ImageExpired, ss.front == kyctest.ImageForged
+	nameMismatch := ss.front == ImageNameMismatch
+	mismatch := ss.selfie == kyctest.ImageFaceMismatch
+	review := ss.front == kyctest.ImageReview || ss.selfie == kyctest.ImageReview || ss.selfie == kyctest.ImageFaceBorderline
+	idFail := expired || forged || nameMismatch
 	idValue, faceValue, liveValue := "100.0", "74.7", "99.9"
 	if idFail {
 		idValue = "20.0"
@@ -565,12 +719,9 @@ func (ss *session) scores() (map[string]any, string) {
 	if review {
 		faceLeaf = map[string]any{"value": "55.0", "status": "WARN"}
 	}
-	if liveFail {
-		liveValue = "3.2"
-	}
 	overall := "OK"
 	switch {
-	case idFail || mismatch || liveFail:
+	case idFail || mismatch:
 		overall = "FAIL"
 	case review:
 		overall = "WARN"
@@ -585,19 +736,23 @@ func (ss *session) scores() (map[string]any, string) {
 	} else {
 		overall = ""
 	}
+	var custom any
+	if nameMismatch {
+		custom = []any{leaf("firstNameMatch", "0", true), leaf("lastNameMatch", "0", true)}
+	}
 	return map[string]any{
 		"idValidation": map[string]any{
-			"photoSecurityAndQuality": []any{leaf("tamperCheck", "PASSED", tampered), leaf("screenIdLiveness", "OK", false),
+			"photoSecurityAndQuality": []any{leaf("tamperCheck", "PASSED", forged), leaf("screenIdLiveness", "OK", false),
 				leaf("paperIdLiveness", "OK", false), leaf("balancedLightFront", "96", false),
 				leaf("sharpnessFront", "99", false), leaf("idAlreadyUsedCheck", "PASSED", false)},
 			"idSpecific": []any{leaf("documentClassification", "100", false), leaf("expirationDateValidity", "100", expired),
 				leaf("birthDateValidity", "100", false), leaf("visiblePhotoFeatures", "100", false),
 				leaf("documentExpired", "100", expired), leaf("fullNameCrosscheck", "100", false)},
-			"customFields": nil, "appliedRule": nil,
+			"customFields": custom, "appliedRule": nil,
 			"overall": leaf("", idValue, idFail),
 		},
-		"liveness": map[string]any{"livenessScore": leaf("", liveValue, liveFail), "photoQuality": map[string]any{"value": ""},
-			"overall": leaf("", liveValue, liveFail)},
+		"liveness": map[string]any{"livenessScore": leaf("", liveValue, false), "photoQuality": map[string]any{"value": ""},
+			"overall": leaf("", liveValue, false)},
 		"faceRecognition": map[string]any{"existingUser": false, "maskCheck": leaf("", "0", false), "lensesCheck": map[string]any{"status": "OK"},
 			"faceBrightness": map[string]any{"value": "", "status": "OK"}, "nameMatch": map[string]any{"status": "OK"},
 			"appliedRule": map[string]any{"name": "", "expression": "", "ruleType": "", "status": ""},

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -40,6 +41,7 @@ func do(t *testing.T, srv *incodetest.Server, method, path, key, version, token,
 }
 
 func TestAuthentication(t *testing.T) {
+	t.Parallel()
 	srv := incodetest.New(t)
 	st, body := do(t, srv, "POST", "/omni/start", incodetest.APIKey, "", "", `{}`)
 	assert.Equal(t, 400, st, "api-version is mandatory")
@@ -74,6 +76,7 @@ func TestAuthentication(t *testing.T) {
 }
 
 func TestConfigAndOptions(t *testing.T) {
+	t.Parallel()
 	srv := incodetest.New(t, incodetest.WithAPIKey("other-key"), incodetest.WithDelay(time.Millisecond))
 	cfg := srv.Config()
 	assert.Equal(t, "other-key", cfg.APIKey.Reveal())
@@ -86,6 +89,7 @@ func TestConfigAndOptions(t *testing.T) {
 }
 
 func TestSendWebhook(t *testing.T) {
+	t.Parallel()
 	var got []*http.Request
 	var bodies []string
 	hook := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -109,4 +113,50 @@ func TestSendWebhook(t *testing.T) {
 	require.Len(t, got, 2)
 	assert.Equal(t, "Bearer tok", got[1].Header.Get("Authorization"))
 	assert.JSONEq(t, `{"interviewId":"`+s.InterviewID+`","externalId":"ext-9","onboardingStatus":"ONBOARDING_FINISHED"}`, bodies[1])
+}
+
+func TestExecutiveLogIn(t *testing.T) {
+	t.Parallel()
+	srv := incodetest.New(t)
+	st, _ := do(t, srv, "POST", "/executive/log-in", incodetest.APIKey, "1.0", "",
+		`{"email":"`+incodetest.ExecutiveEmail+`","password":"wrong"}`)
+	assert.Equal(t, 401, st)
+	st, body := do(t, srv, "POST", "/executive/log-in", incodetest.APIKey, "1.0", "",
+		`{"email":"`+incodetest.ExecutiveEmail+`","password":"`+incodetest.ExecutivePassword+`"}`)
+	require.Equal(t, 200, st)
+	exec := body["token"].(string)
+	assert.Equal(t, 1, srv.LogIns())
+	_, start := do(t, srv, "POST", "/omni/start", incodetest.APIKey, "1.0", "", `{}`)
+	id := start["interviewId"].(string)
+	st, _ = do(t, srv, "GET", "/omni/get/onboarding/status?id="+id, incodetest.APIKey, "1.0", exec, "")
+	assert.Equal(t, 200, st, "an executive token reads any session by id")
+	st, _ = do(t, srv, "GET", "/omni/finish-status", incodetest.APIKey, "1.0", exec, "")
+	assert.Equal(t, 400, st, "an executive token names no session by itself")
+	srv.ExpireExecutiveTokens()
+	st, _ = do(t, srv, "GET", "/omni/get/onboarding/status?id="+id, incodetest.APIKey, "1.0", exec, "")
+	assert.Equal(t, 401, st)
+	assert.Contains(t, srv.Tokens(), exec)
+}
+
+func TestOverCapBodyIsRefused(t *testing.T) {
+	t.Parallel()
+	srv := incodetest.New(t)
+	_, start := do(t, srv, "POST", "/omni/start", incodetest.APIKey, "1.0", "", `{}`)
+	token := start["token"].(string)
+	big := `{"base64Image":"` + strings.Repeat("A", incode.MaxImageBytes/3*4+8192) + `"}`
+	st, body := do(t, srv, "POST", "/omni/add/front-id/v2", incodetest.APIKey, "1.0", token, big)
+	assert.Equal(t, http.StatusRequestEntityTooLarge, st)
+	assert.EqualValues(t, 413, body["status"])
+}
+
+func TestWebhookHelpers(t *testing.T) {
+	t.Parallel()
+	assert.JSONEq(t, `{"interviewId":"abc","onboardingStatus":"ONBOARDING_FINISHED"}`, string(incodetest.Webhook("ONBOARDING_FINISHED", "abc")))
+	var got http.Header
+	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = r.Header.Clone() }))
+	defer hook.Close()
+	st, err := incodetest.PostWebhook(context.Background(), nil, hook.URL, incodetest.Webhook("UNKNOWN", "abc"), "tok")
+	require.NoError(t, err)
+	assert.Equal(t, 200, st)
+	assert.Equal(t, "Bearer tok", got.Get("Authorization"))
 }

@@ -1,0 +1,329 @@
+package incode
+
+import (
+	"container/list"
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/kyc-go/kyc"
+	"github.com/kyc-go/kyc/internal/transport"
+)
+
+// TokenStore keeps session tokens outside the process, in a store the user
+// backs with their own database, so that a Result or ConfirmEvent on
+// another process or replica finds the session token of an interview it
+// did not start. Without executive credentials it is the only way to read a
+// session back across processes.
+//
+// A session token is a bearer credential for the person's session (OCR
+// data, scores, approval) for 90 days: store it encrypted, like a password,
+// and never next to the Reference in a place the Reference is shown.
+// Implementations must be safe for concurrent use.
+type TokenStore interface {
+	// Get returns the token kept for interviewID, or a zero Secret and a
+	// nil error when there is none.
+	Get(ctx context.Context, interviewID string) (kyc.Secret, error)
+	// Put keeps token for interviewID, replacing any earlier one.
+	Put(ctx context.Context, interviewID string, token kyc.Secret) error
+}
+
+// DefaultSessionTokens is how many session tokens a Client keeps in memory
+// by default (Config.SessionTokens): about 1 KiB each, so a few MiB. The
+// least recently used token is dropped first.
+const DefaultSessionTokens = 4096
+
+// SessionTokenTTL is how long Incode's session tokens last by default
+// ("The TTL ... defaults to 90 days"); a kept token older than this is
+// forgotten.
+const SessionTokenTTL = 90 * 24 * time.Hour
+
+// ExecutiveTokenTTL is how long an executive token lasts ("defaults to 24
+// hours"). The client logs in again an hour before it ends, or at once when
+// Incode refuses the token.
+const (
+	ExecutiveTokenTTL    = 24 * time.Hour
+	executiveTokenMargin = time.Hour
+)
+
+// MaxTokenLength bounds a session or executive token (a JWT, a few hundred
+// characters in every sample; Footprint documents "Up to 256 characters").
+const MaxTokenLength = 4096
+
+// tokenForm checks a session or executive token: a JWT-like text of
+// base64url characters and dots, at most MaxTokenLength long.
+func tokenForm(tok string) error {
+	if tok == "" || len(tok) > MaxTokenLength {
+		return errors.New("a token of 1 to 4096 characters")
+	}
+	for i := 0; i < len(tok); i++ {
+		c := tok[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-_.=+/", c) >= 0) {
+			return errors.New("a token of base64url characters and dots")
+		}
+	}
+	return nil
+}
+
+// keeper is the bounded in-memory map of session tokens by interview id,
+// least recently used first out.
+type keeper struct {
+	mu    sync.Mutex
+	max   int
+	ll    *list.List // of *kept, most recent first
+	byID  map[string]*list.Element
+	clock func() time.Time
+}
+
+type kept struct {
+	id    string
+	token kyc.Secret
+	at    time.Time
+}
+
+func newKeeper(max int, clock func() time.Time) *keeper {
+	return &keeper{max: max, ll: list.New(), byID: map[string]*list.Element{}, clock: clock}
+}
+
+func (k *keeper) put(id string, tok kyc.Secret) {
+	if k.max <= 0 || tok.IsZero() {
+		return
+	}
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if e, ok := k.byID[id]; ok {
+		e.Value = &kept{id: id, token: tok, at: k.clock()}
+		k.ll.MoveToFront(e)
+		return
+	}
+	k.byID[id] = k.ll.PushFront(&kept{id: id, token: tok, at: k.clock()})
+	for k.ll.Len() > k.max {
+		last := k.ll.Back()
+		k.ll.Remove(last)
+		delete(k.byID, last.Value.(*kept).id)
+	}
+}
+
+func (k *keeper) get(id string) (kyc.Secret, bool) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	e, ok := k.byID[id]
+	if !ok {
+		return kyc.Secret{}, false
+	}
+	v := e.Value.(*kept)
+	if k.clock().Sub(v.at) > SessionTokenTTL {
+		k.ll.Remove(e)
+		delete(k.byID, id)
+		return kyc.Secret{}, false
+	}
+	k.ll.MoveToFront(e)
+	return v.token, true
+}
+
+func (k *keeper) len() int {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return k.ll.Len()
+}
+
+// keep remembers a session's token in memory and, when Config.TokenStore
+// is set, in the user's store.
+func (c *Client) keep(ctx context.Context, op, id string, tok kyc.Secret) error {
+	c.kept.put(id, tok)
+	if c.cfg.TokenStore == nil {
+		return nil
+	}
+	if err := c.cfg.TokenStore.Put(ctx, id, tok); err != nil {
+		return &kyc.Error{Provider: kyc.Incode, Op: op, Kind: kyc.ErrUnavailable,
+			Message: "the TokenStore could not keep the session token", Err: err}
+	}
+	return nil
+}
+
+// sessionToken finds the token for a session the client did not start in
+// this call: the token kept in memory, then Config.TokenStore's, then the
+// executive token. exec reports that the executive token was chosen.
+func (c *Client) sessionToken(ctx context.Context, op, id string) (tok kyc.Secret, exec bool, err error) {
+	if t, ok := c.kept.get(id); ok {
+		return t, false, nil
+	}
+	var storeErr error
+	if st := c.cfg.TokenStore; st != nil {
+		t, err := st.Get(ctx, id)
+		switch {
+		case err != nil:
+			storeErr = err
+		case t.IsZero():
+		case tokenForm(t.Reveal()) != nil:
+			storeErr = errors.New("the stored token is not a session token")
+		default:
+			c.kept.put(id, t)
+			return t, false, nil
+		}
+	}
+	if c.hasExecutive() {
+		t, err := c.exec.token(ctx, c, op, false)
+		return t, true, err
+	}
+	if storeErr != nil {
+		return kyc.Secret{}, false, &kyc.Error{Provider: kyc.Incode, Op: op, Kind: kyc.ErrUnavailable,
+			Message: "the TokenStore could not give the session token", Err: storeErr, NotSent: true, Unprocessed: true}
+	}
+	return kyc.Secret{}, false, &kyc.Error{Provider: kyc.Incode, Op: op, Kind: kyc.ErrUnsupported, Field: "ref",
+		Message: "no session token is known for this interview: set Config.ExecutiveEmail and ExecutivePassword, or a Config.TokenStore shared by every process",
+		NotSent: true, Unprocessed: true}
+}
+
+func (c *Client) hasExecutive() bool {
+	return c.cfg.ExecutiveEmail != "" && !c.cfg.ExecutivePassword.IsZero()
+}
+
+// execCache holds the executive token and the one log-in in flight.
+type execCache struct {
+	mu        sync.Mutex
+	tok       kyc.Secret
+	refreshAt time.Time // by the client clock
+	flight    *flight
+}
+
+// flight is one log-in shared by every caller that needs a token while it
+// runs. It runs on a context of its own, detached from whichever caller
+// started it (as ADVANCE.AI's token fetch does), and is cancelled only when
+// every caller waiting for it has given up: one caller's cancellation never
+// fails the others.
+type flight struct {
+	done    chan struct{}
+	cancel  context.CancelFunc
+	waiters int // guarded by execCache.mu
+	tok     kyc.Secret
+	err     error
+}
+
+// token returns a valid executive token, from the cache (unless force) or
+// from the log-in in flight, starting one when none runs.
+func (e *execCache) token(ctx context.Context, c *Client, op string, force bool) (kyc.Secret, error) {
+	e.mu.Lock()
+	if !force && !e.tok.IsZero() && c.tc.Now().Before(e.refreshAt) {
+		t := e.tok
+		e.mu.Unlock()
+		return t, nil
+	}
+	if err := ctx.Err(); err != nil {
+		e.mu.Unlock()
+		return kyc.Secret{}, c.tc.ContextError(op, err, false)
+	}
+	f := e.flight
+	if f == nil {
+		// WithoutCancel keeps the starter's values (trace ids) but not its
+		// deadline; the attempt timeout and the waiters bound the log-in.
+		fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+		f = &flight{done: make(chan struct{}), cancel: cancel}
+		e.flight = f
+		go e.refresh(fctx, c, f)
+	}
+	f.waiters++
+	e.mu.Unlock()
+
+	select {
+	case <-f.done:
+	case <-ctx.Done():
+		e.mu.Lock()
+		f.waiters--
+		select {
+		case <-f.done: // finished meanwhile: use it
+			e.mu.Unlock()
+			return f.tok, f.err
+		default:
+		}
+		if f.waiters == 0 {
+			f.cancel()
+			if e.flight == f {
+				e.flight = nil
+			}
+		}
+		e.mu.Unlock()
+		return kyc.Secret{}, c.tc.ContextError(op, ctx.Err(), false)
+	}
+	e.mu.Lock()
+	f.waiters--
+	e.mu.Unlock()
+	return f.tok, f.err
+}
+
+// refresh runs one log-in and stores its token.
+func (e *execCache) refresh(ctx context.Context, c *Client, f *flight) {
+	defer f.cancel()
+	tok, err := c.logIn(ctx)
+	at := c.tc.Now().Add(ExecutiveTokenTTL - executiveTokenMargin)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	f.tok, f.err = tok, err
+	if err == nil {
+		e.tok, e.refreshAt = tok, at
+	}
+	if e.flight == f {
+		e.flight = nil
+	}
+	close(f.done)
+}
+
+// drop forgets tok after Incode refused it, unless another caller has
+// already replaced it: concurrent refusals of one token cause one log-in.
+func (e *execCache) drop(tok kyc.Secret) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.tok.Equal(tok) {
+		e.tok, e.refreshAt = kyc.Secret{}, time.Time{}
+	}
+}
+
+// logIn sends POST /executive/log-in with the account's e-mail and password.
+func (c *Client) logIn(ctx context.Context) (kyc.Secret, error) {
+	op := opExecutiveLogIn
+	body, err := transport.JSON(struct {
+		Email    string `json:"email"`
+		Password string `json:"password"`
+	}{c.cfg.ExecutiveEmail, c.cfg.ExecutivePassword.Reveal()})
+	if err != nil {
+		return kyc.Secret{}, c.tc.Invalid(op.Name, "ExecutiveEmail", "cannot be encoded as JSON")
+	}
+	var w struct {
+		Token string `json:"token"`
+	}
+	resp, err := c.tc.Call(ctx, &transport.Request{Operation: op, Body: body}, &w)
+	if err != nil {
+		return kyc.Secret{}, err
+	}
+	if tokenForm(w.Token) != nil {
+		return kyc.Secret{}, c.tc.BadResponse(op.Name, resp, errors.New("no executive token in the answer"))
+	}
+	return kyc.NewSecret(w.Token), nil
+}
+
+// ExecutiveLogIn logs in with Config.ExecutiveEmail and ExecutivePassword
+// and caches the 24 h executive token the client reads sessions back with.
+// The client logs in by itself when it needs to; call this to check the
+// credentials (it charges nothing). The token is never returned, logged or
+// printed.
+//
+//	POST /executive/log-in (free) — developer.incode.com/reference/how-to-get-an-session-token
+func (c *Client) ExecutiveLogIn(ctx context.Context) error {
+	if !c.hasExecutive() {
+		return c.tc.Invalid(opExecutiveLogIn.Name, "ExecutiveEmail", "no executive credentials are configured")
+	}
+	_, err := c.exec.token(ctx, c, opExecutiveLogIn.Name, true)
+	return err
+}
+
+// hardwareID is the per-request signer that sends a session or executive
+// token.
+func hardwareID(tok kyc.Secret) transport.Signer {
+	return func(_ context.Context, h http.Header) error {
+		h.Set("X-Incode-Hardware-Id", tok.Reveal())
+		return nil
+	}
+}
