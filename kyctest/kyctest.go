@@ -13,6 +13,33 @@
 // (Fault), reads the requests the fake received, and builds magic images
 // (MagicImage) that choose a fake's outcome, like a payment API's test card
 // numbers.
+//
+// # Outcomes of the magic inputs
+//
+// One vocabulary of magic inputs (ImageApproved, ImageNoFace, ... in
+// magic.go) drives every vendor's fake: put one in the selfie (face
+// outcomes) or the document front (document outcomes) with MagicImage. The
+// table is what each vendor's Verify gives for each input, through its fake;
+// package kyctest/kycworld holds it as data (kycworld.Outcomes) and a test
+// drives every cell through every fake.
+//
+//	magic input      atlas                   incode                         advanceai                        ekycid                      verificar
+//	approved         approved                approved                       approved                         approved                    approved
+//	no_face          rejected no_face        rejected no_face               approved*                        rejected no_face            approved*
+//	face_mismatch    rejected face_mismatch  rejected face_mismatch         approved*                        rejected face_mismatch      rejected face_mismatch
+//	face_borderline  review face_mismatch    review face_mismatch           approved*                        rejected face_mismatch      review face_mismatch
+//	liveness_failed  approved*               rejected liveness_failed       approved*                        rejected liveness_failed    rejected liveness_failed
+//	low_quality      approved*               rejected low_quality_image     rejected low_quality_image       rejected low_quality_image  approved*
+//	expired          approved*               rejected document_expired      approved*                        rejected document_expired   rejected document_expired
+//	forged           approved*               rejected document_forged       rejected document_forged         approved*                   approved*
+//	underage         approved*               approved*                      approved*                        approved*                   rejected underage
+//	no_document      approved*               rejected unsupported_document  rejected no_document             rejected no_document        approved*
+//	review           review other            review face_mismatch           approved*                        review other                review face_mismatch
+//	not_finished     approved*               approved                       pending not_finished → approved  approved                    pending not_finished → pending
+//	server_error     error unavailable       error unavailable              error unavailable                error unavailable           error unavailable
+//
+// * the vendor cannot produce this outcome; its fake answers as for approved (the fake's package doc says why).
+// → the status of the next read (Router.Result) of a pending result.
 package kyctest
 
 import (
