@@ -3,12 +3,14 @@ package verificar
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
-	"strconv"
+	"net/url"
 	"strings"
 	"time"
 
 	"github.com/kyc-go/kyc"
+	"github.com/kyc-go/kyc/internal/config"
 	"github.com/kyc-go/kyc/internal/tolerant"
 	"github.com/kyc-go/kyc/internal/transport"
 )
@@ -25,26 +27,59 @@ const (
 	PathCredits     = "/GetCreditos"
 )
 
-// Config holds the account's credentials.
+// MaxIDLength bounds a Mensatek request ID: the documentation types it as
+// an integer (Id, vendor-docs/verificar.txt line 359), so it is digits only,
+// and 20 digits hold any 64-bit integer.
+const MaxIDLength = 20
+
+// Config holds the account's credentials and the few decisions this
+// package cannot take from the vendor's documentation.
 type Config struct {
 	// APIUser is the API User from "Your Data → Configure Account".
 	APIUser string
 	// APIToken is the API Token from the same page.
 	APIToken kyc.Secret
-	// WebhookUser, when set, makes ParseWebhook require Basic auth with this
-	// user and WebhookPassword, as configured for report reception in the
-	// Mensatek panel. Empty accepts unauthenticated webhooks (marked
-	// Event.Authenticated = false).
+	// WebhookUser and WebhookPassword are the Basic auth credentials set
+	// for report reception in the Mensatek panel. ParseWebhook requires
+	// them on every webhook. Without them every webhook is refused (401),
+	// unless AcceptUnauthenticatedWebhooks is set.
 	WebhookUser string
 	// WebhookPassword is the Basic auth password of the webhooks.
 	WebhookPassword kyc.Secret
+	// AcceptUnauthenticatedWebhooks accepts webhooks without credentials
+	// when WebhookUser is empty. Anyone who knows the URL can then post
+	// one, so such an Event is marked Authenticated false and never carries
+	// a final Status: Mensatek has no read-back to confirm it, so its
+	// Result stays StatusPending and the reported state is only in
+	// Event.Type (and Raw). It may not be set together with WebhookUser.
+	AcceptUnauthenticatedWebhooks bool
+	// CertificateTimeout bounds a whole Certificate download, from sending
+	// the request to the last byte written to w. Zero means the client's
+	// attempt timeout (kyc.WithTimeout, default 30 s); with
+	// kyc.WithTimeout(0) as well, only CertificateStallTimeout applies.
+	CertificateTimeout time.Duration
+	// CertificateStallTimeout ends a Certificate download when no byte of
+	// the body arrived for this long. Zero means
+	// DefaultCertificateStallTimeout. It always applies, so a download
+	// never hangs, even under context.Background().
+	CertificateStallTimeout time.Duration
 }
+
+// DefaultCertificateStallTimeout is the CertificateStallTimeout used when
+// the Config leaves it zero.
+const DefaultCertificateStallTimeout = 10 * time.Second
+
+// base gives Client its Close, String and GoString, and nothing else.
+type base = transport.Base
 
 // Client talks to Mensatek's identity-verification API. It is safe for
 // concurrent use. It implements kyc.Verifier and kyc.WebhookReceiver.
 type Client struct {
-	cfg Config
+	base
 	tc  *transport.Client
+	cfg Config
+	// certTimeout and certStall are the Certificate bounds, resolved.
+	certTimeout, certStall time.Duration
 }
 
 var (
@@ -56,44 +91,94 @@ var (
 // (kyc.WithBaseURL, kyc.WithHTTPClient, kyc.WithTimeout, ...). It never
 // dials.
 func New(cfg Config, opts ...kyc.Option) (*Client, error) {
-	const op = "verificar.New"
-	invalid := func(field, msg string) error {
-		return &kyc.Error{Provider: kyc.Verificar, Op: op, Kind: kyc.ErrInvalidRequest, Field: field, Message: msg}
+	if err := transport.CheckConfig(kyc.Verificar).
+		Required("APIUser", cfg.APIUser).
+		That(!strings.ContainsRune(cfg.APIUser, ':'), "APIUser", "must not contain ':' (Basic auth)").
+		Secret("APIToken", cfg.APIToken).
+		Text("WebhookUser", cfg.WebhookUser).
+		That(!strings.ContainsRune(cfg.WebhookUser, ':'), "WebhookUser", "must not contain ':' (Basic auth)").
+		That(cfg.WebhookUser == "" || !cfg.WebhookPassword.IsZero(), "WebhookPassword", "required when WebhookUser is set").
+		That(cfg.WebhookUser != "" || cfg.WebhookPassword.IsZero(), "WebhookUser", "required when WebhookPassword is set").
+		That(cfg.WebhookPassword.IsZero() || transport.SafeText(cfg.WebhookPassword.Reveal()), "WebhookPassword", "must not contain control characters").
+		That(!cfg.AcceptUnauthenticatedWebhooks || cfg.WebhookUser == "", "AcceptUnauthenticatedWebhooks",
+			"must be false when WebhookUser is set: configured credentials are always required").
+		That(cfg.CertificateTimeout >= 0, "CertificateTimeout", "must not be negative").
+		That(cfg.CertificateStallTimeout >= 0, "CertificateStallTimeout", "must not be negative").
+		Err(); err != nil {
+		return nil, err
 	}
-	switch {
-	case strings.TrimSpace(cfg.APIUser) == "":
-		return nil, invalid("APIUser", "required")
-	case strings.ContainsRune(cfg.APIUser, ':'):
-		return nil, invalid("APIUser", "must not contain ':' (Basic auth)")
-	case cfg.APIToken.IsZero():
-		return nil, invalid("APIToken", "required")
-	case strings.ContainsRune(cfg.WebhookUser, ':'):
-		return nil, invalid("WebhookUser", "must not contain ':' (Basic auth)")
-	case cfg.WebhookUser != "" && cfg.WebhookPassword.IsZero():
-		return nil, invalid("WebhookPassword", "required when WebhookUser is set")
-	}
+	c := &Client{cfg: cfg, certTimeout: cfg.CertificateTimeout, certStall: cfg.CertificateStallTimeout}
 	tc, err := transport.New(transport.Params{
 		Provider: kyc.Verificar,
 		BaseURL:  DefaultBaseURL,
 		Sign:     transport.SetHeader("Authorization", transport.BasicAuth(cfg.APIUser, cfg.APIToken)),
+		Check:    c.check,
+		Decode:   c.decode,
+		Encode:   c.encode,
+		ID:       idForm,
 	}, opts)
 	if err != nil {
 		return nil, err
 	}
-	return &Client{cfg: cfg, tc: tc}, nil
+	c.tc, c.base = tc, transport.NewBase(tc)
+	if c.certTimeout == 0 {
+		c.certTimeout = attemptTimeout(opts)
+	}
+	if c.certStall == 0 {
+		c.certStall = DefaultCertificateStallTimeout
+	}
+	return c, nil
 }
 
-// Close releases idle connections. The client stays usable.
-func (c *Client) Close() error {
-	c.tc.Close()
-	return nil
+// attemptTimeout is the per-attempt timeout the options give the
+// transport (kyc.WithTimeout, default 30 s; 0 for none).
+//
+// It resolves the options a second time because the transport does not
+// expose the value; a (*transport.Client).Timeout getter would replace it.
+func attemptTimeout(opts []kyc.Option) time.Duration {
+	s := config.Default()
+	for _, o := range opts {
+		if o != nil {
+			o(&s)
+		}
+	}
+	return s.Timeout
+}
+
+// Call sends any operation of the Mensatek API that the typed methods do
+// not cover (another function of the v7 platform), signed and checked like
+// them. op.Path is the function's path relative to the base URL, such as
+// "/GetCreditos"; op.Method defaults to POST, the only method Mensatek
+// takes; op.Name defaults to "verificar.Call". op.Class decides how it may
+// be resent: its zero value, kyc.ClassBilled, is the safe default; say
+// kyc.ClassMessaging for a function that texts or e-mails a person and
+// kyc.ClassFree for a read.
+//
+// in holds the function's parameters: nil, a map or struct that encodes as
+// a JSON object, a []byte or json.RawMessage holding one, or url.Values
+// (first value of each name). It is sent as a JSON body with Resp=JSON set
+// (any Resp of in, in any case, is replaced). A Res other than 1 becomes the
+// same *kyc.Error the typed methods return. out, when not nil, receives the
+// answer, an object or the first element of a one-element array; Mensatek
+// may send numbers as strings, so decode into json.RawMessage, map[string]any
+// or string fields where unsure.
+func (c *Client) Call(ctx context.Context, op kyc.Operation, in, out any) error {
+	if op.Method == "" {
+		op.Method = http.MethodPost
+	}
+	return c.tc.Generic(ctx, op, in, out)
 }
 
 // SendRequest is one identity-verification request: Mensatek texts Phone a
 // link to start the process.
 type SendRequest struct {
-	// Phone is the person's mobile in international form, digits only
-	// ("34600000001"); a leading '+' is accepted and dropped. Required.
+	// Phone is the person's mobile in the form Mensatek documents for
+	// Telefono: the international number, country code first, digits only
+	// ("34600000001"). The E.164 form ("+34600000001", what kyc.Request
+	// validation produces) is accepted: the '+' is dropped before sending. A
+	// national number without its country code ("600000001"), one with a
+	// trunk or international prefix ("0034...") and any separator are
+	// refused before sending. Required.
 	Phone string
 	// Message is the SMS text; it must contain "[LINK]", which Mensatek
 	// replaces by the access link. Empty uses the account's default.
@@ -111,7 +196,7 @@ type SendRequest struct {
 
 // SendResult is Mensatek's answer to a send.
 type SendResult struct {
-	// ID identifies the request; webhooks and Certificate use it.
+	// ID identifies the request (digits); webhooks and Certificate use it.
 	ID string
 	// Credits is what remains on the account after the send.
 	Credits float64
@@ -129,126 +214,147 @@ type sendBody struct {
 	Resp      string `json:"Resp"`
 }
 
-// SendVerification sends an identity-verification request
-// (/VerificarIdentidad): Mensatek texts the person a link and charges the
-// account. Bad input is refused before anything is sent. The call is never
-// resent once it may have reached Mensatek, whatever kyc.WithRetry says:
-// after an error with Sent set, the SMS may or may not have gone out.
+// sendAnswer is the documented answer of /VerificarIdentidad besides Res.
+type sendAnswer struct {
+	ID   tolerant.String `json:"ID"`
+	Cred tolerant.Float  `json:"Cred"`
+}
+
+// SendVerification sends an identity-verification request: Mensatek texts
+// the person a link and charges the account a credit. Bad input is refused
+// before anything is sent. It is a messaging operation: never resent once
+// it was written, whatever kyc.WithRetry says. After an error that
+// kyc.MayHaveBeenSent reports, the SMS may or may not have gone out.
 //
-// https://www.mensatek.com/api-verificacion-identidad-en.html
+//	POST /VerificarIdentidad (messaging) — vendor-docs/verificar.txt "Send Identity Verification Request"; https://www.mensatek.com/api-verificacion-identidad-en.html
 func (c *Client) SendVerification(ctx context.Context, r SendRequest) (*SendResult, error) {
-	return c.send(ctx, "verificar.SendVerification", r, sendFields)
+	return c.requestVerification(ctx, opSendVerification.Name, r, sendFields)
 }
 
-func (c *Client) send(ctx context.Context, op string, r SendRequest, names fieldNames) (*SendResult, error) {
-	body, err := c.sendBody(op, r, names)
+// requestVerification validates r, naming fields as names does and errors
+// as errOp, and sends it. It is SendVerification's body, shared with
+// Verify.
+func (c *Client) requestVerification(ctx context.Context, errOp string, r SendRequest, names fieldNames) (*SendResult, error) {
+	body, err := c.sendBody(errOp, r, names)
 	if err != nil {
 		return nil, err
 	}
-	env, resp, err := c.post(ctx, op, PathSend, body, transport.Once)
+	var ans sendAnswer
+	resp, err := c.send(ctx, opSendVerification, body, &ans)
 	if err != nil {
 		return nil, err
 	}
-	if env.ID == "" {
-		return nil, c.tc.BadResponse(op, resp, errNoID)
+	id := strings.TrimSpace(string(ans.ID))
+	if err := idForm(id); err != nil {
+		return nil, c.tc.BadResponse(opSendVerification.Name, resp, errors.Join(errNoID, err))
 	}
-	return &SendResult{ID: string(env.ID), Credits: env.Cred.Value, Raw: json.RawMessage(resp.Body)}, nil
+	return &SendResult{ID: id, Credits: ans.Cred.Value, Raw: json.RawMessage(transport.StripBOM(resp.Body))}, nil
 }
 
-// Credits returns the credit left on the account (/GetCreditos). Mensatek
-// asks that it be called sporadically: most answers already carry the
-// remaining credit.
+// creditsAnswer is the documented answer of /GetCreditos besides Res.
+type creditsAnswer struct {
+	Cred tolerant.Float `json:"Cred"`
+}
+
+// Credits returns the credit left on the account. Mensatek asks that it be
+// called sporadically: most answers already carry the remaining credit. It
+// is free, so a connection failure or a 5xx is retried like a read; an
+// authentication failure never is.
+//
+//	POST /GetCreditos (free) — vendor-docs/verificar.txt "Credits Query"; https://www.mensatek.com/api-verificacion-identidad-en.html
 func (c *Client) Credits(ctx context.Context) (float64, error) {
-	const op = "verificar.Credits"
-	env, resp, err := c.post(ctx, op, PathCredits, map[string]any{}, transport.Once)
+	var ans creditsAnswer
+	resp, err := c.send(ctx, opCredits, nil, &ans)
 	if err != nil {
 		return 0, err
 	}
-	if !env.Cred.Valid {
-		return 0, c.tc.BadResponse(op, resp, errNoCredits)
+	if !ans.Cred.Valid {
+		return 0, c.tc.BadResponse(opCredits.Name, resp, errNoCredits)
 	}
-	return env.Cred.Value, nil
+	return ans.Cred.Value, nil
 }
 
-// Call sends params to any function of the platform (path such as
-// "/GetCreditos"), signed like the typed methods, with Resp=JSON added, and
-// decodes the answer (object or one-element array) into out unless out is
-// nil. A Res other than 1 becomes the same *kyc.Error the typed methods
-// return. Like them, it is never retried once it may have reached Mensatek.
-func (c *Client) Call(ctx context.Context, path string, params map[string]any, out any) error {
-	const op = "verificar.Call"
-	if path == "" || strings.Contains(path, "://") {
-		return c.tc.Invalid(op, "path", "a function path such as /GetCreditos")
-	}
-	_, resp, err := c.post(ctx, op, path, params, transport.Once)
+// send is the one call path of the typed methods: it sends op with params
+// as a JSON body carrying Resp=JSON, through the transport's Call, which
+// checks the answer (check) and decodes it into out (decode).
+func (c *Client) send(ctx context.Context, op kyc.Operation, params, out any) (*transport.Response, error) {
+	b, err := withResp(params)
 	if err != nil {
-		return err
+		return nil, c.tc.Invalid(op.Name, "params", "cannot be encoded as a JSON object")
 	}
-	if out == nil {
-		return nil
+	return c.tc.Call(ctx, &transport.Request{Operation: op, Body: transport.Bytes("application/json", b)}, out)
+}
+
+// encode is the generic Call's Encoder: in as a JSON body with Resp=JSON.
+func (c *Client) encode(op kyc.Operation, in any) (*transport.Request, error) {
+	b, err := withResp(in)
+	if err != nil {
+		return nil, c.tc.Invalid(op.Name, "in", "must encode as a JSON object of the function's parameters")
 	}
-	if err := tolerant.One(resp.Body, out); err != nil {
-		return c.tc.BadResponse(op, resp, err)
+	return &transport.Request{Operation: op, Body: transport.Bytes("application/json", b)}, nil
+}
+
+var errNotObject = errors.New("verificar: the parameters are not a JSON object")
+
+// withResp marshals params as a JSON object carrying Resp=JSON, so that
+// answers come in the current JSON format. Parameter names are
+// case-insensitive (vendor-docs/verificar.txt line 112), so any Resp is
+// replaced whatever its case.
+func withResp(params any) ([]byte, error) {
+	var fields map[string]json.RawMessage
+	switch v := params.(type) {
+	case nil:
+	case sendBody: // the documented body, in the documented order
+		v.Resp = "JSON"
+		return json.Marshal(v)
+	case url.Values:
+		fields = make(map[string]json.RawMessage, len(v))
+		for k, vs := range v {
+			if len(vs) > 0 {
+				fields[k] = jsonString(vs[0])
+			}
+		}
+	case json.RawMessage:
+		if err := json.Unmarshal(v, &fields); err != nil {
+			return nil, errNotObject
+		}
+	case []byte:
+		if err := json.Unmarshal(v, &fields); err != nil {
+			return nil, errNotObject
+		}
+	default:
+		b, err := json.Marshal(v)
+		if err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal(b, &fields); err != nil {
+			return nil, errNotObject
+		}
+	}
+	out := make(map[string]json.RawMessage, len(fields)+1)
+	for k, x := range fields {
+		if !strings.EqualFold(k, "Resp") {
+			out[k] = x
+		}
+	}
+	out["Resp"] = json.RawMessage(`"JSON"`)
+	return json.Marshal(out)
+}
+
+// idForm checks a Mensatek request ID: digits only, at most MaxIDLength.
+// It is the transport's IDForm (references), and checks Certificate's id,
+// the send's answer and every webhook's ID.
+func idForm(id string) error {
+	switch {
+	case id == "":
+		return errors.New("empty")
+	case len(id) > MaxIDLength:
+		return errors.New("longer than 20 digits")
+	}
+	for i := 0; i < len(id); i++ {
+		if id[i] < '0' || id[i] > '9' {
+			return errors.New("digits only (Mensatek ids are integers)")
+		}
 	}
 	return nil
 }
-
-// post sends a JSON body with Resp=JSON and classifies the answer.
-func (c *Client) post(ctx context.Context, op, path string, body any, mode transport.Mode) (*envelope, *transport.Response, error) {
-	b, err := withResp(body)
-	if err != nil {
-		return nil, nil, c.tc.Invalid(op, "params", "cannot be encoded as JSON")
-	}
-	resp, err := c.tc.Do(ctx, &transport.Request{
-		Op: op, Method: http.MethodPost, Path: path, Mode: mode,
-		Body: transport.Bytes("application/json", b),
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	env, err := c.classify(op, resp)
-	if err != nil {
-		return nil, resp, err
-	}
-	return env, resp, nil
-}
-
-// withResp marshals body as a JSON object carrying Resp=JSON.
-func withResp(body any) ([]byte, error) {
-	switch v := body.(type) {
-	case sendBody:
-		v.Resp = "JSON"
-		return json.Marshal(v)
-	case map[string]any:
-		m := make(map[string]any, len(v)+1)
-		for k, x := range v {
-			if !strings.EqualFold(k, "Resp") { // names are case-insensitive
-				m[k] = x
-			}
-		}
-		m["Resp"] = "JSON"
-		return json.Marshal(m)
-	}
-	return json.Marshal(body)
-}
-
-// idString checks a request ID: Mensatek documents it as an integer.
-func (c *Client) idString(op, id string) (string, error) {
-	if id == "" {
-		return "", c.tc.Invalid(op, "id", "required")
-	}
-	if len(id) > 20 {
-		return "", c.tc.Invalid(op, "id", "too long")
-	}
-	if _, err := strconv.ParseUint(id, 10, 64); err != nil {
-		return "", c.tc.Invalid(op, "id", "digits only (Mensatek ids are integers)")
-	}
-	return id, nil
-}
-
-// String describes the client without its credentials, tokens or keys, so
-// that printing or logging a Client never leaks them.
-func (c *Client) String() string { return "verificar.Client" }
-
-// GoString is String, for %#v.
-func (c *Client) GoString() string { return c.String() }

@@ -9,20 +9,26 @@
 //
 // # Operations
 //
-//   - [Client.SendVerification] (/VerificarIdentidad) sends the SMS. It costs
-//     credit and messages a person, so it is never sent twice: not after a
-//     timeout, a 502, a 503 or a 429, once it may have reached Mensatek.
-//   - [Client.Certificate] (/GetCertificadoIdentidad) streams the PDF
-//     certificate to an io.Writer without holding it in memory.
-//   - [Client.Credits] (/GetCreditos) reads the account's credit.
-//   - [Client.Call] reaches any other function of the platform.
+// [Operations] lists every operation with its class (internal/transport's
+// resend policy follows it):
+//
+//   - [Client.SendVerification] (POST /VerificarIdentidad, messaging) sends
+//     the SMS. It texts a person and costs credit, so it is never resent
+//     once it was written: not after a timeout, a 502, a 503 or a 429.
+//   - [Client.Certificate] (POST /GetCertificadoIdentidad, free) streams the
+//     PDF certificate to an io.Writer without holding it in memory, within
+//     an overall and a stall bound (see its doc).
+//   - [Client.Credits] (POST /GetCreditos, free) reads the account's credit.
+//   - [Client.Call] reaches any other function of the platform; it is
+//     billed unless its operation's Class says otherwise.
 //   - [Client.ParseWebhook] and [Client.WebhookHandler] receive the status
-//     reports (JSON or form bodies, optionally behind Basic auth).
+//     reports (JSON or form bodies, behind Basic auth).
 //
 // The client implements [kyc.Verifier]: Verify sends the SMS and returns
 // StatusPending with the Reference "verificar:<ID>"; Result returns
 // [kyc.ErrUnsupported], because Mensatek offers no read-back: the outcome
-// arrives by webhook.
+// arrives by webhook. For the same reason the client is no
+// [kyc.EventConfirmer].
 //
 // # Authentication and wire format
 //
@@ -32,13 +38,32 @@
 // current JSON format rather than the legacy one. Answers carry a Res code
 // (1 = correct, negative = error) inside HTTP 200 bodies; the client decodes
 // it before trusting the HTTP status. An answer may be an object or a
-// one-element array, and numbers may arrive as strings: both are accepted.
+// one-element array, may start with a UTF-8 BOM, and numbers may arrive as
+// strings: all are accepted.
+//
+// Phones are sent as Mensatek documents Telefono: the international number,
+// digits only ("34600000001"). Verify normalises Person.Phone with
+// Request.Country (kyc.NormalizePhone: "600000001" with "ESP" is
+// "+34600000001") and sends it without its '+'. SendVerification, which has
+// no country, accepts both international forms and refuses a national number
+// without its country code before sending, saying which form is expected.
 //
 // Mensatek treats repeated erroneous or "empty" connections as spam and may
-// block the account temporarily, including repeated calls for the credits or
-// the same report. So no call of this package is retried once it may have
-// reached the server (only a connection that failed before the request was
-// written is tried again), and authentication failures are never retried.
+// block the account temporarily. The erroneous connections are failed
+// authentications, and those are never retried (HTTP 401/403 by the
+// transport's policy; Res -1 is an answer, never retried either). The two
+// free reads are otherwise retried like reads, within kyc.WithRetry (a few
+// spaced attempts after a connection failure or a 5xx); the send never is.
+//
+// # Webhooks
+//
+// Webhooks fail closed: without Config.WebhookUser and WebhookPassword
+// every webhook is refused with 401, unless
+// Config.AcceptUnauthenticatedWebhooks says otherwise, and an
+// unauthenticated Event stays StatusPending (its state only in Event.Type).
+// IDs must be digits, Estado a documented state, and no text may hold a
+// control character. A refusal is answered with its reason and logged at
+// debug level; this package logs nothing above debug.
 //
 // # Documented and inferred
 //
@@ -60,6 +85,9 @@
 //	c, err := verificar.New(verificar.Config{
 //		APIUser:  os.Getenv("VERIFICAR_API_USER"),
 //		APIToken: kyc.NewSecret(os.Getenv("VERIFICAR_API_TOKEN")),
+//		// The Basic credentials set for report reception in the panel.
+//		WebhookUser:     os.Getenv("VERIFICAR_WEBHOOK_USER"),
+//		WebhookPassword: kyc.NewSecret(os.Getenv("VERIFICAR_WEBHOOK_PASSWORD")),
 //	})
 //	if err != nil { ... }
 //	defer c.Close()

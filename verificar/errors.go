@@ -46,14 +46,15 @@ type envelope struct {
 
 var (
 	errNoRes     = errors.New("verificar: the answer has no Res field")
-	errNoID      = errors.New("verificar: the answer has no ID")
+	errNoID      = errors.New("verificar: the answer has no usable ID")
 	errNoCredits = errors.New("verificar: the answer has no Cred")
 )
 
-// decodeEnvelope reads an answer that is an object or a one-element array.
+// decodeEnvelope reads an answer that is an object or a one-element array,
+// after a UTF-8 BOM or an XSSI guard.
 func decodeEnvelope(b []byte) (*envelope, error) {
 	var env envelope
-	if err := tolerant.One(b, &env); err != nil {
+	if err := tolerant.One(transport.StripBOM(b), &env); err != nil {
 		return nil, err
 	}
 	if env.Res == nil {
@@ -62,45 +63,63 @@ func decodeEnvelope(b []byte) (*envelope, error) {
 	return &env, nil
 }
 
-// classify turns an answer into its envelope or its *kyc.Error. The Res
-// code inside the body is read before the HTTP status is trusted; HTTP 401
-// and 403 are authentication failures whatever the body says.
-func (c *Client) classify(op string, resp *transport.Response) (*envelope, error) {
+// check is the answer check of every call (the transport's Checker): it
+// returns the *kyc.Error of an answer that reports one, nil for a usable
+// answer. The Res code inside the body is read before the HTTP status is
+// trusted; HTTP 401 and 403 are authentication failures whatever the body
+// says.
+func (c *Client) check(op kyc.Operation, resp *transport.Response) error {
 	env, derr := decodeEnvelope(resp.Body)
-	if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
-		code, msg := "", codeMessages[-1]
-		if derr == nil && *env.Res != 1 {
-			code = strconv.FormatInt(int64(*env.Res), 10)
+	switch {
+	case resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden:
+		if derr != nil || *env.Res == 1 {
+			env = nil
 		}
-		e := c.tc.APIError(op, resp, kyc.ErrUnauthorized, code, "")
-		e.Message = msg
-		return nil, e
+		e := c.apiError(op, resp, kyc.ErrUnauthorized, env)
+		e.Message = codeMessages[-1]
+		return e
+	case derr == nil && *env.Res != 1:
+		return c.apiError(op, resp, nil, env)
+	case resp.StatusCode >= 300:
+		return c.apiError(op, resp, nil, nil)
+	case derr != nil:
+		return c.tc.BadResponse(op.Name, resp, derr)
 	}
-	if derr == nil && *env.Res != 1 {
-		return nil, c.resError(op, resp, env)
-	}
-	if resp.StatusCode >= 300 {
-		return nil, c.tc.APIError(op, resp, nil, "", "")
-	}
-	if derr != nil {
-		return nil, c.tc.BadResponse(op, resp, derr)
-	}
-	return env, nil
+	return nil
 }
 
-// resError is the *kyc.Error for a Res code other than 1.
-func (c *Client) resError(op string, resp *transport.Response, env *envelope) error {
+// apiError is the *kyc.Error of an answer that reports an error. kind nil
+// means the Res code's kind (env), or the HTTP status's without one. The
+// message is the documented text of the code; the vendor's Error text is
+// kept in VendorMessage, out of Error().
+func (c *Client) apiError(op kyc.Operation, resp *transport.Response, kind error, env *envelope) *kyc.Error {
+	if env == nil {
+		return c.tc.APIError(op.Name, resp, kind, "", "")
+	}
 	res := int64(*env.Res)
 	code := strconv.FormatInt(res, 10)
-	kind, ok := codeKinds[res]
-	if !ok {
-		e := c.tc.APIError(op, resp, kyc.ErrBadResponse, code, string(env.Error))
-		e.Message = "undocumented Res code"
-		return e
+	msg, known := codeMessages[res]
+	if kind == nil {
+		kind = kyc.ErrBadResponse
+		if k, ok := codeKinds[res]; ok {
+			kind = k
+		}
 	}
-	e := c.tc.APIError(op, resp, kind, code, string(env.Error)) // the vendor's text stays out of Error()
-	e.Message = codeMessages[res]
+	e := c.tc.APIError(op.Name, resp, kind, code, string(env.Error))
+	e.Message = msg
+	if !known {
+		e.Message = "undocumented Res code"
+	}
 	return e
+}
+
+// decode is the transport's Decoder: an answer is an object or a
+// one-element array (both are seen), after a BOM.
+func (c *Client) decode(op kyc.Operation, resp *transport.Response, out any) error {
+	if err := tolerant.One(transport.StripBOM(resp.Body), out); err != nil {
+		return c.tc.BadResponse(op.Name, resp, err)
+	}
+	return nil
 }
 
 // looksJSON reports whether b starts, after blanks, like a JSON object or
@@ -124,7 +143,7 @@ const (
 )
 
 // estadoStatus maps every documented Estado but 5001, whose status comes
-// from Resultado. An undocumented Estado is read as pending.
+// from Resultado. A webhook with an undocumented Estado is refused.
 var estadoStatus = map[int64]kyc.Status{
 	EstadoAccessed:      kyc.StatusPending,
 	EstadoLiveness:      kyc.StatusPending,
@@ -133,6 +152,13 @@ var estadoStatus = map[int64]kyc.Status{
 	EstadoInProcess:     kyc.StatusPending,
 	EstadoValidated:     kyc.StatusApproved,
 	EstadoRejected:      kyc.StatusRejected,
+}
+
+// documentedEstado reports whether e is one of the documented states
+// (vendor-docs/verificar.txt lines 217-225).
+func documentedEstado(e int64) bool {
+	_, ok := estadoStatus[e]
+	return ok || e == EstadoFinished
 }
 
 // outcome is what a negative Resultado means.

@@ -2,6 +2,7 @@ package verificar_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http/httptest"
 	"os"
@@ -134,4 +135,28 @@ func reasons(r *kyc.Result) []string {
 		out[i] = string(x)
 	}
 	return out
+}
+
+func ExampleClient_Call() {
+	srv := verificartest.NewServer(verificartest.WithCredits(7))
+	defer srv.Close()
+	c, _ := verificar.New(srv.Config(), srv.Options()...)
+	defer c.Close()
+
+	// A function the typed methods do not cover, declared as a free read;
+	// Resp=JSON is added to the parameters.
+	var out struct{ Cred json.Number }
+	err := c.Call(context.Background(), kyc.Operation{Name: "verificar.GetCreditos", Path: "/GetCreditos", Class: kyc.ClassFree}, nil, &out)
+	fmt.Println(out.Cred, err)
+	// Output: 7 <nil>
+}
+
+func ExampleOperations() {
+	for _, op := range verificar.Operations() {
+		fmt.Println(op.Method, op.Path, op.Class)
+	}
+	// Output:
+	// POST /VerificarIdentidad messaging
+	// POST /GetCertificadoIdentidad free
+	// POST /GetCreditos free
 }

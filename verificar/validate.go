@@ -4,10 +4,10 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/kyc-go/kyc"
+	"github.com/kyc-go/kyc/internal/transport"
 )
 
 // Limits of the /VerificarIdentidad parameters checked before sending.
@@ -34,12 +34,9 @@ var (
 // sendBody validates r and builds the documented body. Nothing is sent when
 // it fails.
 func (c *Client) sendBody(op string, r SendRequest, f fieldNames) (sendBody, error) {
-	phone := strings.TrimPrefix(r.Phone, "+")
-	switch {
-	case r.Phone == "":
-		return sendBody{}, c.tc.Invalid(op, f.phone, "required")
-	case !kyc.IsPhone(phone) || strings.HasPrefix(phone, "+"):
-		return sendBody{}, c.tc.Invalid(op, f.phone, "international form, digits only: country code and number, 8 to 15 digits")
+	phone, msg := telefono(r.Phone)
+	if msg != "" {
+		return sendBody{}, c.tc.Invalid(op, f.phone, msg)
 	}
 	if r.Message != "" {
 		if err := text(r.Message, kyc.MaxMessageLength, true); err != "" {
@@ -65,18 +62,54 @@ func (c *Client) sendBody(op string, r SendRequest, f fieldNames) (sendBody, err
 	return b, nil
 }
 
+// phoneForm is the form Telefono takes, for the messages of telefono.
+const phoneForm = "the international number, country code first, digits only, such as 34600000001 (a leading + is accepted)"
+
+// telefono turns a phone number into Mensatek's Telefono form ("34600000001",
+// vendor-docs/verificar.txt line 95): the international number, digits only.
+// It accepts E.164 ("+34600000001") and drops the '+'. It returns what is
+// wrong otherwise, so that a number Mensatek would text wrongly, or not at
+// all, costs no credit:
+//   - a national number: 9 digits starting with 6, 7, 8 or 9 without '+' is
+//     Spain's numbering plan without the country code 34. (The only
+//     international numbers of that shape belong to a few Pacific states;
+//     give those with '+'.)
+//   - a number starting with 0: a trunk prefix or the international prefix
+//     00, which no country code starts with.
+//   - separators, letters, or fewer than 8 or more than 15 digits (E.164).
+func telefono(s string) (string, string) {
+	if s == "" {
+		return "", "required"
+	}
+	plus := strings.HasPrefix(s, "+")
+	d := strings.TrimPrefix(s, "+")
+	for i := 0; i < len(d); i++ {
+		if d[i] < '0' || d[i] > '9' {
+			return "", "digits only, no spaces or separators: " + phoneForm
+		}
+	}
+	switch {
+	case strings.HasPrefix(d, "0"):
+		return "", "starts with 0 (a trunk or international prefix): " + phoneForm
+	case !plus && len(d) == 9 && strings.IndexByte("6789", d[0]) >= 0:
+		return "", "a national number without its country code: " + phoneForm
+	case len(d) < 8 || len(d) > 15:
+		return "", "8 to 15 digits with the country code: " + phoneForm
+	}
+	return d, ""
+}
+
 // text checks a free-text parameter and returns what is wrong with it.
+// newlines allows '\n' (an SMS may have several lines).
 func text(s string, limit int, newlines bool) string {
 	if len(s) > limit {
 		return "too long"
 	}
-	if !utf8.ValidString(s) {
-		return "not valid UTF-8"
+	if newlines {
+		s = strings.ReplaceAll(s, "\n", "")
 	}
-	for _, r := range s {
-		if unicode.IsControl(r) && !(newlines && r == '\n') {
-			return "contains control characters"
-		}
+	if !transport.SafeText(s) {
+		return "contains control characters or invalid UTF-8"
 	}
 	return ""
 }

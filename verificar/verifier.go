@@ -21,19 +21,31 @@ func (c *Client) Capabilities() kyc.Capabilities {
 
 // Verify sends the verification SMS (see SendVerification) from the
 // Request's Person.Phone, Document.Number (checked against the document
-// the person shows) and Link's Message, Sender and SendAt. It returns
-// StatusPending with the Reference "verificar:<ID>": the outcome arrives by
-// webhook (ParseWebhook, WebhookHandler), with the same Reference.
+// the person shows) and Link's Message, Sender and SendAt. The phone is
+// normalised by kyc.NormalizePhone with Request.Country (so "600000001"
+// with Country "ESP" is +34600000001) and sent as Mensatek documents it,
+// digits only ("34600000001").
+// Errors raised before sending name "verificar.Verify" and the Request's
+// fields; the vendor's name the operation sent, "verificar.SendVerification".
+// It returns StatusPending with the Reference "verificar:<ID>": the outcome
+// arrives by webhook (ParseWebhook, WebhookHandler), with the same
+// Reference.
 //
 // Request.ID is not sent: the API has no field for the caller's reference,
 // so keep the mapping from Reference to your case on your side.
+//
+//	POST /VerificarIdentidad (messaging) — through SendVerification; vendor-docs/verificar.txt "Send Identity Verification Request"
 func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, error) {
 	const op = "verificar.Verify"
 	if err := c.Capabilities().CheckFor(kyc.Verificar, op, req); err != nil {
 		return nil, err
 	}
-	sent, err := c.send(ctx, op, SendRequest{
-		Phone:   req.Person.Phone,
+	phone, err := kyc.NormalizePhone(req.Person.Phone, req.Country) // checked by CheckFor: cannot fail here
+	if err != nil {
+		return nil, c.tc.Invalid(op, string(kyc.FieldPhone), "not a valid phone number")
+	}
+	sent, err := c.requestVerification(ctx, op, SendRequest{
+		Phone:   phone,
 		Message: req.Link.Message,
 		DNI:     req.Document.Number,
 		SendAt:  req.Link.SendAt,
@@ -52,13 +64,14 @@ func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, erro
 
 // Result always fails: Mensatek offers no function to read a
 // verification's outcome back. The outcome arrives by webhook; see
-// ParseWebhook and WebhookHandler. A reference of another provider is
-// ErrInvalidRequest, any other ErrUnsupported.
+// ParseWebhook and WebhookHandler. A reference of another provider, or
+// whose id is not digits, is ErrInvalidRequest, any other ErrUnsupported.
+// Nothing is sent.
 func (c *Client) Result(_ context.Context, ref string) (*kyc.Result, error) {
 	const op = "verificar.Result"
-	if _, err := c.tc.VendorID(op, ref); err != nil {
+	if _, err := c.tc.Ref(op, ref); err != nil {
 		return nil, err
 	}
-	return nil, &kyc.Error{Provider: kyc.Verificar, Op: op, Kind: kyc.ErrUnsupported,
+	return nil, &kyc.Error{Provider: kyc.Verificar, Op: op, Kind: kyc.ErrUnsupported, NotSent: true, Unprocessed: true,
 		Message: "Mensatek has no read-back of a verification: its outcome arrives by webhook (ParseWebhook, WebhookHandler)"}
 }

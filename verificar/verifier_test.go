@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"runtime"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -37,6 +38,7 @@ func request(phone string) kyc.Request {
 }
 
 func TestVerify(t *testing.T) {
+	t.Parallel()
 	for _, object := range []bool{false, true} {
 		var opts []verificartest.Option
 		if object {
@@ -59,6 +61,7 @@ func TestVerify(t *testing.T) {
 }
 
 func TestVerifyBadInputSendsNothing(t *testing.T) {
+	t.Parallel()
 	srv, c := setup(t)
 	long := request("34600000001")
 	long.Link.Sender = "ABCDEFGHIJKL" // 12
@@ -70,12 +73,12 @@ func TestVerifyBadInputSendsNothing(t *testing.T) {
 		req   kyc.Request
 		field string
 	}{
-		"no phone":              {request(""), "Person.Phone"},
-		"sender of 12":          {long, "Link.Sender"},
-		"message without LINK":  {noLink, "Link.Message"},
-		"not Spain":             {func() kyc.Request { r := request("34600000001"); r.Country = "FRA"; return r }(), "Country"},
-		"no country":            {noCountry, "Country"},
-		"phone with separators": {request("34 600 000 001"), "Person.Phone"},
+		"no phone":             {request(""), "Person.Phone"},
+		"sender of 12":         {long, "Link.Sender"},
+		"message without LINK": {noLink, "Link.Message"},
+		"not Spain":            {func() kyc.Request { r := request("+34600000001"); r.Country = "FRA"; return r }(), "Country"},
+		"no country":           {noCountry, "Country"},
+		"not a phone":          {request("600 00"), "Person.Phone"},
 	} {
 		_, err := c.Verify(context.Background(), tt.req)
 		var kerr *kyc.Error
@@ -91,7 +94,9 @@ func TestVerifyBadInputSendsNothing(t *testing.T) {
 // TestSendIsNeverResent: the send reached the fake, then the answer was
 // lost behind a 502 (or a 503, a 429): the client does not send again.
 func TestSendIsNeverResent(t *testing.T) {
+	t.Parallel()
 	for i, f := range []kyctest.Fault{
+		{Kind: kyctest.FaultStatus, Status: 500, After: true},
 		{Kind: kyctest.FaultStatus, Status: 502, After: true},
 		{Kind: kyctest.FaultStatus, Status: 503, After: true},
 		{Kind: kyctest.FaultRateLimit, RetryAfter: "0", After: true},
@@ -100,12 +105,12 @@ func TestSendIsNeverResent(t *testing.T) {
 	} {
 		srv, c := setup(t)
 		srv.Inject(f)
-		phone := "3460000010" + string(rune('0'+i))
+		phone := "346000001" + strconv.Itoa(10+i)
 		_, err := c.SendVerification(context.Background(), verificar.SendRequest{Phone: phone})
 		require.Error(t, err, f.Kind.String())
 		var kerr *kyc.Error
 		require.ErrorAs(t, err, &kerr)
-		assert.True(t, kerr.Sent, f.Kind.String())
+		assert.True(t, kerr.MayHaveBeenSent(), f.Kind.String())
 		assert.Equal(t, 1, srv.Sends(phone), "exactly one send: %s", f.Kind)
 		assert.Equal(t, 1, srv.Count(verificar.PathSend), f.Kind.String())
 		assert.Zero(t, srv.DuplicateSends())
@@ -113,6 +118,7 @@ func TestSendIsNeverResent(t *testing.T) {
 }
 
 func TestFakeErrors(t *testing.T) {
+	t.Parallel()
 	srv, c := setup(t, verificartest.WithCredits(1))
 	ctx := context.Background()
 	_, err := c.SendVerification(ctx, verificar.SendRequest{Phone: "34600000001"})
@@ -126,6 +132,12 @@ func TestFakeErrors(t *testing.T) {
 	assert.ErrorIs(t, err, kyc.ErrForbidden)
 	_, err = c.SendVerification(ctx, verificar.SendRequest{Phone: verificartest.PhoneGeneralError})
 	assert.ErrorIs(t, err, kyc.ErrUnavailable)
+	_, err = c.SendVerification(ctx, verificar.SendRequest{Phone: verificartest.PhoneServerError})
+	assert.ErrorIs(t, err, kyc.ErrUnavailable)
+	var kerr *kyc.Error
+	require.ErrorAs(t, err, &kerr)
+	assert.Equal(t, 500, kerr.StatusCode)
+	assert.Equal(t, 1, countPhone(srv, verificartest.PhoneServerError), "a messaging send is not resent after a 500")
 	assert.Equal(t, 10.0, srv.Credits(), "failed sends cost nothing")
 
 	bad, err := verificar.New(verificar.Config{APIUser: "x", APIToken: kyc.NewSecret("y")}, srv.Options()...)
@@ -139,6 +151,7 @@ func TestFakeErrors(t *testing.T) {
 }
 
 func TestResultIsUnsupported(t *testing.T) {
+	t.Parallel()
 	_, c := setup(t)
 	_, err := c.Result(context.Background(), "verificar:299846332")
 	assert.ErrorIs(t, err, kyc.ErrUnsupported)
@@ -148,6 +161,7 @@ func TestResultIsUnsupported(t *testing.T) {
 }
 
 func TestCapabilities(t *testing.T) {
+	t.Parallel()
 	_, c := setup(t)
 	caps := c.Capabilities()
 	assert.Equal(t, kyc.FlowSMSLink, caps.Flow)
@@ -159,6 +173,7 @@ func TestCapabilities(t *testing.T) {
 // TestWebhookRoundTrip: the fake POSTs each documented report to a handler
 // built by the client, as JSON and as a form, with Basic auth.
 func TestWebhookRoundTrip(t *testing.T) {
+	t.Parallel()
 	srv, _ := setup(t)
 	cfg := srv.Config()
 	cfg.WebhookUser, cfg.WebhookPassword = "hook", kyc.NewSecret("hook-pw")
@@ -229,6 +244,7 @@ func TestWebhookRoundTrip(t *testing.T) {
 }
 
 func TestCertificateStreams(t *testing.T) {
+	t.Parallel()
 	srv, c := setup(t, verificartest.WithCertificateSize(1<<20))
 	sent, err := c.SendVerification(context.Background(), verificar.SendRequest{Phone: "34600000001"})
 	require.NoError(t, err)
@@ -295,4 +311,76 @@ func TestCertificate50MBHeap(t *testing.T) {
 	t.Logf("50 MB certificate: peak heap growth %.2f MiB, total allocated %.2f MiB",
 		float64(growth)/(1<<20), float64(after.TotalAlloc-before.TotalAlloc)/(1<<20))
 	assert.Less(t, growth, int64(4<<20), "peak heap growth under 4 MiB")
+}
+
+// countPhone counts the sends the fake received for phone (processed or
+// not), from its records.
+func countPhone(srv *verificartest.Server, phone string) int {
+	n := 0
+	for _, r := range srv.Requests() {
+		if r.Path == verificar.PathSend && strings.Contains(string(r.Body), `"Telefono":"`+phone+`"`) {
+			n++
+		}
+	}
+	return n
+}
+
+// TestMagicInputs drives every kyctest magic input through the fake: Verify
+// is pending, and the webhook the fake sends for the input gives the
+// package doc's outcome.
+func TestMagicInputs(t *testing.T) {
+	t.Parallel()
+	srv, c := setup(t)
+	events := make(chan *kyc.Event, 1)
+	hook := httptest.NewServer(c.WebhookHandler(func(_ context.Context, ev *kyc.Event) error {
+		events <- ev
+		return nil
+	}))
+	defer hook.Close()
+	type want struct {
+		status   kyc.Status
+		reason   kyc.Reason
+		produced bool
+	}
+	table := map[string]want{
+		kyctest.ImageApproved:       {kyc.StatusApproved, "", true},
+		kyctest.ImageNoFace:         {kyc.StatusApproved, "", false},
+		kyctest.ImageFaceMismatch:   {kyc.StatusRejected, kyc.ReasonFaceMismatch, true},
+		kyctest.ImageFaceBorderline: {kyc.StatusReview, kyc.ReasonFaceMismatch, true},
+		kyctest.ImageLivenessFailed: {kyc.StatusRejected, kyc.ReasonLivenessFailed, true},
+		kyctest.ImageLowQuality:     {kyc.StatusApproved, "", false},
+		kyctest.ImageExpired:        {kyc.StatusRejected, kyc.ReasonDocumentExpired, true},
+		kyctest.ImageForged:         {kyc.StatusApproved, "", false},
+		kyctest.ImageUnderage:       {kyc.StatusRejected, kyc.ReasonUnderage, true},
+		kyctest.ImageNoDocument:     {kyc.StatusApproved, "", false},
+		kyctest.ImageReview:         {kyc.StatusReview, kyc.ReasonFaceMismatch, true},
+		kyctest.ImageNotFinished:    {kyc.StatusPending, kyc.ReasonNotFinished, true},
+		kyctest.ImageServerError:    {kyc.StatusApproved, "", false},
+	}
+	require.Len(t, table, len(kyctest.MagicInputs()), "every magic input is in the table")
+	ctx := context.Background()
+	for i, magic := range kyctest.MagicInputs() {
+		w, ok := table[magic]
+		require.True(t, ok, magic)
+		_, produced := verificartest.Outcome(magic)
+		assert.Equal(t, w.produced, produced, magic)
+		res, err := c.Verify(ctx, request("+3460000020"+strconv.Itoa(i%10)))
+		require.NoError(t, err)
+		assert.Equal(t, kyc.StatusPending, res.Status, "an SMS-link Verify is always pending")
+		code, err := srv.SendWebhook(ctx, verificartest.Webhook{URL: hook.URL, ID: strings.TrimPrefix(res.Reference, "verificar:"), Magic: magic})
+		require.NoError(t, err)
+		require.Equal(t, 200, code, magic)
+		ev := <-events
+		assert.True(t, ev.Authenticated, magic)
+		assert.Equal(t, res.Reference, ev.Reference, magic)
+		assert.Equal(t, w.status, ev.Result.Status, magic)
+		if w.reason == "" {
+			assert.Empty(t, ev.Result.Reasons, magic)
+		} else {
+			assert.Equal(t, []kyc.Reason{w.reason}, ev.Result.Reasons, magic)
+		}
+	}
+	// ImageServerError's equivalent is a magic phone.
+	_, err := c.SendVerification(ctx, verificar.SendRequest{Phone: verificartest.PhoneServerError})
+	assert.ErrorIs(t, err, kyc.ErrUnavailable)
 }

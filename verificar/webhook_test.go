@@ -20,14 +20,31 @@ import (
 	"github.com/kyc-go/kyc/internal/testutil"
 )
 
-func webhookClient(t *testing.T, user, pass string) *Client {
+// Webhook credentials of the tests' receivers.
+const hookUser, hookPass = "mensatek", "s3cret"
+
+// webhookClient is a receiver configured by edit (nil: hookUser and
+// hookPass), logging at debug level into the returned buffer.
+func webhookClient(t *testing.T, edit func(*Config)) (*Client, *testutil.Buffer) {
 	t.Helper()
 	now := time.Date(2021, 10, 10, 10, 11, 0, 0, time.UTC)
-	c, err := New(Config{APIUser: "u", APIToken: kyc.NewSecret("t"), WebhookUser: user, WebhookPassword: kyc.NewSecret(pass)},
-		kyc.WithClock(func() time.Time { return now }))
+	cfg := Config{APIUser: "u", APIToken: kyc.NewSecret("t"), WebhookUser: hookUser, WebhookPassword: kyc.NewSecret(hookPass)}
+	if edit != nil {
+		edit(&cfg)
+	}
+	logger, logs := testutil.CaptureLogger()
+	c, err := New(cfg, kyc.WithClock(func() time.Time { return now }), kyc.WithLogger(logger))
 	require.NoError(t, err)
-	return c
+	return c, logs
 }
+
+// noCredentials configures no webhook credentials; optIn accepts
+// unauthenticated webhooks on top.
+func noCredentials(cfg *Config) { cfg.WebhookUser, cfg.WebhookPassword = "", kyc.Secret{} }
+func optIn(cfg *Config)         { noCredentials(cfg); cfg.AcceptUnauthenticatedWebhooks = true }
+
+// signed adds the receivers' Basic credentials to r.
+func signed(r *http.Request) *http.Request { r.SetBasicAuth(hookUser, hookPass); return r }
 
 func post(contentType string, body []byte) *http.Request {
 	r := httptest.NewRequest(http.MethodPost, "/hooks/verificar", bytes.NewReader(body))
@@ -61,23 +78,27 @@ func multipartOf(t *testing.T, v url.Values) (string, []byte) {
 // TestWebhookSample parses the documentation's full sample, whose nested
 // fields are escaped JSON strings, in the three body formats.
 func TestWebhookSample(t *testing.T) {
+	t.Parallel()
 	sample := testutil.Fixture(t, "webhook_sample.json")
 	form := formOf(t, sample)
 	mpType, mpBody := multipartOf(t, form)
 	for name, req := range map[string]*http.Request{
 		"json":         post("application/json", sample),
 		"json sniffed": post("", sample),
+		"json BOM":     post("application/json", append([]byte("\xef\xbb\xbf"), sample...)),
 		"form":         post("application/x-www-form-urlencoded", []byte(form.Encode())),
 		"multipart":    post(mpType, mpBody),
 	} {
 		t.Run(name, func(t *testing.T) {
-			c := webhookClient(t, "", "")
-			ev, err := c.ParseWebhook(req)
+			t.Parallel()
+			c, _ := webhookClient(t, nil)
+			ev, err := c.ParseWebhook(signed(req))
 			require.NoError(t, err)
 			assert.Equal(t, kyc.Verificar, ev.Provider)
 			assert.Equal(t, "verificar:299846332", ev.Reference)
 			assert.Equal(t, "5001", ev.Type)
-			assert.False(t, ev.Authenticated)
+			assert.True(t, ev.Authenticated)
+			assert.False(t, ev.Confirmed, "Mensatek has no read-back")
 			assert.Equal(t, time.Date(2021, 10, 10, 10, 11, 0, 0, time.UTC), ev.ReceivedAt)
 
 			res := ev.Result
@@ -126,6 +147,7 @@ func TestWebhookSample(t *testing.T) {
 // TestWebhookResultAsObject: the Result given directly as JSON, not as a
 // string (the documented Example form).
 func TestWebhookResultAsObject(t *testing.T) {
+	t.Parallel()
 	body := `{"Servicio":"VERIFICACION_IDENTIDAD","ID":299846332,"Estado":5001,"Result":` +
 		string(bytes.TrimSpace(testutil.Fixture(t, "webhook_result.json"))) + `}`
 	ev, err := parseReport("t", "application/json", []byte(body))
@@ -138,6 +160,7 @@ func TestWebhookResultAsObject(t *testing.T) {
 // TestEstadoResultadoTable maps every documented Estado, and every
 // documented Resultado under Estado 5001 and 5500.
 func TestEstadoResultadoTable(t *testing.T) {
+	t.Parallel()
 	type want struct {
 		status kyc.Status
 		reason kyc.Reason // "" for none
@@ -175,11 +198,11 @@ func TestEstadoResultadoTable(t *testing.T) {
 		{5001, `"-9"`, "Si", want{kyc.StatusRejected, kyc.ReasonDocumentNumberMismatch}},
 		{5001, "-42", "Si", want{kyc.StatusReview, kyc.ReasonOther}},
 		{5001, "", "", want{kyc.StatusReview, kyc.ReasonOther}},
-		{4242, "", "", want{kyc.StatusPending, ""}},
 	}
 	for _, tt := range cases {
 		name := strconv.Itoa(tt.estado) + "/" + tt.resultado + "/" + tt.vida
 		t.Run(name, func(t *testing.T) {
+			t.Parallel()
 			fields := map[string]string{"Servicio": "VERIFICACION_IDENTIDAD", "ID": "7", "Estado": strconv.Itoa(tt.estado)}
 			if tt.resultado != "" {
 				fields["Result"] = `{"Resultado":` + tt.resultado + `,"PruebaDeVida":"` + tt.vida + `"}`
@@ -208,8 +231,9 @@ func TestEstadoResultadoTable(t *testing.T) {
 }
 
 func TestWebhookAuthAndLimits(t *testing.T) {
+	t.Parallel()
 	sample := testutil.Fixture(t, "webhook_sample.json")
-	c := webhookClient(t, "mensatek", "s3cret")
+	c, _ := webhookClient(t, nil)
 	var called int
 	h := c.WebhookHandler(func(ctx context.Context, ev *kyc.Event) error {
 		called++
@@ -226,43 +250,158 @@ func TestWebhookAuthAndLimits(t *testing.T) {
 	withAuth := func(r *http.Request, u, p string) *http.Request { r.SetBasicAuth(u, p); return r }
 
 	assert.Equal(t, 401, serve(post("application/json", sample)), "no credentials")
-	assert.Equal(t, 401, serve(withAuth(post("application/json", sample), "mensatek", "wrong")))
-	assert.Equal(t, 401, serve(withAuth(post("application/json", sample), "other", "s3cret")))
+	assert.Equal(t, 401, serve(withAuth(post("application/json", sample), hookUser, "wrong")))
+	assert.Equal(t, 401, serve(withAuth(post("application/json", sample), "other", hookPass)))
 	assert.Zero(t, called, "fn is not called for a refused webhook")
 
 	big := append([]byte(`{"ID":"1","Estado":3000,"X":"`), bytes.Repeat([]byte("a"), 1<<20)...)
 	big = append(big, `"}`...)
-	assert.Equal(t, 413, serve(withAuth(post("application/json", big), "mensatek", "s3cret")))
-	chunked := withAuth(post("application/json", big), "mensatek", "s3cret")
+	assert.Equal(t, 413, serve(signed(post("application/json", big))))
+	chunked := signed(post("application/json", big))
 	chunked.ContentLength = -1
 	assert.Equal(t, 413, serve(chunked), "oversized without Content-Length")
 	assert.Zero(t, called)
 
-	assert.Equal(t, 200, serve(withAuth(post("application/json", sample), "mensatek", "s3cret")))
+	assert.Equal(t, 200, serve(signed(post("application/json", sample))))
 	assert.Equal(t, 1, called)
 
-	get := withAuth(httptest.NewRequest(http.MethodGet, "/", nil), "mensatek", "s3cret")
+	get := signed(httptest.NewRequest(http.MethodGet, "/", nil))
 	assert.Equal(t, 405, serve(get))
 
-	failing := c.WebhookHandler(func(context.Context, *kyc.Event) error { return errors.New("db down") })
+	failing := c.WebhookHandler(func(context.Context, *kyc.Event) error { return errors.New("db down for Maria") })
 	w := httptest.NewRecorder()
-	failing.ServeHTTP(w, withAuth(post("application/json", sample), "mensatek", "s3cret"))
+	failing.ServeHTTP(w, signed(post("application/json", sample)))
 	assert.Equal(t, 500, w.Code, "no 2xx unless fn succeeded")
+	assert.NotContains(t, w.Body.String(), "Maria", "fn's error text is not answered")
 }
 
 func TestWebhookRefusals(t *testing.T) {
-	c := webhookClient(t, "", "")
-	for name, body := range map[string]string{
-		"not json":       `{"ID":`,
-		"no id":          `{"Servicio":"VERIFICACION_IDENTIDAD","Estado":5001}`,
-		"no estado":      `{"Servicio":"VERIFICACION_IDENTIDAD","ID":"1"}`,
-		"other service":  `{"Servicio":"SMSRECIBIDO","ID":"1","Estado":3000}`,
-		"bad result":     `{"ID":"1","Estado":5001,"Result":"{not json"}`,
-		"estado object":  `{"ID":"1","Estado":{}}`,
-		"array of array": `[[1]]`,
+	t.Parallel()
+	for name, tt := range map[string]struct {
+		body, reason string
+	}{
+		"not json":          {`{"ID":`, refuseUndecodable},
+		"no id":             {`{"Servicio":"VERIFICACION_IDENTIDAD","Estado":5001}`, refuseNoID},
+		"no estado":         {`{"Servicio":"VERIFICACION_IDENTIDAD","ID":"1"}`, refuseNoEstado},
+		"other service":     {`{"Servicio":"SMSRECIBIDO","ID":"1","Estado":3000}`, refuseService},
+		"bad result":        {`{"ID":"1","Estado":5001,"Result":"{not json"}`, refuseResult},
+		"estado object":     {`{"ID":"1","Estado":{}}`, refuseUndecodable},
+		"array of array":    {`[[1]]`, refuseUndecodable},
+		"undocumented":      {`{"ID":"4242","Estado":4242}`, refuseEstado},
+		"id path":           {`{"ID":"../../x","Estado":5100}`, refuseIDForm},
+		"id letters":        {`{"ID":"12a","Estado":5100}`, refuseIDForm},
+		"id too long":       {`{"ID":"123456789012345678901","Estado":5100}`, refuseIDForm},
+		"id header forgery": {`{"ID":"../../x\r\nSet-Cookie: a=b","Estado":5100}`, refuseControl},
+		"newline in name":   {`{"ID":"1","Estado":5001,"Result":{"Resultado":90,"DNI":{"Nombre":"A,B\nFORGED log line"}}}`, refuseControl},
+		"NUL in a key":      {`{"ID":"1","Estado":5001,"X\u0000":"y"}`, refuseControl},
+		"nested string":     {`{"ID":"1","Estado":5001,"Result":"{\"Resultado\":90,\"Sexo\":\"M\\u001b[31m\"}"}`, refuseControl},
 	} {
-		w := httptest.NewRecorder()
-		c.WebhookHandler(nil).ServeHTTP(w, post("application/json", []byte(body)))
-		assert.Equal(t, 400, w.Code, name)
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			c, logs := webhookClient(t, nil)
+			w := httptest.NewRecorder()
+			called := false
+			c.WebhookHandler(func(context.Context, *kyc.Event) error { called = true; return nil }).
+				ServeHTTP(w, signed(post("application/json", []byte(tt.body))))
+			assert.Equal(t, 400, w.Code)
+			assert.False(t, called)
+			assert.Equal(t, "verificar webhook refused: "+tt.reason+"\n", w.Body.String(), "the body names the reason")
+			assert.Contains(t, logs.String(), "level=DEBUG")
+			assert.Contains(t, logs.String(), `reason="`+tt.reason+`"`)
+			assert.NotContains(t, logs.String(), "level=WARN")
+			for _, echo := range []string{"Set-Cookie", "FORGED", "../"} {
+				assert.NotContains(t, w.Body.String()+logs.String(), echo, "no input is echoed")
+			}
+		})
+	}
+}
+
+// TestWebhookMatrix: every receiver configuration × the webhooks it may
+// get, with the status answered and what the handler received.
+func TestWebhookMatrix(t *testing.T) {
+	t.Parallel()
+	sample := testutil.Fixture(t, "webhook_sample.json") // Estado 5001, approved when trusted
+	big := append([]byte(`{"ID":"1","Estado":3000,"X":"`), bytes.Repeat([]byte("a"), 1<<20)...)
+	big = append(big, `"}`...)
+	validated := []byte(`{"Servicio":"VERIFICACION_IDENTIDAD","ID":"4242","Estado":5100}`)
+	type got struct {
+		called        bool
+		status        kyc.Status
+		authenticated bool
+	}
+	cases := []struct {
+		name   string
+		config func(*Config)
+		req    func() *http.Request
+		code   int
+		reason string
+		got    got
+	}{
+		{"no credentials configured, none sent", noCredentials, func() *http.Request { return post("application/json", validated) },
+			401, refuseNoCredentials, got{}},
+		{"no credentials configured, some sent", noCredentials, func() *http.Request { return signed(post("application/json", validated)) },
+			401, refuseNoCredentials, got{}},
+		{"no credentials configured, opted in: forged 5100", optIn, func() *http.Request { return post("application/json", validated) },
+			200, "", got{true, kyc.StatusPending, false}},
+		{"no credentials configured, opted in: sample 5001", optIn, func() *http.Request { return post("application/json", sample) },
+			200, "", got{true, kyc.StatusPending, false}},
+		{"wrong credentials", nil, func() *http.Request {
+			r := post("application/json", validated)
+			r.SetBasicAuth(hookUser, "guess")
+			return r
+		}, 401, refuseCredentials, got{}},
+		{"missing credentials", nil, func() *http.Request { return post("application/json", validated) }, 401, refuseCredentials, got{}},
+		{"right credentials: 5100", nil, func() *http.Request { return signed(post("application/json", validated)) },
+			200, "", got{true, kyc.StatusApproved, true}},
+		{"right credentials: sample 5001", nil, func() *http.Request { return signed(post("application/json", sample)) },
+			200, "", got{true, kyc.StatusApproved, true}},
+		{"oversized body", nil, func() *http.Request { return signed(post("application/json", big)) },
+			413, "the webhook body is too large", got{}},
+		{"oversized body, opted in", optIn, func() *http.Request { return post("application/json", big) },
+			413, "the webhook body is too large", got{}},
+		{"malformed body", nil, func() *http.Request { return signed(post("application/json", []byte(`{"ID":"1","Estado":`))) },
+			400, refuseUndecodable, got{}},
+		{"control characters", nil, func() *http.Request {
+			return signed(post("application/json", []byte(`{"ID":"1","Estado":5100,"Telefono":"34600000001\r\nX: y"}`)))
+		}, 400, refuseControl, got{}},
+		{"control characters, opted in", optIn, func() *http.Request {
+			return post("application/json", []byte(`{"ID":"1\n","Estado":5100}`))
+		}, 400, refuseControl, got{}},
+		{"unknown id form", nil, func() *http.Request {
+			return signed(post("application/json", []byte(`{"ID":"../../x","Estado":5100}`)))
+		},
+			400, refuseIDForm, got{}},
+		{"unknown id form, opted in", optIn, func() *http.Request { return post("application/json", []byte(`{"ID":"ABC-1","Estado":5100}`)) },
+			400, refuseIDForm, got{}},
+	}
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			c, logs := webhookClient(t, tt.config)
+			var g got
+			var ev *kyc.Event
+			h := c.WebhookHandler(func(_ context.Context, e *kyc.Event) error {
+				g = got{true, e.Result.Status, e.Authenticated}
+				ev = e
+				return nil
+			})
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, tt.req())
+			assert.Equal(t, tt.code, w.Code)
+			assert.Equal(t, tt.got, g)
+			if tt.reason != "" {
+				assert.Equal(t, "verificar webhook refused: "+tt.reason+"\n", w.Body.String())
+				assert.Contains(t, logs.String(), `reason="`+tt.reason+`"`)
+			}
+			assert.NotContains(t, logs.String(), "level=WARN")
+			assert.NotContains(t, logs.String(), "level=ERROR")
+			if ev != nil && !ev.Authenticated {
+				assert.Empty(t, ev.Result.Reasons, "an unauthenticated event claims nothing")
+				assert.Nil(t, ev.Result.Document)
+				assert.Equal(t, kyc.Scores{}, ev.Result.Scores)
+				assert.NotEmpty(t, ev.Type, "the reported state is in Type")
+				assert.NotEmpty(t, ev.Raw)
+			}
+		})
 	}
 }

@@ -3,16 +3,52 @@
 //
 // It serves /VerificarIdentidad, /GetCertificadoIdentidad and /GetCreditos
 // over TLS, checks Basic auth (wrong credentials: Res -1), keeps the
-// account's credit (each send costs one; none left: Res -2), answers with the
-// documented bodies (as one-element arrays, or objects with
-// WithObjectAnswers), streams a PDF certificate of any size, and POSTs the
-// documented status reports to a webhook URL (SendWebhook). Faults are
-// injected through the embedded kyctest.Server.
+// account's credit (each send costs one; none left: Res -2), checks the
+// documented parameters (Telefono digits only, Remitente at most 11
+// characters, Mensaje with [LINK], Fecha's layout: Res -3 with the vendor's
+// Spanish Error), answers with the documented bodies (as one-element
+// arrays, or objects with WithObjectAnswers), streams a PDF certificate of
+// any size, and POSTs the documented status reports to a webhook URL
+// (SendWebhook, or PostWebhook without a fake). Faults are injected through
+// the embedded kyctest.Server.
 //
 //	srv := verificartest.New(t)
 //	c, _ := verificar.New(srv.Config(), srv.Options()...)
-//	res, _ := c.Verify(ctx, kyc.Request{Country: "ESP", Person: kyc.Person{Phone: "34600000001"}})
-//	srv.SendWebhook(ctx, verificartest.Webhook{URL: hookURL, ID: strings.TrimPrefix(res.Reference, "verificar:"), Estado: 5100})
+//	res, _ := c.Verify(ctx, kyc.Request{Country: "ESP", Person: kyc.Person{Phone: "+34600000001"}})
+//	id := strings.TrimPrefix(res.Reference, "verificar:")
+//	srv.SendWebhook(ctx, verificartest.Webhook{URL: hookURL, ID: id, Magic: kyctest.ImageExpired})
+//
+// # Magic inputs
+//
+// Verificar is an SMS-link vendor: the person films their face and document
+// on their own phone, so no image of yours reaches Mensatek and Verify
+// always answers StatusPending. The outcome arrives by webhook; a kyctest
+// magic input selects the report the fake sends (Webhook.Magic, Outcome).
+// Most magic inputs describe outcomes Mensatek's documented Resultado codes
+// cannot express; for those the fake sends the approved report, as the
+// kyctest convention asks.
+//
+//	magic input          Verificar outcome (webhook Estado / Resultado → Event)
+//	ImageApproved        5001 / 93.96, PruebaDeVida Si → approved
+//	ImageNoFace          cannot be produced (no such Resultado) → approved
+//	ImageFaceMismatch    5001 / -8 → rejected, face_mismatch
+//	ImageFaceBorderline  5001 / 79 (similarity under 80) → review, face_mismatch
+//	ImageLivenessFailed  5001 / -6 → rejected, liveness_failed
+//	ImageLowQuality      cannot be produced → approved
+//	ImageExpired         5001 / -5 → rejected, document_expired
+//	ImageForged          cannot be produced (-3, front and back differ, is
+//	                     not a forgery verdict) → approved
+//	ImageUnderage        5001 / -2 → rejected, underage
+//	ImageNoDocument      cannot be produced → approved
+//	ImageReview          5001 / -1 (an operator must decide) → review, face_mismatch
+//	ImageNotFinished     5001 / -7 → pending, not_finished; with no read-back,
+//	                     only a later report (5100) finishes it
+//	ImageServerError     no image reaches the send: its equivalent is the
+//	                     magic phone PhoneServerError (HTTP 500 to the send)
+//
+// The events above are those of an authenticated webhook: the client built
+// from Config() shares the fake's webhook credentials, which SendWebhook
+// sends. An unauthenticated Event always stays pending.
 //
 // Sends are counted per phone number (Telefono, digits only): the API has no
 // field for the caller's reference, so the phone is the only per-request key.
@@ -22,6 +58,7 @@ package verificartest
 import (
 	"crypto/subtle"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -44,6 +81,13 @@ const (
 	APIToken = "fake-api-token"
 )
 
+// Webhook credentials: Config() returns them, and SendWebhook sends them
+// unless the Webhook says otherwise.
+const (
+	WebhookUser     = "fake-webhook-user"
+	WebhookPassword = "fake-webhook-password"
+)
+
 // Magic phone numbers: a send to them fails with the documented Res code,
 // and costs nothing.
 const (
@@ -51,6 +95,9 @@ const (
 	PhoneNotActivated = "34600000004"
 	// PhoneGeneralError answers Res -5 (general error).
 	PhoneGeneralError = "34600000005"
+	// PhoneServerError answers HTTP 500 (kyctest.ImageServerError's
+	// equivalent: Mensatek fails on its side).
+	PhoneServerError = "34600000500"
 )
 
 // FirstID is the ID of the first send; later sends count up from it.
@@ -128,9 +175,12 @@ func New(t testing.TB, opts ...Option) *Server {
 	return s
 }
 
-// Config returns the credentials the fake accepts (no webhook credentials).
+// Config returns the credentials the fake accepts, and the webhook
+// credentials SendWebhook sends (WebhookUser, WebhookPassword), so that a
+// client built from it receives the fake's reports authenticated.
 func (s *Server) Config() verificar.Config {
-	return verificar.Config{APIUser: s.user, APIToken: kyc.NewSecret(s.token)}
+	return verificar.Config{APIUser: s.user, APIToken: kyc.NewSecret(s.token),
+		WebhookUser: WebhookUser, WebhookPassword: kyc.NewSecret(WebhookPassword)}
 }
 
 // Credits returns the account's credit left.
@@ -193,12 +243,20 @@ func (s *Server) authorized(r *http.Request) bool {
 	return ok && okU&okP == 1
 }
 
+// maxParams bounds a request body the fake reads; a larger one is Res -3.
+const maxParams = 1 << 20
+
+var errTooLarge = errors.New("verificartest: parameters too large")
+
 // readParams reads a JSON or form body; names are case-insensitive, as the
 // API's are, so they are lower-cased.
 func readParams(r *http.Request) (map[string]string, error) {
-	b, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	b, err := io.ReadAll(io.LimitReader(r.Body, maxParams+1))
 	if err != nil {
 		return nil, err
+	}
+	if len(b) > maxParams {
+		return nil, errTooLarge
 	}
 	out := map[string]string{}
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
@@ -247,6 +305,11 @@ func (s *Server) send(w http.ResponseWriter, p map[string]string) {
 		return
 	case PhoneGeneralError:
 		s.answer(w, map[string]any{"Res": -5})
+		return
+	case PhoneServerError:
+		w.Header().Set("Content-Type", "text/html")
+		w.WriteHeader(http.StatusInternalServerError)
+		_, _ = io.WriteString(w, "<html><body>Error interno</body></html>")
 		return
 	}
 	s.mu.Lock()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"net/http"
 	"net/url"
 	"strconv"
 	"time"
@@ -12,11 +13,12 @@ import (
 	"github.com/kyc-go/kyc/verificar"
 )
 
-// Webhook is one status report for SendWebhook.
+// Webhook is one status report, for SendWebhook, PostWebhook and Body.
 type Webhook struct {
 	// URL is where to POST the report.
 	URL string
-	// ID is the request's ID, as SendVerification returned it.
+	// ID is the request's ID, as SendVerification returned it. It is sent
+	// as it is, so a test can send a malformed one.
 	ID string
 	// Estado is the documented status: 3000-3003, 5000, 5001, 5100, 5500.
 	Estado int
@@ -24,31 +26,66 @@ type Webhook struct {
 	// a similarity of 80-100, or a documented negative code (-1..-9). 0
 	// means the documentation's sample, 93.957847595214844.
 	Resultado int
+	// Magic, when set, is a kyctest magic input (kyctest.ImageExpired...):
+	// Estado and Resultado are then those of Outcome(Magic).
+	Magic string
 	// Form sends application/x-www-form-urlencoded instead of JSON.
 	Form bool
-	// User and Password, when User is set, are sent as Basic auth.
+	// User and Password are sent as Basic auth. For SendWebhook, an empty
+	// User means the fake's WebhookUser and WebhookPassword, unless NoAuth
+	// is set; PostWebhook sends Basic auth only when User is set.
 	User, Password string
+	// NoAuth sends the report without credentials.
+	NoAuth bool
 }
 
 // sampleSimilarity is the Resultado of the documentation's sample.
 const sampleSimilarity = 93.957847595214844
 
-// WebhookBody returns the Content-Type and the documented body of the
-// report wh describes, with the nested fields as JSON strings, as Mensatek
-// sends them. The phone and requested DNI are those of the send with wh.ID
-// when the fake made it.
-func (s *Server) WebhookBody(wh Webhook) (contentType string, body []byte) {
-	s.mu.Lock()
-	rec, ok := s.sent[wh.ID]
-	s.mu.Unlock()
-	if !ok {
-		rec = sendRecord{phone: "34600000000", at: time.Now()}
+// Outcome returns the report the fake sends for a kyctest magic input (see
+// the package doc's table): Estado and Resultado of a finished process
+// (5001). produced is false for the inputs Mensatek cannot express; the
+// report is then the approved one.
+func Outcome(magic string) (wh Webhook, produced bool) {
+	resultado, produced := map[string]int{
+		kyctest.ImageApproved:       0, // the sample: 93.96, PruebaDeVida Si
+		kyctest.ImageFaceMismatch:   -8,
+		kyctest.ImageFaceBorderline: verificar.MinSimilarity - 1,
+		kyctest.ImageLivenessFailed: -6,
+		kyctest.ImageExpired:        -5,
+		kyctest.ImageUnderage:       -2,
+		kyctest.ImageReview:         -1,
+		kyctest.ImageNotFinished:    -7,
+	}[magic]
+	return Webhook{Estado: verificar.EstadoFinished, Resultado: resultado}, produced
+}
+
+// WebhookPayload returns the JSON body Mensatek POSTs when request id
+// reaches state estado: the documented fields, the nested ones as JSON
+// strings, and for 5001, 5100 and 5500 the documentation's sample Result.
+// It is what `kyc webhook` sends; PostWebhook POSTs it.
+func WebhookPayload(id string, estado int) []byte {
+	_, b := Webhook{ID: id, Estado: estado}.Body()
+	return b
+}
+
+// Body returns the Content-Type and the documented body of the report wh
+// describes, with the nested fields as JSON strings, as Mensatek sends
+// them. The phone is the documentation's sample's; Server.WebhookBody uses
+// the fake's record of the send instead.
+func (wh Webhook) Body() (contentType string, body []byte) {
+	return wh.body(sendRecord{phone: "34600000000", at: time.Now()})
+}
+
+func (wh Webhook) body(rec sendRecord) (string, []byte) {
+	if wh.Magic != "" {
+		o, _ := Outcome(wh.Magic)
+		wh.Estado, wh.Resultado = o.Estado, o.Resultado
 	}
-	sentAt := rec.at.Format(verificar.SendAtLayout)
 	fields := map[string]string{
 		"Servicio":            verificar.ServiceIdentity,
 		"ID":                  wh.ID,
-		"FechaEnvio":          sentAt,
+		"FechaEnvio":          rec.at.Format(verificar.SendAtLayout),
 		"Estado":              strconv.Itoa(wh.Estado),
 		"UltimaActualizacion": time.Now().Format(verificar.SendAtLayout),
 		"Acceso":              `{"Fecha":"2021-09-04 19:37:21","IP":"85.10.20.221","Puerto":"11892"}`,
@@ -71,6 +108,19 @@ func (s *Server) WebhookBody(wh Webhook) (contentType string, body []byte) {
 	}
 	b, _ := json.Marshal(fields) // strings only
 	return "application/json", b
+}
+
+// WebhookBody returns the Content-Type and the documented body of the
+// report wh describes. The phone and requested DNI are those of the send
+// with wh.ID when the fake made it.
+func (s *Server) WebhookBody(wh Webhook) (contentType string, body []byte) {
+	s.mu.Lock()
+	rec, ok := s.sent[wh.ID]
+	s.mu.Unlock()
+	if !ok {
+		rec = sendRecord{phone: "34600000000", at: time.Now()}
+	}
+	return wh.body(rec)
 }
 
 // resultJSON is the documentation's Result sample, changed to match the
@@ -128,11 +178,34 @@ func resultJSON(resultado int, dni string) string {
 }
 
 // SendWebhook POSTs the report wh describes to wh.URL, as Mensatek does,
-// and returns the receiver's HTTP status.
+// with the fake's webhook credentials unless wh says otherwise, and returns
+// the receiver's HTTP status. It uses the client WithWebhookClient set.
 func (s *Server) SendWebhook(ctx context.Context, wh Webhook) (int, error) {
-	if wh.URL == "" || wh.ID == "" {
-		return 0, errors.New("verificartest: Webhook needs URL and ID")
+	if wh.User == "" && !wh.NoAuth {
+		wh.User, wh.Password = WebhookUser, WebhookPassword
+	}
+	if wh.NoAuth {
+		wh.User, wh.Password = "", ""
+	}
+	if wh.URL == "" {
+		return 0, errors.New("verificartest: Webhook needs a URL")
 	}
 	ct, body := s.WebhookBody(wh)
 	return kyctest.PostWebhook(ctx, s.hc, wh.URL, ct, body, wh.User, wh.Password)
+}
+
+// PostWebhook POSTs the report wh describes to wh.URL with hc (nil means
+// http.DefaultClient), with Basic auth when wh.User is set, and returns the
+// receiver's HTTP status. It needs no fake: `kyc webhook` and tests of a
+// deployed handler use it.
+func PostWebhook(ctx context.Context, hc *http.Client, wh Webhook) (int, error) {
+	if wh.URL == "" {
+		return 0, errors.New("verificartest: Webhook needs a URL")
+	}
+	user, pass := wh.User, wh.Password
+	if wh.NoAuth {
+		user, pass = "", ""
+	}
+	ct, body := wh.Body()
+	return kyctest.PostWebhook(ctx, hc, wh.URL, ct, body, user, pass)
 }
