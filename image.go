@@ -3,8 +3,10 @@ package kyc
 import (
 	"bufio"
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"log/slog"
 	"os"
@@ -37,8 +39,9 @@ const (
 	WebP = "image/webp"
 )
 
-// sniffLen is how many leading bytes identify a format.
-const sniffLen = 12
+// sniffLen is how many leading bytes identify a format: the longest
+// minimal header, a PNG's signature and IHDR chunk, is 33.
+const sniffLen = 64
 
 // ImageFromBytes returns an Image of b. It keeps b without copying it: do
 // not modify b while the Image is in use.
@@ -84,7 +87,7 @@ func ImageFromReader(r io.Reader) (*Image, error) {
 	if l, ok := r.(interface{ Len() int }); ok {
 		size = int64(l.Len())
 	}
-	br := bufio.NewReaderSize(r, 64)
+	br := bufio.NewReaderSize(r, 4096)
 	head, err := br.Peek(sniffLen)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
 		return nil, &Error{Op: op, Kind: ErrInvalidRequest, Field: "image", Message: "cannot read the image", Err: err}
@@ -96,19 +99,115 @@ func ImageFromReader(r io.Reader) (*Image, error) {
 	return &Image{reader: br, size: size, format: format}, nil
 }
 
-// sniff identifies JPEG, PNG and WebP by their leading bytes.
+// sniff identifies JPEG, PNG and WebP by a minimal valid header, not by
+// their magic bytes alone:
+//
+//   - JPEG: the SOI marker, then a marker segment that may follow it (APPn,
+//     DQT, DHT, SOFn, DRI, COM, …) with a length of at least 2;
+//   - PNG: the signature, then an IHDR chunk of 13 bytes whose width,
+//     height, bit depth, colour type and methods are valid, and whose CRC
+//     matches;
+//   - WebP: a RIFF header naming WEBP, then a VP8, VP8L or VP8X chunk with
+//     its signature (the VP8 start code, the VP8L signature byte) or its
+//     10-byte header.
+//
+// b is the image's first sniffLen bytes, or all of it when shorter.
 func sniff(b []byte, op string) (string, error) {
+	bad := func(msg string) (string, error) {
+		return "", &Error{Op: op, Kind: ErrInvalidRequest, Field: "image", Message: msg}
+	}
 	switch {
 	case len(b) == 0:
-		return "", &Error{Op: op, Kind: ErrInvalidRequest, Field: "image", Message: "the image is empty"}
-	case len(b) >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF:
+		return bad("the image is empty")
+	case len(b) >= 2 && b[0] == 0xFF && b[1] == 0xD8:
+		if !jpegHeader(b) {
+			return bad("the image starts like a JPEG but has no valid marker segment after its SOI marker")
+		}
 		return JPEG, nil
-	case len(b) >= 8 && bytes.Equal(b[:8], []byte("\x89PNG\r\n\x1a\n")):
+	case bytes.HasPrefix(b, pngSignature) || bytes.HasPrefix(pngSignature, b):
+		if !pngHeader(b) {
+			return bad("the image starts like a PNG but has no valid IHDR chunk after its signature")
+		}
 		return PNG, nil
-	case len(b) >= 12 && string(b[:4]) == "RIFF" && string(b[8:12]) == "WEBP":
+	case len(b) >= 4 && string(b[:4]) == "RIFF":
+		if !webpHeader(b) {
+			return bad("the image is a RIFF file but not a WebP image with a VP8, VP8L or VP8X chunk")
+		}
 		return WebP, nil
 	}
-	return "", &Error{Op: op, Kind: ErrInvalidRequest, Field: "image", Message: "the image is not JPEG, PNG or WebP"}
+	return bad("the image is not JPEG, PNG or WebP")
+}
+
+var pngSignature = []byte("\x89PNG\r\n\x1a\n")
+
+// jpegHeader reports whether b starts with SOI and a marker segment that
+// may follow it, with its two-byte length. Fill bytes (0xFF) before the
+// marker are allowed, as the JPEG standard allows them.
+func jpegHeader(b []byte) bool {
+	i := 2
+	if i >= len(b) || b[i] != 0xFF {
+		return false
+	}
+	for i < len(b) && b[i] == 0xFF {
+		i++
+	}
+	if i+2 >= len(b) {
+		return false
+	}
+	switch m := b[i]; {
+	case m >= 0xE0 && m <= 0xEF: // APPn
+	case m >= 0xC0 && m <= 0xCF && m != 0xC8: // SOFn, DHT, DAC (JPG, 0xC8, is reserved)
+	case m == 0xDB, m == 0xDD, m == 0xFE: // DQT, DRI, COM
+	default:
+		return false
+	}
+	return int(b[i+1])<<8|int(b[i+2]) >= 2
+}
+
+// pngHeader reports whether b is the PNG signature followed by a valid IHDR
+// chunk (length 13, then the chunk type, its fields and its CRC).
+func pngHeader(b []byte) bool {
+	const ihdrEnd = 8 + 4 + 4 + 13 + 4
+	if len(b) < ihdrEnd || binary.BigEndian.Uint32(b[8:]) != 13 || string(b[12:16]) != "IHDR" {
+		return false
+	}
+	w, h := binary.BigEndian.Uint32(b[16:]), binary.BigEndian.Uint32(b[20:])
+	depth, colour := b[24], b[25]
+	if w == 0 || h == 0 || w > 1<<31-1 || h > 1<<31-1 || b[26] != 0 || b[27] != 0 || b[28] > 1 {
+		return false
+	}
+	var ok bool
+	switch colour {
+	case 0: // greyscale
+		ok = depth == 1 || depth == 2 || depth == 4 || depth == 8 || depth == 16
+	case 3: // palette
+		ok = depth == 1 || depth == 2 || depth == 4 || depth == 8
+	case 2, 4, 6: // RGB, greyscale and alpha, RGBA
+		ok = depth == 8 || depth == 16
+	}
+	if !ok {
+		return false
+	}
+	return crc32.ChecksumIEEE(b[12:29]) == binary.BigEndian.Uint32(b[29:])
+}
+
+// webpHeader reports whether b is a RIFF WEBP header followed by a VP8
+// (lossy: frame tag then start code 9D 01 2A), VP8L (lossless: signature
+// 0x2F) or VP8X (extended: a 10-byte header) chunk.
+func webpHeader(b []byte) bool {
+	if len(b) < 20 || string(b[8:12]) != "WEBP" || binary.LittleEndian.Uint32(b[4:]) < 12 {
+		return false
+	}
+	size := binary.LittleEndian.Uint32(b[16:])
+	switch string(b[12:16]) {
+	case "VP8 ":
+		return size >= 10 && len(b) >= 26 && b[23] == 0x9D && b[24] == 0x01 && b[25] == 0x2A
+	case "VP8L":
+		return size >= 5 && len(b) >= 21 && b[20] == 0x2F
+	case "VP8X":
+		return size >= 10 && len(b) >= 30
+	}
+	return false
 }
 
 // Open returns a reader over the image's bytes; the caller closes it. Images

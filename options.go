@@ -5,26 +5,25 @@ import (
 	"log/slog"
 	"net/http"
 	"time"
-
-	"github.com/kyc-go/kyc/internal/config"
 )
 
 // Option configures a provider client. Every vendor package's New accepts
-// the same options. Options that get a bad value make New fail; they never
+// the same options. An Option writes into the client's Settings; one given
+// a bad value appends to Settings.Errs, which makes New fail. Options never
 // panic.
-type Option func(*config.Settings)
+type Option func(*Settings)
 
 // WithBaseURL points the client at another host: a sandbox, a proxy, or an
 // in-process fake. HTTPS is required unless the host is loopback.
 func WithBaseURL(u string) Option {
-	return func(s *config.Settings) { s.BaseURL = u }
+	return func(s *Settings) { s.BaseURL = u }
 }
 
 // WithHTTPClient sends requests through c: its Transport, TLS settings and
 // proxies are used as they are. The client is copied, not modified. A
 // Timeout set on c applies to each attempt, as WithTimeout does.
 func WithHTTPClient(c *http.Client) Option {
-	return func(s *config.Settings) {
+	return func(s *Settings) {
 		if c == nil {
 			s.Errs = append(s.Errs, errors.New("WithHTTPClient: nil client"))
 			return
@@ -38,7 +37,7 @@ func WithHTTPClient(c *http.Client) Option {
 // waits between them: a retried call does not start its context deadline
 // over.
 func WithTimeout(d time.Duration) Option {
-	return func(s *config.Settings) {
+	return func(s *Settings) {
 		if d < 0 {
 			s.Errs = append(s.Errs, errors.New("WithTimeout: negative duration"))
 			return
@@ -57,7 +56,7 @@ func WithTimeout(d time.Duration) Option {
 // retried once it may have reached the vendor, authentication failures are
 // never retried, and a body that cannot be read twice is never resent.
 func WithRetry(maxRetries int, maxWait time.Duration) Option {
-	return func(s *config.Settings) {
+	return func(s *Settings) {
 		if maxRetries < 0 || maxRetries > 10 {
 			s.Errs = append(s.Errs, errors.New("WithRetry: maxRetries must be 0..10"))
 			return
@@ -76,7 +75,7 @@ func WithRetry(maxRetries int, maxWait time.Duration) Option {
 // bodies, images or personal data. Records are at slog.LevelDebug. The
 // default discards them.
 func WithLogger(l *slog.Logger) Option {
-	return func(s *config.Settings) {
+	return func(s *Settings) {
 		if l != nil {
 			s.Logger = l
 		}
@@ -85,7 +84,7 @@ func WithLogger(l *slog.Logger) Option {
 
 // WithUserAgent sets the User-Agent header (default "kyc-go/<version>").
 func WithUserAgent(ua string) Option {
-	return func(s *config.Settings) {
+	return func(s *Settings) {
 		if ua != "" {
 			s.UserAgent = ua
 		}
@@ -95,7 +94,7 @@ func WithUserAgent(ua string) Option {
 // WithClock replaces time.Now for token expiry, signatures and timestamps,
 // for tests.
 func WithClock(now func() time.Time) Option {
-	return func(s *config.Settings) {
+	return func(s *Settings) {
 		if now != nil {
 			s.Clock = now
 		}
@@ -107,7 +106,7 @@ func WithClock(now func() time.Time) Option {
 // Streamed downloads, such as a certificate written to an io.Writer, are not
 // capped.
 func WithMaxResponseBytes(n int64) Option {
-	return func(s *config.Settings) {
+	return func(s *Settings) {
 		if n <= 0 {
 			s.Errs = append(s.Errs, errors.New("WithMaxResponseBytes: must be positive"))
 			return
@@ -122,7 +121,7 @@ func WithMaxResponseBytes(n int64) Option {
 // It never sees an id, a query, a header value or a body. A nil Observer
 // is refused.
 func WithObserver(o Observer) Option {
-	return func(s *config.Settings) {
+	return func(s *Settings) {
 		if o == nil {
 			s.Errs = append(s.Errs, errors.New("WithObserver: nil observer"))
 			return

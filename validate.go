@@ -18,10 +18,14 @@ const (
 )
 
 // Validate checks what is wrong with a Request whatever the provider: field
-// formats and lengths, control characters, the country code, the phone and
-// e-mail forms, the URLs. It returns an ErrInvalidRequest *Error naming the
-// field, or nil. It does not check which fields a provider needs; see
-// Capabilities.Check.
+// formats and lengths, control characters, the country (a current ISO
+// 3166-1 alpha-3 code, see IsCountryCode), the phone (a number that
+// NormalizePhone accepts: international form, or a national number of
+// Country), the e-mail form, the URLs. It returns an ErrInvalidRequest
+// *Error naming the field, with a message saying which form is expected, or
+// nil. It does not change the Request: vendor clients send
+// NormalizePhone(Person.Phone, Country). It does not check which fields a
+// provider needs; see Capabilities.Check.
 func (req Request) Validate() error {
 	const op = "kyc.Request.Validate"
 	texts := []struct {
@@ -42,10 +46,12 @@ func (req Request) Validate() error {
 		}
 	}
 	if req.Country != "" && !IsCountryCode(req.Country) {
-		return invalid(op, string(FieldCountry), "an ISO 3166-1 alpha-3 code in capitals, such as ESP")
+		return invalid(op, string(FieldCountry), countryHint(req.Country))
 	}
-	if req.Person.Phone != "" && !IsPhone(req.Person.Phone) {
-		return invalid(op, string(FieldPhone), "international form: country code and number, 8 to 15 digits, optional leading +")
+	if req.Person.Phone != "" {
+		if _, err := normalizePhone(op, req.Person.Phone, req.Country); err != nil {
+			return err
+		}
 	}
 	if e := req.Person.Email; e != "" {
 		at := strings.LastIndexByte(e, '@')
@@ -84,33 +90,4 @@ func checkText(op, field, v string, limit int) error {
 		}
 	}
 	return nil
-}
-
-// IsCountryCode reports whether s has the form of an ISO 3166-1 alpha-3
-// code: three capital ASCII letters.
-func IsCountryCode(s string) bool {
-	if len(s) != 3 {
-		return false
-	}
-	for i := 0; i < 3; i++ {
-		if s[i] < 'A' || s[i] > 'Z' {
-			return false
-		}
-	}
-	return true
-}
-
-// IsPhone reports whether s is a phone number in international form: an
-// optional '+' then 8 to 15 digits (E.164 allows at most 15).
-func IsPhone(s string) bool {
-	s = strings.TrimPrefix(s, "+")
-	if len(s) < 8 || len(s) > 15 {
-		return false
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return true
 }

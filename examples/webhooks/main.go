@@ -1,20 +1,26 @@
-// Command webhooks is a small server that receives Verificar's and Incode's
-// webhooks through one kyc.WebhookMux and prints each provider-neutral
-// Event.
+// Command webhooks is a small service that receives Verificar's and
+// Incode's webhooks through one kyc.WebhookMux, confirmed and correlated:
+// the handler (handler.go) knows no vendor, every Event carries the
+// Reference that Verify returned, Incode's status-only events are confirmed
+// by reading the session back before the handler sees them, and every
+// Result lands in one kyc.ResultStore that Router.Result reads.
 //
-//	go run ./examples/webhooks                  # the fakes send a few webhooks, then it exits
-//	go run ./examples/webhooks -listen :8080    # serve until interrupted
+//	go run ./examples/webhooks                         # the fakes send the webhooks, then it exits
+//	go run ./examples/webhooks -listen 127.0.0.1:8080  # serve until interrupted
 //
-// Without -listen, it starts the two fakes, has them POST their documented
-// webhooks (Verificar with Basic auth, Incode with a bearer token) to the
-// server, and exits. Verificar's reports carry the outcome; Incode's only
-// say the status changed, and are unsigned by design, so the handler
-// confirms them by reading the session back with the stored Reference.
+// Without -listen, it starts the two fakes, verifies one person with each
+// through a Router, has the fakes POST their documented webhooks (Verificar
+// with Basic auth, Incode with its bearer token) plus one forged webhook,
+// and reads both results back through the Router.
 //
 // With -listen, point the vendors' webhook settings at
-// http(s)://<host>/webhooks/verificar and /webhooks/incode; credentials come
-// from VERIFICAR_API_USER, VERIFICAR_API_TOKEN, VERIFICAR_WEBHOOK_USER,
-// VERIFICAR_WEBHOOK_PASSWORD, INCODE_API_KEY and INCODE_WEBHOOK_TOKEN.
+// http(s)://<host>/webhooks/verificar and /webhooks/incode, or send test
+// webhooks with `go run ./cmd/kyc webhook`. It reads VERIFICAR_API_USER,
+// VERIFICAR_API_TOKEN, VERIFICAR_WEBHOOK_USER, VERIFICAR_WEBHOOK_PASSWORD,
+// INCODE_API_KEY and INCODE_WEBHOOK_TOKEN (all required: a receiver without
+// webhook credentials refuses every webhook), and INCODE_EXECUTIVE_EMAIL and
+// INCODE_EXECUTIVE_PASSWORD (optional: without them Incode events are
+// confirmed only for sessions this process started).
 package main
 
 import (
@@ -22,11 +28,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/kyc-go/kyc"
@@ -38,13 +46,13 @@ import (
 )
 
 func main() {
-	listen := flag.String("listen", "", "serve webhooks on this address until interrupted (e.g. :8080)")
+	listen := flag.String("listen", "", "serve webhooks on this address until interrupted (e.g. 127.0.0.1:8080)")
 	flag.Parse()
 	var err error
 	if *listen != "" {
-		err = serve(*listen)
+		err = serve(*listen, os.Stdout)
 	} else {
-		err = demo()
+		err = demo(os.Stdout)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "webhooks:", err)
@@ -52,37 +60,28 @@ func main() {
 	}
 }
 
-// newMux routes both vendors' webhooks to one function.
-func newMux(ver *verificar.Client, inc *incode.Client, fn func(context.Context, *kyc.Event) error) *kyc.WebhookMux {
-	mux := kyc.NewWebhookMux(fn)
+// newMux serves both vendors' webhooks, confirms each Event through its
+// vendor's read-back, and puts every trusted Result into store.
+func newMux(ver *verificar.Client, inc *incode.Client, store kyc.ResultStore, fn func(context.Context, *kyc.Event) error) *kyc.WebhookMux {
+	mux := kyc.NewWebhookMux(fn, kyc.ConfirmEvents(), kyc.WithResultStore(store))
 	mux.Handle("/webhooks/verificar", ver)
 	mux.Handle("/webhooks/incode", inc)
 	return mux
 }
 
-func describe(ev *kyc.Event) string {
-	s := fmt.Sprintf("%-9s type=%-22s authenticated=%-5v", ev.Provider, ev.Type, ev.Authenticated)
-	if ev.Result != nil {
-		s += fmt.Sprintf(" status=%s face=%s liveness=%s", ev.Result.Status, ev.Result.Scores.FaceMatch, ev.Result.Scores.Liveness)
-	}
-	return s
-}
-
-func demo() error {
+func demo(out io.Writer) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	verSrv, incSrv := verificartest.NewServer(), incodetest.NewServer()
 	defer verSrv.Close()
 	defer incSrv.Close()
 
-	verCfg := verSrv.Config()
-	verCfg.WebhookUser, verCfg.WebhookPassword = "hooks", kyc.NewSecret("hook-password")
-	ver, err := verificar.New(verCfg, verSrv.Options()...)
+	ver, err := verificar.New(verSrv.Config(), verSrv.Options()...) // the fake's webhook credentials included
 	if err != nil {
 		return err
 	}
 	defer ver.Close()
-	incCfg := incSrv.Config()
+	incCfg := incSrv.ExecutiveConfig() // executive log-in: any session reads back, in any process
 	incCfg.WebhookToken = kyc.NewSecret("incode-webhook-token")
 	inc, err := incode.New(incCfg, incSrv.Options()...)
 	if err != nil {
@@ -90,100 +89,96 @@ func demo() error {
 	}
 	defer inc.Close()
 
-	// Start one verification on each, as an application would, storing the
-	// references by the vendor's id.
-	res, err := ver.Verify(ctx, kyc.Request{ID: "case-es", Country: "ESP", Person: kyc.Person{Phone: "+34600000001"}})
+	store := kyc.NewMemoryStore(0) // the service's database in production
+	router, err := kyc.NewRouter(kyc.CountryRoute("ESP", ver), kyc.DefaultRoute(inc), kyc.WithResultStore(store))
 	if err != nil {
 		return err
 	}
-	verID := strings.TrimPrefix(res.Reference, "verificar:")
 	img := func(size int) *kyc.Image { im, _ := kyc.ImageFromBytes(kyctest.MagicImage("", size)); return im }
-	incRes, err := inc.Verify(ctx, kyc.Request{ID: "case-mx", Country: "MEX", Selfie: img(0), Document: kyc.Document{Front: img(1000), Back: img(1200)}})
+	verRes, err := router.Verify(ctx, kyc.Request{ID: "case-es", Country: "ESP", Person: kyc.Person{Phone: "+34600000001"}})
 	if err != nil {
 		return err
 	}
-	store := map[string]string{} // Incode interview id → stored Reference
-	ref, err := kyc.ParseReference(incRes.Reference)
+	incRes, err := router.Verify(ctx, kyc.Request{ID: "case-mx", Country: "MEX", Selfie: img(0), Document: kyc.Document{Front: img(1000), Back: img(1200)}})
 	if err != nil {
 		return err
 	}
-	interviewID, _, _ := strings.Cut(ref.ID, ".")
-	store[interviewID] = incRes.Reference
+	fmt.Fprintf(out, "verify  %-9s ref=%s status=%s\n", verRes.Provider, verRes.Reference, verRes.Status)
+	fmt.Fprintf(out, "verify  %-9s ref=%s status=%s\n", incRes.Provider, incRes.Reference, incRes.Status)
 
-	received := make(chan string, 8)
-	mux := newMux(ver, inc, func(ctx context.Context, ev *kyc.Event) error {
-		line := describe(ev)
-		if ev.Provider == kyc.Incode {
-			// Incode's webhook only says the status changed, unsigned: read
-			// the session back with the stored Reference before acting.
-			p, err := incode.EventPayload(ev)
-			if err != nil {
-				return err
-			}
-			r, err := inc.ConfirmEvent(ctx, ev, store[p.InterviewID])
-			if err != nil {
-				return err
-			}
-			line += fmt.Sprintf(" confirmed=%s", r.Status)
-		}
-		received <- line
-		return nil
-	})
+	a := newApp(out)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: newMux(ver, inc, store, a.handle), ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	defer srv.Close()
 	base := "http://" + ln.Addr().String()
 
-	sends := []func() (int, error){
-		func() (int, error) {
-			return verSrv.SendWebhook(ctx, verificartest.Webhook{URL: base + "/webhooks/verificar", ID: verID, Estado: verificar.EstadoAccessed, User: "hooks", Password: "hook-password"})
-		},
-		func() (int, error) {
-			return verSrv.SendWebhook(ctx, verificartest.Webhook{URL: base + "/webhooks/verificar", ID: verID, Estado: verificar.EstadoFinished, Resultado: 91, Form: true, User: "hooks", Password: "hook-password"})
-		},
-		func() (int, error) {
+	verID := strings.TrimPrefix(verRes.Reference, "verificar:")
+	interviewID := strings.TrimPrefix(incRes.Reference, "incode:")
+	sends := []struct {
+		what string
+		send func() (int, error)
+	}{
+		{"verificar 3000 (link opened)", func() (int, error) {
+			return verSrv.SendWebhook(ctx, verificartest.Webhook{URL: base + "/webhooks/verificar", ID: verID, Estado: verificar.EstadoAccessed})
+		}},
+		{"verificar 5100 (validated)", func() (int, error) {
+			return verSrv.SendWebhook(ctx, verificartest.Webhook{URL: base + "/webhooks/verificar", ID: verID, Estado: verificar.EstadoValidated, Form: true})
+		}},
+		{"incode ONBOARDING_FINISHED", func() (int, error) {
 			return incSrv.SendWebhook(ctx, base+"/webhooks/incode", interviewID, "ONBOARDING_FINISHED", "incode-webhook-token")
-		},
-		func() (int, error) { // wrong credentials: refused, the handler is not called
-			return verSrv.SendWebhook(ctx, verificartest.Webhook{URL: base + "/webhooks/verificar", ID: verID, Estado: verificar.EstadoFinished, User: "hooks", Password: "wrong"})
-		},
+		}},
+		{"forged verificar 5100, no credentials", func() (int, error) {
+			return verSrv.SendWebhook(ctx, verificartest.Webhook{URL: base + "/webhooks/verificar", ID: "4242", Estado: verificar.EstadoValidated, NoAuth: true})
+		}},
 	}
-	fmt.Println("webhooks received on", base)
-	for i, send := range sends {
-		status, err := send()
+	fmt.Fprintln(out, "webhooks received on", base)
+	for _, s := range sends {
+		status, err := s.send()
 		if err != nil {
 			return err
 		}
-		fmt.Printf("webhook %d answered HTTP %d\n", i+1, status)
-		if status == http.StatusOK {
-			fmt.Println("  ", <-received)
+		fmt.Fprintf(out, "webhook %-38s answered HTTP %d\n", s.what, status)
+	}
+	// Any replica sharing the store (and the credentials) reads the results
+	// back: Verificar from the store (no read-back at the vendor), Incode
+	// from the vendor.
+	for _, ref := range []string{verRes.Reference, incRes.Reference} {
+		res, err := router.Result(ctx, ref)
+		if err != nil {
+			return err
 		}
+		seen, _ := a.status(ref)
+		fmt.Fprintf(out, "result  %-9s ref=%s status=%s source=%s (handler saw %s)\n", res.Provider, ref, res.Status, res.Source, seen)
 	}
 	return nil
 }
 
-func serve(addr string) error {
+func serve(addr string, out io.Writer) error {
+	env, missing := readEnv("VERIFICAR_API_USER", "VERIFICAR_API_TOKEN", "VERIFICAR_WEBHOOK_USER", "VERIFICAR_WEBHOOK_PASSWORD",
+		"INCODE_API_KEY", "INCODE_WEBHOOK_TOKEN")
+	if len(missing) > 0 {
+		return fmt.Errorf("-listen needs %s (a receiver without webhook credentials refuses every webhook)", strings.Join(missing, ", "))
+	}
 	ver, err := verificar.New(verificar.Config{
-		APIUser: os.Getenv("VERIFICAR_API_USER"), APIToken: kyc.NewSecret(os.Getenv("VERIFICAR_API_TOKEN")),
-		WebhookUser: os.Getenv("VERIFICAR_WEBHOOK_USER"), WebhookPassword: kyc.NewSecret(os.Getenv("VERIFICAR_WEBHOOK_PASSWORD")),
+		APIUser: env["VERIFICAR_API_USER"], APIToken: kyc.NewSecret(env["VERIFICAR_API_TOKEN"]),
+		WebhookUser: env["VERIFICAR_WEBHOOK_USER"], WebhookPassword: kyc.NewSecret(env["VERIFICAR_WEBHOOK_PASSWORD"]),
 	})
 	if err != nil {
 		return err
 	}
-	inc, err := incode.New(incode.Config{APIKey: kyc.NewSecret(os.Getenv("INCODE_API_KEY")), WebhookToken: kyc.NewSecret(os.Getenv("INCODE_WEBHOOK_TOKEN"))})
+	incCfg := incode.Config{APIKey: kyc.NewSecret(env["INCODE_API_KEY"]), WebhookToken: kyc.NewSecret(env["INCODE_WEBHOOK_TOKEN"]),
+		ExecutiveEmail: os.Getenv("INCODE_EXECUTIVE_EMAIL"), ExecutivePassword: kyc.NewSecret(os.Getenv("INCODE_EXECUTIVE_PASSWORD"))}
+	inc, err := incode.New(incCfg)
 	if err != nil {
 		return err
 	}
-	mux := newMux(ver, inc, func(ctx context.Context, ev *kyc.Event) error {
-		fmt.Println(describe(ev))
-		return nil
-	})
-	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	a := newApp(out)
+	srv := &http.Server{Addr: addr, Handler: newMux(ver, inc, kyc.NewMemoryStore(0), a.handle), ReadHeaderTimeout: 5 * time.Second}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go func() {
 		<-ctx.Done()
@@ -191,9 +186,23 @@ func serve(addr string) error {
 		defer cancel()
 		_ = srv.Shutdown(shutdown)
 	}()
-	fmt.Println("serving webhooks on", addr, "at /webhooks/verificar and /webhooks/incode")
+	fmt.Fprintln(out, "serving webhooks on", addr, "at /webhooks/verificar and /webhooks/incode")
 	if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
+}
+
+// readEnv returns the named variables and the names of those not set.
+func readEnv(names ...string) (map[string]string, []string) {
+	env := map[string]string{}
+	var missing []string
+	for _, n := range names {
+		v := os.Getenv(n)
+		if v == "" {
+			missing = append(missing, n)
+		}
+		env[n] = v
+	}
+	return env, missing
 }
