@@ -124,7 +124,10 @@ func newRouter(store kyc.ResultStore) (*kyc.Router, error) {
 }
 
 func verify(ctx context.Context, router *kyc.Router, out io.Writer) error {
-	img := func(size int) *kyc.Image { im, _ := kyc.ImageFromBytes(kyctest.MagicImage(kyctest.ImageApproved, size)); return im }
+	img := func(size int) *kyc.Image {
+		im, _ := kyc.ImageFromBytes(kyctest.MagicImage(kyctest.ImageApproved, size))
+		return im
+	}
 	selfie, front, back := img(0), img(1000), img(1200)
 	reqs := []kyc.Request{
 		{ID: "replica-ind", Country: "IND", Selfie: selfie, Document: kyc.Document{Type: kyc.DocumentIDCard, Front: front}},
