@@ -5,18 +5,17 @@ import (
 	"context"
 	"crypto/aes"
 	"crypto/cipher"
-	"crypto/pbkdf2"
 	"crypto/rand"
-	"crypto/sha1"
 	"encoding/base64"
+	"errors"
 	"net/http"
 	"strconv"
-	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/kyc-go/kyc"
 	"github.com/kyc-go/kyc/atlas/internal/tslayout"
+	"github.com/kyc-go/kyc/internal/transport"
 )
 
 // The parameters of the AES api_key, as the vendor's Java sample
@@ -43,85 +42,105 @@ const HeaderRequestID = "request_id"
 // "KEY_ID|KEY_SECRET|TS" under PBKDF2-HMAC-SHA1(KEY_SECRET, salt, 65556, 32).
 //
 // The vendor's sample derives a new key for every header, which costs
-// milliseconds of CPU per request. The server reads the salt from each
-// api_key, so a salt may be reused: the signer derives a key once per salt
-// and reuses it with a fresh random IV per header, drawing a new salt every
-// rotate. It is safe for concurrent use; at most one derivation runs at a
-// time and concurrent callers share its result.
+// milliseconds of CPU. The server reads the salt from each api_key, so a
+// salt may be reused: the signer reuses a derived key with a fresh random
+// IV per header. Its keys come from the process's key ring for the secret
+// (keys.go), shared with every client of the same secret. The next key is
+// derived in the background once the current one is 90% through
+// SaltRotation, once for all callers, and the signer keeps the current
+// salt until the next key is ready: only the first header of a secret in a
+// process waits for a derivation. It is safe for concurrent use.
 type aesSigner struct {
 	keyID  string
 	secret kyc.Secret
 	layout tslayout.Layout
 	loc    *time.Location
 	rotate time.Duration // < 0: a new key for every header
-	now    func() time.Time
+	ring   *keyRing
 
-	mu  sync.RWMutex
-	cur *derivedKey
+	state atomic.Pointer[keyState]
 }
 
-type derivedKey struct {
-	salt  [SaltLen]byte
-	block cipher.Block
-	at    time.Time
+// keyState is the key a signer uses and when it took it up, on the
+// client's clock (kyc.WithClock), against which SaltRotation is measured.
+type keyState struct {
+	k  *derivedKey
+	at time.Time
 }
 
-// derive draws a salt and derives its key. The password is the secret's
-// UTF-8 bytes: Java's PBEKeySpec hands PBKDF2WithHmacSHA1 a char[], which
-// the JDK's PBKDF2KeyImpl.getPasswordBytes encodes as UTF-8, so a non-ASCII
-// secret gives the same key in both languages (New refuses a secret that is
-// not valid UTF-8, which Java could not hold).
-func (s *aesSigner) derive(now time.Time) (*derivedKey, error) {
-	k := &derivedKey{at: now}
-	if _, err := rand.Read(k.salt[:]); err != nil {
-		return nil, err
-	}
-	key, err := pbkdf2.Key(sha1.New, s.secret.Reveal(), k.salt[:], PBKDF2Iterations, KeyLen)
-	if err != nil {
-		return nil, err
-	}
-	if k.block, err = aes.NewCipher(key); err != nil {
-		return nil, err
-	}
-	return k, nil
-}
+// renewal is how far into SaltRotation the next key starts to be derived.
+func (s *aesSigner) renewal() time.Duration { return s.rotate - s.rotate/10 }
 
-func (s *aesSigner) fresh(k *derivedKey, now time.Time) bool {
-	if k == nil || s.rotate < 0 {
-		return false
-	}
-	age := now.Sub(k.at)
-	return age < s.rotate && age > -s.rotate
-}
-
-// key returns the current derived key, deriving a new one when the salt is
-// due for rotation.
-func (s *aesSigner) key(now time.Time) (*derivedKey, error) {
+// key returns the key to sign with at time now. It never waits for a
+// derivation except for the first key of the secret in this process.
+func (s *aesSigner) key(ctx context.Context, now time.Time) (*derivedKey, error) {
 	if s.rotate < 0 {
-		return s.derive(now)
+		return deriveKey(s.secret) // the sample's way, chosen explicitly
 	}
-	s.mu.RLock()
-	k := s.cur
-	s.mu.RUnlock()
-	if s.fresh(k, now) {
-		return k, nil
+	st := s.state.Load()
+	if st == nil {
+		return s.first(ctx, now)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.fresh(s.cur, now) {
-		return s.cur, nil
+	age := now.Sub(st.at)
+	backwards := age < -s.rotate // the clock went back by more than a rotation
+	if age < s.renewal() && !backwards {
+		return st.k, nil
 	}
-	k, err := s.derive(now)
-	if err != nil {
-		return nil, err
+	if age >= s.rotate || backwards {
+		if next := s.ring.latest.Load(); next.gen > st.k.gen {
+			s.state.CompareAndSwap(st, &keyState{k: next, at: now})
+			return next, nil
+		}
 	}
-	s.cur = k
-	return k, nil
+	s.ring.rotate(s.secret, st.k) // in the background; a no-op when one runs or is done
+	return st.k, nil
+}
+
+// first takes up the ring's latest key, deriving the secret's first key
+// when there is none yet: the one wait of the secret in this process,
+// shared by every concurrent caller. A key another client derived keeps
+// its age, so it is renewed on schedule.
+func (s *aesSigner) first(ctx context.Context, now time.Time) (*derivedKey, error) {
+	for {
+		if k := s.ring.latest.Load(); k != nil {
+			st := &keyState{k: k, at: now.Add(-min(time.Since(k.born), s.rotate))}
+			if !s.state.CompareAndSwap(nil, st) {
+				st = s.state.Load()
+			}
+			return st.k, nil
+		}
+		if err := s.ring.wait(ctx, s.ring.rotate(s.secret, nil)); err != nil {
+			return nil, err
+		}
+	}
+}
+
+// warm makes sure a key is ready: it derives the first one, or, when the
+// current key is due for renewal, waits for the next one and takes it up.
+func (s *aesSigner) warm(ctx context.Context, now time.Time) error {
+	if s.rotate < 0 {
+		return nil
+	}
+	st := s.state.Load()
+	if st == nil {
+		_, err := s.first(ctx, now)
+		return err
+	}
+	if age := now.Sub(st.at); age < s.renewal() && age >= -s.rotate {
+		return nil
+	}
+	if err := s.ring.wait(ctx, s.ring.rotate(s.secret, st.k)); err != nil {
+		return err
+	}
+	if next := s.ring.latest.Load(); next.gen > st.k.gen {
+		s.state.CompareAndSwap(st, &keyState{k: next, at: now})
+	}
+	return nil
 }
 
 // header returns the Authorization value for one attempt at time now.
-func (s *aesSigner) header(now time.Time) (string, error) {
-	k, err := s.key(now)
+func (s *aesSigner) header(ctx context.Context, now time.Time) (string, error) {
+	k, err := s.key(ctx, now)
 	if err != nil {
 		return "", err
 	}
@@ -195,15 +214,55 @@ func appendBase36(b []byte, v uint64, width int) []byte {
 	return append(b, s...)
 }
 
-// attemptSigner returns the per-request signer that sets a fresh request_id
-// on each attempt and remembers the last one sent.
-func attemptSigner(callID string, last *atomic.Value) func(context.Context, http.Header) error {
+// requestIDLen is the length of a request_id: the call id and a
+// 2-character attempt number. Verify's References hold one.
+const requestIDLen = callIDLen + 2
+
+// idForm is the form of the vendor id in an Atlas Reference, checked
+// before anything is sent (transport.Params.ID): a request_id as this
+// package writes it, 22 ASCII letters and digits.
+func idForm(id string) error {
+	if len(id) != requestIDLen {
+		return errors.New("an Atlas reference holds a 22-character request_id")
+	}
+	for i := 0; i < len(id); i++ {
+		if !isAlnum(id[i]) {
+			return errors.New("a request_id has letters and digits only")
+		}
+	}
+	return nil
+}
+
+func isAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+}
+
+// signer returns the signer of one call of op, run before each attempt: it
+// sets a fresh request_id (the call id and the attempt number), stores it
+// in last, and with AuthAES sets the Authorization header. Only the first
+// header of a secret in this process waits for a PBKDF2 derivation; when
+// ctx ends during that wait the call fails with ErrTimeout.
+func (c *Client) signer(op kyc.Operation, last *atomic.Value) transport.Signer {
+	callID := c.ids.callID(c.tc.Now())
 	var attempt atomic.Int32
-	return func(_ context.Context, h http.Header) error {
+	return func(ctx context.Context, h http.Header) error {
 		n := attempt.Add(1)
 		id := callID + string(appendBase36(nil, uint64(n)%(36*36), 2))
 		h[HeaderRequestID] = []string{id} // non-canonical, as the docs spell it
-		last.Store(id)
+		if last != nil {
+			last.Store(id)
+		}
+		if c.aes == nil {
+			return nil
+		}
+		v, err := c.aes.header(ctx, c.tc.Now())
+		if err != nil {
+			if ctx.Err() != nil {
+				return c.tc.ContextError(op.Name, ctx.Err(), n > 1)
+			}
+			return err
+		}
+		h.Set("Authorization", v)
 		return nil
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -135,6 +136,7 @@ func captureHeaders(t *testing.T, cfg atlas.Config, opts ...kyc.Option) (*atlas.
 }
 
 func TestAuthHeaderDecryptsIndependently(t *testing.T) {
+	t.Parallel()
 	at := time.Date(2024, 1, 31, 18, 29, 59, 123_000_000, time.UTC) // 23:59:59.123 IST
 	tests := []struct {
 		name, keyID, secret string
@@ -174,7 +176,7 @@ func TestAuthHeaderFreshPerAttemptAndSaltReused(t *testing.T) {
 	now := time.Date(2024, 5, 1, 10, 0, 0, 0, time.UTC)
 	var mu sync.Mutex
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	c, headers := captureHeaders(t, atlas.Config{KeyID: "kid", KeySecret: kyc.NewSecret("sec")}, kyc.WithClock(clock))
+	c, headers := captureHeaders(t, atlas.Config{KeyID: "kid", KeySecret: kyc.NewSecret(uniqueSecret("sec-rotation-test"))}, kyc.WithClock(clock))
 	ctx := context.Background()
 	for i := 0; i < 3; i++ {
 		_, err := c.VerificationStatus(ctx, "pan", "x")
@@ -183,11 +185,16 @@ func TestAuthHeaderFreshPerAttemptAndSaltReused(t *testing.T) {
 	mu.Lock()
 	now = now.Add(61 * time.Minute) // past the default hourly rotation
 	mu.Unlock()
+	// The first header past the rotation keeps the current salt: the next
+	// key is being derived in the background, and nobody waits for it.
 	_, err := c.VerificationStatus(ctx, "pan", "x")
+	require.NoError(t, err)
+	require.NoError(t, c.Warm(ctx), "waits for the next key and takes it up")
+	_, err = c.VerificationStatus(ctx, "pan", "x")
 	require.NoError(t, err)
 
 	hs := headers()
-	require.Len(t, hs, 4)
+	require.Len(t, hs, 5)
 	salts := map[string]int{}
 	ivs := map[string]bool{}
 	for _, h := range hs {
@@ -197,11 +204,52 @@ func TestAuthHeaderFreshPerAttemptAndSaltReused(t *testing.T) {
 		salts[string(raw[:20])]++
 		ivs[string(raw[20:36])] = true
 	}
-	assert.Len(t, ivs, 4, "a fresh IV per header")
+	assert.Len(t, ivs, 5, "a fresh IV per header")
 	assert.Len(t, salts, 2, "one salt for the first hour, a new one after rotation")
+	_, first, _ := parseAuth(t, hs[0].Get("Authorization"))
+	_, fourth, _ := parseAuth(t, hs[3].Get("Authorization"))
+	_, fifth, _ := parseAuth(t, hs[4].Get("Authorization"))
+	r1, _ := base64.StdEncoding.DecodeString(first)
+	r4, _ := base64.StdEncoding.DecodeString(fourth)
+	r5, _ := base64.StdEncoding.DecodeString(fifth)
+	assert.Equal(t, r1[:20], r4[:20], "the current salt signs until the next key is ready")
+	assert.NotEqual(t, r1[:20], r5[:20], "the next salt once it is")
+}
+
+// TestWarm: Warm derives the key before any request, and clients of the
+// same secret share it.
+func TestWarm(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	cfg := atlas.Config{KeyID: "kid", KeySecret: kyc.NewSecret(uniqueSecret("sec-warm-test"))}
+	c, headers := captureHeaders(t, cfg)
+	require.NoError(t, c.Warm(ctx))
+	_, err := c.VerificationStatus(ctx, "pan", "x")
+	require.NoError(t, err)
+	other, otherHeaders := captureHeaders(t, cfg)
+	start := time.Now()
+	_, err = other.VerificationStatus(ctx, "pan", "x")
+	require.NoError(t, err)
+	t.Logf("a second client's first call: %v", time.Since(start))
+	_, k1, _ := parseAuth(t, headers()[0].Get("Authorization"))
+	_, k2, _ := parseAuth(t, otherHeaders()[0].Get("Authorization"))
+	r1, _ := base64.StdEncoding.DecodeString(k1)
+	r2, _ := base64.StdEncoding.DecodeString(k2)
+	assert.Equal(t, r1[:20], r2[:20], "clients with the same secret share the derived key")
+
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	cold, _ := captureHeaders(t, atlas.Config{KeyID: "kid", KeySecret: kyc.NewSecret(uniqueSecret("sec-warm-cancelled"))})
+	err = cold.Warm(cancelled)
+	require.ErrorIs(t, err, context.Canceled)
+	require.ErrorIs(t, err, kyc.ErrTimeout)
+
+	basic, _ := captureHeaders(t, atlas.Config{KeyID: "k", KeySecret: kyc.NewSecret("s"), Auth: atlas.AuthBasic})
+	assert.NoError(t, basic.Warm(cancelled), "nothing to derive with Basic auth")
 }
 
 func TestSaltRotationNegativeDerivesPerHeader(t *testing.T) {
+	t.Parallel()
 	c, headers := captureHeaders(t, atlas.Config{KeyID: "kid", KeySecret: kyc.NewSecret("sec"), SaltRotation: -1})
 	for i := 0; i < 2; i++ {
 		_, err := c.VerificationStatus(context.Background(), "pan", "x")
@@ -217,6 +265,7 @@ func TestSaltRotationNegativeDerivesPerHeader(t *testing.T) {
 }
 
 func TestBasicAuthHeader(t *testing.T) {
+	t.Parallel()
 	c, headers := captureHeaders(t, atlas.Config{KeyID: "k-1", KeySecret: kyc.NewSecret("s-ü"), Auth: atlas.AuthBasic})
 	_, err := c.VerificationStatus(context.Background(), "pan", "x")
 	require.NoError(t, err)
@@ -260,6 +309,7 @@ func TestRequestIDsDistinctUnderConcurrency(t *testing.T) {
 }
 
 func TestNewRefusesBadConfig(t *testing.T) {
+	t.Parallel()
 	sec := kyc.NewSecret("s")
 	tests := []struct {
 		name  string
@@ -274,6 +324,8 @@ func TestNewRefusesBadConfig(t *testing.T) {
 		{"Go layout", atlas.Config{KeyID: "k", KeySecret: sec, TimestampLayout: "20060102150405"}, "TimestampLayout"},
 		{"unknown letters", atlas.Config{KeyID: "k", KeySecret: sec, TimestampLayout: "yyyyMMddhhmmss a"}, "TimestampLayout"},
 		{"bad auth", atlas.Config{KeyID: "k", KeySecret: sec, Auth: 7}, "Auth"},
+		{"newline in key id", atlas.Config{KeyID: "k\nx", KeySecret: sec}, "KeyID"},
+		{"control character in secret", atlas.Config{KeyID: "k", KeySecret: kyc.NewSecret("s\x00")}, "KeySecret"},
 		{"threshold", atlas.Config{KeyID: "k", KeySecret: sec, FaceMatchThreshold: 1.5}, "FaceMatchThreshold"},
 		{"review above match", atlas.Config{KeyID: "k", KeySecret: sec, FaceMatchThreshold: 0.5, FaceReviewThreshold: 0.7}, "FaceReviewThreshold"},
 	}
@@ -285,8 +337,16 @@ func TestNewRefusesBadConfig(t *testing.T) {
 			require.True(t, errors.As(err, &kerr))
 			assert.Equal(t, tt.field, kerr.Field)
 			assert.NotContains(t, err.Error(), "\xff")
+			assert.True(t, kerr.NotSent && kerr.Unprocessed, "nothing was sent")
 		})
 	}
 	_, err := atlas.New(atlas.Config{KeyID: "k", KeySecret: sec}, kyc.WithBaseURL("http://api.example.com"))
 	assert.ErrorIs(t, err, kyc.ErrInvalidRequest, "plain http to a non-loopback host")
+}
+
+// uniqueSecret makes a secret no other test, nor an earlier run of the same
+// test (-count), has used: the derived keys of a secret are shared by the
+// whole process.
+func uniqueSecret(prefix string) string {
+	return prefix + "-" + strconv.FormatInt(time.Now().UnixNano(), 36)
 }

@@ -2,15 +2,12 @@ package atlas
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"net/http"
 	"net/url"
 	"strings"
 	"sync/atomic"
 	"time"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/kyc-go/kyc"
 	"github.com/kyc-go/kyc/atlas/internal/tslayout"
@@ -101,13 +98,22 @@ type Config struct {
 }
 
 // Client is an Atlas API client: the vendor's typed API plus kyc.Verifier.
-// It is safe for concurrent use.
+// It is safe for concurrent use. Close, String and GoString come from the
+// shared core: printing a Client never shows its credentials.
 type Client struct {
-	cfg Config
+	base
 	tc  *transport.Client
-	aes *aesSigner
+	cfg Config
+	aes *aesSigner // nil with AuthBasic
 	ids requestIDs
+	// maxBody is the vendor's request size limit (MaxRequestBytes); tests
+	// lower it.
+	maxBody int64
 }
+
+// base is the shared core's Close, String and GoString; the alias keeps
+// every other method of transport.Base unexported.
+type base = transport.Base
 
 var _ kyc.Verifier = (*Client)(nil)
 
@@ -115,29 +121,18 @@ var _ kyc.Verifier = (*Client)(nil)
 // Options set the base URL (default DefaultURL for AuthAES, DefaultURLv2
 // for AuthBasic), the HTTP client, timeouts, retries, the logger and the
 // clock used for the header timestamp.
+//
+// With AuthAES the first request waits for one PBKDF2 derivation (tens of
+// milliseconds), once per secret in the process: call Warm at start-up to
+// pay it there.
 func New(cfg Config, opts ...kyc.Option) (*Client, error) {
-	const op = "atlas.New"
-	bad := func(field, msg string) error {
-		return &kyc.Error{Provider: kyc.Atlas, Op: op, Kind: kyc.ErrInvalidRequest, Field: field, Message: msg}
-	}
-	if err := checkKeyID(cfg.KeyID, cfg.Auth); err != nil {
-		return nil, bad("KeyID", err.Error())
-	}
-	if cfg.KeySecret.IsZero() {
-		return nil, bad("KeySecret", "required")
-	}
-	if !utf8.ValidString(cfg.KeySecret.Reveal()) {
-		return nil, bad("KeySecret", "not valid UTF-8")
-	}
-	if cfg.Auth != AuthAES && cfg.Auth != AuthBasic {
-		return nil, bad("Auth", "unknown auth mode")
-	}
 	if cfg.TimestampLayout == "" {
 		cfg.TimestampLayout = DefaultTimestampLayout
 	}
-	layout, err := tslayout.Parse(cfg.TimestampLayout)
-	if err != nil {
-		return nil, bad("TimestampLayout", err.Error())
+	layout, layoutErr := tslayout.Parse(cfg.TimestampLayout)
+	layoutMsg := ""
+	if layoutErr != nil {
+		layoutMsg = layoutErr.Error()
 	}
 	if cfg.Location == nil {
 		cfg.Location = istZone
@@ -151,161 +146,155 @@ func New(cfg Config, opts ...kyc.Option) (*Client, error) {
 	if cfg.FaceReviewThreshold == 0 {
 		cfg.FaceReviewThreshold = min(DefaultFaceReviewThreshold, cfg.FaceMatchThreshold)
 	}
-	if !(cfg.FaceMatchThreshold > 0 && cfg.FaceMatchThreshold <= 1) {
-		return nil, bad("FaceMatchThreshold", "must be in (0, 1]")
-	}
-	if !(cfg.FaceReviewThreshold > 0 && cfg.FaceReviewThreshold <= cfg.FaceMatchThreshold) {
-		return nil, bad("FaceReviewThreshold", "must be in (0, FaceMatchThreshold]")
+	if err := transport.CheckConfig(kyc.Atlas).
+		Required("KeyID", cfg.KeyID).
+		That(headerSafeKeyID(cfg.KeyID, cfg.Auth), "KeyID", "contains a character the Authorization header cannot carry").
+		Secret("KeySecret", cfg.KeySecret).
+		That(cfg.Auth == AuthAES || cfg.Auth == AuthBasic, "Auth", "unknown auth mode").
+		That(layoutErr == nil, "TimestampLayout", layoutMsg).
+		That(cfg.FaceMatchThreshold > 0 && cfg.FaceMatchThreshold <= 1, "FaceMatchThreshold", "must be in (0, 1]").
+		That(cfg.FaceReviewThreshold > 0 && cfg.FaceReviewThreshold <= cfg.FaceMatchThreshold, "FaceReviewThreshold", "must be in (0, FaceMatchThreshold]").
+		Err(); err != nil {
+		return nil, err
 	}
 
-	c := &Client{cfg: cfg}
-	p := transport.Params{Provider: kyc.Atlas, RequestIDHeaders: []string{HeaderRequestID}}
+	c := &Client{cfg: cfg, maxBody: MaxRequestBytes}
+	p := transport.Params{Provider: kyc.Atlas, BaseURL: DefaultURL, RequestIDHeaders: []string{HeaderRequestID},
+		Check: c.check, Decode: c.decode, Encode: c.encode, ID: idForm}
 	if cfg.Auth == AuthBasic {
 		p.BaseURL = DefaultURLv2
 		p.Sign = transport.SetHeader("Authorization", transport.BasicAuth(cfg.KeyID, cfg.KeySecret))
 	} else {
-		p.BaseURL = DefaultURL
+		// The AES header is set by each call's signer (see signer), which
+		// knows the operation a derivation's wait would fail.
 		c.aes = &aesSigner{keyID: cfg.KeyID, secret: cfg.KeySecret, layout: layout,
-			loc: cfg.Location, rotate: cfg.SaltRotation}
-		p.Sign = func(_ context.Context, h http.Header) error {
-			v, err := c.aes.header(c.aes.now())
-			if err != nil {
-				return err
-			}
-			h.Set("Authorization", v)
-			return nil
-		}
+			loc: cfg.Location, rotate: cfg.SaltRotation, ring: rings.ring(cfg.KeySecret)}
 	}
 	tc, err := transport.New(p, opts)
 	if err != nil {
 		return nil, err
 	}
-	c.tc = tc
-	if c.aes != nil {
-		c.aes.now = tc.Now
-	}
+	c.tc, c.base = tc, transport.NewBase(tc)
 	return c, nil
 }
 
-func checkKeyID(id string, mode AuthMode) error {
-	if id == "" {
-		return errors.New("required")
+// headerSafeKeyID reports whether the key id fits in the Authorization
+// header: no space and none of the header's separators (',', '|', '=', and
+// ':' for Basic).
+func headerSafeKeyID(id string, mode AuthMode) bool {
+	seps := " ,|="
+	if mode == AuthBasic {
+		seps += ":"
 	}
-	for _, r := range id {
-		if unicode.IsSpace(r) || unicode.IsControl(r) || r == ',' || r == '|' || r == '=' || (mode == AuthBasic && r == ':') {
-			return errors.New("contains a character the Authorization header cannot carry")
+	return !strings.ContainsAny(id, seps) && !strings.ContainsFunc(id, unicode.IsSpace)
+}
+
+// Warm derives the PBKDF2 key of the AES header now, so that no request
+// waits for it: call it at start-up. Clients with the same KeySecret share
+// the key within the process, so one Warm serves them all. When the
+// current key is due for renewal, Warm waits for the next one. It sends
+// nothing, and returns nil with AuthBasic or a negative SaltRotation. If
+// ctx ends first it returns an ErrTimeout *kyc.Error; the derivation goes
+// on in the background.
+func (c *Client) Warm(ctx context.Context) error {
+	if c.aes == nil {
+		return nil
+	}
+	if err := c.aes.warm(ctx, c.tc.Now()); err != nil {
+		if ctx.Err() != nil {
+			return c.tc.ContextError("atlas.Warm", ctx.Err(), false)
 		}
+		return &kyc.Error{Provider: kyc.Atlas, Op: "atlas.Warm", Kind: kyc.ErrUnauthorized,
+			Message: "the PBKDF2 key could not be derived", NotSent: true, Unprocessed: true, Err: err}
 	}
 	return nil
 }
 
-// Close releases idle connections. The client stays usable.
-func (c *Client) Close() error {
-	c.tc.Close()
-	return nil
+// Call sends any operation of the Atlas API that the typed methods do not
+// cover (OCR, DigiLocker, video, PIVC…), signed and checked like them, with
+// a fresh request_id per attempt. op.Path is the path to send, relative to
+// the base URL, without a query; op.Name defaults to "atlas.Call" and
+// op.Method to POST with an input and GET without. op.Class decides how it
+// may be resent: its zero value, kyc.ClassBilled, is the safe default;
+// declare kyc.ClassFree for a read and kyc.ClassMessaging for anything
+// that may text or call a person.
+//
+// in is nil, url.Values (sent as the query string, as API v2 takes its
+// parameters even on POST; for a GET this is the way to pass them), Form
+// (an application/x-www-form-urlencoded body), []Part (a multipart body,
+// its images capped as MaxRequestBytes says), []byte or
+// json.RawMessage (sent as JSON as they are), or any other value (sent as
+// JSON). The answer must be an Atlas JSON envelope; an error in it, or an
+// HTTP error status, is returned as a *kyc.Error. out, when not nil,
+// receives the envelope's data, decoded as JSON (nothing when data is null
+// or absent); pass an *Envelope to receive the whole envelope instead.
+func (c *Client) Call(ctx context.Context, op kyc.Operation, in, out any) error {
+	return c.tc.Generic(ctx, op, in, out)
 }
 
-// call is one logical request.
-type call struct {
-	op     string
-	method string
-	path   string
-	query  url.Values
-	body   transport.Body
-	mode   transport.Mode
+// Form is an input of Call sent as an application/x-www-form-urlencoded
+// body (url.Values are sent as the query string).
+type Form url.Values
+
+// Part is one part of a multipart body given to Call: a field (Value) or
+// an image (Image), streamed from its source.
+type Part struct {
+	Name  string
+	Value string
+	Image *kyc.Image
 }
 
-// sent is the answer to a call and the request_id its last attempt carried.
-type sent struct {
-	resp      *transport.Response
-	requestID string
+// encode builds the request of a generic Call from its input (see Call).
+func (c *Client) encode(op kyc.Operation, in any) (*transport.Request, error) {
+	r := &transport.Request{Operation: op, Sign: c.signer(op, nil)}
+	switch v := in.(type) {
+	case Form:
+		r.Body = transport.Form(url.Values(v))
+	case []Part:
+		var imgs []namedImage
+		for _, p := range v {
+			if p.Image != nil {
+				imgs = append(imgs, namedImage{name: p.Name, img: p.Image})
+			}
+		}
+		files, err := c.imageParts(op.Name, imgs...)
+		if err != nil {
+			return nil, err
+		}
+		parts := make([]transport.Part, 0, len(v))
+		for _, p := range v {
+			if p.Image == nil {
+				parts = append(parts, transport.Part{Name: p.Name, Value: p.Value})
+				continue
+			}
+			parts = append(parts, files[0])
+			files = files[1:]
+		}
+		if r.Body, err = transport.Multipart(parts...); err != nil {
+			return nil, c.tc.Invalid(op.Name, "in", "cannot be encoded as multipart")
+		}
+	default:
+		d, err := transport.EncodeDefault(op, in)
+		if err != nil {
+			return nil, err
+		}
+		r.Query, r.Body = d.Query, d.Body
+	}
+	return r, nil
 }
 
-// send runs a call through the transport, with a fresh request_id per
-// attempt.
-func (c *Client) send(ctx context.Context, cl call, stream bool) (sent, error) {
+// send is the one sender of the typed methods: it builds the request of op
+// with its query string and body, signs each attempt with a fresh
+// request_id, and runs it through the core's call path (send, check,
+// decode into out). It returns the request_id of the last attempt sent,
+// which it also puts in the error's RequestID when no answer gave one.
+func (c *Client) send(ctx context.Context, op kyc.Operation, q url.Values, body transport.Body, out any) (string, error) {
 	var last atomic.Value
-	r := &transport.Request{
-		Op: cl.op, Method: cl.method, Path: cl.path, Query: cl.query, Body: cl.body, Mode: cl.mode,
-		Sign: attemptSigner(c.ids.callID(c.tc.Now()), &last),
-	}
-	var resp *transport.Response
-	var err error
-	if stream {
-		resp, err = c.tc.Stream(ctx, r)
-	} else {
-		resp, err = c.tc.Do(ctx, r)
-	}
+	_, err := c.tc.Call(ctx, &transport.Request{Operation: op, Query: q, Body: body, Sign: c.signer(op, &last)}, out)
 	id, _ := last.Load().(string)
 	var kerr *kyc.Error
 	if errors.As(err, &kerr) && kerr.RequestID == "" {
 		kerr.RequestID = id
 	}
-	return sent{resp: resp, requestID: id}, err
+	return id, err
 }
-
-// do sends a call and returns its checked envelope.
-func (c *Client) do(ctx context.Context, cl call) (*Envelope, string, error) {
-	s, err := c.send(ctx, cl, false)
-	if err != nil {
-		return nil, s.requestID, err
-	}
-	env, err := c.check(cl.op, s.resp)
-	if err != nil {
-		var kerr *kyc.Error
-		if errors.As(err, &kerr) && kerr.RequestID == "" {
-			kerr.RequestID = s.requestID
-		}
-	}
-	return env, s.requestID, err
-}
-
-// Envelope is the body of every Atlas JSON answer:
-//
-//	{"status": "failed", "response_timestamp": "1595488026806", "data": null,
-//	 "error": {"code": "500", "message": "Internal server error."}}
-//
-// The shape is documented for errors; successful answers are seen with
-// status "success" and the payload under data.
-type Envelope struct {
-	Status string
-	// ResponseTimestamp is the vendor's time of the answer, from the
-	// millisecond epoch string it sends; zero when absent.
-	ResponseTimestamp time.Time
-	// Data is the payload, as sent.
-	Data json.RawMessage
-	// Error is the vendor's error, nil when none.
-	Error *APIError
-	// Raw is the whole body.
-	Raw json.RawMessage
-}
-
-// APIError is the envelope's error object. Code is a string ("500").
-type APIError struct {
-	Code    string
-	Message string
-}
-
-// Failed reports whether the envelope carries an error or a failed status.
-func (e *Envelope) Failed() bool {
-	if e.Error != nil {
-		return true
-	}
-	switch strings.ToLower(strings.TrimSpace(e.Status)) {
-	case "failed", "failure", "fail", "error":
-		return true
-	}
-	return false
-}
-
-// call builds a call with the query-string parameters v2 uses even on POST.
-func newCall(op, method, path string, q url.Values, mode transport.Mode) call {
-	return call{op: "atlas." + op, method: method, path: path, query: q, mode: mode}
-}
-
-// String describes the client without its credentials, tokens or keys, so
-// that printing or logging a Client never leaks them.
-func (c *Client) String() string { return "atlas.Client" }
-
-// GoString is String, for %#v.
-func (c *Client) GoString() string { return c.String() }

@@ -119,24 +119,28 @@ func (f fields) flag(keys ...string) (value, given bool) {
 	return false, false
 }
 
-// Verification is the answer of the verification endpoints whose response
-// body is not in the public docs (GSTIN, passport, PAN-to-Aadhaar, MSME,
-// status, Aadhaar KYC). Its shape is inferred: Status is the first of
-// data.status or data.<something>_status, Fields holds every scalar in data
-// (lower-cased keys, nested objects flattened with dots), and Data and Raw
-// keep the bodies as sent.
-type Verification struct {
+// VerificationResult is the answer of the verification endpoints whose
+// response body is not in the public docs (GSTIN, passport,
+// PAN-to-Aadhaar, MSME, status, Aadhaar KYC). Its shape is inferred: Status
+// is the first of data.status or data.<something>_status, Fields holds
+// every scalar in data (lower-cased keys, nested objects flattened with
+// dots), and Data and Raw keep the bodies as sent.
+type VerificationResult struct {
 	Status string
+	// Fields holds every scalar of data (personal data).
 	Fields map[string]string
 	// RequestID is the request_id the answered attempt carried.
 	RequestID string
-	Data      json.RawMessage
-	Raw       json.RawMessage
+	// Data and Raw are the vendor's data and body (personal data).
+	Data json.RawMessage
+	Raw  json.RawMessage
+
+	statusKeys []string // the operation's own status keys, first
 }
 
-func newVerification(env *Envelope, requestID string, statusKeys ...string) *Verification {
+func (v *VerificationResult) fromEnvelope(env *Envelope) error {
 	f := flatten(env.Data)
-	status := f.first(append(statusKeys, "status")...)
+	status := f.first(append(v.statusKeys, "status")...)
 	if status == "" {
 		keys := make([]string, 0, len(f))
 		for k := range f {
@@ -149,13 +153,12 @@ func newVerification(env *Envelope, requestID string, statusKeys ...string) *Ver
 			status = f[keys[0]]
 		}
 	}
-	return &Verification{Status: status, Fields: f, RequestID: requestID, Data: env.Data, Raw: env.Raw}
+	v.Status, v.Fields, v.Data, v.Raw = status, f, env.Data, env.Raw
+	return nil
 }
 
 // scalar reads any JSON scalar as a string.
 type scalar = tolerant.String
-
-func errNoField(name string) error { return errors.New("atlas: the answer has no " + name) }
 
 // imageFromData reads an image sent as base64 in data: data itself as a
 // string, or its file, image, masked_image or data field; a "data:…;base64,"

@@ -5,6 +5,14 @@
 // compared with a selfie, plus a PAN check) and carries the vendor's API as
 // typed methods, with Call for the endpoints they do not cover.
 //
+// Every operation the client sends is declared once in its operation table
+// (Operations), with its method, path, class and the documentation it
+// rests on. The class decides how a failed call may be resent: AadhaarOTP
+// (UIDAI texts the person) and ESignRequest are messaging, never resent
+// once written; the PAN, GSTIN, bank, passport, MSME, Aadhaar KYC, mask
+// and face operations are billed, resent only when the vendor provably did
+// not process them; the reads are free, retried like reads.
+//
 // Vendor documentation: https://docs.frslabs.com/integration/api (API v1.3,
 // AES header), https://docs.frslabs.com/integration/api-v2 (API v2, Basic
 // auth), https://api-docs.atlaskyc.com/atlas-api/, and the official Java
@@ -25,9 +33,14 @@
 // "yyyyMMddHHmmssSSS" in India Standard Time by default, from the client
 // clock (kyc.WithClock); Config.TimestampLayout takes another Java
 // SimpleDateFormat pattern, such as the sample's "ddMMyyyyHHmmss". A
-// PBKDF2 derivation costs milliseconds, so the client derives a key once
-// per salt and reuses it with a fresh IV per header, drawing a new salt
-// hourly (Config.SaltRotation): a header then costs microseconds.
+// PBKDF2 derivation costs tens of milliseconds, so the client derives a key
+// once per salt and reuses it with a fresh IV per header: a header then
+// costs microseconds. Clients with the same KeySecret share the derived key
+// within the process. A new salt is drawn every Config.SaltRotation
+// (hourly): its key is derived in the background from 90% of the period,
+// once for all callers, and the current salt signs until it is ready, so
+// no request waits for a derivation but the very first of a secret in the
+// process. Client.Warm pays that one at start-up.
 //
 // AuthBasic is API v2's "Authorization: Basic base64(KEY_ID:KEY_SECRET)",
 // with base URL DefaultURLv2. The request_id header is sent in both modes
@@ -56,6 +69,15 @@
 //		Selfie:   selfie,
 //		Person:   kyc.Person{FullName: "Rahul Kumar Sharma"},
 //	})
+//
+// # Personal data
+//
+// API v2 takes its parameters in the query string, personal ones included
+// (aadhaar_number, acc_number, ifsc, name_1_match, the PAN). No error this
+// package returns carries them: its messages are the SDK's own texts and
+// the vendor docs' hints, the vendor's own text goes to VendorMessage
+// only, and the transport strips the query from every wrapped cause.
+// Results keep the vendor's body in Raw, which is personal data.
 //
 // The atlastest package serves a fake Atlas API for tests.
 package atlas

@@ -2,14 +2,10 @@ package atlas
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"strconv"
-	"strings"
-	"time"
 
 	"github.com/kyc-go/kyc"
-	"github.com/kyc-go/kyc/internal/tolerant"
 	"github.com/kyc-go/kyc/internal/transport"
 )
 
@@ -72,81 +68,46 @@ func kindForCode(code string, status int) error {
 	return kyc.ErrInvalidRequest
 }
 
-// wireEnvelope is the tolerant wire form of Envelope.
-type wireEnvelope struct {
-	Status            tolerant.String `json:"status"`
-	ResponseTimestamp tolerant.String `json:"response_timestamp"`
-	Data              json.RawMessage `json:"data"`
-	Error             json.RawMessage `json:"error"`
-}
-
-// DecodeEnvelope reads an Atlas JSON body. error may be an object
-// {code, message} (code as a string or a number), a bare string, or null.
-func DecodeEnvelope(body []byte) (*Envelope, error) {
-	t := bytes.TrimSpace(body)
-	if len(t) == 0 || t[0] != '{' {
-		return nil, errors.New("atlas: the body is not a JSON object")
-	}
-	var w wireEnvelope
-	if err := json.Unmarshal(t, &w); err != nil {
-		return nil, err
-	}
-	env := &Envelope{Status: string(w.Status), Raw: json.RawMessage(body)}
-	if d := bytes.TrimSpace(w.Data); len(d) > 0 && string(d) != "null" {
-		env.Data = w.Data
-	}
-	if ms := strings.TrimSpace(string(w.ResponseTimestamp)); ms != "" {
-		if n, err := strconv.ParseInt(ms, 10, 64); err == nil && n > 0 {
-			env.ResponseTimestamp = time.UnixMilli(n).UTC()
-		}
-	}
-	e := bytes.TrimSpace(w.Error)
+// check is the answer check of every call (transport.Params.Check): a
+// vendor error in the envelope first, whatever the HTTP status, then the
+// status, then whether the body is an envelope at all. The operations that
+// answer with an image (FetchFace, MaskAadhaar) may answer a 2xx with the
+// image itself, and DeleteFace with an empty body.
+func (c *Client) check(op kyc.Operation, resp *transport.Response) error {
+	ok := resp.StatusCode >= 200 && resp.StatusCode <= 299
+	body := bytes.TrimSpace(transport.StripBOM(resp.Body))
 	switch {
-	case len(e) == 0 || string(e) == "null" || string(e) == "{}" || string(e) == `""` || string(e) == "false":
-	case e[0] == '{':
-		var o struct {
-			Code    tolerant.String `json:"code"`
-			Message tolerant.String `json:"message"`
-		}
-		if err := json.Unmarshal(e, &o); err != nil {
-			return nil, err
-		}
-		env.Error = &APIError{Code: strings.TrimSpace(string(o.Code)), Message: strings.TrimSpace(string(o.Message))}
-	case e[0] == '"':
-		var s string
-		if err := json.Unmarshal(e, &s); err != nil {
-			return nil, err
-		}
-		env.Error = &APIError{Message: s}
-	default:
-		env.Error = &APIError{Message: string(e)}
+	case ok && len(body) == 0 && op.Name == opDeleteFace.Name:
+		return nil
+	case ok && mediaAnswer(op) && (len(body) == 0 || body[0] != '{'):
+		return nil // the image; decode reads it
 	}
-	return env, nil
-}
-
-// check classifies an answer: a vendor error in the body first, whatever
-// the HTTP status, then the status, then whether the body is readable.
-func (c *Client) check(op string, resp *transport.Response) (*Envelope, error) {
 	env, derr := DecodeEnvelope(resp.Body)
 	if derr == nil && env.Failed() {
-		return nil, c.vendorError(op, resp, env.Error)
+		return c.apiError(op.Name, resp, env.Error)
 	}
 	if resp.StatusCode >= 400 {
-		return nil, c.vendorError(op, resp, &APIError{Code: strconv.Itoa(resp.StatusCode)})
+		return c.apiError(op.Name, resp, &APIError{Code: strconv.Itoa(resp.StatusCode)})
 	}
 	if derr != nil {
-		return nil, c.tc.BadResponse(op, resp, derr)
+		return c.tc.BadResponse(op.Name, resp, derr)
 	}
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		return nil, c.tc.BadResponse(op, resp, errors.New("unexpected HTTP status "+strconv.Itoa(resp.StatusCode)))
+	if !ok {
+		return c.tc.BadResponse(op.Name, resp, errors.New("unexpected HTTP status "+strconv.Itoa(resp.StatusCode)))
 	}
-	return env, nil
+	return nil
 }
 
-// vendorError builds the *kyc.Error for an Atlas error: Message is the
-// docs' text and "what to do" for the code; the vendor's own message goes to
+// mediaAnswer reports whether op may answer with an image rather than an
+// envelope.
+func mediaAnswer(op kyc.Operation) bool {
+	return op.Name == opFetchFace.Name || op.Name == opMaskAadhaar.Name
+}
+
+// apiError is the error builder of Atlas answers: Message is the docs'
+// text and "what to do" for the code; the vendor's own message goes to
 // VendorMessage, which Error() never prints.
-func (c *Client) vendorError(op string, resp *transport.Response, e *APIError) error {
+func (c *Client) apiError(op string, resp *transport.Response, e *APIError) error {
 	if e == nil {
 		e = &APIError{}
 	}

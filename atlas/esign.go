@@ -4,12 +4,13 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
+	"io"
+	"maps"
 	"mime"
 	"mime/multipart"
 	"net/http"
-	"net/textproto"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/kyc-go/kyc"
@@ -17,11 +18,11 @@ import (
 	"github.com/kyc-go/kyc/internal/webhook"
 )
 
-// ESignParams is an eSign request. The field names of /esign/request are not
-// public (integrators send "form data + files"), so they are given as they
-// are in Fields, under the names your Atlas documentation uses (signer name,
-// redirect URLs, callback URL…).
-type ESignParams struct {
+// ESignRequest is an eSign request. The field names of /esign/request are
+// not public (integrators send "form data + files"), so they are given as
+// they are in Fields, under the names your Atlas documentation uses (signer
+// name, redirect URLs, callback URL…).
+type ESignRequest struct {
 	Fields url.Values
 	// Document is the document to sign, usually a PDF. It is held in
 	// memory; MaxRequestBytes applies.
@@ -30,96 +31,107 @@ type ESignParams struct {
 	DocumentField string
 }
 
-// ESign is the answer of ESignRequest and ESignStatus, and the state an
-// eSign callback reports. ID is data.esign_id ("es-<uuid>"; inferred for
-// ESignRequest), DocumentStatus data.document_status ("COMPLETED") and
-// DownloadLink data.download_link, as seen in integrators' code. URL is the
-// first of data.url, esign_url, signing_url or redirect_url (inferred): the
-// page where the person signs.
-type ESign struct {
+// ESignResult is the answer of ESignRequest and ESignStatus. ID is
+// data.esign_id ("es-<uuid>"; inferred for ESignRequest), DocumentStatus
+// data.document_status ("COMPLETED") and DownloadLink data.download_link,
+// as seen in integrators' code. URL is the first of data.url, esign_url,
+// signing_url or redirect_url (inferred): the page where the person signs.
+type ESignResult struct {
 	ID             string
 	DocumentStatus string
 	DownloadLink   string
 	URL            string
 	RequestID      string
-	Data           json.RawMessage
-	Raw            json.RawMessage
+	// Data and Raw are the vendor's data and body (personal data; the
+	// download link is a credential to the signed document).
+	Data json.RawMessage
+	Raw  json.RawMessage
 }
 
 // Completed reports whether the document is signed.
-func (e *ESign) Completed() bool { return strings.EqualFold(e.DocumentStatus, "COMPLETED") }
+func (e *ESignResult) Completed() bool { return strings.EqualFold(e.DocumentStatus, "COMPLETED") }
 
-func newESign(env *Envelope, requestID string) *ESign {
+func (e *ESignResult) fromEnvelope(env *Envelope) error {
 	f := flatten(env.Data)
-	return &ESign{
+	*e = ESignResult{
 		ID: f.first("esign_id", "id"), DocumentStatus: f.first("document_status", "status"),
 		DownloadLink: f.first("download_link"), URL: f.first("url", "esign_url", "signing_url", "redirect_url"),
-		RequestID: requestID, Data: env.Data, Raw: env.Raw,
+		Data: env.Data, Raw: env.Raw,
 	}
+	return nil
 }
 
-// ESignRequest starts an Aadhaar eSign of a document (POST /esign/request,
-// multipart). It is billed, so it is never resent once it may have reached
-// the vendor.
-func (c *Client) ESignRequest(ctx context.Context, p ESignParams) (*ESign, error) {
-	const op = "atlas.ESignRequest"
-	if len(p.Document) == 0 {
+// ESignRequest starts an Aadhaar eSign of a document (multipart: the
+// fields, then the document). The vendor may send the signing link to the
+// signer, so it is classed messaging: never resent once it was written.
+//
+//	POST /esign/request (messaging) — research/atlas.md §5.2 (API v2, integrators' code)
+func (c *Client) ESignRequest(ctx context.Context, req ESignRequest) (*ESignResult, error) {
+	op := opESignRequest.Name
+	if len(req.Document) == 0 {
 		return nil, c.tc.Invalid(op, "Document", "required")
 	}
-	if len(p.Document) > MaxRequestBytes {
+	if int64(len(req.Document)) > c.maxBody {
 		return nil, c.tc.Invalid(op, "Document", "exceeds the vendor's 100 MB request limit")
 	}
-	field := p.DocumentField
+	field := req.DocumentField
 	if field == "" {
 		field = "file"
 	}
-	var buf bytes.Buffer
-	mw := multipart.NewWriter(&buf)
-	for k, vs := range p.Fields {
-		for _, v := range vs {
-			if err := mw.WriteField(k, v); err != nil {
-				return nil, c.tc.Invalid(op, "Fields", err.Error())
-			}
+	if !transport.SafeText(field) {
+		return nil, c.tc.Invalid(op, "DocumentField", "must not contain control characters")
+	}
+	parts := make([]transport.Part, 0, len(req.Fields)+1)
+	for _, k := range slices.Sorted(maps.Keys(req.Fields)) {
+		for _, v := range req.Fields[k] {
+			parts = append(parts, transport.Part{Name: k, Value: v})
 		}
 	}
-	ct, name := http.DetectContentType(p.Document), "document.bin"
+	ct, name := http.DetectContentType(req.Document), "document.bin"
 	if strings.HasPrefix(ct, "application/pdf") {
 		name = "document.pdf"
 	}
-	h := make(textproto.MIMEHeader)
-	h.Set("Content-Disposition", `form-data; name="`+strings.ReplaceAll(field, `"`, "")+`"; filename="`+name+`"`)
-	h.Set("Content-Type", ct)
-	w, err := mw.CreatePart(h)
-	if err == nil {
-		_, err = w.Write(p.Document)
-	}
-	if err == nil {
-		err = mw.Close()
-	}
+	parts = append(parts, transport.Part{Name: field, File: document{data: req.Document, contentType: ct, name: name}})
+	body, err := transport.Multipart(parts...)
 	if err != nil {
-		return nil, c.tc.Invalid(op, "Document", err.Error())
+		return nil, c.tc.Invalid(op, "Fields", "cannot be encoded as multipart")
 	}
-	cl := newCall("ESignRequest", http.MethodPost, "/esign/request", nil, transport.Unsafe)
-	cl.body = transport.Bytes(mw.FormDataContentType(), buf.Bytes())
-	env, id, err := c.do(ctx, cl)
+	out := new(ESignResult)
+	id, err := c.send(ctx, opESignRequest, nil, body, out)
 	if err != nil {
 		return nil, err
 	}
-	return newESign(env, id), nil
+	out.RequestID = id
+	return out, nil
 }
 
-// ESignStatus reads the state of an eSign (POST /esign/status?id=…). A
-// read: retried like one.
-func (c *Client) ESignStatus(ctx context.Context, esignID string) (*ESign, error) {
-	const op = "atlas.ESignStatus"
-	if err := c.checkID(op, "id", esignID); err != nil {
+// document is an eSign document as a transport.Media.
+type document struct {
+	data              []byte
+	contentType, name string
+}
+
+func (d document) Open() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(d.data)), nil }
+func (d document) Replayable() bool             { return true }
+func (d document) Size() int64                  { return int64(len(d.data)) }
+func (d document) ContentType() string          { return d.contentType }
+func (d document) Filename() string             { return d.name }
+
+// ESignStatus reads the state of an eSign (query id). A read: retried like
+// one.
+//
+//	POST /esign/status (free) — research/atlas.md §5.2 (API v2, integrators' code)
+func (c *Client) ESignStatus(ctx context.Context, esignID string) (*ESignResult, error) {
+	if err := c.checkID(opESignStatus.Name, "id", esignID); err != nil {
 		return nil, err
 	}
-	env, id, err := c.do(ctx, newCall("ESignStatus", http.MethodPost, "/esign/status", url.Values{"id": {esignID}}, transport.Idempotent))
+	out := new(ESignResult)
+	id, err := c.send(ctx, opESignStatus, url.Values{"id": {esignID}}, transport.Body{}, out)
 	if err != nil {
 		return nil, err
 	}
-	return newESign(env, id), nil
+	out.RequestID = id
+	return out, nil
 }
 
 // ESignCallback is what FRS Labs sends when an eSign ends: a POST whose form
@@ -160,8 +172,10 @@ func ParseESignCallback(r *http.Request) (*ESignCallback, error) {
 // parameters in the query.
 func DecodeESignCallback(contentType string, body []byte, query url.Values) (*ESignCallback, error) {
 	const op = "atlas.ParseESignCallback"
-	bad := func(msg string, cause error) error {
-		return &kyc.Error{Provider: kyc.Atlas, Op: op, Kind: kyc.ErrInvalidRequest, Message: msg, Err: cause}
+	// The causes are dropped: a parser's error may quote the callback,
+	// whose fields (the download link's token) are not for logs.
+	bad := func(msg string) error {
+		return &kyc.Error{Provider: kyc.Atlas, Op: op, Kind: kyc.ErrInvalidRequest, Message: msg, NotSent: true, Unprocessed: true}
 	}
 	form := url.Values{}
 	mt, params, _ := mime.ParseMediaType(contentType)
@@ -172,14 +186,14 @@ func DecodeESignCallback(contentType string, body []byte, query url.Values) (*ES
 		mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
 		mf, err := mr.ReadForm(webhook.MaxBody)
 		if err != nil {
-			return nil, bad("the callback form cannot be read", err)
+			return nil, bad("the callback form cannot be read")
 		}
 		defer func() { _ = mf.RemoveAll() }()
 		form = mf.Value
 	case mt == "application/json" || t[0] == '{':
 		var probe map[string]json.RawMessage
 		if err := json.Unmarshal(t, &probe); err != nil {
-			return nil, bad("the callback body is not JSON", err)
+			return nil, bad("the callback body is not JSON")
 		}
 		if s, ok := probe["esign_status"]; ok {
 			var str string
@@ -194,7 +208,7 @@ func DecodeESignCallback(contentType string, body []byte, query url.Values) (*ES
 	default:
 		f, err := url.ParseQuery(string(t))
 		if err != nil {
-			return nil, bad("the callback form cannot be read", err)
+			return nil, bad("the callback form cannot be read")
 		}
 		form = f
 	}
@@ -206,7 +220,7 @@ func DecodeESignCallback(contentType string, body []byte, query url.Values) (*ES
 			ESignID        scalar `json:"esign_id"`
 		}
 		if err := json.Unmarshal([]byte(st), &d); err != nil {
-			return nil, bad("esign_status is not the expected JSON", err)
+			return nil, bad("esign_status is not the expected JSON")
 		}
 		cb.ESignID, cb.DocumentStatus, cb.DownloadLink = string(d.ESignID), string(d.DocumentStatus), string(d.DownloadLink)
 		cb.Raw = json.RawMessage(st)
@@ -223,7 +237,7 @@ func DecodeESignCallback(contentType string, body []byte, query url.Values) (*ES
 		cb.Raw = raw
 	}
 	if cb.ESignID == "" {
-		return nil, bad("the callback has no esign_id", errors.New("missing esign_id"))
+		return nil, bad("the callback has no esign_id")
 	}
 	return cb, nil
 }

@@ -55,7 +55,7 @@ func ExampleClient_Verify() {
 	res, err := c.Verify(context.Background(), kyc.Request{
 		Country:  "IND",
 		Document: kyc.Document{Type: kyc.DocumentPAN, Number: "ABCDE1234F", Front: image("")},
-		Selfie:   image(atlastest.ImageMatch),
+		Selfie:   image(kyctest.ImageApproved),
 		Person:   kyc.Person{FullName: "Rahul Kumar Sharma"},
 	})
 	if err != nil {
@@ -95,7 +95,7 @@ func ExampleClient_CompareFaces() {
 	c, _ := atlas.New(srv.Config(), srv.Options()...)
 	defer c.Close()
 
-	m, err := c.CompareFaces(context.Background(), image(""), image(atlastest.ImageMismatch))
+	m, err := c.CompareFaces(context.Background(), image(""), image(kyctest.ImageFaceMismatch))
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -1,12 +1,11 @@
 package atlas
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"unicode"
 
 	"github.com/kyc-go/kyc"
@@ -14,168 +13,58 @@ import (
 )
 
 // MaxRequestBytes is the vendor's request size limit ("Make sure, size
-// limit of your request does not exceed 100 mb", error 413). Uploads larger
-// than this are refused before sending.
+// limit of your request does not exceed 100 mb", error 413). Images of
+// known size over it, together, are refused before sending; an image of
+// unknown size (kyc.ImageFromReader) is counted as it is sent, capped at
+// what the images of known size leave of the limit, and the request is
+// aborted past it: the call then fails with ErrInvalidRequest naming the
+// image's field.
 const MaxRequestBytes = 100_000_000
 
 // The face endpoints come from the vendor's Java sample (API v1); their
 // response bodies are not public. Every result keeps Raw, and the typed
 // fields are read tolerantly from the keys listed in each doc comment.
 
-// FaceEnrolment is EnrolFace's answer. The shape is inferred: FaceID is
+// EnrolFaceResult is EnrolFace's answer. The shape is inferred: FaceID is
 // data.face_id (or data.id). The sample's face ids look like
 // "00b85b02_477a300c-5290-4d25-ad4b-e523327d174b".
-type FaceEnrolment struct {
+type EnrolFaceResult struct {
 	FaceID    string
 	RequestID string
-	Raw       json.RawMessage
+	// Raw is the vendor's body (personal data).
+	Raw json.RawMessage
 }
 
-// FaceMatch is the answer of CompareFaces and VerifyFace. The shape is
-// inferred. Score is the first of data.match_score, face_match_score,
+func (r *EnrolFaceResult) fromEnvelope(env *Envelope) error {
+	r.FaceID, r.Raw = flatten(env.Data).first("face_id", "faceid", "id"), env.Raw
+	if r.FaceID == "" {
+		return errNoField("face_id")
+	}
+	return nil
+}
+
+// FaceMatchResult is the answer of CompareFaces and VerifyFace. The shape
+// is inferred. Score is the first of data.match_score, face_match_score,
 // similarity, similarity_score, score or confidence, taken as a percentage
 // when above 1. Matched is the first of data.is_match, match, matched,
 // face_match or match_status that reads as yes or no (nil when none does).
 // NoFace is set when data.face_detected, face_found, face_detected_1 or
 // face_detected_2 is false, or data.no_face is true.
-type FaceMatch struct {
+type FaceMatchResult struct {
 	Score     kyc.Score
 	Matched   *bool
 	NoFace    bool
 	RequestID string
-	Data      json.RawMessage
-	Raw       json.RawMessage
+	// Data and Raw are the vendor's data and body (personal data).
+	Data json.RawMessage
+	Raw  json.RawMessage
 }
 
-type namedImage struct {
-	field string
-	img   *kyc.Image
-}
-
-// checkImages refuses a missing or empty image, and uploads over the
-// vendor's size limit, before anything is sent.
-func (c *Client) checkImages(op string, imgs ...namedImage) error {
-	var total int64
-	largest := ""
-	var largestSize int64 = -1
-	for _, n := range imgs {
-		switch {
-		case n.img == nil:
-			return c.tc.Invalid(op, n.field, "required")
-		case n.img.Size() == 0 || n.img.ContentType() == "":
-			return c.tc.Invalid(op, n.field, "the image is empty")
-		case n.img.Size() > 0:
-			total += n.img.Size()
-		}
-		if n.img.Size() > largestSize {
-			largest, largestSize = n.field, n.img.Size()
-		}
-	}
-	if total > MaxRequestBytes {
-		// Name the largest image: it is the one to shrink.
-		return c.tc.Invalid(op, largest, "the images exceed the vendor's 100 MB request limit")
-	}
-	return nil
-}
-
-// checkID refuses an id that cannot be a vendor id.
-func (c *Client) checkID(op, field, id string) error {
-	if id == "" {
-		return c.tc.Invalid(op, field, "required")
-	}
-	if len(id) > 256 {
-		return c.tc.Invalid(op, field, "too long")
-	}
-	for _, r := range id {
-		if unicode.IsControl(r) || unicode.IsSpace(r) {
-			return c.tc.Invalid(op, field, "contains spaces or control characters")
-		}
-	}
-	return nil
-}
-
-func multipartCall(op, path string, q url.Values, parts ...transport.Part) (call, error) {
-	body, err := transport.Multipart(parts...)
-	if err != nil {
-		return call{}, err
-	}
-	cl := newCall(op, http.MethodPost, path, q, transport.Unsafe)
-	cl.body = body
-	return cl, nil
-}
-
-// EnrolFace enrols a face for later 1:1 verification (POST /face/enrol,
-// multipart part face_image). It may be billed, so it is never resent once
-// it may have reached the vendor.
-func (c *Client) EnrolFace(ctx context.Context, img *kyc.Image) (*FaceEnrolment, error) {
-	const op = "atlas.EnrolFace"
-	if err := c.checkImages(op, namedImage{"face_image", img}); err != nil {
-		return nil, err
-	}
-	cl, err := multipartCall("EnrolFace", "/face/enrol", nil, transport.Part{Name: "face_image", Image: img})
-	if err != nil {
-		return nil, c.tc.Invalid(op, "face_image", err.Error())
-	}
-	env, id, err := c.do(ctx, cl)
-	if err != nil {
-		return nil, err
-	}
+func (m *FaceMatchResult) fromEnvelope(env *Envelope) error {
 	f := flatten(env.Data)
-	out := &FaceEnrolment{FaceID: f.first("face_id", "faceid", "id"), RequestID: id, Raw: env.Raw}
-	if out.FaceID == "" {
-		return nil, c.tc.BadResponse(op, &transport.Response{StatusCode: http.StatusOK, Body: env.Raw, RequestID: id}, errNoField("face_id"))
-	}
-	return out, nil
-}
-
-// CompareFaces compares the faces in two images (POST /face/compare,
-// multipart parts face_image_1 and face_image_2), typically a document
-// photo and a selfie. It may be billed, so it is never resent once it may
-// have reached the vendor.
-func (c *Client) CompareFaces(ctx context.Context, image1, image2 *kyc.Image) (*FaceMatch, error) {
-	const op = "atlas.CompareFaces"
-	if err := c.checkImages(op, namedImage{"face_image_1", image1}, namedImage{"face_image_2", image2}); err != nil {
-		return nil, err
-	}
-	cl, err := multipartCall("CompareFaces", "/face/compare", nil,
-		transport.Part{Name: "face_image_1", Image: image1}, transport.Part{Name: "face_image_2", Image: image2})
-	if err != nil {
-		return nil, c.tc.Invalid(op, "face_image_1", err.Error())
-	}
-	env, id, err := c.do(ctx, cl)
-	if err != nil {
-		return nil, err
-	}
-	return decodeFaceMatch(env, id), nil
-}
-
-// VerifyFace verifies a face against one enrolled with EnrolFace (POST
-// /face/verify?face_id=…, multipart part face_image). It may be billed.
-func (c *Client) VerifyFace(ctx context.Context, faceID string, img *kyc.Image) (*FaceMatch, error) {
-	const op = "atlas.VerifyFace"
-	if err := c.checkID(op, "face_id", faceID); err != nil {
-		return nil, err
-	}
-	if err := c.checkImages(op, namedImage{"face_image", img}); err != nil {
-		return nil, err
-	}
-	cl, err := multipartCall("VerifyFace", "/face/verify", url.Values{"face_id": {faceID}},
-		transport.Part{Name: "face_image", Image: img})
-	if err != nil {
-		return nil, c.tc.Invalid(op, "face_image", err.Error())
-	}
-	env, id, err := c.do(ctx, cl)
-	if err != nil {
-		return nil, err
-	}
-	return decodeFaceMatch(env, id), nil
-}
-
-func decodeFaceMatch(env *Envelope, requestID string) *FaceMatch {
-	f := flatten(env.Data)
-	m := &FaceMatch{
-		Score:     f.score("match_score", "face_match_score", "similarity", "similarity_score", "score", "confidence"),
-		RequestID: requestID, Data: env.Data, Raw: env.Raw,
+	*m = FaceMatchResult{
+		Score: f.score("match_score", "face_match_score", "similarity", "similarity_score", "score", "confidence"),
+		Data:  env.Data, Raw: env.Raw,
 	}
 	if v, ok := f.flag("is_match", "match", "matched", "face_match", "match_status"); ok {
 		m.Matched = &v
@@ -188,103 +77,215 @@ func decodeFaceMatch(env *Envelope, requestID string) *FaceMatch {
 	if v, ok := yesNo(f["no_face"]); ok && v {
 		m.NoFace = true
 	}
-	return m
+	return nil
 }
 
-// FetchFace downloads the image of an enrolled face (GET /face/fetch). The
-// answer is the image itself (the sample writes it to a .jpg); a JSON body
-// is read as an Atlas error.
+// namedImage is an image to send as the multipart part name; field names
+// it in errors (default name).
+type namedImage struct {
+	name, field string
+	img         *kyc.Image
+}
+
+// imageParts checks images before anything is sent (each is required and
+// not empty; those of known size fit in the vendor's request limit
+// together) and returns their multipart parts, each of unknown size capped
+// at what the others leave of the limit (MaxRequestBytes).
+func (c *Client) imageParts(op string, imgs ...namedImage) ([]transport.Part, error) {
+	var known int64
+	largest, largestSize := "", int64(-1)
+	for i := range imgs {
+		n := &imgs[i]
+		if n.field == "" {
+			n.field = n.name
+		}
+		switch {
+		case n.img == nil:
+			return nil, c.tc.Invalid(op, n.field, "required")
+		case n.img.Size() == 0 || n.img.ContentType() == "":
+			return nil, c.tc.Invalid(op, n.field, "the image is empty")
+		case n.img.Size() > 0:
+			known += n.img.Size()
+		}
+		if n.img.Size() > largestSize {
+			largest, largestSize = n.field, n.img.Size()
+		}
+	}
+	if known > c.maxBody {
+		// Name the largest image: it is the one to shrink.
+		return nil, c.tc.Invalid(op, largest, "the images exceed the vendor's 100 MB request limit")
+	}
+	parts := make([]transport.Part, len(imgs))
+	for i, n := range imgs {
+		parts[i] = transport.Part{Name: n.name, Image: n.img, Field: n.field}
+		if n.img.Size() < 0 {
+			parts[i].Max = max(c.maxBody-known, 1)
+		}
+	}
+	return parts, nil
+}
+
+// checkID refuses an id that cannot be a vendor id: empty, longer than 256
+// bytes, or holding spaces or control characters.
+func (c *Client) checkID(op, field, id string) error {
+	switch {
+	case id == "":
+		return c.tc.Invalid(op, field, "required")
+	case len(id) > 256:
+		return c.tc.Invalid(op, field, "too long")
+	case !transport.SafeText(id) || strings.ContainsFunc(id, unicode.IsSpace):
+		return c.tc.Invalid(op, field, "contains spaces or control characters")
+	}
+	return nil
+}
+
+// multipart builds the body of an upload of images.
+func (c *Client) multipart(op string, imgs ...namedImage) (transport.Body, error) {
+	parts, err := c.imageParts(op, imgs...)
+	if err != nil {
+		return transport.Body{}, err
+	}
+	body, err := transport.Multipart(parts...)
+	if err != nil {
+		return transport.Body{}, c.tc.Invalid(op, parts[0].Field, "cannot be encoded as multipart")
+	}
+	return body, nil
+}
+
+// EnrolFace enrols a face for later 1:1 verification (multipart part
+// face_image). It may be billed, so it is never resent once it may have
+// reached the vendor.
+//
+//	POST /face/enrol (billed) — https://github.com/frslabs/atlas-api-sample-java
+func (c *Client) EnrolFace(ctx context.Context, img *kyc.Image) (*EnrolFaceResult, error) {
+	body, err := c.multipart(opEnrolFace.Name, namedImage{name: "face_image", img: img})
+	if err != nil {
+		return nil, err
+	}
+	out := new(EnrolFaceResult)
+	if out.RequestID, err = c.send(ctx, opEnrolFace, nil, body, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// CompareFaces compares the faces in two images (multipart parts
+// face_image_1 and face_image_2), typically a document photo and a selfie.
+// It may be billed, so it is never resent once it may have reached the
+// vendor.
+//
+//	POST /face/compare (billed) — https://github.com/frslabs/atlas-api-sample-java
+func (c *Client) CompareFaces(ctx context.Context, image1, image2 *kyc.Image) (*FaceMatchResult, error) {
+	return c.compareFaces(ctx, namedImage{name: "face_image_1", img: image1}, namedImage{name: "face_image_2", img: image2})
+}
+
+func (c *Client) compareFaces(ctx context.Context, image1, image2 namedImage) (*FaceMatchResult, error) {
+	body, err := c.multipart(opCompareFaces.Name, image1, image2)
+	if err != nil {
+		return nil, err
+	}
+	out := new(FaceMatchResult)
+	id, err := c.send(ctx, opCompareFaces, nil, body, out)
+	if err != nil {
+		return nil, err
+	}
+	out.RequestID = id
+	return out, nil
+}
+
+// VerifyFace verifies a face against one enrolled with EnrolFace (query
+// face_id, multipart part face_image). It may be billed.
+//
+//	POST /face/verify (billed) — https://github.com/frslabs/atlas-api-sample-java
+func (c *Client) VerifyFace(ctx context.Context, faceID string, img *kyc.Image) (*FaceMatchResult, error) {
+	if err := c.checkID(opVerifyFace.Name, "face_id", faceID); err != nil {
+		return nil, err
+	}
+	body, err := c.multipart(opVerifyFace.Name, namedImage{name: "face_image", img: img})
+	if err != nil {
+		return nil, err
+	}
+	out := new(FaceMatchResult)
+	id, err := c.send(ctx, opVerifyFace, url.Values{"face_id": {faceID}}, body, out)
+	if err != nil {
+		return nil, err
+	}
+	out.RequestID = id
+	return out, nil
+}
+
+// FetchFace downloads the image of an enrolled face (query face_id). The
+// answer is the image itself (the sample writes it to a .jpg); a JSON
+// answer is read as an Atlas envelope: an error, or data holding the image
+// in base64. A read: retried like one.
+//
+//	GET /face/fetch (free) — https://github.com/frslabs/atlas-api-sample-java
 func (c *Client) FetchFace(ctx context.Context, faceID string) (*kyc.Image, error) {
-	const op = "atlas.FetchFace"
-	if err := c.checkID(op, "face_id", faceID); err != nil {
+	if err := c.checkID(opFetchFace.Name, "face_id", faceID); err != nil {
 		return nil, err
 	}
-	s, err := c.send(ctx, newCall("FetchFace", http.MethodGet, "/face/fetch", url.Values{"face_id": {faceID}}, transport.Idempotent), false)
-	if err != nil {
+	var img *kyc.Image
+	if _, err := c.send(ctx, opFetchFace, url.Values{"face_id": {faceID}}, transport.Body{}, &img); err != nil {
 		return nil, err
-	}
-	return c.imageAnswer(op, s)
-}
-
-// imageAnswer reads an answer that is an image, or an Atlas JSON envelope
-// (an error, or data holding the image in base64).
-func (c *Client) imageAnswer(op string, s sent) (*kyc.Image, error) {
-	resp := s.resp
-	resp.RequestID = s.requestID
-	if t := bytes.TrimSpace(resp.Body); len(t) > 0 && t[0] == '{' || resp.StatusCode >= 300 {
-		env, err := c.check(op, resp)
-		if err != nil {
-			return nil, err
-		}
-		img, err := imageFromData(env.Data)
-		if err != nil {
-			return nil, c.tc.BadResponse(op, resp, err)
-		}
-		return img, nil
-	}
-	img, err := kyc.ImageFromBytes(resp.Body)
-	if err != nil {
-		return nil, c.tc.BadResponse(op, resp, err)
 	}
 	return img, nil
 }
 
-// DeleteFace deletes an enrolled face (GET /face/delete). Deleting twice
-// is harmless, so the call is retried like a read.
+// DeleteFace deletes an enrolled face (query face_id). Deleting twice is
+// harmless, so the call is retried like a read.
+//
+//	GET /face/delete (free) — https://github.com/frslabs/atlas-api-sample-java
 func (c *Client) DeleteFace(ctx context.Context, faceID string) error {
-	const op = "atlas.DeleteFace"
-	if err := c.checkID(op, "face_id", faceID); err != nil {
+	if err := c.checkID(opDeleteFace.Name, "face_id", faceID); err != nil {
 		return err
 	}
-	s, err := c.send(ctx, newCall("DeleteFace", http.MethodGet, "/face/delete", url.Values{"face_id": {faceID}}, transport.Idempotent), false)
-	if err != nil {
-		return err
-	}
-	if len(bytes.TrimSpace(s.resp.Body)) == 0 && s.resp.StatusCode >= 200 && s.resp.StatusCode < 300 {
-		return nil
-	}
-	s.resp.RequestID = s.requestID
-	_, err = c.check(op, s.resp)
+	_, err := c.send(ctx, opDeleteFace, url.Values{"face_id": {faceID}}, transport.Body{}, nil)
 	return err
 }
 
-// VideoChallenge is VideoChallenge's answer. The shape is inferred:
+// VideoChallengeResult is VideoChallenge's answer. The shape is inferred:
 // Challenges is data itself when it is an array, else the first array in
 // data (challenges, challenge_codes, codes…); ID is data.challenge_id or
 // data.id.
-type VideoChallenge struct {
+type VideoChallengeResult struct {
 	ID         string
 	Challenges []string
 	RequestID  string
 	Raw        json.RawMessage
 }
 
-// VideoChallenge asks for n challenge codes for a video liveness check
-// (GET /video/challenge?no_of_challenges=n; the sample asks for 2).
-func (c *Client) VideoChallenge(ctx context.Context, n int) (*VideoChallenge, error) {
-	const op = "atlas.VideoChallenge"
-	if n < 1 || n > 10 {
-		return nil, c.tc.Invalid(op, "no_of_challenges", "must be 1 to 10")
-	}
-	env, id, err := c.do(ctx, newCall("VideoChallenge", http.MethodGet, "/video/challenge",
-		url.Values{"no_of_challenges": {strconv.Itoa(n)}}, transport.Idempotent))
-	if err != nil {
-		return nil, err
-	}
-	out := &VideoChallenge{RequestID: id, Raw: env.Raw}
-	out.Challenges = stringArray(env.Data)
-	if out.Challenges == nil {
+func (v *VideoChallengeResult) fromEnvelope(env *Envelope) error {
+	v.Raw = env.Raw
+	v.Challenges = stringArray(env.Data)
+	if v.Challenges == nil {
 		var m map[string]json.RawMessage
 		if json.Unmarshal(env.Data, &m) == nil {
 			for _, k := range []string{"challenges", "challenge_codes", "codes", "challenge", "tokens"} {
 				if a := stringArray(m[k]); a != nil {
-					out.Challenges = a
+					v.Challenges = a
 					break
 				}
 			}
 		}
 	}
-	out.ID = flatten(env.Data).first("challenge_id", "id")
+	v.ID = flatten(env.Data).first("challenge_id", "id")
+	return nil
+}
+
+// VideoChallenge asks for n challenge codes for a video liveness check
+// (query no_of_challenges; the sample asks for 2).
+//
+//	GET /video/challenge (free) — https://github.com/frslabs/atlas-api-sample-java
+func (c *Client) VideoChallenge(ctx context.Context, n int) (*VideoChallengeResult, error) {
+	if n < 1 || n > 10 {
+		return nil, c.tc.Invalid(opVideoChallenge.Name, "no_of_challenges", "must be 1 to 10")
+	}
+	out := new(VideoChallengeResult)
+	id, err := c.send(ctx, opVideoChallenge, url.Values{"no_of_challenges": {strconv.Itoa(n)}}, transport.Body{}, out)
+	if err != nil {
+		return nil, err
+	}
+	out.RequestID = id
 	return out, nil
 }
 

@@ -3,6 +3,7 @@ package atlas
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"strings"
 
 	"github.com/kyc-go/kyc"
@@ -33,25 +34,32 @@ func (c *Client) Capabilities() kyc.Capabilities {
 //   - Approved: the faces match (score at or above FaceMatchThreshold, or
 //     the vendor's own match flag when it sends no score) and, with a PAN,
 //     the PAN is VALID and the names match.
-//   - Rejected: the PAN is INVALID (the face comparison is then skipped, as
-//     it would be billed for nothing), the names differ, the score is below
+//   - Rejected: the PAN is INVALID (ReasonDocumentNumberMismatch; the face
+//     comparison is then skipped, as it would be billed for nothing), the
+//     holder's name differs (ReasonNameMismatch), the score is below
 //     FaceReviewThreshold (ReasonFaceMismatch), or no face was found
 //     (ReasonNoFace, with Resubmit set).
 //   - Review: a score between the two thresholds, a partial name match
-//     (a missing middle name, initials), a PAN status other than VALID or
-//     INVALID, or a comparison without score or flag.
+//     (a missing middle name, initials: ReasonNameMismatch), a PAN status
+//     other than VALID or INVALID, or a comparison without score or flag.
 //
 // Reference is "atlas:<request_id>" of the face comparison (of the PAN
 // check when the comparison was skipped). Raw is {"verify_pan": …,
 // "compare_faces": …} holding the vendor's bodies. Scores.FaceMatch is the
 // comparison's score. Atlas does not say whether a call was billed, and
 // has no reference field: Request.ID is not sent.
+//
+// When the face comparison fails after the PAN check was answered (and
+// billed), the error's Reference is the PAN check's, so the caller knows a
+// charge was made and does not fall back to another vendor unawares.
 func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, error) {
 	const op = "atlas.Verify"
 	if err := c.Capabilities().CheckFor(kyc.Atlas, op, req); err != nil {
 		return nil, err
 	}
-	if err := c.checkImages(op, namedImage{string(kyc.FieldDocumentFront), req.Document.Front}, namedImage{string(kyc.FieldSelfie), req.Selfie}); err != nil {
+	front := namedImage{name: "face_image_1", field: string(kyc.FieldDocumentFront), img: req.Document.Front}
+	selfie := namedImage{name: "face_image_2", field: string(kyc.FieldSelfie), img: req.Selfie}
+	if _, err := c.imageParts(op, front, selfie); err != nil {
 		return nil, err
 	}
 	checkPAN := req.Document.Type == kyc.DocumentPAN && req.Document.Number != ""
@@ -88,15 +96,19 @@ func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, erro
 		if name := strings.TrimSpace(req.Person.FullName); name != "" {
 			switch matchNames(name, p.FullName()) {
 			case namesDiffer:
-				v.add(kyc.StatusRejected, kyc.ReasonDocumentNumberMismatch)
+				v.add(kyc.StatusRejected, kyc.ReasonNameMismatch)
 			case namesPartial:
-				v.add(kyc.StatusReview, kyc.ReasonDocumentNumberMismatch)
+				v.add(kyc.StatusReview, kyc.ReasonNameMismatch)
 			}
 		}
 	}
 
-	m, err := c.CompareFaces(ctx, req.Document.Front, req.Selfie)
+	m, err := c.compareFaces(ctx, front, selfie)
 	if err != nil {
+		var kerr *kyc.Error
+		if res.Reference != "" && errors.As(err, &kerr) && kerr.Reference == "" {
+			kerr.Reference = res.Reference // the PAN check was billed
+		}
 		return nil, err
 	}
 	raw["compare_faces"] = m.Raw
@@ -124,13 +136,15 @@ func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, erro
 // Result returns ErrUnsupported: Atlas answers synchronously, so Verify
 // returns the final result, and the vendor offers no read-back by
 // request_id (VerificationStatus takes a verification type and the
-// vendor's own id, which the face and PAN endpoints do not return).
+// vendor's own id, which the face and PAN endpoints do not return). A
+// reference that is not an Atlas one, or whose id is not a request_id of
+// this package (22 letters and digits), is ErrInvalidRequest.
 func (c *Client) Result(ctx context.Context, ref string) (*kyc.Result, error) {
 	const op = "atlas.Result"
-	if _, err := c.tc.VendorID(op, ref); err != nil {
+	if _, err := c.tc.Ref(op, ref); err != nil {
 		return nil, err
 	}
-	return nil, &kyc.Error{Provider: kyc.Atlas, Op: op, Kind: kyc.ErrUnsupported,
+	return nil, &kyc.Error{Provider: kyc.Atlas, Op: op, Kind: kyc.ErrUnsupported, NotSent: true, Unprocessed: true,
 		Message: "Atlas answers synchronously: Verify returns the final result and there is no read-back by request id"}
 }
 
@@ -180,7 +194,7 @@ func (v *verdict) result(res *kyc.Result, raw map[string]json.RawMessage) *kyc.R
 	return res
 }
 
-func panDocument(p *PANVerification) *kyc.DocumentData {
+func panDocument(p *PANResult) *kyc.DocumentData {
 	d := &kyc.DocumentData{
 		Type: kyc.DocumentPAN, Number: p.Number, FullName: p.FullName(),
 		FirstName: p.FirstName, LastName: p.LastName, IssuingCountry: "IND",

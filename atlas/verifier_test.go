@@ -1,7 +1,9 @@
 package atlas_test
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -19,7 +21,16 @@ import (
 	"github.com/kyc-go/kyc/kyctest"
 )
 
-func fakeClient(t *testing.T, srv *atlastest.Server, mutate func(*atlas.Config), opts ...kyc.Option) *atlas.Client {
+// setup starts a fake Atlas (closed when the test ends) and returns a
+// client for it.
+func setup(t *testing.T, opts ...atlastest.Option) (*atlas.Client, *atlastest.Server) {
+	t.Helper()
+	srv := atlastest.New(t, opts...)
+	return clientFor(t, srv, nil), srv
+}
+
+// clientFor returns another client of srv, its Config changed by mutate.
+func clientFor(t *testing.T, srv *atlastest.Server, mutate func(*atlas.Config), opts ...kyc.Option) *atlas.Client {
 	t.Helper()
 	cfg := srv.Config()
 	if mutate != nil {
@@ -32,8 +43,8 @@ func fakeClient(t *testing.T, srv *atlastest.Server, mutate func(*atlas.Config),
 }
 
 func TestVerifyOutcomes(t *testing.T) {
-	srv := atlastest.New(t)
-	c := fakeClient(t, srv, nil)
+	t.Parallel()
+	c, srv := setup(t)
 	ctx := context.Background()
 	card := mustImage(t, "")
 	req := func(pan, name, selfieMarker string) kyc.Request {
@@ -49,24 +60,24 @@ func TestVerifyOutcomes(t *testing.T) {
 		resubmit bool
 		compared bool
 	}{
-		{"approved", req("ABCDE1234F", "Rahul Kumar Sharma", atlastest.ImageMatch), kyc.StatusApproved, nil, false, true},
+		{"approved", req("ABCDE1234F", "Rahul Kumar Sharma", kyctest.ImageApproved), kyc.StatusApproved, nil, false, true},
 		{"names in another order and case", req("ABCDE1234F", "sharma, rahul kumar", ""), kyc.StatusApproved, nil, false, true},
 		{"invalid PAN skips the face comparison", req(atlastest.PANInvalid, "Rahul Kumar Sharma", ""), kyc.StatusRejected,
 			[]kyc.Reason{kyc.ReasonDocumentNumberMismatch}, false, false},
 		{"holder name differs", req(atlastest.PANOtherHolder, "Rahul Kumar Sharma", ""), kyc.StatusRejected,
-			[]kyc.Reason{kyc.ReasonDocumentNumberMismatch}, false, true},
+			[]kyc.Reason{kyc.ReasonNameMismatch}, false, true},
 		{"partial name goes to review", req(atlastest.PANShortName, "Rahul Kumar Sharma", ""), kyc.StatusReview,
-			[]kyc.Reason{kyc.ReasonDocumentNumberMismatch}, false, true},
+			[]kyc.Reason{kyc.ReasonNameMismatch}, false, true},
 		{"initials go to review", req("ABCDE1234F", "R K Sharma", ""), kyc.StatusReview,
-			[]kyc.Reason{kyc.ReasonDocumentNumberMismatch}, false, true},
-		{"face mismatch", req("ABCDE1234F", "Rahul Kumar Sharma", atlastest.ImageMismatch), kyc.StatusRejected,
+			[]kyc.Reason{kyc.ReasonNameMismatch}, false, true},
+		{"face mismatch", req("ABCDE1234F", "Rahul Kumar Sharma", kyctest.ImageFaceMismatch), kyc.StatusRejected,
 			[]kyc.Reason{kyc.ReasonFaceMismatch}, false, true},
-		{"borderline face goes to review", req("ABCDE1234F", "Rahul Kumar Sharma", atlastest.ImageBorderline), kyc.StatusReview,
+		{"borderline face goes to review", req("ABCDE1234F", "Rahul Kumar Sharma", kyctest.ImageFaceBorderline), kyc.StatusReview,
 			[]kyc.Reason{kyc.ReasonFaceMismatch}, false, true},
-		{"no face", req("ABCDE1234F", "Rahul Kumar Sharma", atlastest.ImageNoFace), kyc.StatusRejected,
+		{"no face", req("ABCDE1234F", "Rahul Kumar Sharma", kyctest.ImageNoFace), kyc.StatusRejected,
 			[]kyc.Reason{kyc.ReasonNoFace}, true, true},
-		{"two problems", req(atlastest.PANOtherHolder, "Rahul Kumar Sharma", atlastest.ImageMismatch), kyc.StatusRejected,
-			[]kyc.Reason{kyc.ReasonDocumentNumberMismatch, kyc.ReasonFaceMismatch}, false, true},
+		{"two problems", req(atlastest.PANOtherHolder, "Rahul Kumar Sharma", kyctest.ImageFaceMismatch), kyc.StatusRejected,
+			[]kyc.Reason{kyc.ReasonNameMismatch, kyc.ReasonFaceMismatch}, false, true},
 		{"passport: face only", kyc.Request{Document: kyc.Document{Type: kyc.DocumentPassport, Front: card}, Selfie: mustImage(t, "")},
 			kyc.StatusApproved, nil, false, true},
 	}
@@ -118,8 +129,8 @@ func TestVerifyOutcomes(t *testing.T) {
 		assert.Equal(t, "500", kerr.Code)
 	})
 	t.Run("threshold is configurable", func(t *testing.T) {
-		lenient := fakeClient(t, srv, func(cfg *atlas.Config) { cfg.FaceMatchThreshold, cfg.FaceReviewThreshold = 0.65, 0.5 })
-		res, err := lenient.Verify(ctx, req("ABCDE1234F", "Rahul Kumar Sharma", atlastest.ImageBorderline))
+		lenient := clientFor(t, srv, func(cfg *atlas.Config) { cfg.FaceMatchThreshold, cfg.FaceReviewThreshold = 0.65, 0.5 })
+		res, err := lenient.Verify(ctx, req("ABCDE1234F", "Rahul Kumar Sharma", kyctest.ImageFaceBorderline))
 		require.NoError(t, err)
 		assert.Equal(t, kyc.StatusApproved, res.Status)
 	})
@@ -132,6 +143,7 @@ func TestVerifyOutcomes(t *testing.T) {
 }
 
 func TestFakeAuthentication(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	srv := atlastest.New(t)
 	tests := []struct {
@@ -148,7 +160,7 @@ func TestFakeAuthentication(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := fakeClient(t, srv, tt.mutate, tt.opts...)
+			c := clientFor(t, srv, tt.mutate, tt.opts...)
 			_, err := c.VerifyPAN(ctx, "ABCDE1234F")
 			require.ErrorIs(t, err, kyc.ErrUnauthorized)
 			assert.Equal(t, 1, countLast(srv), "authentication failures are not retried")
@@ -156,7 +168,7 @@ func TestFakeAuthentication(t *testing.T) {
 	}
 	t.Run("sample layout accepted when configured", func(t *testing.T) {
 		srv := atlastest.New(t, atlastest.WithTimestampLayout("ddMMyyyyHHmmss"), atlastest.WithLocation(time.UTC))
-		c := fakeClient(t, srv, nil)
+		c := clientFor(t, srv, nil)
 		p, err := c.VerifyPAN(ctx, "ABCDE1234F")
 		require.NoError(t, err)
 		assert.True(t, p.Valid())
@@ -165,21 +177,21 @@ func TestFakeAuthentication(t *testing.T) {
 	t.Run("fake clock", func(t *testing.T) {
 		at := time.Date(2030, 6, 1, 12, 0, 0, 0, time.UTC)
 		srv := atlastest.New(t, atlastest.WithClock(func() time.Time { return at }))
-		c := fakeClient(t, srv, nil, kyc.WithClock(func() time.Time { return at.Add(2 * time.Minute) }))
+		c := clientFor(t, srv, nil, kyc.WithClock(func() time.Time { return at.Add(2 * time.Minute) }))
 		_, err := c.VerifyPAN(ctx, "ABCDE1234F")
 		require.NoError(t, err, "within the freshness window")
 	})
 	t.Run("basic auth", func(t *testing.T) {
 		srv := atlastest.New(t, atlastest.WithAuth(atlas.AuthBasic))
-		c := fakeClient(t, srv, nil)
+		c := clientFor(t, srv, nil)
 		_, err := c.VerifyPAN(ctx, "ABCDE1234F")
 		require.NoError(t, err)
-		bad := fakeClient(t, srv, func(c *atlas.Config) { c.KeySecret = kyc.NewSecret("nope") })
+		bad := clientFor(t, srv, func(c *atlas.Config) { c.KeySecret = kyc.NewSecret("nope") })
 		_, err = bad.VerifyPAN(ctx, "ABCDE1234F")
 		require.ErrorIs(t, err, kyc.ErrUnauthorized)
 	})
 	t.Run("reused request_id refused", func(t *testing.T) {
-		c := fakeClient(t, srv, nil)
+		c := clientFor(t, srv, nil)
 		_, err := c.VerifyPAN(ctx, "ABCDE1234F")
 		require.NoError(t, err)
 		rec := srv.Requests()[len(srv.Requests())-1]
@@ -209,13 +221,13 @@ func countLast(srv *atlastest.Server) int {
 func TestFakeEndpoints(t *testing.T) {
 	ctx := context.Background()
 	srv := atlastest.New(t)
-	c := fakeClient(t, srv, nil)
+	c := clientFor(t, srv, nil)
 
 	t.Run("face lifecycle", func(t *testing.T) {
 		e, err := c.EnrolFace(ctx, mustImage(t, "enrolled"))
 		require.NoError(t, err)
 		assert.Regexp(t, `^[0-9a-f]{8}_[0-9a-f-]{36}$`, e.FaceID)
-		m, err := c.VerifyFace(ctx, e.FaceID, mustImage(t, atlastest.ImageMismatch))
+		m, err := c.VerifyFace(ctx, e.FaceID, mustImage(t, kyctest.ImageFaceMismatch))
 		require.NoError(t, err)
 		require.NotNil(t, m.Matched)
 		assert.False(t, *m.Matched)
@@ -253,11 +265,11 @@ func TestFakeEndpoints(t *testing.T) {
 		assert.Equal(t, "LINKED", l.Status)
 	})
 	t.Run("bank", func(t *testing.T) {
-		b, err := c.VerifyBankAccount(ctx, atlas.BankAccount{AccountNumber: "123456789012", IFSC: "SBIN0000001", Name: atlastest.HolderName})
+		b, err := c.VerifyBankAccount(ctx, atlas.BankAccountRequest{AccountNumber: "123456789012", IFSC: "SBIN0000001", Name: atlastest.HolderName})
 		require.NoError(t, err)
 		assert.True(t, b.AccountExists())
 		assert.Equal(t, "SUCCESS", b.NameMatchStatus)
-		b, err = c.VerifyBankAccount(ctx, atlas.BankAccount{AccountNumber: atlastest.AccountClosed, IFSC: "SBIN0000001"})
+		b, err = c.VerifyBankAccount(ctx, atlas.BankAccountRequest{AccountNumber: atlastest.AccountClosed, IFSC: "SBIN0000001"})
 		require.NoError(t, err)
 		assert.False(t, b.AccountExists())
 	})
@@ -279,7 +291,7 @@ func TestFakeEndpoints(t *testing.T) {
 		}
 	})
 	t.Run("eSign and its callback", func(t *testing.T) {
-		e, err := c.ESignRequest(ctx, atlas.ESignParams{Fields: url.Values{"name": {"R"}}, Document: []byte("%PDF-1.4\n%%EOF\n")})
+		e, err := c.ESignRequest(ctx, atlas.ESignRequest{Fields: url.Values{"name": {"R"}}, Document: []byte("%PDF-1.4\n%%EOF\n")})
 		require.NoError(t, err)
 		assert.True(t, strings.HasPrefix(e.ID, "es-"))
 		s, err := c.ESignStatus(ctx, e.ID)
@@ -310,21 +322,24 @@ func TestFakeEndpoints(t *testing.T) {
 	})
 	t.Run("generic call", func(t *testing.T) {
 		var data map[string]any
-		env, err := c.Call(ctx, "POST", "/verify/pan", url.Values{"pan_number": {"ABCDE1234F"}}, nil, &data)
+		err := c.Call(ctx, kyc.Operation{Method: "POST", Path: "/verify/pan"}, url.Values{"pan_number": {"ABCDE1234F"}}, &data)
 		require.NoError(t, err)
 		assert.Equal(t, "VALID", data["pan_status"])
+		var env atlas.Envelope
+		require.NoError(t, c.Call(ctx, kyc.Operation{Method: "POST", Path: "/verify/pan"}, url.Values{"pan_number": {"ABCDE1234F"}}, &env))
 		assert.Equal(t, "success", env.Status)
-		_, err = c.Call(ctx, "POST", "/ocr/unknown", nil, nil, nil)
+		err = c.Call(ctx, kyc.Operation{Method: "POST", Path: "/ocr/unknown"}, nil, nil)
 		assert.ErrorIs(t, err, kyc.ErrNotFound)
-		_, err = c.Call(ctx, "GET", "/verify/pan", url.Values{"pan_number": {"ABCDE1234F"}}, nil, nil)
+		err = c.Call(ctx, kyc.Operation{Method: "GET", Path: "/verify/pan", Class: kyc.ClassFree}, url.Values{"pan_number": {"ABCDE1234F"}}, nil)
 		assert.ErrorIs(t, err, kyc.ErrInvalidRequest, "405 wrong method")
 	})
 }
 
 func TestNoDuplicateSendsUnderFaults(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	srv := atlastest.New(t)
-	c := fakeClient(t, srv, nil, kyc.WithRetry(2, 20*time.Millisecond))
+	c := clientFor(t, srv, nil, kyc.WithRetry(2, 20*time.Millisecond))
 
 	// Processed, then the answer is lost: a billed call must not be resent.
 	srv.Inject(kyctest.Fault{Kind: kyctest.FaultStatus, Status: 502, After: true, Path: "/verify/pan"})
@@ -360,4 +375,175 @@ func TestNoDuplicateSendsUnderFaults(t *testing.T) {
 	srv.FaultRate(0, 0)
 	assert.NotEmpty(t, srv.Injected())
 	assert.Zero(t, srv.DuplicateSends(), "identical logical calls are distinct keys; no call was processed twice")
+}
+
+// TestMagicInputs drives every kyctest magic input through Verify, as the
+// atlastest package doc's table says.
+func TestMagicInputs(t *testing.T) {
+	t.Parallel()
+	c, _ := setup(t)
+	want := map[string]struct {
+		status  kyc.Status
+		reasons []kyc.Reason
+		kind    error
+	}{
+		kyctest.ImageApproved:       {status: kyc.StatusApproved},
+		kyctest.ImageNoFace:         {kyc.StatusRejected, []kyc.Reason{kyc.ReasonNoFace}, nil},
+		kyctest.ImageFaceMismatch:   {kyc.StatusRejected, []kyc.Reason{kyc.ReasonFaceMismatch}, nil},
+		kyctest.ImageFaceBorderline: {kyc.StatusReview, []kyc.Reason{kyc.ReasonFaceMismatch}, nil},
+		kyctest.ImageReview:         {kyc.StatusReview, []kyc.Reason{kyc.ReasonOther}, nil},
+		kyctest.ImageServerError:    {kind: kyc.ErrUnavailable},
+		// Atlas cannot produce these: answered as ImageApproved.
+		kyctest.ImageLivenessFailed: {status: kyc.StatusApproved},
+		kyctest.ImageLowQuality:     {status: kyc.StatusApproved},
+		kyctest.ImageExpired:        {status: kyc.StatusApproved},
+		kyctest.ImageForged:         {status: kyc.StatusApproved},
+		kyctest.ImageUnderage:       {status: kyc.StatusApproved},
+		kyctest.ImageNoDocument:     {status: kyc.StatusApproved},
+		kyctest.ImageNotFinished:    {status: kyc.StatusApproved},
+	}
+	require.Len(t, want, len(kyctest.MagicInputs()), "every magic input has a row")
+	for _, marker := range kyctest.MagicInputs() {
+		t.Run(marker, func(t *testing.T) {
+			t.Parallel()
+			w, ok := want[marker]
+			require.True(t, ok)
+			res, err := c.Verify(context.Background(), kyc.Request{Country: "IND",
+				Document: kyc.Document{Type: kyc.DocumentPAN, Number: "ABCDE1234F", Front: mustImage(t, "")},
+				Selfie:   mustImage(t, marker), Person: kyc.Person{FullName: atlastest.HolderName}})
+			if w.kind != nil {
+				require.ErrorIs(t, err, w.kind)
+				var kerr *kyc.Error
+				require.ErrorAs(t, err, &kerr)
+				assert.NotEmpty(t, kerr.Reference, "the PAN check was billed before the comparison failed")
+				assert.True(t, kyc.MayHaveCharged(err))
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, w.status, res.Status)
+			assert.Equal(t, w.reasons, res.Reasons)
+		})
+	}
+}
+
+// TestErrorAfterBillableStartCarriesReference: once the PAN check was
+// answered (billed), any failure of the comparison carries its Reference,
+// even one that sent nothing, so a Router does not fall back unawares.
+func TestErrorAfterBillableStartCarriesReference(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	c, srv := setup(t)
+	req := kyc.Request{Document: kyc.Document{Type: kyc.DocumentPAN, Number: "ABCDE1234F", Front: mustImage(t, "")},
+		Selfie: mustImage(t, ""), Person: kyc.Person{FullName: atlastest.HolderName}}
+
+	srv.Inject(kyctest.Fault{Kind: kyctest.FaultDrop, Path: "/face/compare"})
+	_, err := c.Verify(ctx, req)
+	var kerr *kyc.Error
+	require.ErrorAs(t, err, &kerr)
+	require.NotEmpty(t, kerr.Reference)
+	panReq := srv.Requests()[len(srv.Requests())-2]
+	assert.Equal(t, "/verify/pan", panReq.Path)
+	assert.Equal(t, "atlas:"+panReq.Header.Get("request_id"), kerr.Reference)
+	assert.True(t, kyc.MayHaveCharged(err))
+
+	// A failure of the PAN check itself started nothing before it.
+	srv.Inject(kyctest.Fault{Kind: kyctest.FaultStatus, Status: 500, Path: "/verify/pan"})
+	_, err = c.Verify(ctx, req)
+	require.ErrorAs(t, err, &kerr)
+	assert.Empty(t, kerr.Reference)
+}
+
+// bigReader is an image of unknown size: a JPEG header, then n bytes.
+type bigReader struct{ n int }
+
+func (b *bigReader) Read(p []byte) (int, error) {
+	if b.n <= 0 {
+		return 0, io.EOF
+	}
+	k := min(len(p), b.n)
+	for i := range p[:k] {
+		p[i] = 0xA5
+	}
+	b.n -= k
+	return k, nil
+}
+
+func streamImage(t *testing.T, n int) *kyc.Image {
+	t.Helper()
+	head := kyctest.MagicImage("", 0)
+	img, err := kyc.ImageFromReader(io.MultiReader(bytes.NewReader(head[:len(head)-2]), &bigReader{n: n}))
+	require.NoError(t, err)
+	require.Equal(t, int64(-1), img.Size())
+	return img
+}
+
+// TestCapsHoldForStreams: an image of unknown size over the vendor's
+// request limit is aborted while it is sent, with ErrInvalidRequest naming
+// its field, and the fake processes nothing; the fake itself refuses an
+// over-limit body with the vendor's 413.
+func TestCapsHoldForStreams(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	const limit = 1 << 20
+	t.Run("the client aborts past the cap", func(t *testing.T) {
+		t.Parallel()
+		c, srv := setup(t, atlastest.WithMaxRequestBytes(limit))
+		atlas.SetMaxRequestBytes(c, limit)
+		tests := []struct {
+			name, field string
+			call        func(img *kyc.Image) error
+		}{
+			{"CompareFaces", "face_image_2", func(img *kyc.Image) error { _, err := c.CompareFaces(ctx, mustImage(t, ""), img); return err }},
+			{"EnrolFace", "face_image", func(img *kyc.Image) error { _, err := c.EnrolFace(ctx, img); return err }},
+			{"MaskAadhaar", "file", func(img *kyc.Image) error { _, err := c.MaskAadhaar(ctx, img); return err }},
+			{"Verify", "Selfie", func(img *kyc.Image) error {
+				_, err := c.Verify(ctx, kyc.Request{Document: kyc.Document{Front: mustImage(t, "")}, Selfie: img})
+				return err
+			}},
+			{"Call", "file", func(img *kyc.Image) error {
+				return c.Call(ctx, kyc.Operation{Path: "/face/enrol"}, []atlas.Part{{Name: "file", Image: img}}, nil)
+			}},
+		}
+		for _, tt := range tests {
+			err := tt.call(streamImage(t, 3*limit))
+			require.ErrorIs(t, err, kyc.ErrInvalidRequest, tt.name)
+			var kerr *kyc.Error
+			require.ErrorAs(t, err, &kerr)
+			assert.Equal(t, tt.field, kerr.Field, tt.name)
+			assert.True(t, kerr.Unprocessed, tt.name)
+			assert.False(t, kyc.MayHaveCharged(err), tt.name)
+		}
+		assert.Empty(t, srv.SendKeys(), "the fake received no complete body: it processed no upload")
+		// Under the cap, a stream goes through.
+		_, err := c.EnrolFace(ctx, streamImage(t, limit/2))
+		require.NoError(t, err)
+	})
+	t.Run("the fake refuses what the vendor would", func(t *testing.T) {
+		t.Parallel()
+		c, srv := setup(t, atlastest.WithMaxRequestBytes(64<<10))
+		big, err := kyc.ImageFromBytes(kyctest.MagicImage("", 100<<10))
+		require.NoError(t, err)
+		_, err = c.EnrolFace(ctx, big)
+		require.ErrorIs(t, err, kyc.ErrInvalidRequest)
+		var kerr *kyc.Error
+		require.ErrorAs(t, err, &kerr)
+		assert.Equal(t, "413", kerr.Code)
+		assert.Equal(t, http.StatusRequestEntityTooLarge, kerr.StatusCode)
+		assert.Contains(t, kerr.Message, "100 mb")
+		assert.Empty(t, srv.SendKeys())
+	})
+	t.Run("known sizes over the limit are refused before sending", func(t *testing.T) {
+		t.Parallel()
+		c, srv := setup(t)
+		atlas.SetMaxRequestBytes(c, 64<<10)
+		big, err := kyc.ImageFromBytes(kyctest.MagicImage("", 100<<10))
+		require.NoError(t, err)
+		_, err = c.CompareFaces(ctx, mustImage(t, ""), big)
+		require.ErrorIs(t, err, kyc.ErrInvalidRequest)
+		var kerr *kyc.Error
+		require.ErrorAs(t, err, &kerr)
+		assert.Equal(t, "face_image_2", kerr.Field)
+		assert.True(t, kerr.NotSent)
+		assert.Empty(t, srv.Requests())
+	})
 }

@@ -15,6 +15,7 @@ import (
 
 // Verify's decisions on answers the fake does not produce.
 func TestVerifyDecisionsOnVendorShapes(t *testing.T) {
+	t.Parallel()
 	env := func(data string) string {
 		return `{"status":"success","response_timestamp":"1595488026806","data":` + data + `,"error":null}`
 	}
@@ -36,7 +37,7 @@ func TestVerifyDecisionsOnVendorShapes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, mt := mockClient(t)
+			c, mt := mock(t)
 			mt.RegisterResponder("POST", base+"/verify/pan", httpmock.NewStringResponder(200, env(tt.pan)))
 			mt.RegisterResponder("POST", base+"/face/compare", httpmock.NewStringResponder(200, env(tt.face)))
 			img := mustImage(t, "")
@@ -53,6 +54,7 @@ func TestVerifyDecisionsOnVendorShapes(t *testing.T) {
 }
 
 func TestClientDoesNotPrintTheSecret(t *testing.T) {
+	t.Parallel()
 	const secret = "very-secret-value-ü"
 	for _, mode := range []atlas.AuthMode{atlas.AuthAES, atlas.AuthBasic} {
 		c, err := atlas.New(atlas.Config{KeyID: "k", KeySecret: kyc.NewSecret(secret), Auth: mode})

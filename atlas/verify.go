@@ -3,7 +3,6 @@ package atlas
 import (
 	"context"
 	"encoding/json"
-	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
@@ -45,12 +44,12 @@ const (
 	PANInvalid PANStatus = "INVALID"
 )
 
-// PANVerification is VerifyPAN's answer. Its fields are data.pan_number,
+// PANResult is VerifyPAN's answer. Its fields are data.pan_number,
 // pan_status, pan_status_desc, pan_holder_title, first_name, middle_name,
 // last_name, pan_last_updated (dd/MM/yyyy) and pan_aadhaar_seeding ("Y"),
 // as seen in a sample response quoted in public integrator code; the
 // envelope around it is the documented one.
-type PANVerification struct {
+type PANResult struct {
 	Number            string
 	Status            PANStatus
 	StatusDescription string
@@ -65,20 +64,21 @@ type PANVerification struct {
 	// linked to an Aadhaar.
 	AadhaarSeeding string
 	RequestID      string
-	Raw            json.RawMessage
+	// Raw is the vendor's body (personal data).
+	Raw json.RawMessage
 }
 
 // Valid reports whether the registry knows the PAN as valid.
-func (p *PANVerification) Valid() bool { return strings.EqualFold(string(p.Status), string(PANValid)) }
+func (p *PANResult) Valid() bool { return strings.EqualFold(string(p.Status), string(PANValid)) }
 
 // AadhaarSeeded reports whether the PAN is linked to an Aadhaar.
-func (p *PANVerification) AadhaarSeeded() bool {
+func (p *PANResult) AadhaarSeeded() bool {
 	v, ok := yesNo(p.AadhaarSeeding)
 	return ok && v
 }
 
 // FullName joins the holder's first, middle and last names.
-func (p *PANVerification) FullName() string {
+func (p *PANResult) FullName() string {
 	return strings.Join(strings.Fields(p.FirstName+" "+p.MiddleName+" "+p.LastName), " ")
 }
 
@@ -95,13 +95,23 @@ type panData struct {
 	Seeding     tolerant.String `json:"pan_aadhaar_seeding"`
 }
 
+func (p *PANResult) fromEnvelope(env *Envelope) error {
+	d, err := decodePAN(env.Data)
+	if err != nil {
+		return err
+	}
+	*p = *d
+	p.Raw = env.Raw
+	return nil
+}
+
 // decodePAN reads the data of a PAN answer.
-func decodePAN(data json.RawMessage) (*PANVerification, error) {
+func decodePAN(data json.RawMessage) (*PANResult, error) {
 	var d panData
 	if err := tolerant.One(data, &d); err != nil {
 		return nil, err
 	}
-	p := &PANVerification{
+	p := &PANResult{
 		Number: strings.TrimSpace(string(d.Number)), Status: PANStatus(strings.ToUpper(strings.TrimSpace(string(d.Status)))),
 		StatusDescription: strings.TrimSpace(string(d.StatusDesc)), Title: strings.TrimSpace(string(d.Title)),
 		FirstName: strings.TrimSpace(string(d.FirstName)), MiddleName: strings.TrimSpace(string(d.MiddleName)),
@@ -118,47 +128,54 @@ func decodePAN(data json.RawMessage) (*PANVerification, error) {
 	return p, nil
 }
 
-// VerifyPAN checks a PAN against the income-tax registry (POST
-// /verify/pan?pan_number=…) and returns the holder's names. A PAN the
-// registry does not know is a result with Status INVALID, not an error. A
-// malformed PAN is refused before sending. The call is billed, so it is
-// never resent once it may have reached the vendor.
-func (c *Client) VerifyPAN(ctx context.Context, pan string) (*PANVerification, error) {
-	const op = "atlas.VerifyPAN"
+// VerifyPAN checks a PAN against the income-tax registry (query
+// pan_number) and returns the holder's names. A PAN the registry does not
+// know is a result with Status INVALID, not an error. A malformed PAN is
+// refused before sending. The call is billed, so it is never resent once it
+// may have reached the vendor.
+//
+//	POST /verify/pan (billed) — research/atlas.md §5.2 (API v2, integrators' code)
+func (c *Client) VerifyPAN(ctx context.Context, pan string) (*PANResult, error) {
 	p, ok := NormalizePAN(pan)
 	if !ok {
-		return nil, c.tc.Invalid(op, "pan_number", "a PAN is five letters, four digits and a letter, such as ABCDE1234F")
+		return nil, c.tc.Invalid(opVerifyPAN.Name, "pan_number", "a PAN is five letters, four digits and a letter, such as ABCDE1234F")
 	}
-	env, id, err := c.do(ctx, newCall("VerifyPAN", http.MethodPost, "/verify/pan", url.Values{"pan_number": {p}}, transport.Unsafe))
+	out := new(PANResult)
+	id, err := c.send(ctx, opVerifyPAN, url.Values{"pan_number": {p}}, transport.Body{}, out)
 	if err != nil {
 		return nil, err
 	}
-	out, err := decodePAN(env.Data)
-	if err != nil {
-		return nil, c.tc.BadResponse(op, &transport.Response{StatusCode: http.StatusOK, Body: env.Raw, RequestID: id}, err)
-	}
-	out.RequestID, out.Raw = id, env.Raw
+	out.RequestID = id
 	return out, nil
 }
 
-// VerifyGSTIN checks a GST identification number (POST
-// /verify/gstin?gst_number=…). The response shape is not public; see
-// Verification. Billed: never resent once it may have reached the vendor.
-func (c *Client) VerifyGSTIN(ctx context.Context, gstin string) (*Verification, error) {
-	const op = "atlas.VerifyGSTIN"
-	g := strings.ToUpper(strings.TrimSpace(gstin))
-	if !gstinPattern.MatchString(g) {
-		return nil, c.tc.Invalid(op, "gst_number", "a GSTIN is 15 characters: state code, PAN, entity code, Z, check character")
-	}
-	env, id, err := c.do(ctx, newCall("VerifyGSTIN", http.MethodPost, "/verify/gstin", url.Values{"gst_number": {g}}, transport.Unsafe))
+// verification sends op and reads its answer as a VerificationResult whose
+// Status is the first of statusKeys, "status", or any "<x>_status".
+func (c *Client) verification(ctx context.Context, op kyc.Operation, q url.Values, body transport.Body, statusKeys ...string) (*VerificationResult, error) {
+	out := &VerificationResult{statusKeys: statusKeys}
+	id, err := c.send(ctx, op, q, body, out)
 	if err != nil {
 		return nil, err
 	}
-	return newVerification(env, id, "gstin_status", "gst_status"), nil
+	out.RequestID = id
+	return out, nil
 }
 
-// BankAccount is the account to check with VerifyBankAccount.
-type BankAccount struct {
+// VerifyGSTIN checks a GST identification number (query gst_number). The
+// response shape is not public; see VerificationResult. Billed: never
+// resent once it may have reached the vendor.
+//
+//	POST /verify/gstin (billed) — research/atlas.md §5.2 (API v2, integrators' code)
+func (c *Client) VerifyGSTIN(ctx context.Context, gstin string) (*VerificationResult, error) {
+	g := strings.ToUpper(strings.TrimSpace(gstin))
+	if !gstinPattern.MatchString(g) {
+		return nil, c.tc.Invalid(opVerifyGSTIN.Name, "gst_number", "a GSTIN is 15 characters: state code, PAN, entity code, Z, check character")
+	}
+	return c.verification(ctx, opVerifyGSTIN, url.Values{"gst_number": {g}}, transport.Body{}, "gstin_status", "gst_status")
+}
+
+// BankAccountRequest is the account to check with VerifyBankAccount.
+type BankAccountRequest struct {
 	// AccountNumber is the account number, digits (some banks use letters).
 	AccountNumber string
 	// IFSC is the branch's IFSC code, such as "SBIN0000001".
@@ -168,31 +185,49 @@ type BankAccount struct {
 	Name string
 }
 
-// BankAccountVerification is VerifyBankAccount's answer, from
-// data.bank_status (SUCCESS/FAILED), data.bank_details.beneficiary_name,
-// data.match_status and data.match_score.name_1_match_score (a percentage
-// as a string), as seen in public integrator code.
-type BankAccountVerification struct {
+// BankAccountResult is VerifyBankAccount's answer, from data.bank_status
+// (SUCCESS/FAILED), data.bank_details.beneficiary_name, data.match_status
+// and data.match_score.name_1_match_score (a percentage as a string), as
+// seen in public integrator code.
+type BankAccountResult struct {
 	Status          string
 	BeneficiaryName string
 	NameMatchStatus string
 	NameMatchScore  kyc.Score
 	RequestID       string
-	Raw             json.RawMessage
+	// Raw is the vendor's body (personal data).
+	Raw json.RawMessage
 }
 
 // AccountExists reports whether the penny drop reached the account.
-func (b *BankAccountVerification) AccountExists() bool {
+func (b *BankAccountResult) AccountExists() bool {
 	return strings.EqualFold(b.Status, "SUCCESS")
 }
 
+func (b *BankAccountResult) fromEnvelope(env *Envelope) error {
+	f := flatten(env.Data)
+	*b = BankAccountResult{
+		Status:          f.first("bank_status", "status"),
+		BeneficiaryName: f.first("bank_details.beneficiary_name", "beneficiary_name", "name_at_bank"),
+		NameMatchStatus: f.first("match_status", "name_match_status"),
+		NameMatchScore:  f.score("match_score.name_1_match_score", "name_1_match_score", "name_match_score"),
+		Raw:             env.Raw,
+	}
+	if b.Status == "" {
+		return errNoField("bank_status")
+	}
+	return nil
+}
+
 // VerifyBankAccount runs a penny-drop check of an Indian bank account, with
-// a fuzzy match of the holder's name (POST /verify/bank_advanced with acc_number, ifsc,
-// name_n_match, name_1_match and fuzzy_match=1; name_n_match is taken to be
-// the number of names to match, an inference). It moves money, so it is
-// never resent once it may have reached the vendor.
-func (c *Client) VerifyBankAccount(ctx context.Context, acc BankAccount) (*BankAccountVerification, error) {
-	const op = "atlas.VerifyBankAccount"
+// a fuzzy match of the holder's name (query acc_number, ifsc, name_n_match,
+// name_1_match and fuzzy_match=1; name_n_match is taken to be the number of
+// names to match, an inference). It moves money, so it is never resent
+// once it may have reached the vendor.
+//
+//	POST /verify/bank_advanced (billed) — research/atlas.md §5.2 (API v2, integrators' code)
+func (c *Client) VerifyBankAccount(ctx context.Context, acc BankAccountRequest) (*BankAccountResult, error) {
+	op := opVerifyBankAccount.Name
 	num := strings.ToUpper(strings.TrimSpace(acc.AccountNumber))
 	ifsc := strings.ToUpper(strings.TrimSpace(acc.IFSC))
 	if !accPattern.MatchString(num) {
@@ -203,102 +238,83 @@ func (c *Client) VerifyBankAccount(ctx context.Context, acc BankAccount) (*BankA
 	}
 	q := url.Values{"acc_number": {num}, "ifsc": {ifsc}}
 	if name := strings.TrimSpace(acc.Name); name != "" {
-		if len(name) > kyc.MaxNameLength {
+		switch {
+		case len(name) > kyc.MaxNameLength:
 			return nil, c.tc.Invalid(op, "Name", "too long")
+		case !transport.SafeText(name):
+			return nil, c.tc.Invalid(op, "Name", "must not contain control characters")
 		}
 		q.Set("name_n_match", "1")
 		q.Set("name_1_match", name)
 		q.Set("fuzzy_match", "1")
 	}
-	env, id, err := c.do(ctx, newCall("VerifyBankAccount", http.MethodPost, "/verify/bank_advanced", q, transport.Unsafe))
+	out := new(BankAccountResult)
+	id, err := c.send(ctx, opVerifyBankAccount, q, transport.Body{}, out)
 	if err != nil {
 		return nil, err
 	}
-	f := flatten(env.Data)
-	out := &BankAccountVerification{
-		Status:          f.first("bank_status", "status"),
-		BeneficiaryName: f.first("bank_details.beneficiary_name", "beneficiary_name", "name_at_bank"),
-		NameMatchStatus: f.first("match_status", "name_match_status"),
-		NameMatchScore:  f.score("match_score.name_1_match_score", "name_1_match_score", "name_match_score"),
-		RequestID:       id, Raw: env.Raw,
-	}
-	if out.Status == "" {
-		return nil, c.tc.BadResponse(op, &transport.Response{StatusCode: http.StatusOK, Body: env.Raw, RequestID: id}, errNoField("bank_status"))
-	}
+	out.RequestID = id
 	return out, nil
 }
 
-// VerifyPassport checks an Indian passport (POST /verify/passport). Its
-// parameter names are not public (integrators send them in the query
-// string), so they are given as they are in params, such as the file number
-// and date of birth under the names your Atlas documentation uses. The
-// response shape is inferred; see Verification. Billed.
-func (c *Client) VerifyPassport(ctx context.Context, params url.Values) (*Verification, error) {
-	const op = "atlas.VerifyPassport"
+// VerifyPassport checks an Indian passport. Its parameter names are not
+// public (integrators send them in the query string), so they are given as
+// they are in params, such as the file number and date of birth under the
+// names your Atlas documentation uses. The response shape is inferred; see
+// VerificationResult. Billed.
+//
+//	POST /verify/passport (billed) — research/atlas.md §5.2 (API v2, integrators' code)
+func (c *Client) VerifyPassport(ctx context.Context, params url.Values) (*VerificationResult, error) {
 	if len(params) == 0 {
-		return nil, c.tc.Invalid(op, "params", "required")
+		return nil, c.tc.Invalid(opVerifyPassport.Name, "params", "required")
 	}
-	env, id, err := c.do(ctx, newCall("VerifyPassport", http.MethodPost, "/verify/passport", params, transport.Unsafe))
-	if err != nil {
-		return nil, err
+	for k, vs := range params {
+		for _, v := range append(vs, k) {
+			if !transport.SafeText(v) {
+				return nil, c.tc.Invalid(opVerifyPassport.Name, "params", "must not contain control characters")
+			}
+		}
 	}
-	return newVerification(env, id, "passport_status"), nil
+	return c.verification(ctx, opVerifyPassport, params, transport.Body{}, "passport_status")
 }
 
-// formCall builds a POST with an application/x-www-form-urlencoded body.
-func formCall(op, path string, form url.Values) call {
-	cl := newCall(op, http.MethodPost, path, nil, transport.Unsafe)
-	cl.body = transport.Form(form)
-	return cl
-}
-
-// PANToAadhaar asks whether a PAN is linked to an Aadhaar (POST
-// /verify/pantoadr, form field pan_no). The response shape is inferred; see
-// Verification. Billed.
-func (c *Client) PANToAadhaar(ctx context.Context, pan string) (*Verification, error) {
-	const op = "atlas.PANToAadhaar"
+// PANToAadhaar asks whether a PAN is linked to an Aadhaar (form field
+// pan_no). The response shape is inferred; see VerificationResult. Billed.
+//
+//	POST /verify/pantoadr (billed) — research/atlas.md §5.2 (API v2, integrators' code)
+func (c *Client) PANToAadhaar(ctx context.Context, pan string) (*VerificationResult, error) {
 	p, ok := NormalizePAN(pan)
 	if !ok {
-		return nil, c.tc.Invalid(op, "pan_no", "a PAN is five letters, four digits and a letter, such as ABCDE1234F")
+		return nil, c.tc.Invalid(opPANToAadhaar.Name, "pan_no", "a PAN is five letters, four digits and a letter, such as ABCDE1234F")
 	}
-	env, id, err := c.do(ctx, formCall("PANToAadhaar", "/verify/pantoadr", url.Values{"pan_no": {p}}))
-	if err != nil {
-		return nil, err
-	}
-	return newVerification(env, id, "aadhaar_seeding_status", "link_status", "seeding_status"), nil
+	return c.verification(ctx, opPANToAadhaar, nil, transport.Form(url.Values{"pan_no": {p}}),
+		"aadhaar_seeding_status", "link_status", "seeding_status")
 }
 
 // VerifyMSME checks an Udyam (MSME) registration number such as
-// "UDYAM-MH-01-0000001" (POST /verify/msme, form field udyam_no). The
-// response shape is inferred; see Verification. Billed.
-func (c *Client) VerifyMSME(ctx context.Context, udyam string) (*Verification, error) {
-	const op = "atlas.VerifyMSME"
+// "UDYAM-MH-01-0000001" (form field udyam_no). The response shape is
+// inferred; see VerificationResult. Billed.
+//
+//	POST /verify/msme (billed) — research/atlas.md §5.2 (API v2, integrators' code)
+func (c *Client) VerifyMSME(ctx context.Context, udyam string) (*VerificationResult, error) {
 	u := strings.ToUpper(strings.TrimSpace(udyam))
 	if !udyamPattern.MatchString(u) {
-		return nil, c.tc.Invalid(op, "udyam_no", "an Udyam number looks like UDYAM-MH-01-0000001")
+		return nil, c.tc.Invalid(opVerifyMSME.Name, "udyam_no", "an Udyam number looks like UDYAM-MH-01-0000001")
 	}
-	env, id, err := c.do(ctx, formCall("VerifyMSME", "/verify/msme", url.Values{"udyam_no": {u}}))
-	if err != nil {
-		return nil, err
-	}
-	return newVerification(env, id, "msme_status", "udyam_status"), nil
+	return c.verification(ctx, opVerifyMSME, nil, transport.Form(url.Values{"udyam_no": {u}}), "msme_status", "udyam_status")
 }
 
-// VerificationStatus reads the status of an earlier verification (GET
-// /verify/status?type=…&id=…). Which types and ids it accepts is not
-// public. A read: retried like one.
-func (c *Client) VerificationStatus(ctx context.Context, typ, id string) (*Verification, error) {
-	const op = "atlas.VerificationStatus"
-	if err := c.checkID(op, "type", typ); err != nil {
+// VerificationStatus reads the status of an earlier verification (query
+// type and id). Which types and ids it accepts is not public. A read:
+// retried like one.
+//
+//	GET /verify/status (free) — research/atlas.md §5.2 (API v2, integrators' code)
+func (c *Client) VerificationStatus(ctx context.Context, typ, id string) (*VerificationResult, error) {
+	if err := c.checkID(opVerificationStatus.Name, "type", typ); err != nil {
 		return nil, err
 	}
-	if err := c.checkID(op, "id", id); err != nil {
+	if err := c.checkID(opVerificationStatus.Name, "id", id); err != nil {
 		return nil, err
 	}
-	env, rid, err := c.do(ctx, newCall("VerificationStatus", http.MethodGet, "/verify/status",
-		url.Values{"type": {typ}, "id": {id}}, transport.Idempotent))
-	if err != nil {
-		return nil, err
-	}
-	return newVerification(env, rid), nil
+	return c.verification(ctx, opVerificationStatus, url.Values{"type": {typ}, "id": {id}}, transport.Body{})
 }

@@ -9,6 +9,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -83,6 +85,16 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	body, _ := io.ReadAll(r.Body)
 	r.Body = io.NopCloser(bytes.NewReader(body))
+	if r.ContentLength > s.o.maxBody || int64(len(body)) > s.o.maxBody {
+		s.fail(w, http.StatusRequestEntityTooLarge, "413", "Request entity too large.")
+		return
+	}
+	if !complete(r, body) {
+		// The client stopped before its body ended (an upload aborted past
+		// a cap): nothing is processed.
+		s.fail(w, http.StatusBadRequest, "400", "Invalid request - missing parameters.")
+		return
+	}
 	if rt.chargeable {
 		key := SendKey(r.Method, path, r.URL.Query(), r.Header.Get(atlas.HeaderRequestID), body)
 		s.CountSend(key)
@@ -133,23 +145,79 @@ func file(r *http.Request, name string) ([]byte, bool) {
 	return b, err == nil && len(b) > 0
 }
 
-// matchData is the inferred face-comparison data for two markers.
-func matchData(markers ...string) map[string]any {
+// complete reports whether the body arrived whole: as long as its
+// Content-Length, and for a multipart body, up to its closing boundary.
+func complete(r *http.Request, body []byte) bool {
+	if r.ContentLength >= 0 && int64(len(body)) != r.ContentLength {
+		return false
+	}
+	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if err != nil || mt != "multipart/form-data" {
+		return true
+	}
+	mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			return true
+		}
+		if err != nil {
+			return false
+		}
+		if _, err := io.Copy(io.Discard, p); err != nil {
+			return false
+		}
+	}
+}
+
+// faceOutcome is the inferred face-comparison data for the magic markers
+// of the images received (kyctest's vocabulary; the first marker with a
+// face outcome wins), or ok false for kyctest.ImageServerError.
+func faceOutcome(markers ...string) (data map[string]any, ok bool) {
 	score, match, face := 96.5, true, true
 	for _, m := range markers {
 		switch m {
-		case ImageMismatch:
+		case kyctest.ImageServerError:
+			return nil, false
+		case kyctest.ImageFaceMismatch:
 			score, match = 12, false
-		case ImageBorderline:
+		case kyctest.ImageFaceBorderline:
 			score, match = 70, false
-		case ImageNoFace:
+		case kyctest.ImageNoFace:
 			score, match, face = 0, false, false
+		case kyctest.ImageReview:
+			// Atlas has no manual review: an answer without score or
+			// match flag, which package atlas sends to review.
+			return map[string]any{"face_detected": true}, true
 		default:
 			continue
 		}
 		break
 	}
-	return map[string]any{"match_score": score, "is_match": match, "face_detected": face}
+	return map[string]any{"match_score": score, "is_match": match, "face_detected": face}, true
+}
+
+// faces answers a face comparison of images with their magic outcome.
+func (s *Server) faces(w http.ResponseWriter, images ...[]byte) {
+	markers := make([]string, len(images))
+	for i, b := range images {
+		markers[i] = kyctest.ImageMarker(b)
+	}
+	data, ok := faceOutcome(markers...)
+	if !ok {
+		s.fail(w, http.StatusInternalServerError, "500", "Internal server error.")
+		return
+	}
+	s.ok(w, data) // inferred
+}
+
+// serverError answers kyctest.ImageServerError with the documented 500.
+func (s *Server) serverError(w http.ResponseWriter, img []byte) bool {
+	if kyctest.ImageMarker(img) != kyctest.ImageServerError {
+		return false
+	}
+	s.fail(w, http.StatusInternalServerError, "500", "Internal server error.")
+	return true
 }
 
 func (s *Server) faceEnrol(w http.ResponseWriter, r *http.Request, _ []byte) {
@@ -158,9 +226,12 @@ func (s *Server) faceEnrol(w http.ResponseWriter, r *http.Request, _ []byte) {
 		s.fail(w, http.StatusBadRequest, "400", "Invalid request - missing parameters.")
 		return
 	}
+	if s.serverError(w, img) {
+		return
+	}
 	id := newID("")[:8] + "_" + newID("")
 	s.mu.Lock()
-	s.faces[id] = img
+	s.enrolled[id] = img
 	s.mu.Unlock()
 	s.ok(w, map[string]any{"face_id": id}) // inferred
 }
@@ -172,7 +243,7 @@ func (s *Server) faceCompare(w http.ResponseWriter, r *http.Request, _ []byte) {
 		s.fail(w, http.StatusBadRequest, "400", "Invalid request - missing parameters.")
 		return
 	}
-	s.ok(w, matchData(kyctest.ImageMarker(b), kyctest.ImageMarker(a))) // inferred
+	s.faces(w, b, a)
 }
 
 func (s *Server) faceVerify(w http.ResponseWriter, r *http.Request, _ []byte) {
@@ -182,18 +253,18 @@ func (s *Server) faceVerify(w http.ResponseWriter, r *http.Request, _ []byte) {
 		return
 	}
 	s.mu.Lock()
-	enrolled, known := s.faces[r.URL.Query().Get("face_id")]
+	enrolled, known := s.enrolled[r.URL.Query().Get("face_id")]
 	s.mu.Unlock()
 	if !known {
 		s.fail(w, http.StatusNotFound, "404", "face_id not found.")
 		return
 	}
-	s.ok(w, matchData(kyctest.ImageMarker(img), kyctest.ImageMarker(enrolled))) // inferred
+	s.faces(w, img, enrolled)
 }
 
 func (s *Server) faceFetch(w http.ResponseWriter, r *http.Request, _ []byte) {
 	s.mu.Lock()
-	img, ok := s.faces[r.URL.Query().Get("face_id")]
+	img, ok := s.enrolled[r.URL.Query().Get("face_id")]
 	s.mu.Unlock()
 	if !ok {
 		s.fail(w, http.StatusNotFound, "404", "face_id not found.")
@@ -206,8 +277,8 @@ func (s *Server) faceFetch(w http.ResponseWriter, r *http.Request, _ []byte) {
 func (s *Server) faceDelete(w http.ResponseWriter, r *http.Request, _ []byte) {
 	id := r.URL.Query().Get("face_id")
 	s.mu.Lock()
-	_, ok := s.faces[id]
-	delete(s.faces, id)
+	_, ok := s.enrolled[id]
+	delete(s.enrolled, id)
 	s.mu.Unlock()
 	if !ok {
 		s.fail(w, http.StatusNotFound, "404", "face_id not found.")
@@ -382,6 +453,9 @@ func (s *Server) aadhaarMask(w http.ResponseWriter, r *http.Request, _ []byte) {
 	img, ok := file(r, "file")
 	if !ok {
 		s.fail(w, http.StatusBadRequest, "400", "Invalid request - missing parameters.")
+		return
+	}
+	if s.serverError(w, img) {
 		return
 	}
 	masked := kyctest.MagicImage("masked", 0)

@@ -6,16 +6,50 @@
 // and checks the key id, the secret inside it, that the timestamp matches
 // the configured layout and is fresh by the fake's clock; or it checks
 // Basic auth. It refuses a request_id that is missing, not alphanumeric or
-// already used. It serves every endpoint package atlas has a typed method
-// for; where the vendor's body is not public the fake's body is the shape
-// package atlas infers, labelled as such below. Outcomes are chosen by the
-// magic inputs listed in the constants (a PAN, an image marker made with
-// kyctest.MagicImage, an OTP). Faults are injected through the embedded
-// kyctest.Server. It is safe for concurrent use and never logs request
-// contents.
+// already used, and a request over the vendor's size limit
+// (atlas.MaxRequestBytes, "413 Request entity too large", as the vendor
+// docs' error table says; WithMaxRequestBytes lowers it). A body that does
+// not arrive whole (an upload the client aborted) is never processed. It
+// serves every endpoint package atlas has a typed method for; where the
+// vendor's body is not public the fake's body is the shape package atlas
+// infers, labelled as such in the code. Faults are injected through the
+// embedded kyctest.Server. It is safe for concurrent use and never logs
+// request contents.
 //
 //	srv := atlastest.New(t)
 //	c, _ := atlas.New(srv.Config(), srv.Options()...)
+//
+// # Magic inputs
+//
+// Images carry kyctest's magic markers (kyctest.MagicImage); the face
+// endpoints read the marker of either image. What Verify returns for each,
+// with a valid PAN and the holder's name:
+//
+//	kyctest.ImageApproved        approved (match_score 96.5, is_match true)
+//	kyctest.ImageNoFace          rejected, no_face, Resubmit (face_detected false)
+//	kyctest.ImageFaceMismatch    rejected, face_mismatch (match_score 12)
+//	kyctest.ImageFaceBorderline  review, face_mismatch (match_score 70)
+//	kyctest.ImageReview          review, other: Atlas has no manual review; the
+//	                             comparison comes without score or match flag
+//	kyctest.ImageServerError     the call receiving the image (compare, enrol,
+//	                             verify, mask) answers HTTP 500 "Internal server
+//	                             error.": Verify returns ErrUnavailable
+//	kyctest.ImageLivenessFailed  cannot be produced: Atlas's face comparison has
+//	                             no liveness check; answered as ImageApproved
+//	kyctest.ImageLowQuality      cannot be produced (no quality verdict in a
+//	                             comparison); answered as ImageApproved
+//	kyctest.ImageExpired         cannot be produced: Verify reads no document
+//	                             data; answered as ImageApproved
+//	kyctest.ImageForged          cannot be produced (as ImageExpired)
+//	kyctest.ImageUnderage        cannot be produced (as ImageExpired)
+//	kyctest.ImageNoDocument      cannot be produced (as ImageExpired)
+//	kyctest.ImageNotFinished     cannot be produced: Atlas answers synchronously;
+//	                             answered as ImageApproved
+//
+// Atlas-only inputs: the magic PANs (PANInvalid, PANOtherHolder,
+// PANShortName, PANVendorError), AccountClosed, GSTINInvalid,
+// AadhaarOTPCode, and ImageMaskJSON, which selects the shape of a mask
+// answer rather than an outcome.
 package atlastest
 
 import (
@@ -63,21 +97,11 @@ const (
 	ShortHolderName = "RAHUL SHARMA"
 )
 
-// Image markers (kyctest.MagicImage) for the face endpoints; the marker of
-// either image counts. An image without a marker matches.
-const (
-	// ImageMatch: match_score 96.5, is_match true.
-	ImageMatch = "match"
-	// ImageMismatch: match_score 12, is_match false.
-	ImageMismatch = "mismatch"
-	// ImageBorderline: match_score 70, is_match false.
-	ImageBorderline = "borderline"
-	// ImageNoFace: face_detected false, match_score 0.
-	ImageNoFace = "noface"
-	// ImageMaskJSON: /aadhaar/mask answers JSON with the image in base64
-	// (data.file as a data: URI) rather than the JPEG itself.
-	ImageMaskJSON = "mask_json"
-)
+// ImageMaskJSON, as the marker of the image sent to /aadhaar/mask, makes
+// the fake answer JSON with the masked image in base64 (data.file as a
+// data: URI) rather than the JPEG itself. It selects a wire shape, not an
+// outcome, so it is not one of kyctest's magic inputs.
+const ImageMaskJSON = "mask_json"
 
 // Other magic inputs.
 const (
@@ -104,6 +128,7 @@ type options struct {
 	freshness     time.Duration
 	now           func() time.Time
 	delay         time.Duration
+	maxBody       int64
 }
 
 // WithCredentials sets the key id and secret the fake accepts.
@@ -128,6 +153,10 @@ func WithFreshness(d time.Duration) Option { return func(o *options) { o.freshne
 // WithClock sets the fake's clock, against which timestamps are checked.
 func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
 
+// WithMaxRequestBytes sets the request size over which the fake answers
+// 413, as the vendor does past its limit (default atlas.MaxRequestBytes).
+func WithMaxRequestBytes(n int64) Option { return func(o *options) { o.maxBody = n } }
+
 // WithDelay makes every answer wait d (or until the request is cancelled).
 func WithDelay(d time.Duration) Option { return func(o *options) { o.delay = d } }
 
@@ -141,7 +170,7 @@ type Server struct {
 	mu       sync.Mutex
 	keys     map[string][]byte // PBKDF2 key by salt
 	seen     map[string]bool   // request_ids used
-	faces    map[string][]byte
+	enrolled map[string][]byte
 	esigns   map[string]bool
 	otps     map[string]bool
 	verified map[string][]byte // "type/id" → data, for /verify/status
@@ -152,7 +181,8 @@ type Server struct {
 // httptest does for its own setup failures.
 func NewServer(opts ...Option) *Server {
 	o := options{keyID: KeyID, secret: KeySecret, layout: atlas.DefaultTimestampLayout,
-		loc: time.FixedZone("IST", 5*3600+30*60), freshness: DefaultFreshness, now: time.Now}
+		loc: time.FixedZone("IST", 5*3600+30*60), freshness: DefaultFreshness, now: time.Now,
+		maxBody: atlas.MaxRequestBytes}
 	for _, f := range opts {
 		f(&o)
 	}
@@ -161,7 +191,7 @@ func NewServer(opts ...Option) *Server {
 		panic("atlastest: " + err.Error())
 	}
 	s := &Server{o: o, layout: l, keys: map[string][]byte{}, seen: map[string]bool{},
-		faces: map[string][]byte{}, esigns: map[string]bool{}, otps: map[string]bool{}, verified: map[string][]byte{}}
+		enrolled: map[string][]byte{}, esigns: map[string]bool{}, otps: map[string]bool{}, verified: map[string][]byte{}}
 	s.Server = kyctest.NewServer(http.HandlerFunc(s.serve))
 	return s
 }
