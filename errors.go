@@ -40,9 +40,10 @@ var (
 
 // Error is the one error type for failed calls. It is safe to log as it is:
 // its Error string carries no credential, no image and no personal data.
-// That holds by construction: it prints this SDK's own texts (redacted all
-// the same) and never the vendor's free text, which is kept apart in
-// VendorMessage. The fields give programs the details.
+// That holds by construction: it prints this SDK's own texts as they are,
+// the vendor's Code and RequestID only when they have the form of a code or
+// of a machine-made id, and never the vendor's free text, which is kept
+// apart in VendorMessage. The fields give programs the details.
 //
 //	var kerr *kyc.Error
 //	if errors.As(err, &kerr) && kerr.Kind == kyc.ErrRateLimited { ... }
@@ -58,9 +59,13 @@ type Error struct {
 	// StatusCode is the HTTP status, 0 when no response arrived.
 	StatusCode int
 	// Code is the vendor's own error code: "PARAMETER_ERROR", "-3", "4019".
+	// Error() prints it only when it has the form of a code; otherwise
+	// "***".
 	Code string
 	// Message is this SDK's explanation, or a documented text for the
-	// vendor's code. It is part of Error() (redacted all the same).
+	// vendor's code. It is part of Error(), printed as it is, so it never
+	// holds input or vendor text (a body excerpt in it is masked when it is
+	// built).
 	Message string
 	// VendorMessage is the vendor's own error text, as received (cleaned of
 	// control characters, at most 1 KiB). It may quote what was sent,
@@ -71,6 +76,8 @@ type Error struct {
 	// before sending, e.g. "Person.Phone".
 	Field string
 	// RequestID is the vendor's transaction or request id, for support.
+	// Error() prints it whole when it has the form of a machine-made id
+	// (letters, digits, . _ : -, with a digit); otherwise "***".
 	RequestID string
 	// RetryAfter is how long the vendor asked to wait, when it said.
 	RetryAfter time.Duration
@@ -96,14 +103,22 @@ type Error struct {
 }
 
 // Error formats the error as
-// "op: kind (HTTP status, code C, field F, request id R): message".
+// "op: kind (HTTP status, code C, field F, request id R, retry after D): message".
+//
+// What it prints is safe to log: Op, Field and Message are this SDK's own
+// texts (a body excerpt inside Message is masked when it is built), and
+// they are printed as they are, with control characters turned into
+// spaces. Of what the vendor sent, only its Code and RequestID are printed,
+// and only when they have the form of a code or of a machine-made id
+// (internal/redact's IsCode and IsRequestID); otherwise "***" stands in
+// their place and the fields keep them. VendorMessage is never printed.
 func (e *Error) Error() string {
 	var b strings.Builder
 	if e.Op != "" {
-		b.WriteString(e.Op)
+		b.WriteString(redact.Line(e.Op))
 		b.WriteString(": ")
 	} else if e.Provider != "" {
-		b.WriteString(string(e.Provider))
+		b.WriteString(redact.Line(string(e.Provider)))
 		b.WriteString(": ")
 	}
 	if e.Kind != nil {
@@ -116,13 +131,13 @@ func (e *Error) Error() string {
 		details = append(details, "HTTP "+strconv.Itoa(e.StatusCode))
 	}
 	if e.Code != "" {
-		details = append(details, "code "+redact.Message(e.Code))
+		details = append(details, "code "+vendorValue(e.Code, redact.IsCode))
 	}
 	if e.Field != "" {
-		details = append(details, "field "+e.Field)
+		details = append(details, "field "+redact.Line(e.Field))
 	}
 	if e.RequestID != "" {
-		details = append(details, "request id "+redact.Message(e.RequestID))
+		details = append(details, "request id "+vendorValue(e.RequestID, redact.IsRequestID))
 	}
 	if e.RetryAfter > 0 {
 		details = append(details, "retry after "+e.RetryAfter.String())
@@ -134,9 +149,18 @@ func (e *Error) Error() string {
 	}
 	if e.Message != "" {
 		b.WriteString(": ")
-		b.WriteString(redact.Message(e.Message))
+		b.WriteString(redact.Line(e.Message))
 	}
 	return b.String()
+}
+
+// vendorValue is a value the vendor sent, printed whole when it has the
+// form ok checks and masked otherwise.
+func vendorValue(v string, ok func(string) bool) string {
+	if ok(v) {
+		return v
+	}
+	return redact.Mask
 }
 
 // Unwrap returns the kind and the cause, so errors.Is matches both.
@@ -213,5 +237,5 @@ func KindOf(err error) error {
 
 // invalid returns an ErrInvalidRequest for a field, raised before sending.
 func invalid(op, field, msg string) *Error {
-	return &Error{Op: op, Kind: ErrInvalidRequest, Field: field, Message: msg}
+	return &Error{Op: op, Kind: ErrInvalidRequest, Field: field, Message: msg, NotSent: true, Unprocessed: true}
 }

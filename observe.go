@@ -61,8 +61,12 @@ type AttemptInfo struct {
 	Attempt int
 	// SetHeader adds a header to this attempt's request, for trace
 	// propagation. It refuses (returns false) a header the request already
-	// has, so it can neither read nor replace a credential. Vendors are
-	// third parties: propagate only if you mean to.
+	// has (the credentials are set before the Observer sees the attempt),
+	// any credential-like name (auth, key, token, secret, signature,
+	// session, cookie, password), and the headers net/http manages (Host,
+	// Content-Length, Transfer-Encoding, Connection, ...), so it can neither
+	// read nor replace a credential. Vendors are third parties: propagate
+	// only if you mean to.
 	SetHeader func(name, value string) bool
 }
 

@@ -1,6 +1,14 @@
-// Package testutil holds test helpers shared by the vendor packages' tests:
-// an httpmock transport bound to one client, fixtures, a log capture and a
-// failure-path checker.
+// Package testutil holds the helpers shared by the vendor packages' tests:
+//
+//   - MockHTTP: an *http.Client on its own httpmock MockTransport (no global
+//     state, so tests using it run in parallel), for client_test.go;
+//   - Fixture: a file of the package's testdata/;
+//   - CaptureLogger: a debug-level logger writing into a Buffer;
+//   - FailurePaths: every typed method through 500, a vendor error inside a
+//     200, malformed JSON, a cancelled context and a refused connection
+//     (failure.go);
+//   - OperationTable: the operation table checked against the client's
+//     typed methods (operations.go).
 package testutil
 
 import (

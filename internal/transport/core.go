@@ -1,7 +1,6 @@
 package transport
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -12,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/kyc-go/kyc"
+	"github.com/kyc-go/kyc/internal/redact"
 )
 
 // This file is the vendor-client core: what every vendor package's Client
@@ -95,7 +95,9 @@ func (c *Client) Generic(ctx context.Context, op kyc.Operation, in, out any) err
 		if errors.As(err, &kerr) {
 			return err
 		}
-		return c.Invalid(op.Name, "in", "cannot be encoded: "+err.Error())
+		e := c.Invalid(op.Name, "in", "cannot be encoded")
+		e.Err = err
+		return e
 	}
 	r.Operation = op
 	if r.Path == "" {
@@ -264,12 +266,6 @@ func SafeText(s string) bool {
 
 // StripBOM drops a UTF-8 byte-order mark and an XSSI guard (")]}'," and
 // its line) from the start of a body, so that JSON behind them decodes.
-func StripBOM(b []byte) []byte {
-	b = bytes.TrimPrefix(b, []byte("\xef\xbb\xbf"))
-	if bytes.HasPrefix(b, []byte(")]}'")) {
-		rest := b[4:]
-		rest = bytes.TrimPrefix(rest, []byte(","))
-		b = bytes.TrimLeft(rest, "\r\n")
-	}
-	return b
-}
+// The transport already strips them from Response.Body in front of JSON or
+// XML; vendor code that reads other bytes calls it.
+func StripBOM(b []byte) []byte { return redact.TrimPrefix(b) }

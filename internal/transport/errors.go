@@ -18,9 +18,12 @@ import (
 	"github.com/kyc-go/kyc/internal/redact"
 )
 
-// errorf builds a *kyc.Error for request r.
+// errorf builds a *kyc.Error for request r. Every cause the transport wraps
+// passes through here and is sanitized first (see sanitize): nothing in the
+// error's Unwrap chain names the request's query or path ids.
 func (c *Client) errorf(r *Request, kind error, sent bool, cause error, msg string) *kyc.Error {
-	return &kyc.Error{Provider: c.p.Provider, Op: r.op(), Kind: kind, Message: msg, NotSent: !sent, Unprocessed: !sent, Err: cause}
+	return &kyc.Error{Provider: c.p.Provider, Op: r.op(), Kind: kind, Message: msg, NotSent: !sent, Unprocessed: !sent,
+		Err: c.sanitize(r, cause)}
 }
 
 // Invalid returns the ErrInvalidRequest for a field refused before sending.
@@ -45,7 +48,8 @@ func (c *Client) limitError(r *Request, lerr *LimitError) *kyc.Error {
 }
 
 // ctxError turns the end of the caller's context into a *kyc.Error that
-// still matches context.Canceled or context.DeadlineExceeded.
+// still matches context.Canceled or context.DeadlineExceeded. Its cause is
+// sanitized like every other (errorf).
 func (c *Client) ctxError(r *Request, err error, sent bool) *kyc.Error {
 	msg := "the context was cancelled"
 	if errors.Is(err, context.DeadlineExceeded) {
@@ -57,7 +61,9 @@ func (c *Client) ctxError(r *Request, err error, sent bool) *kyc.Error {
 // transportError is the one place a failure without a usable response
 // becomes a *kyc.Error: ErrTimeout for deadlines, ErrUnavailable for
 // connection failures. Its message is a fixed description, never the
-// underlying error's text (which holds the URL).
+// underlying error's text, and its cause is sanitized (errorf): the
+// *url.Error net/http returns keeps its Op and inner error, but its URL
+// loses the query and the path ids.
 func (c *Client) transportError(ctx, actx context.Context, r *Request, err error, wrote bool) *kyc.Error {
 	if ctx.Err() != nil {
 		return c.ctxError(r, ctx.Err(), wrote)
@@ -165,7 +171,9 @@ func cleanVendorText(s string) string {
 }
 
 // BadResponse builds the ErrBadResponse for a body that cannot be read,
-// with the status and a bounded, redacted excerpt.
+// with the status and a description of the body: for JSON and XML, its
+// shape with every value masked; for anything else (HTML, plain text),
+// only its media type and length (redact.Excerpt).
 func (c *Client) BadResponse(op string, resp *Response, cause error) *kyc.Error {
 	e := c.APIError(op, resp, kyc.ErrBadResponse, "", "")
 	e.Err = cause
@@ -174,14 +182,15 @@ func (c *Client) BadResponse(op string, resp *Response, cause error) *kyc.Error 
 		if len(resp.Body) == 0 {
 			msg += ": empty body"
 		} else {
-			msg += ": " + redact.Excerpt(resp.Body)
+			msg += ": " + redact.Excerpt(resp.Header.Get("Content-Type"), resp.Body)
 		}
 	}
 	e.Message = msg
 	return e
 }
 
-// DecodeJSON unmarshals the body into v, or returns BadResponse.
+// DecodeJSON unmarshals the body into v, or returns BadResponse. A UTF-8
+// BOM or an XSSI guard in front of the JSON is skipped (StripBOM).
 func (c *Client) DecodeJSON(op string, resp *Response, v any) error {
 	if err := json.Unmarshal(StripBOM(resp.Body), v); err != nil {
 		return c.BadResponse(op, resp, err)
@@ -205,7 +214,9 @@ func BasicAuth(user string, password kyc.Secret) kyc.Secret {
 }
 
 // VendorID is the reference parser before Ref: it does not check the id's
-// form. Deprecated: use Ref.
+// form.
+//
+// Deprecated: use Ref, which also checks the vendor's id form.
 func (c *Client) VendorID(op, ref string) (string, error) {
 	r, err := kyc.ParseReference(ref)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/kyc-go/kyc"
@@ -24,7 +25,7 @@ type callState struct {
 
 func (c *Client) startCall(ctx context.Context, r *Request) *callState {
 	cs := &callState{ctx: ctx, c: c, r: r, start: time.Now()}
-	obs, _ := c.s.Observer.(kyc.Observer)
+	obs := c.s.Observer
 	if obs == nil {
 		cs.end = func(*Response, error) {}
 		return cs
@@ -69,7 +70,7 @@ func (cs *callState) mark(err error) error {
 // startAttempt starts the Observer's record of one attempt; the function
 // it returns ends it with the attempt's outcome and the policy's decision.
 func (c *Client) startAttempt(ctx context.Context, r *Request, n int, h http.Header) (context.Context, func(outcome, decision, time.Time)) {
-	obs, _ := c.s.Observer.(kyc.Observer)
+	obs := c.s.Observer
 	if obs == nil {
 		return ctx, func(outcome, decision, time.Time) {}
 	}
@@ -77,7 +78,7 @@ func (c *Client) startAttempt(ctx context.Context, r *Request, n int, h http.Hea
 		CallInfo: kyc.CallInfo{Provider: c.p.Provider, Operation: r.Operation},
 		Attempt:  n,
 		SetHeader: func(name, value string) bool {
-			if name == "" || h.Get(name) != "" || !validHeader(name, value) {
+			if name == "" || len(h.Values(name)) > 0 || !validHeader(name, value) || reservedHeader(name) {
 				return false
 			}
 			h.Set(name, value)
@@ -101,6 +102,25 @@ func (c *Client) startAttempt(ctx context.Context, r *Request, n int, h http.Hea
 		}
 		done(e)
 	}
+}
+
+// reservedHeader reports a header an Observer may not add even when the
+// request lacks it: credentials (any name with auth, key, token, secret,
+// signature, session or cookie in it), and the headers net/http derives
+// itself (framing, connection, host).
+func reservedHeader(name string) bool {
+	n := strings.ToLower(name)
+	switch n {
+	case "host", "content-length", "transfer-encoding", "connection", "keep-alive", "te", "trailer", "upgrade",
+		"proxy-connection", "content-type", "user-agent", "accept", "idempotency-key", "x-idempotency-key":
+		return true
+	}
+	for _, w := range [...]string{"auth", "key", "token", "secret", "signature", "session", "cookie", "password"} {
+		if strings.Contains(n, w) {
+			return true
+		}
+	}
+	return false
 }
 
 // validHeader refuses header names and values net/http would refuse, and

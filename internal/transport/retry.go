@@ -138,7 +138,7 @@ func (p policy) classify(ctx context.Context, attempt int, o outcome) (Reason, b
 		switch code := o.resp.StatusCode; {
 		case code == http.StatusUnauthorized || code == http.StatusForbidden:
 			return ReasonAuthRefused, false
-		case p.op.Class == ClassMessaging:
+		case p.op.Class == kyc.ClassMessaging:
 			return ReasonMessagingWritten, false
 		case refusedUnprocessed(code):
 			return ReasonRefused, true
@@ -153,20 +153,13 @@ func (p policy) classify(ctx context.Context, attempt int, o outcome) (Reason, b
 	}
 	// An error after the write: a timeout, a reset, a truncated body.
 	switch {
-	case p.op.Class == ClassMessaging:
+	case p.op.Class == kyc.ClassMessaging:
 		return ReasonMessagingWritten, false
 	case p.op.Resendable():
 		return ReasonResendable, true
 	}
 	return ReasonBilledAmbiguous, false
 }
-
-// Classes, re-exported for the policy's readers in this package.
-const (
-	ClassBilled    = kyc.ClassBilled
-	ClassMessaging = kyc.ClassMessaging
-	ClassFree      = kyc.ClassFree
-)
 
 // backoff is exponential from min, capped at max, with 25% jitter below.
 func backoff(attempt int, lo, hi time.Duration) time.Duration {

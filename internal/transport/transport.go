@@ -7,6 +7,7 @@
 package transport
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -16,6 +17,7 @@ import (
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -80,7 +82,9 @@ func (r *Request) op() string { return r.Operation.Name }
 type Response struct {
 	StatusCode int
 	Header     http.Header
-	// Body is the whole body, read within the size cap. For Stream it is nil.
+	// Body is the whole body, read within the size cap, without a UTF-8
+	// BOM or an XSSI guard in front of JSON or XML (see StripBOM). For
+	// Stream it is nil.
 	Body []byte
 	// RequestID is the vendor's request id from the headers, if any.
 	RequestID string
@@ -113,13 +117,12 @@ func New(p Params, opts []kyc.Option) (*Client, error) {
 			o(&s)
 		}
 	}
-	op := string(p.Provider) + ".New"
 	if len(s.Errs) > 0 {
-		return nil, &kyc.Error{Provider: p.Provider, Op: op, Kind: kyc.ErrInvalidRequest, Message: s.Errs[0].Error()}
+		return nil, ConfigError(p.Provider, "", s.Errs[0].Error())
 	}
 	base, err := CheckBaseURL(s.BaseURL)
 	if err != nil {
-		return nil, &kyc.Error{Provider: p.Provider, Op: op, Kind: kyc.ErrInvalidRequest, Field: "BaseURL", Message: err.Error()}
+		return nil, ConfigError(p.Provider, "BaseURL", err.Error())
 	}
 	var hc http.Client
 	if s.HTTPClient != nil {
@@ -140,13 +143,32 @@ func New(p Params, opts []kyc.Option) (*Client, error) {
 		idHeaders: append([]string{"X-Request-Id"}, p.RequestIDHeaders...)}, nil
 }
 
-// DefaultMaxIdleConnsPerHost is how many idle connections to a vendor the
-// default transport keeps. net/http keeps 2, so a backend verifying many
-// people at once would open a new TLS connection for most requests.
-const DefaultMaxIdleConnsPerHost = 64
+// The connection pool of the default transport, used when no
+// kyc.WithHTTPClient is given. A client given with kyc.WithHTTPClient is
+// used as it is: neither it nor its Transport is modified (the transport
+// works on a copy of the *http.Client to set its redirect policy).
+const (
+	// DefaultMaxConnsPerHost bounds the connections to one vendor host,
+	// dialling, active and idle together. A burst of calls beyond it
+	// queues for a connection instead of dialling (and TLS-handshaking)
+	// one per call: 1,000 concurrent cold calls dial 64 connections, not
+	// 1,000.
+	DefaultMaxConnsPerHost = 64
+	// DefaultMaxIdleConnsPerHost is how many idle connections to one
+	// vendor host are kept: all of them (DefaultMaxConnsPerHost), so a
+	// steady load reuses its connections instead of closing and dialling
+	// again. net/http keeps 2.
+	DefaultMaxIdleConnsPerHost = DefaultMaxConnsPerHost
+	// DefaultMaxIdleConns is the total of idle connections kept, across
+	// hosts: room for eight hosts at the per-host bound (a vendor's API
+	// and token hosts). net/http keeps 100, fewer than one busy host's
+	// per-host pool, so idle connections were closed as fast as they
+	// were made.
+	DefaultMaxIdleConns = 8 * DefaultMaxIdleConnsPerHost
+)
 
 // defaultTransport is the client's own copy of http.DefaultTransport (same
-// proxy, dial and TLS settings) with DefaultMaxIdleConnsPerHost. Close
+// proxy, dial, TLS and timeout settings) with the pool sized above. Close
 // releases its idle connections without touching other clients'.
 func defaultTransport() http.RoundTripper {
 	t, ok := http.DefaultTransport.(*http.Transport)
@@ -154,7 +176,9 @@ func defaultTransport() http.RoundTripper {
 		return http.DefaultTransport
 	}
 	t = t.Clone()
+	t.MaxConnsPerHost = DefaultMaxConnsPerHost
 	t.MaxIdleConnsPerHost = DefaultMaxIdleConnsPerHost
+	t.MaxIdleConns = DefaultMaxIdleConns
 	return t
 }
 
@@ -245,7 +269,7 @@ func (c *Client) Stream(ctx context.Context, r *Request) (*Response, error) {
 // Reader returns the body of a streamed response.
 func (resp *Response) Reader() io.ReadCloser {
 	if resp.stream == nil {
-		return io.NopCloser(strings.NewReader(string(resp.Body)))
+		return io.NopCloser(bytes.NewReader(resp.Body))
 	}
 	return resp.stream
 }
@@ -265,6 +289,9 @@ type ctxKey struct{}
 type attemptInfo struct {
 	body   io.Reader
 	length int64
+	// once marks a request that must not be resent after its write: a
+	// body-less one gets an empty body that net/http cannot replay.
+	once bool
 }
 
 // attachBody runs as resty's pre-request hook, after resty has built the
@@ -273,9 +300,22 @@ type attemptInfo struct {
 // memory to build GetBody: a 10 MB image would be held as 13 MB of base64.
 // Here it streams, with its length when known (else chunked), and no
 // GetBody, so net/http never replays it by itself: retries are ours.
+//
+// net/http also replays a body-less GET, HEAD, OPTIONS or TRACE by itself
+// when a reused connection fails after the request was written. For an
+// operation the resend policy never resends after the write (billed
+// without an idempotency key, messaging), such a request gets an empty
+// body without GetBody, which net/http does not replay; it sends no
+// Content-Length and no chunked framing for it.
 func attachBody(_ *resty.Client, req *http.Request) error {
 	a, ok := req.Context().Value(ctxKey{}).(*attemptInfo)
-	if !ok || a.body == nil {
+	if !ok {
+		return nil
+	}
+	if a.body == nil {
+		if a.once && (req.Body == nil || req.Body == http.NoBody) {
+			req.Body, req.GetBody, req.ContentLength = emptyBody{}, nil, 0
+		}
 		return nil
 	}
 	req.Body = io.NopCloser(a.body)
@@ -283,6 +323,12 @@ func attachBody(_ *resty.Client, req *http.Request) error {
 	req.ContentLength = max(a.length, 0)
 	return nil
 }
+
+// emptyBody is an empty request body that is not http.NoBody.
+type emptyBody struct{}
+
+func (emptyBody) Read([]byte) (int, error) { return 0, io.EOF }
+func (emptyBody) Close() error             { return nil }
 
 func (c *Client) do(ctx context.Context, r *Request, stream bool) (*Response, error) {
 	if r.Method == "" {
@@ -312,7 +358,7 @@ func (c *Client) do(ctx context.Context, r *Request, stream bool) (*Response, er
 // loop sends the attempts of one call as the resend policy allows.
 func (c *Client) loop(ctx context.Context, r *Request, stream bool, call *callState) (*Response, error) {
 	target := c.URL(r.Path, r.Query)
-	logPath := joinPath(c.base.EscapedPath(), r.Operation.Path)
+	logPath := c.safePath(r)
 	pol := policy{op: r.Operation, replayable: r.Body.Replayable(), maxRetries: c.s.MaxRetries,
 		minBackoff: c.s.MinBackoff, maxWait: c.s.MaxWait}
 	for attempt := 1; ; attempt++ {
@@ -324,7 +370,7 @@ func (c *Client) loop(ctx context.Context, r *Request, stream bool, call *callSt
 		var serr signError
 		if errors.As(o.err, &serr) {
 			obsEnd(o, decision{reason: ReasonAuthRefused}, start)
-			return nil, serr.err // a signer failure ends the call: retrying cannot fix credentials
+			return nil, call.mark(serr.err) // a signer failure ends the call: retrying cannot fix credentials
 		}
 		call.record(o)
 		dec := pol.decide(ctx, attempt, o, c.s.Clock())
@@ -351,13 +397,16 @@ func (c *Client) loop(ctx context.Context, r *Request, stream bool, call *callSt
 // function that ends the attempt's observation once the policy decided.
 func (c *Client) attempt(ctx context.Context, r *Request, target, logPath string, n int, stream bool) (outcome, func(outcome, decision, time.Time), time.Time) {
 	h := c.headers(r)
+	// Signing comes before the Observer sees the attempt, so that its
+	// SetHeader finds the credentials in place and cannot replace them.
+	signErr := c.sign(ctx, r, h)
 	ctx, obsEnd := c.startAttempt(ctx, r, n, h)
-	if err := c.sign(ctx, r, h); err != nil {
-		return outcome{err: err}, obsEnd, time.Now()
+	if signErr != nil {
+		return outcome{err: signErr}, obsEnd, time.Now()
 	}
 	actx, cancel, stopHeaderTimer := c.attemptContext(ctx, stream)
 	var wrote atomic.Bool
-	info := &attemptInfo{length: r.Body.Len()}
+	info := &attemptInfo{length: r.Body.Len(), once: !r.Operation.Resendable()}
 	actx = context.WithValue(actx, ctxKey{}, info)
 	actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{
 		WroteRequest: func(w httptrace.WroteRequestInfo) {
@@ -470,7 +519,8 @@ func (c *Client) attemptContext(ctx context.Context, stream bool) (actx context.
 	return actx, cancel, func() { t.Stop() }
 }
 
-// read reads a whole response body within the size cap into resp.Body.
+// read reads a whole response body within the size cap into resp.Body,
+// without a UTF-8 BOM or XSSI guard in front of JSON or XML (structured).
 func (c *Client) read(ctx, actx context.Context, r *Request, raw *http.Response, resp *Response) *kyc.Error {
 	body, err := readBody(raw.Body, raw.ContentLength, c.s.MaxResponseBytes)
 	_ = raw.Body.Close()
@@ -481,7 +531,7 @@ func (c *Client) read(ctx, actx context.Context, r *Request, raw *http.Response,
 	case int64(len(body)) > c.s.MaxResponseBytes:
 		kerr = c.errorf(r, kyc.ErrBadResponse, true, nil, fmt.Sprintf("the response body exceeds the %.2f MiB cap", float64(c.s.MaxResponseBytes)/(1<<20)))
 	default:
-		resp.Body = body
+		resp.Body = stripPrefix(body)
 		return nil
 	}
 	kerr.StatusCode, kerr.RequestID = resp.StatusCode, resp.RequestID
@@ -526,23 +576,54 @@ func (c *Client) requestID(reqHeader, respHeader http.Header) string {
 	return ""
 }
 
-// readBody reads at most limit+1 bytes of r, in one allocation when the
-// server announced the length.
-func readBody(r io.Reader, contentLength, limit int64) ([]byte, error) {
-	if contentLength >= 0 && contentLength <= limit {
-		buf := make([]byte, contentLength)
-		n, err := io.ReadFull(r, buf)
-		if err != nil {
-			return buf[:n], err
-		}
-		// Anything past the announced length is read too, up to the cap.
-		rest, err := io.ReadAll(io.LimitReader(r, limit+1-contentLength))
-		if len(rest) > 0 {
-			buf = append(buf, rest...)
-		}
-		return buf, err
+// stripPrefix drops a BOM or an XSSI guard (StripBOM) when structured
+// data follows it, and leaves any other body as it came.
+func stripPrefix(b []byte) []byte {
+	t := StripBOM(b)
+	if len(t) == len(b) {
+		return b
 	}
-	return io.ReadAll(io.LimitReader(r, limit+1))
+	if s := bytes.TrimLeft(t, " \t\r\n"); len(s) > 0 && (s[0] == '{' || s[0] == '[' || s[0] == '<') {
+		return t
+	}
+	return b
+}
+
+// MaxPrealloc is the most a response buffer allocates ahead of the bytes
+// that arrived. A server announcing 32 MiB and sending 8 bytes costs 64
+// KiB, not 32 MiB; a body that does come grows the buffer by doubling.
+const MaxPrealloc = 64 << 10
+
+// readBody reads r to its end, or to limit+1 bytes (the caller sees that
+// the body is over the cap). An announced length within the cap sizes the
+// first allocation, up to MaxPrealloc, with one byte more: the read past
+// the announced length that finds the end needs no second allocation. A
+// body shorter than announced is io.ErrUnexpectedEOF.
+func readBody(r io.Reader, contentLength, limit int64) ([]byte, error) {
+	want := limit + 1
+	size := int64(512)
+	if contentLength >= 0 && contentLength <= limit {
+		size = contentLength + 1
+	}
+	buf := make([]byte, 0, min(size, want, MaxPrealloc))
+	for int64(len(buf)) < want {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, int(min(int64(cap(buf)), want-int64(len(buf)))))
+		}
+		end := min(int64(cap(buf)), want)
+		n, err := r.Read(buf[len(buf):end])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			if contentLength >= 0 && int64(len(buf)) < contentLength {
+				return buf, io.ErrUnexpectedEOF
+			}
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+	return buf, nil
 }
 
 func sleep(ctx context.Context, d time.Duration) error {
