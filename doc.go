@@ -28,14 +28,51 @@
 // # Timeouts and retries
 //
 // The context passed to a call bounds the whole call, including retries and
-// the waits between them. [WithTimeout] bounds each attempt. Calls that may
-// charge the account or message a person are never retried once they may
-// have reached the vendor.
+// the waits between them. [WithTimeout] bounds each attempt. Every
+// operation has a [Class], and one resend policy follows it: a messaging
+// call is never resent once written, a billed call only when the vendor
+// refused it unprocessed (never written, HTTP 429 or 503), a free call (and
+// a billed one carrying the vendor's idempotency key) like a read. The
+// [Router] falls back only after a failure that says nothing was processed.
 //
-// # Logging
+// # Lifecycle
+//
+// Verify → Reference → (webhook | poll) → Result, the same for every
+// vendor: a Reference carries no credential, every [Event] carries its
+// Reference, a [WebhookMux] can confirm events through the vendor's
+// read-back ([ConfirmEvents]), and a [ResultStore] lets [Router.Result]
+// answer in any replica for vendors without a read-back.
+//
+// # Logging and printing
 //
 // Clients log nothing unless given [WithLogger], and then only an allowlist
 // of request metadata at debug level: never credentials, bodies, images or
-// personal data. [Request], [Result], [Image] and [Secret] implement
-// slog.LogValuer to the same rule.
+// personal data. [Request], [Person], [Document], [DocumentData], [Result],
+// [Event] and [Reference] print their shape only under every fmt verb and
+// in slog; their JSON is complete and is personal data. [Secret] prints
+// [REDACTED] everywhere. An [Observer] ([WithObserver]) sees every call and
+// attempt as metadata only.
+//
+// # Glossary
+//
+// The five vendor packages share one shape and one vocabulary, so that
+// reading one teaches the others:
+//
+//   - operation: one vendor endpoint, declared once in the package's
+//     operation table (Operations) as a [Operation] with its method, path
+//     template, [Class] and documentation source;
+//   - class: messaging, billed or free: what sending it twice could do;
+//   - refused unprocessed: not written, or answered 429 or 503; the one
+//     failure after which a billed call is resent and a Router falls back;
+//   - typed method: a Client method named after the vendor's operation
+//     (VerifyPAN, GenerateURL, SendVerification), taking a …Request and
+//     returning a …Result; Call is the one generic escape hatch, with the
+//     same signature in every package;
+//   - inside each package: check is the vendor's answer check (the vendor
+//     error inside a 200 decoded before the status is trusted), apiError
+//     builds the *[Error] for a vendor code, send is the one internal
+//     sender, decode reads a checked answer;
+//   - Reference: "<provider>:<vendor id>", storable, without credentials;
+//   - fake: the xxxtest package serving the vendor's wire format, driven by
+//     the kyctest magic inputs.
 package kyc
