@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"log/slog"
 	"net/http"
 	"strings"
 
@@ -91,58 +90,72 @@ func DecodeWebhook(b []byte) (*WebhookPayload, error) {
 // ParseWebhook reads one onboarding-status webhook, failing closed:
 //
 //   - with Config.WebhookToken set, the request must carry it as
-//     "Authorization: Bearer <token>" (checked in constant time), and
-//     Event.Authenticated is true;
+//     "Authorization: Bearer <token>" (checked in constant time, before the
+//     body is read), and Event.Authenticated is true;
 //   - without it, every webhook is refused (ErrUnauthorized, 401) unless
 //     Config.AcceptUnauthenticatedWebhooks is set; it is then accepted with
 //     Authenticated false.
 //
+// A body over 1 MiB is refused (413), and one that DecodeWebhook refuses
+// (ErrInvalidRequest, 400) with its reason as the error's Message.
+//
 // Event.Reference is "incode:<interviewId>", the Reference Verify returned.
 // The body carries no verdict: Event.Result is pending, except for
 // MANUAL_REVIEW_APPROVED and MANUAL_REVIEW_REJECTED on an authenticated
-// webhook. An unauthenticated Event never carries a final Status: confirm
-// it with ConfirmEvent, which reads the session back.
+// webhook. An unauthenticated Event never carries a final Status, nor any
+// reason: confirm it with ConfirmEvent, which reads the session back.
 func (c *Client) ParseWebhook(r *http.Request) (*kyc.Event, error) {
-	const op = "incode.ParseWebhook"
-	authenticated := false
-	switch {
-	case !c.cfg.WebhookToken.IsZero():
-		if !webhook.CheckBearer(r, c.cfg.WebhookToken) {
-			return nil, webhook.Unauthorized(kyc.Incode, op)
-		}
-		authenticated = true
-	case !c.cfg.AcceptUnauthenticatedWebhooks:
-		return nil, &kyc.Error{Provider: kyc.Incode, Op: op, Kind: kyc.ErrUnauthorized, StatusCode: http.StatusUnauthorized,
-			Message: "no webhook credentials are configured (set WebhookToken, or AcceptUnauthenticatedWebhooks)"}
+	return c.webhooks().Parse(r)
+}
+
+// WebhookHandler serves Incode's webhooks: it parses each with ParseWebhook,
+// hands the event to fn, and replies 200 {"success": true} only when fn
+// succeeded. Otherwise it replies 401 (no or wrong credentials, or none
+// configured), 400 (a body that is not a valid webhook), 413 (body over 1
+// MiB), 405 (not a POST) or 500 (fn failed), and Incode sends the webhook
+// once more. A refusal's body is {"success": false, "error": "<reason>"},
+// the reason in the SDK's own words, never echoing the request; it is logged
+// at debug level with the provider, the same reason and the error's kind
+// ("handler error" when fn failed, never fn's error text).
+func (c *Client) WebhookHandler(fn func(context.Context, *kyc.Event) error) http.Handler {
+	return c.webhooks().Handler(fn)
+}
+
+// webhooks is the receiver: the shared rules with Incode's bearer token,
+// body and replies.
+func (c *Client) webhooks() *webhook.Receiver {
+	return &webhook.Receiver{
+		Provider: kyc.Incode, Op: "incode.ParseWebhook",
+		Auth:   webhook.Bearer(c.cfg.WebhookToken, c.cfg.AcceptUnauthenticatedWebhooks),
+		Decode: c.decodeEvent, Now: c.tc.Now, Logger: c.tc.Logger(),
+		Success: func(w http.ResponseWriter) { reply(w, http.StatusOK, "") },
+		Refusal: reply,
 	}
-	body, err := webhook.ReadBody(r, kyc.Incode, op, webhook.MaxBody)
-	if err != nil {
-		return nil, err
-	}
+}
+
+// decodeEvent turns a webhook body into an Event, as if authenticated (the
+// shared receiver strips the verdict of an unauthenticated one).
+func (c *Client) decodeEvent(_ *http.Request, body []byte) (*kyc.Event, error) {
 	p, err := DecodeWebhook(body)
 	if err != nil {
-		msg := "the body is not an Incode onboarding-status webhook"
+		reason := "the body is not an Incode onboarding-status webhook"
 		var rf *refusal
 		if errors.As(err, &rf) {
-			msg = rf.reason
+			reason = rf.reason
 		}
-		return nil, &kyc.Error{Provider: kyc.Incode, Op: op, Kind: kyc.ErrInvalidRequest, Message: msg, Err: err}
+		return nil, webhook.Refuse(kyc.Incode, "incode.ParseWebhook", kyc.ErrInvalidRequest, 0, reason, err)
 	}
 	ref := reference(p.InterviewID)
 	res := &kyc.Result{Provider: kyc.Incode, Reference: ref, Status: kyc.StatusPending,
 		Reasons: []kyc.Reason{kyc.ReasonNotFinished}, Raw: json.RawMessage(body)}
-	if authenticated {
-		switch p.OnboardingStatus {
-		case StatusManualReviewApproved:
-			res.Status, res.Reasons = kyc.StatusApproved, nil
-		case StatusManualReviewRejected:
-			res.Status, res.Reasons = kyc.StatusRejected, []kyc.Reason{kyc.ReasonOther}
-		}
+	switch p.OnboardingStatus {
+	case StatusManualReviewApproved:
+		res.Status, res.Reasons = kyc.StatusApproved, nil
+	case StatusManualReviewRejected:
+		res.Status, res.Reasons = kyc.StatusRejected, []kyc.Reason{kyc.ReasonOther}
 	}
-	return &kyc.Event{
-		Provider: kyc.Incode, Reference: ref, Type: string(p.OnboardingStatus), Result: res,
-		Authenticated: authenticated, ReceivedAt: c.tc.Now(), Raw: json.RawMessage(body),
-	}, nil
+	return &kyc.Event{Provider: kyc.Incode, Reference: ref, Type: string(p.OnboardingStatus), Result: res,
+		Raw: json.RawMessage(body)}, nil
 }
 
 // EventPayload decodes the webhook body an Event from ParseWebhook holds.
@@ -153,48 +166,8 @@ func EventPayload(ev *kyc.Event) (*WebhookPayload, error) {
 	return DecodeWebhook(ev.Raw)
 }
 
-// WebhookHandler serves Incode's webhooks: it parses each with ParseWebhook,
-// hands the event to fn, and replies 200 {"success": true} only when fn
-// succeeded. Otherwise it replies 401 (no or wrong credentials), 400 (a
-// body that is not a valid webhook), 413 (body over 1 MiB), 405 (not a
-// POST) or 500 (fn failed), and Incode sends the webhook once more. A
-// refusal's body is {"success": false, "error": "<reason>"}, the reason in
-// the SDK's own words, never echoing the request; it is logged at debug
-// level with the same reason.
-func (c *Client) WebhookHandler(fn func(context.Context, *kyc.Event) error) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost {
-			w.Header().Set("Allow", http.MethodPost)
-			reply(w, http.StatusMethodNotAllowed, "only POST is accepted")
-			return
-		}
-		ev, err := c.ParseWebhook(r)
-		if err != nil {
-			status := webhook.StatusFor(err)
-			reason := "the webhook was refused"
-			var kerr *kyc.Error
-			if errors.As(err, &kerr) && kerr.Message != "" {
-				reason = kerr.Message
-			}
-			c.debug(r.Context(), "kyc webhook refused", slog.Int("status", status), slog.String("reason", reason))
-			reply(w, status, reason)
-			return
-		}
-		if err := fn(r.Context(), ev); err != nil {
-			kind := "error"
-			if k := kyc.KindOf(err); k != nil {
-				kind = k.Error()
-			}
-			c.debug(r.Context(), "kyc webhook handler failed", slog.String("reason", "the handler returned an error"), slog.String("error_kind", kind))
-			reply(w, http.StatusInternalServerError, "the handler failed")
-			return
-		}
-		reply(w, http.StatusOK, "")
-	})
-}
-
 // reply writes Incode's expected answer, {"success": true}, or a refusal
-// naming its reason.
+// naming its reason: {"success": false, "error": "<reason>"}.
 func reply(w http.ResponseWriter, status int, reason string) {
 	body := map[string]any{"success": status == http.StatusOK}
 	if reason != "" {
@@ -204,12 +177,6 @@ func reply(w http.ResponseWriter, status int, reason string) {
 	w.Header().Set("X-Content-Type-Options", "nosniff")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(body)
-}
-
-func (c *Client) debug(ctx context.Context, msg string, attrs ...slog.Attr) {
-	if l := c.tc.Logger(); l != nil {
-		l.LogAttrs(ctx, slog.LevelDebug, msg, append([]slog.Attr{slog.String("provider", string(kyc.Incode))}, attrs...)...)
-	}
 }
 
 // ConfirmEvent reads the session an Incode event names (ev.Reference) back

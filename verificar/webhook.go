@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
-	"log/slog"
 	"mime"
 	"mime/multipart"
 	"net/http"
@@ -61,10 +60,11 @@ type dniData struct {
 
 // Why a webhook is refused. The texts are this package's own, never the
 // webhook's content: WebhookHandler answers them in the response body and
-// logs them at debug level.
+// logs them at debug level. The credential and size refusals are the shared
+// receiver's (webhook.Reason*).
 const (
-	refuseNoCredentials = "no webhook credentials are configured on this receiver"
-	refuseCredentials   = "the webhook's credentials do not match"
+	refuseNoCredentials = webhook.ReasonNoCredentials
+	refuseCredentials   = webhook.ReasonCredentials
 	refuseUndecodable   = "the webhook body cannot be decoded"
 	refuseControl       = "the webhook holds control characters"
 	refuseService       = "not an identity-verification report (Servicio)"
@@ -105,31 +105,23 @@ const (
 // Reason). Raw holds the body as JSON, nested fields decoded in place; it
 // is personal data (the person's document, phone, location and device).
 func (c *Client) ParseWebhook(r *http.Request) (*kyc.Event, error) {
-	const op = "verificar.ParseWebhook"
-	authenticated := false
-	switch {
-	case c.cfg.WebhookUser != "":
-		if !webhook.CheckBasic(r, c.cfg.WebhookUser, c.cfg.WebhookPassword) {
-			return nil, badWebhook(op, kyc.ErrUnauthorized, http.StatusUnauthorized, refuseCredentials, nil)
-		}
-		authenticated = true
-	case !c.cfg.AcceptUnauthenticatedWebhooks:
-		return nil, badWebhook(op, kyc.ErrUnauthorized, http.StatusUnauthorized, refuseNoCredentials, nil)
+	return c.webhooks().Parse(r)
+}
+
+// webhooks is the receiver: the shared rules with Mensatek's Basic
+// credentials, report decoder and plain-text refusals.
+func (c *Client) webhooks() *webhook.Receiver {
+	return &webhook.Receiver{
+		Provider: kyc.Verificar, Op: "verificar.ParseWebhook",
+		Auth: webhook.Basic(c.cfg.WebhookUser, c.cfg.WebhookPassword, c.cfg.AcceptUnauthenticatedWebhooks),
+		Decode: func(r *http.Request, body []byte) (*kyc.Event, error) {
+			return parseReport("verificar.ParseWebhook", r.Header.Get("Content-Type"), body)
+		},
+		Now: c.tc.Now, Logger: c.tc.Logger(),
+		Refusal: func(w http.ResponseWriter, status int, reason string) {
+			http.Error(w, "verificar webhook refused: "+reason, status)
+		},
 	}
-	body, err := webhook.ReadBody(r, kyc.Verificar, op, webhook.MaxBody)
-	if err != nil {
-		return nil, err
-	}
-	ev, err := parseReport(op, r.Header.Get("Content-Type"), body)
-	if err != nil {
-		return nil, err
-	}
-	if !authenticated {
-		ev.Result = &kyc.Result{Provider: kyc.Verificar, Reference: ev.Reference, Status: kyc.StatusPending, Raw: ev.Raw}
-	}
-	ev.Authenticated = authenticated
-	ev.ReceivedAt = c.tc.Now()
-	return ev, nil
 }
 
 // WebhookHandler returns an http.Handler for Mensatek's reports: it parses
@@ -137,101 +129,57 @@ func (c *Client) ParseWebhook(r *http.Request) (*kyc.Event, error) {
 // fn returned nil, and 500 otherwise (so that the report is sent again). A
 // refused webhook gets 401 (credentials, or none configured), 413 (body
 // over 1 MiB), 400 (a body it cannot use) or 405 (not a POST), with a
-// plain-text body that names the reason in this package's words and never
-// quotes the request. Refusals and fn's failures are logged through
-// kyc.WithLogger at debug level, with the reason and the error's kind, never
-// the body or fn's error text.
+// plain-text body "verificar webhook refused: <reason>" that names the
+// reason in this package's words and never quotes the request. Refusals and
+// fn's failures are logged through kyc.WithLogger at debug level, with the
+// provider, the reason and the error's kind ("handler error" when fn
+// failed), never the body or fn's error text.
 func (c *Client) WebhookHandler(fn func(context.Context, *kyc.Event) error) http.Handler {
-	if fn == nil {
-		fn = func(context.Context, *kyc.Event) error { return nil }
-	}
-	log := c.tc.Logger()
-	refuse := func(w http.ResponseWriter, r *http.Request, status int, kind error, reason string) {
-		log.LogAttrs(r.Context(), slog.LevelDebug, "kyc webhook refused",
-			slog.String("provider", string(kyc.Verificar)), slog.Int("status", status),
-			slog.String("error_kind", kindName(kind)), slog.String("reason", reason))
-		http.Error(w, "verificar webhook refused: "+reason, status)
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost {
-			w.Header().Set("Allow", http.MethodPost)
-			refuse(w, r, http.StatusMethodNotAllowed, kyc.ErrInvalidRequest, "Mensatek's reports are POSTed")
-			return
-		}
-		ev, err := c.ParseWebhook(r)
-		if err != nil {
-			reason := "the webhook cannot be read"
-			var kerr *kyc.Error
-			if errors.As(err, &kerr) && kerr.Message != "" {
-				reason = kerr.Message
-			}
-			refuse(w, r, webhook.StatusFor(err), kyc.KindOf(err), reason)
-			return
-		}
-		if err := fn(r.Context(), ev); err != nil {
-			kind := "handler error"
-			if k := kyc.KindOf(err); k != nil {
-				kind = k.Error()
-			}
-			log.LogAttrs(r.Context(), slog.LevelDebug, "kyc webhook handler failed",
-				slog.String("provider", string(kyc.Verificar)), slog.String("type", ev.Type),
-				slog.String("error_kind", kind), slog.String("reason", "the handler returned an error; Mensatek will send the report again"))
-			http.Error(w, "the receiver's handler failed; send the report again later", http.StatusInternalServerError)
-			return
-		}
-		w.WriteHeader(http.StatusOK)
-	})
+	return c.webhooks().Handler(fn)
 }
 
-func kindName(kind error) string {
-	if kind == nil {
-		return "none"
-	}
-	return kind.Error()
-}
-
-// badWebhook is the error refusing a webhook: status is the answer's HTTP
-// status (0: from the kind), msg one of the refuse texts.
-func badWebhook(op string, kind error, status int, msg string, cause error) error {
-	return &kyc.Error{Provider: kyc.Verificar, Op: op, Kind: kind, StatusCode: status, Message: msg, Err: cause}
+// badWebhook is the error refusing a webhook body: msg is one of the refuse
+// texts, answered with 400.
+func badWebhook(op string, kind error, msg string, cause error) error {
+	return webhook.Refuse(kyc.Verificar, op, kind, 0, msg, cause)
 }
 
 // parseReport decodes a webhook body into an Event, without authentication.
 func parseReport(op, contentType string, body []byte) (*kyc.Event, error) {
 	fields, err := decodeFields(contentType, transport.StripBOM(body))
 	if err != nil {
-		return nil, badWebhook(op, kyc.ErrBadResponse, 0, refuseUndecodable, err)
+		return nil, badWebhook(op, kyc.ErrBadResponse, refuseUndecodable, err)
 	}
 	normalizeNested(fields)
 	raw, err := json.Marshal(fields)
 	if err != nil {
-		return nil, badWebhook(op, kyc.ErrBadResponse, 0, refuseUndecodable, err)
+		return nil, badWebhook(op, kyc.ErrBadResponse, refuseUndecodable, err)
 	}
 	if !safeJSON(raw) {
-		return nil, badWebhook(op, kyc.ErrInvalidRequest, 0, refuseControl, nil)
+		return nil, badWebhook(op, kyc.ErrInvalidRequest, refuseControl, nil)
 	}
 	var rep report
 	if err := json.Unmarshal(raw, &rep); err != nil {
-		return nil, badWebhook(op, kyc.ErrBadResponse, 0, refuseUndecodable, err)
+		return nil, badWebhook(op, kyc.ErrBadResponse, refuseUndecodable, err)
 	}
 	id := strings.TrimSpace(string(rep.ID))
 	switch {
 	case rep.Servicio != "" && !strings.EqualFold(string(rep.Servicio), ServiceIdentity):
-		return nil, badWebhook(op, kyc.ErrInvalidRequest, 0, refuseService, nil)
+		return nil, badWebhook(op, kyc.ErrInvalidRequest, refuseService, nil)
 	case id == "":
-		return nil, badWebhook(op, kyc.ErrInvalidRequest, 0, refuseNoID, nil)
+		return nil, badWebhook(op, kyc.ErrInvalidRequest, refuseNoID, nil)
 	case idForm(id) != nil:
-		return nil, badWebhook(op, kyc.ErrInvalidRequest, 0, refuseIDForm, nil)
+		return nil, badWebhook(op, kyc.ErrInvalidRequest, refuseIDForm, nil)
 	case rep.Estado == nil:
-		return nil, badWebhook(op, kyc.ErrInvalidRequest, 0, refuseNoEstado, nil)
+		return nil, badWebhook(op, kyc.ErrInvalidRequest, refuseNoEstado, nil)
 	case !documentedEstado(int64(*rep.Estado)):
-		return nil, badWebhook(op, kyc.ErrInvalidRequest, 0, refuseEstado, nil)
+		return nil, badWebhook(op, kyc.ErrInvalidRequest, refuseEstado, nil)
 	}
 	var res *result
 	if len(rep.Result) > 0 && string(rep.Result) != "null" && string(rep.Result) != `""` {
 		res = new(result)
 		if err := tolerant.One(rep.Result, res); err != nil {
-			return nil, badWebhook(op, kyc.ErrBadResponse, 0, refuseResult, err)
+			return nil, badWebhook(op, kyc.ErrBadResponse, refuseResult, err)
 		}
 	}
 	estado := int64(*rep.Estado)

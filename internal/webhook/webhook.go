@@ -1,17 +1,23 @@
-// Package webhook holds what every vendor's webhook receiver shares: a
-// bounded body read, a constant-time Basic or bearer check, and an
-// http.Handler that replies 2xx only when the application's function
-// succeeded.
+// Package webhook holds what every vendor's webhook receiver shares: the
+// fail-closed authentication rule, a constant-time Basic or bearer check, a
+// bounded body read, and the http.Handler that answers refusals with their
+// reason and replies 2xx only when the application's function succeeded.
+//
+// A vendor package gives only its knowledge, as a Receiver: its
+// credentials (Bearer or Basic), its body decoder and field checks, and the
+// reply bodies its vendor expects.
 package webhook
 
 import (
 	"context"
+	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
 	"io"
 	"log/slog"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/kyc-go/kyc"
 )
@@ -19,24 +25,56 @@ import (
 // MaxBody is the largest webhook body accepted (1 MiB).
 const MaxBody = 1 << 20
 
-// ReadBody reads at most limit bytes of r's body; a larger body is
-// ErrTooLarge (an error of kind kyc.ErrInvalidRequest whose StatusCode is
-// 413).
+// Why the shared code refuses a webhook, in the SDK's words: they name the
+// rule that failed and never quote the request. Vendor decoders add their
+// own reasons for their field checks.
+const (
+	ReasonNoCredentials = "no webhook credentials are configured on this receiver"
+	ReasonCredentials   = "the webhook's credentials do not match"
+	ReasonTooLarge      = "the webhook body is too large"
+	ReasonEmpty         = "empty webhook body"
+	ReasonUnreadable    = "cannot read the webhook body"
+	ReasonMethod        = "only POST is accepted"
+	ReasonUnusable      = "the webhook cannot be used"
+	ReasonHandler       = "the receiver's handler failed; send the webhook again later"
+)
+
+// HandlerErrorKind is the error_kind logged when the application's function
+// failed: its error text is never logged, it may hold anything.
+const HandlerErrorKind = "handler error"
+
+// Refuse is the error refusing a webhook: reason is one of the SDK's own
+// texts (never the request's content), status the HTTP status to answer (0:
+// from kind, see StatusFor), cause the underlying error, if any.
+func Refuse(p kyc.Provider, op string, kind error, status int, reason string, cause error) error {
+	return &kyc.Error{Provider: p, Op: op, Kind: kind, StatusCode: status, Message: reason, Err: cause}
+}
+
+// ReadBody reads at most limit bytes of r's body; a larger body is refused
+// with ReasonTooLarge (an error of kind kyc.ErrInvalidRequest whose
+// StatusCode is 413).
 func ReadBody(r *http.Request, p kyc.Provider, op string, limit int64) ([]byte, error) {
 	if r.Body == nil {
-		return nil, &kyc.Error{Provider: p, Op: op, Kind: kyc.ErrInvalidRequest, Message: "empty webhook body"}
+		return nil, Refuse(p, op, kyc.ErrInvalidRequest, 0, ReasonEmpty, nil)
 	}
 	if r.ContentLength > limit {
-		return nil, &kyc.Error{Provider: p, Op: op, Kind: kyc.ErrInvalidRequest, StatusCode: http.StatusRequestEntityTooLarge, Message: "the webhook body is too large"}
+		return nil, Refuse(p, op, kyc.ErrInvalidRequest, http.StatusRequestEntityTooLarge, ReasonTooLarge, nil)
 	}
 	b, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	if err != nil {
-		return nil, &kyc.Error{Provider: p, Op: op, Kind: kyc.ErrInvalidRequest, Message: "cannot read the webhook body", Err: err}
+		return nil, Refuse(p, op, kyc.ErrInvalidRequest, 0, ReasonUnreadable, err)
 	}
 	if int64(len(b)) > limit {
-		return nil, &kyc.Error{Provider: p, Op: op, Kind: kyc.ErrInvalidRequest, StatusCode: http.StatusRequestEntityTooLarge, Message: "the webhook body is too large"}
+		return nil, Refuse(p, op, kyc.ErrInvalidRequest, http.StatusRequestEntityTooLarge, ReasonTooLarge, nil)
 	}
 	return b, nil
+}
+
+// equal compares a and b in constant time, their lengths included: both are
+// hashed first, so a guess learns nothing from how long the comparison took.
+func equal(a, b string) bool {
+	ha, hb := sha256.Sum256([]byte(a)), sha256.Sum256([]byte(b))
+	return subtle.ConstantTimeCompare(ha[:], hb[:]) == 1
 }
 
 // CheckBasic reports whether r carries Basic credentials equal to user and
@@ -46,9 +84,8 @@ func CheckBasic(r *http.Request, user string, pass kyc.Secret) bool {
 	if !ok {
 		return false
 	}
-	okUser := subtle.ConstantTimeCompare([]byte(u), []byte(user))
-	okPass := subtle.ConstantTimeCompare([]byte(p), []byte(pass.Reveal()))
-	return okUser&okPass == 1
+	okUser, okPass := equal(u, user), equal(p, pass.Reveal())
+	return okUser && okPass
 }
 
 // CheckBearer reports whether r carries "Authorization: Bearer <token>",
@@ -59,55 +96,184 @@ func CheckBearer(r *http.Request, token kyc.Secret) bool {
 	if len(h) < len(prefix) || !strings.EqualFold(h[:len(prefix)], prefix) {
 		return false
 	}
-	return subtle.ConstantTimeCompare([]byte(h[len(prefix):]), []byte(token.Reveal())) == 1
+	return equal(h[len(prefix):], token.Reveal())
 }
 
-// Unauthorized is the error for a webhook that failed authentication.
-func Unauthorized(p kyc.Provider, op string) error {
-	return &kyc.Error{Provider: p, Op: op, Kind: kyc.ErrUnauthorized, StatusCode: http.StatusUnauthorized, Message: "the webhook's credentials do not match"}
+// Auth is a receiver's authentication. Webhooks fail closed: with
+// credentials configured, a request must carry them; without, every
+// webhook is refused unless AcceptUnauthenticated is set.
+type Auth struct {
+	// Configured reports that the receiver has webhook credentials.
+	Configured bool
+	// Check reports, in constant time, whether a request carries them.
+	Check func(r *http.Request) bool
+	// AcceptUnauthenticated accepts webhooks when no credentials are
+	// configured (the vendor's AcceptUnauthenticatedWebhooks): their Events
+	// are not Authenticated.
+	AcceptUnauthenticated bool
 }
 
-// Parser turns a webhook request into an Event.
-type Parser func(r *http.Request) (*kyc.Event, error)
+// Bearer is the Auth of a receiver whose vendor presents
+// "Authorization: Bearer <token>" (configured when token is set).
+func Bearer(token kyc.Secret, acceptUnauthenticated bool) Auth {
+	return Auth{Configured: !token.IsZero(), Check: func(r *http.Request) bool { return CheckBearer(r, token) },
+		AcceptUnauthenticated: acceptUnauthenticated}
+}
 
-// Handler returns an http.Handler that parses each webhook with parse and
-// hands the event to fn. It replies 401 for failed authentication, 413 for
-// an oversized body, 400 for a body it cannot read, 405 for a method other
-// than POST, 500 when fn fails (so the vendor sends again), and success
-// (written by reply, or 200 with no body) only when fn succeeded. Errors are
-// logged through logger (nil for none) by kind only.
-func Handler(parse Parser, fn func(context.Context, *kyc.Event) error, reply func(http.ResponseWriter), logger *slog.Logger) http.Handler {
+// Basic is the Auth of a receiver whose vendor presents Basic credentials
+// (configured when user is set).
+func Basic(user string, pass kyc.Secret, acceptUnauthenticated bool) Auth {
+	return Auth{Configured: user != "", Check: func(r *http.Request) bool { return CheckBasic(r, user, pass) },
+		AcceptUnauthenticated: acceptUnauthenticated}
+}
+
+// authenticate applies the fail-closed rule to r, before its body is read.
+func (a Auth) authenticate(r *http.Request, p kyc.Provider, op string) (authenticated bool, err error) {
+	switch {
+	case a.Configured:
+		if a.Check == nil || !a.Check(r) {
+			return false, Refuse(p, op, kyc.ErrUnauthorized, http.StatusUnauthorized, ReasonCredentials, nil)
+		}
+		return true, nil
+	case a.AcceptUnauthenticated:
+		return false, nil
+	}
+	return false, Refuse(p, op, kyc.ErrUnauthorized, http.StatusUnauthorized, ReasonNoCredentials, nil)
+}
+
+// Receiver is one vendor's webhook receiver: the shared rules, with the
+// vendor's knowledge given as fields.
+type Receiver struct {
+	// Provider and Op name the receiver in errors and logs, e.g. kyc.Incode
+	// and "incode.ParseWebhook".
+	Provider kyc.Provider
+	Op       string
+	// Auth is checked before the body is read.
+	Auth Auth
+	// MaxBody caps the body; 0 means MaxBody.
+	MaxBody int64
+	// Decode turns a body into an Event, checking its fields against the
+	// vendor's forms. Its errors should come from Refuse with a reason of
+	// the vendor package's own; any other error is refused with
+	// ReasonUnusable.
+	Decode func(r *http.Request, body []byte) (*kyc.Event, error)
+	// Now stamps Event.ReceivedAt; nil means time.Now.
+	Now func() time.Time
+	// Logger receives refusals and failures, at debug level only; nil for
+	// none.
+	Logger *slog.Logger
+	// Success writes the vendor's expected 2xx answer; nil means 200 with
+	// no body.
+	Success func(w http.ResponseWriter)
+	// Refusal writes a refusal with its status and reason; nil means a
+	// plain-text body holding the reason.
+	Refusal func(w http.ResponseWriter, status int, reason string)
+}
+
+// Parse authenticates r (before reading its body), reads at most MaxBody
+// bytes, and decodes it with Decode. The Event is Authenticated when the
+// configured credentials matched. An unauthenticated Event never carries
+// anything the body claims about the outcome: its Result is StatusPending
+// with only its Provider, Reference and Raw, whatever Decode made of it.
+func (rc *Receiver) Parse(r *http.Request) (*kyc.Event, error) {
+	authenticated, err := rc.Auth.authenticate(r, rc.Provider, rc.Op)
+	if err != nil {
+		return nil, err
+	}
+	limit := rc.MaxBody
+	if limit <= 0 {
+		limit = MaxBody
+	}
+	body, err := ReadBody(r, rc.Provider, rc.Op, limit)
+	if err != nil {
+		return nil, err
+	}
+	ev, err := rc.Decode(r, body)
+	if err != nil {
+		var kerr *kyc.Error
+		if errors.As(err, &kerr) && kerr.Message != "" {
+			return nil, err
+		}
+		return nil, Refuse(rc.Provider, rc.Op, kyc.ErrInvalidRequest, 0, ReasonUnusable, err)
+	}
+	if ev == nil {
+		return nil, Refuse(rc.Provider, rc.Op, kyc.ErrInvalidRequest, 0, ReasonUnusable, nil)
+	}
+	if !authenticated && ev.Result != nil {
+		ev.Result = &kyc.Result{Provider: ev.Result.Provider, Reference: ev.Result.Reference,
+			Status: kyc.StatusPending, Raw: ev.Result.Raw}
+	}
+	ev.Authenticated = authenticated
+	now := rc.Now
+	if now == nil {
+		now = time.Now
+	}
+	ev.ReceivedAt = now()
+	return ev, nil
+}
+
+// Handler returns an http.Handler that parses each webhook with Parse and
+// hands the Event to fn (nil: accept every parsed webhook). It answers
+// Success only when fn returned nil. Otherwise it answers a refusal naming
+// its reason in the SDK's words, never the request's content: 405 for a
+// method other than POST, 401 for missing or wrong credentials (or none
+// configured), 413 for a body over the cap, 400 for a body it cannot use,
+// and 500 when fn failed, so that the vendor sends the webhook again. Each
+// refusal is logged at debug level with the provider, status, reason and
+// error_kind (HandlerErrorKind for fn's own error, whose text is never
+// logged).
+func (rc *Receiver) Handler(fn func(context.Context, *kyc.Event) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			w.Header().Set("Allow", http.MethodPost)
-			http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+			rc.refuse(w, r, http.StatusMethodNotAllowed, ReasonMethod, kyc.ErrInvalidRequest.Error())
 			return
 		}
-		ev, err := parse(r)
+		ev, err := rc.Parse(r)
 		if err != nil {
-			status := StatusFor(err)
-			logError(r.Context(), logger, "kyc webhook refused", err)
-			http.Error(w, http.StatusText(status), status)
+			reason := ReasonUnusable
+			var kerr *kyc.Error
+			if errors.As(err, &kerr) && kerr.Message != "" {
+				reason = kerr.Message
+			}
+			rc.refuse(w, r, StatusFor(err), reason, kindName(err))
 			return
 		}
-		if err := fn(r.Context(), ev); err != nil {
-			logError(r.Context(), logger, "kyc webhook handler failed", err)
-			http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
-			return
+		if fn != nil {
+			if err := fn(r.Context(), ev); err != nil {
+				rc.refuse(w, r, http.StatusInternalServerError, ReasonHandler, HandlerErrorKind)
+				return
+			}
 		}
-		if reply != nil {
-			reply(w)
+		if rc.Success != nil {
+			rc.Success(w)
 			return
 		}
 		w.WriteHeader(http.StatusOK)
 	})
 }
 
-// StatusFor is the reply status for a parse error.
+// refuse logs a refusal at debug level and answers it.
+func (rc *Receiver) refuse(w http.ResponseWriter, r *http.Request, status int, reason, kind string) {
+	if rc.Logger != nil {
+		rc.Logger.LogAttrs(r.Context(), slog.LevelDebug, "kyc webhook refused",
+			slog.String("provider", string(rc.Provider)), slog.Int("status", status),
+			slog.String("reason", reason), slog.String("error_kind", kind))
+	}
+	if rc.Refusal != nil {
+		rc.Refusal(w, status, reason)
+		return
+	}
+	http.Error(w, reason, status)
+}
+
+// StatusFor is the status answering a parse error: the error's own
+// StatusCode when it is 401 or 413, 401 for kyc.ErrUnauthorized, 400 for
+// kyc.ErrInvalidRequest and kyc.ErrBadResponse, 500 otherwise.
 func StatusFor(err error) int {
 	var kerr *kyc.Error
-	if errors.As(err, &kerr) && kerr.StatusCode == http.StatusRequestEntityTooLarge {
-		return http.StatusRequestEntityTooLarge
+	if errors.As(err, &kerr) && (kerr.StatusCode == http.StatusRequestEntityTooLarge || kerr.StatusCode == http.StatusUnauthorized) {
+		return kerr.StatusCode
 	}
 	switch {
 	case errors.Is(err, kyc.ErrUnauthorized):
@@ -118,13 +284,10 @@ func StatusFor(err error) int {
 	return http.StatusInternalServerError
 }
 
-func logError(ctx context.Context, l *slog.Logger, msg string, err error) {
-	if l == nil {
-		return
-	}
-	kind := "error"
+// kindName is the error_kind of a refusal: the kyc kind's text.
+func kindName(err error) string {
 	if k := kyc.KindOf(err); k != nil {
-		kind = k.Error()
+		return k.Error()
 	}
-	l.LogAttrs(ctx, slog.LevelWarn, msg, slog.String("error_kind", kind))
+	return "error"
 }

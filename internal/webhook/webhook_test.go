@@ -1,12 +1,17 @@
 package webhook
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -14,54 +19,179 @@ import (
 	"github.com/kyc-go/kyc"
 )
 
-func TestHandlerStatuses(t *testing.T) {
-	pass := kyc.NewSecret("pw")
-	parse := func(r *http.Request) (*kyc.Event, error) {
-		if !CheckBasic(r, "hook", pass) {
-			return nil, Unauthorized("test", "test.ParseWebhook")
-		}
-		if _, err := ReadBody(r, "test", "test.ParseWebhook", 16); err != nil {
-			return nil, err
-		}
-		return &kyc.Event{Provider: "test"}, nil
+// testReceiver is a Basic-auth receiver with a 16-byte cap whose decoder
+// reports an approved Event (or refuses the body "bad"), and counts how
+// often it read a body.
+func testReceiver(auth Auth, decoded *atomic.Int32) *Receiver {
+	return &Receiver{
+		Provider: "test", Op: "test.ParseWebhook", Auth: auth, MaxBody: 16,
+		Now: func() time.Time { return time.Unix(42, 0) },
+		Decode: func(_ *http.Request, body []byte) (*kyc.Event, error) {
+			decoded.Add(1)
+			switch string(body) {
+			case "bad":
+				return nil, Refuse("test", "test.ParseWebhook", kyc.ErrInvalidRequest, 0, "a test reason", nil)
+			case "opaque":
+				return nil, errors.New("opaque decoder error with input opaque")
+			}
+			return &kyc.Event{Provider: "test", Reference: "test:1",
+				Result: &kyc.Result{Provider: "test", Reference: "test:1", Status: kyc.StatusApproved,
+					Reasons: []kyc.Reason{kyc.ReasonOther}}}, nil
+		},
 	}
-	var calls int
-	fnErr := error(nil)
-	h := Handler(parse, func(context.Context, *kyc.Event) error { calls++; return fnErr }, nil, nil)
-	do := func(method, user, pw, body string) int {
-		r := httptest.NewRequest(method, "/hook", strings.NewReader(body))
-		if user != "" {
-			r.SetBasicAuth(user, pw)
-		}
+}
+
+func TestHandlerStatuses(t *testing.T) {
+	t.Parallel()
+	basic := Basic("hook", kyc.NewSecret("pw"), false)
+	cases := []struct {
+		name       string
+		auth       Auth
+		method     string
+		user, pw   string
+		body       string
+		fnErr      error
+		code       int
+		reason     string
+		kind       string
+		called     bool
+		decoded    bool
+		authorized bool
+	}{
+		{"right credentials", basic, "POST", "hook", "pw", "{}", nil, 200, "", "", true, true, true},
+		{"wrong password", basic, "POST", "hook", "bad", "{}", nil, 401, ReasonCredentials, "unauthorized", false, false, false},
+		{"wrong user", basic, "POST", "other", "pw", "{}", nil, 401, ReasonCredentials, "unauthorized", false, false, false},
+		{"no credentials sent", basic, "POST", "", "", "{}", nil, 401, ReasonCredentials, "unauthorized", false, false, false},
+		{"none configured", Basic("", kyc.Secret{}, false), "POST", "hook", "pw", "{}", nil, 401, ReasonNoCredentials, "unauthorized", false, false, false},
+		{"none configured, opted in", Basic("", kyc.Secret{}, true), "POST", "", "", "{}", nil, 200, "", "", true, true, false},
+		{"oversized", basic, "POST", "hook", "pw", strings.Repeat("x", 17), nil, 413, ReasonTooLarge, "invalid request", false, false, false},
+		{"vendor refusal", basic, "POST", "hook", "pw", "bad", nil, 400, "a test reason", "invalid request", false, true, false},
+		{"opaque decoder error", basic, "POST", "hook", "pw", "opaque", nil, 400, ReasonUnusable, "invalid request", false, true, false},
+		{"not a POST", basic, "GET", "hook", "pw", "", nil, 405, ReasonMethod, "invalid request", false, false, false},
+		{"handler failed", basic, "POST", "hook", "pw", "{}", errors.New("db down for Maria"), 500, ReasonHandler, HandlerErrorKind, true, true, true},
+	}
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var decoded atomic.Int32
+			rc := testReceiver(tt.auth, &decoded)
+			var logs bytes.Buffer
+			rc.Logger = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			var got *kyc.Event
+			h := rc.Handler(func(_ context.Context, ev *kyc.Event) error { got = ev; return tt.fnErr })
+			r := httptest.NewRequest(tt.method, "/hook", strings.NewReader(tt.body))
+			if tt.user != "" {
+				r.SetBasicAuth(tt.user, tt.pw)
+			}
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, r)
+			assert.Equal(t, tt.code, w.Code)
+			assert.Equal(t, tt.called, got != nil, "fn runs only for accepted webhooks")
+			assert.Equal(t, tt.decoded, decoded.Load() == 1, "the body is decoded only after authentication")
+			out := logs.String()
+			assert.NotContains(t, out, "Maria")
+			assert.NotContains(t, w.Body.String(), "Maria")
+			assert.NotContains(t, out+w.Body.String(), "opaque decoder")
+			if tt.reason == "" {
+				assert.Empty(t, out)
+			} else {
+				assert.Equal(t, tt.reason+"\n", w.Body.String())
+				var rec map[string]any
+				require.NoError(t, json.Unmarshal(logs.Bytes(), &rec), "one record")
+				delete(rec, "time")
+				assert.Equal(t, map[string]any{"level": "DEBUG", "msg": "kyc webhook refused", "provider": "test",
+					"status": float64(tt.code), "reason": tt.reason, "error_kind": tt.kind}, rec)
+			}
+			if got != nil {
+				assert.Equal(t, tt.authorized, got.Authenticated)
+				assert.Equal(t, time.Unix(42, 0), got.ReceivedAt)
+				if !tt.authorized {
+					assert.Equal(t, &kyc.Result{Provider: "test", Reference: "test:1", Status: kyc.StatusPending}, got.Result,
+						"an unauthenticated Event keeps nothing the body claims")
+				}
+			}
+		})
+	}
+}
+
+func TestHandlerReplies(t *testing.T) {
+	t.Parallel()
+	var decoded atomic.Int32
+	rc := testReceiver(Bearer(kyc.NewSecret("tok"), false), &decoded)
+	rc.Success = func(w http.ResponseWriter) { w.WriteHeader(http.StatusAccepted); _, _ = w.Write([]byte("yes")) }
+	rc.Refusal = func(w http.ResponseWriter, status int, reason string) {
+		w.WriteHeader(status)
+		_, _ = w.Write([]byte("no: " + reason))
+	}
+	h := rc.Handler(nil)
+	for _, tt := range []struct {
+		auth string
+		code int
+		body string
+	}{
+		{"Bearer tok", 202, "yes"},
+		{"Bearer nope", 401, "no: " + ReasonCredentials},
+	} {
+		r := httptest.NewRequest("POST", "/", strings.NewReader("{}"))
+		r.Header.Set("Authorization", tt.auth)
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, r)
-		return w.Code
+		assert.Equal(t, tt.code, w.Code)
+		assert.Equal(t, tt.body, w.Body.String())
 	}
-	assert.Equal(t, 200, do("POST", "hook", "pw", "{}"))
-	assert.Equal(t, 1, calls)
-	assert.Equal(t, 401, do("POST", "hook", "bad", "{}"))
-	assert.Equal(t, 401, do("POST", "", "", "{}"))
-	assert.Equal(t, 413, do("POST", "hook", "pw", strings.Repeat("x", 17)))
-	assert.Equal(t, 405, do("GET", "hook", "pw", ""))
-	assert.Equal(t, 1, calls, "fn runs only for accepted webhooks")
-	fnErr = errors.New("db down")
-	assert.Equal(t, 500, do("POST", "hook", "pw", "{}"), "a failed handler asks the vendor to send again")
 }
 
 func TestCheckBearer(t *testing.T) {
-	r := httptest.NewRequest("POST", "/", nil)
-	r.Header.Set("Authorization", "bearer tok")
-	assert.True(t, CheckBearer(r, kyc.NewSecret("tok")))
-	assert.False(t, CheckBearer(r, kyc.NewSecret("other")))
-	r.Header.Set("Authorization", "Basic tok")
-	assert.False(t, CheckBearer(r, kyc.NewSecret("tok")))
+	t.Parallel()
+	for _, tt := range []struct {
+		header, token string
+		ok            bool
+	}{
+		{"Bearer tok", "tok", true},
+		{"bearer tok", "tok", true},
+		{"Bearer tok", "other", false},
+		{"Bearer to", "tok", false},
+		{"Basic tok", "tok", false},
+		{"", "tok", false},
+		{"Bearer", "tok", false},
+	} {
+		r := httptest.NewRequest("POST", "/", nil)
+		if tt.header != "" {
+			r.Header.Set("Authorization", tt.header)
+		}
+		assert.Equal(t, tt.ok, CheckBearer(r, kyc.NewSecret(tt.token)), tt.header)
+	}
+}
+
+func TestCheckBasic(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		user, pass string
+		ok         bool
+	}{
+		{"hook", "pw", true},
+		{"hook", "pw2", false},
+		{"hoo", "pw", false},
+		{"", "", false},
+	} {
+		r := httptest.NewRequest("POST", "/", nil)
+		if tt.user != "" {
+			r.SetBasicAuth(tt.user, tt.pass)
+		}
+		assert.Equal(t, tt.ok, CheckBasic(r, "hook", kyc.NewSecret("pw")), tt.user+":"+tt.pass)
+	}
 }
 
 func TestReadBodyLimit(t *testing.T) {
+	t.Parallel()
 	r := httptest.NewRequest("POST", "/", strings.NewReader(strings.Repeat("a", MaxBody+1)))
 	_, err := ReadBody(r, "test", "op", MaxBody)
 	require.Error(t, err)
 	assert.Equal(t, http.StatusRequestEntityTooLarge, StatusFor(err))
+	r = httptest.NewRequest("POST", "/", strings.NewReader(strings.Repeat("a", MaxBody+1)))
+	r.ContentLength = -1
+	_, err = ReadBody(r, "test", "op", MaxBody)
+	assert.Equal(t, http.StatusRequestEntityTooLarge, StatusFor(err), "without Content-Length")
 	r = httptest.NewRequest("POST", "/", strings.NewReader("ok"))
 	b, err := ReadBody(r, "test", "op", MaxBody)
 	require.NoError(t, err)
