@@ -20,7 +20,8 @@
 // INCODE_API_KEY and INCODE_WEBHOOK_TOKEN (all required: a receiver without
 // webhook credentials refuses every webhook), and INCODE_EXECUTIVE_EMAIL and
 // INCODE_EXECUTIVE_PASSWORD (optional: without them Incode events are
-// confirmed only for sessions this process started).
+// confirmed only for sessions this process started), and INCODE_BASE_URL and
+// VERIFICAR_BASE_URL (optional: another host, such as `kyc fake`'s).
 package main
 
 import (
@@ -166,18 +167,22 @@ func serve(addr string, out io.Writer) error {
 	ver, err := verificar.New(verificar.Config{
 		APIUser: env["VERIFICAR_API_USER"], APIToken: kyc.NewSecret(env["VERIFICAR_API_TOKEN"]),
 		WebhookUser: env["VERIFICAR_WEBHOOK_USER"], WebhookPassword: kyc.NewSecret(env["VERIFICAR_WEBHOOK_PASSWORD"]),
-	})
+	}, baseURL("VERIFICAR_BASE_URL")...)
 	if err != nil {
 		return err
 	}
 	incCfg := incode.Config{APIKey: kyc.NewSecret(env["INCODE_API_KEY"]), WebhookToken: kyc.NewSecret(env["INCODE_WEBHOOK_TOKEN"]),
 		ExecutiveEmail: os.Getenv("INCODE_EXECUTIVE_EMAIL"), ExecutivePassword: kyc.NewSecret(os.Getenv("INCODE_EXECUTIVE_PASSWORD"))}
-	inc, err := incode.New(incCfg)
+	inc, err := incode.New(incCfg, baseURL("INCODE_BASE_URL")...)
 	if err != nil {
 		return err
 	}
 	a := newApp(out)
-	srv := &http.Server{Addr: addr, Handler: newMux(ver, inc, kyc.NewMemoryStore(0), a.handle), ReadHeaderTimeout: 5 * time.Second}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: newMux(ver, inc, kyc.NewMemoryStore(0), a.handle), ReadHeaderTimeout: 5 * time.Second}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go func() {
@@ -186,9 +191,18 @@ func serve(addr string, out io.Writer) error {
 		defer cancel()
 		_ = srv.Shutdown(shutdown)
 	}()
-	fmt.Fprintln(out, "serving webhooks on", addr, "at /webhooks/verificar and /webhooks/incode")
-	if err := srv.ListenAndServe(); !errors.Is(err, http.ErrServerClosed) {
+	fmt.Fprintln(out, "serving webhooks on", ln.Addr().String(), "at /webhooks/verificar and /webhooks/incode")
+	if err := srv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 		return err
+	}
+	return nil
+}
+
+// baseURL is the option of a vendor host named by an environment variable,
+// none when it is not set.
+func baseURL(name string) []kyc.Option {
+	if u := os.Getenv(name); u != "" {
+		return []kyc.Option{kyc.WithBaseURL(u)}
 	}
 	return nil
 }
