@@ -115,12 +115,11 @@ func WithPropagation(p propagation.TextMapPropagator) Option {
 // Observer is the kyc.Observer of this package. It is safe for concurrent
 // use.
 type Observer struct {
-	s         settings
-	tracer    trace.Tracer
-	attemptH  metric.Float64Histogram
-	callH     metric.Float64Histogram
-	retries   metric.Int64Counter
-	durations []float64
+	s        settings
+	tracer   trace.Tracer
+	attemptH metric.Float64Histogram
+	callH    metric.Float64Histogram
+	retries  metric.Int64Counter
 }
 
 var _ kyc.Observer = (*Observer)(nil)

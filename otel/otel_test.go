@@ -49,7 +49,7 @@ var personal = []string{"ABCDE1234F", "987654321012", "Zaphod", "4242", "secret-
 func attrsOf(kvs []attribute.KeyValue) map[string]string {
 	m := map[string]string{}
 	for _, kv := range kvs {
-		m[string(kv.Key)] = kv.Value.Emit()
+		m[string(kv.Key)] = kv.Value.String()
 	}
 	return m
 }
@@ -131,14 +131,14 @@ func TestSpansAndMetricsPerCallAndAttempt(t *testing.T) {
 			case metricdata.Histogram[float64]:
 				for _, p := range d.DataPoints {
 					for _, kv := range p.Attributes.ToSlice() {
-						dump.WriteString(string(kv.Key) + "=" + kv.Value.Emit() + " ")
+						dump.WriteString(string(kv.Key) + "=" + kv.Value.String() + " ")
 					}
 					assert.Equal(t, "atlas.VerifyPAN", attrsOf(p.Attributes.ToSlice())["kyc.operation"])
 				}
 			case metricdata.Sum[int64]:
 				for _, p := range d.DataPoints {
 					for _, kv := range p.Attributes.ToSlice() {
-						dump.WriteString(string(kv.Key) + "=" + kv.Value.Emit() + " ")
+						dump.WriteString(string(kv.Key) + "=" + kv.Value.String() + " ")
 					}
 				}
 			}
@@ -150,7 +150,7 @@ func TestSpansAndMetricsPerCallAndAttempt(t *testing.T) {
 
 	for _, s := range spans {
 		for _, kv := range s.Attributes {
-			dump.WriteString(string(kv.Key) + "=" + kv.Value.Emit() + " ")
+			dump.WriteString(string(kv.Key) + "=" + kv.Value.String() + " ")
 		}
 		dump.WriteString(s.Name + " ")
 	}
