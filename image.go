@@ -59,12 +59,12 @@ func ImageFromFile(path string) (*Image, error) {
 	const op = "kyc.ImageFromFile"
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, &Error{Op: op, Kind: ErrInvalidRequest, Field: "image", Message: "cannot open the image file", Err: err}
+		return nil, &Error{Op: op, Kind: ErrInvalidRequest, NotSent: true, Unprocessed: true, Field: "image", Message: "cannot open the image file", Err: err}
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil || !st.Mode().IsRegular() {
-		return nil, &Error{Op: op, Kind: ErrInvalidRequest, Field: "image", Message: "the image path is not a regular file", Err: err}
+		return nil, &Error{Op: op, Kind: ErrInvalidRequest, NotSent: true, Unprocessed: true, Field: "image", Message: "the image path is not a regular file", Err: err}
 	}
 	head := make([]byte, sniffLen)
 	n, _ := io.ReadFull(f, head)
@@ -81,7 +81,7 @@ func ImageFromFile(path string) (*Image, error) {
 func ImageFromReader(r io.Reader) (*Image, error) {
 	const op = "kyc.ImageFromReader"
 	if r == nil {
-		return nil, &Error{Op: op, Kind: ErrInvalidRequest, Field: "image", Message: "the reader is nil"}
+		return nil, &Error{Op: op, Kind: ErrInvalidRequest, NotSent: true, Unprocessed: true, Field: "image", Message: "the reader is nil"}
 	}
 	size := int64(-1)
 	if l, ok := r.(interface{ Len() int }); ok {
@@ -90,7 +90,7 @@ func ImageFromReader(r io.Reader) (*Image, error) {
 	br := bufio.NewReaderSize(r, 4096)
 	head, err := br.Peek(sniffLen)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
-		return nil, &Error{Op: op, Kind: ErrInvalidRequest, Field: "image", Message: "cannot read the image", Err: err}
+		return nil, &Error{Op: op, Kind: ErrInvalidRequest, NotSent: true, Unprocessed: true, Field: "image", Message: "cannot read the image", Err: err}
 	}
 	format, err := sniff(head, op)
 	if err != nil {
@@ -114,7 +114,7 @@ func ImageFromReader(r io.Reader) (*Image, error) {
 // b is the image's first sniffLen bytes, or all of it when shorter.
 func sniff(b []byte, op string) (string, error) {
 	bad := func(msg string) (string, error) {
-		return "", &Error{Op: op, Kind: ErrInvalidRequest, Field: "image", Message: msg}
+		return "", &Error{Op: op, Kind: ErrInvalidRequest, NotSent: true, Unprocessed: true, Field: "image", Message: msg}
 	}
 	switch {
 	case len(b) == 0:
@@ -216,20 +216,20 @@ func webpHeader(b []byte) bool {
 func (im *Image) Open() (io.ReadCloser, error) {
 	switch {
 	case im == nil:
-		return nil, &Error{Op: "kyc.Image.Open", Kind: ErrInvalidRequest, Field: "image", Message: "the image is nil"}
+		return nil, &Error{Op: "kyc.Image.Open", Kind: ErrInvalidRequest, NotSent: true, Unprocessed: true, Field: "image", Message: "the image is nil"}
 	case im.data != nil:
 		return io.NopCloser(bytes.NewReader(im.data)), nil
 	case im.path != "":
 		f, err := os.Open(im.path)
 		if err != nil {
-			return nil, &Error{Op: "kyc.Image.Open", Kind: ErrInvalidRequest, Field: "image", Message: "cannot open the image file", Err: err}
+			return nil, &Error{Op: "kyc.Image.Open", Kind: ErrInvalidRequest, NotSent: true, Unprocessed: true, Field: "image", Message: "cannot open the image file", Err: err}
 		}
 		return f, nil
 	}
 	im.mu.Lock()
 	defer im.mu.Unlock()
 	if im.used {
-		return nil, &Error{Op: "kyc.Image.Open", Kind: ErrInvalidRequest, Field: "image",
+		return nil, &Error{Op: "kyc.Image.Open", Kind: ErrInvalidRequest, NotSent: true, Unprocessed: true, Field: "image",
 			Message: "an image from a reader can be read only once"}
 	}
 	im.used = true

@@ -38,12 +38,12 @@ func (r Reference) String() string { return NewReference(r.Provider, r.ID) }
 func ParseReference(ref string) (Reference, error) {
 	p, id, ok := strings.Cut(ref, ":")
 	if !ok || p == "" || id == "" {
-		return Reference{}, &Error{Op: "kyc.ParseReference", Kind: ErrInvalidRequest, Field: "ref",
+		return Reference{}, &Error{Op: "kyc.ParseReference", Kind: ErrInvalidRequest, NotSent: true, Unprocessed: true, Field: "ref",
 			Message: `a reference has the form "<provider>:<id>"`}
 	}
 	for _, c := range p {
 		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
-			return Reference{}, &Error{Op: "kyc.ParseReference", Kind: ErrInvalidRequest, Field: "ref",
+			return Reference{}, &Error{Op: "kyc.ParseReference", Kind: ErrInvalidRequest, NotSent: true, Unprocessed: true, Field: "ref",
 				Message: "the provider part of a reference is lowercase letters and digits"}
 		}
 	}

@@ -202,6 +202,22 @@ func isNil(v any) bool {
 	return false
 }
 
+// String describes the Router without its Verifiers' state: "kyc.Router".
+func (r *Router) String() string { return "kyc.Router" }
+
+// GoString is String, for %#v.
+func (r *Router) GoString() string { return r.String() }
+
+// Format prints String under every fmt verb, so that fmt never walks the
+// Verifiers the Router holds (their cached tokens and credentials).
+func (r *Router) Format(f fmt.State, verb rune) {
+	if verb == 'q' {
+		_, _ = fmt.Fprintf(f, "%q", r.String())
+		return
+	}
+	_, _ = io.WriteString(f, r.String())
+}
+
 // Provider returns RouterProvider. Each Result names the provider that
 // produced it.
 func (r *Router) Provider() Provider { return RouterProvider }
@@ -264,6 +280,8 @@ type Attempt struct {
 	// the verification is done, and starting it again would bill twice.
 	StoreErr error
 	Elapsed  time.Duration
+
+	messaging bool // the flow texts the person: MayHaveCharged means "may have texted"
 }
 
 // String describes the attempt for a log line or a table.
@@ -273,7 +291,10 @@ func (a Attempt) String() string {
 		return string(a.Provider) + ": skipped (" + a.Skipped + ")"
 	case a.Err != nil:
 		s := string(a.Provider) + ": " + a.Err.Error()
-		if a.MayHaveCharged {
+		switch {
+		case a.MayHaveCharged && a.messaging:
+			s += " [may have messaged the person]"
+		case a.MayHaveCharged:
 			s += " [may have charged]"
 		}
 		return s
@@ -329,7 +350,7 @@ func (r *Router) VerifyWithAttempts(ctx context.Context, req Request) (*Result, 
 		vs = r.fallback
 	}
 	if len(vs) == 0 {
-		return nil, nil, &Error{Op: op, Kind: ErrUnsupported, Field: string(FieldCountry), Message: "no route for this country and no default route"}
+		return nil, nil, &Error{Op: op, Kind: ErrUnsupported, Field: string(FieldCountry), Message: "no route for this country and no default route", NotSent: true, Unprocessed: true}
 	}
 	var attempts []Attempt
 	var decisive, firstRefusal error
@@ -364,7 +385,7 @@ func (r *Router) VerifyWithAttempts(ctx context.Context, req Request) (*Result, 
 			return res, append(attempts, at), nil
 		}
 		messaging := caps.Flow == FlowSMSLink
-		at.MayHaveCharged = mayHaveCharged(err, messaging)
+		at.MayHaveCharged, at.messaging = mayHaveCharged(err, messaging), messaging
 		attempts = append(attempts, at)
 		decisive = err
 		if !r.canFallBack(ctx, err, at.MayHaveCharged, messaging) {

@@ -258,7 +258,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, h http.Handler) {
 		select {
 		case <-time.After(f.Latency):
 		case <-r.Context().Done():
-			return
+			// The client went: answer nothing. An empty 200 here could
+			// race the client's own deadline and read as an answer.
+			panic(http.ErrAbortHandler)
 		}
 		h.ServeHTTP(w, r)
 		return

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -179,6 +181,17 @@ func (b Base) String() string {
 
 // GoString is String, for %#v.
 func (b Base) GoString() string { return b.String() }
+
+// Format prints String under every fmt verb (%d and %x included), so that
+// fmt never walks the client's fields: its cached tokens, keys and
+// credentials.
+func (b Base) Format(f fmt.State, verb rune) {
+	if verb == 'q' {
+		_, _ = fmt.Fprintf(f, "%q", b.String())
+		return
+	}
+	_, _ = io.WriteString(f, b.String())
+}
 
 // ConfigCheck collects the checks of a vendor Config in New and names the
 // first field at fault. Use it as
