@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/kyc-go/kyc"
-	"github.com/kyc-go/kyc/internal/config"
 	"github.com/kyc-go/kyc/internal/tolerant"
 	"github.com/kyc-go/kyc/internal/transport"
 )
@@ -122,27 +121,12 @@ func New(cfg Config, opts ...kyc.Option) (*Client, error) {
 	}
 	c.tc, c.base = tc, transport.NewBase(tc)
 	if c.certTimeout == 0 {
-		c.certTimeout = attemptTimeout(opts)
+		c.certTimeout = tc.Timeout()
 	}
 	if c.certStall == 0 {
 		c.certStall = DefaultCertificateStallTimeout
 	}
 	return c, nil
-}
-
-// attemptTimeout is the per-attempt timeout the options give the
-// transport (kyc.WithTimeout, default 30 s; 0 for none).
-//
-// It resolves the options a second time because the transport does not
-// expose the value; a (*transport.Client).Timeout getter would replace it.
-func attemptTimeout(opts []kyc.Option) time.Duration {
-	s := config.Default()
-	for _, o := range opts {
-		if o != nil {
-			o(&s)
-		}
-	}
-	return s.Timeout
 }
 
 // Call sends any operation of the Mensatek API that the typed methods do

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -151,6 +152,9 @@ func (c *Client) Ref(op, ref string) (string, error) {
 	}
 	return r.ID, nil
 }
+
+// Timeout is the per-attempt timeout (kyc.WithTimeout); 0 means none.
+func (c *Client) Timeout() time.Duration { return c.s.Timeout }
 
 // Base gives a vendor Client its Close, String and GoString. A vendor
 // package embeds it through an unexported alias (type base =
