@@ -26,6 +26,7 @@ var (
 )
 
 func TestSecretNeverPrints(t *testing.T) {
+	t.Parallel()
 	const value = "sk_live_very_secret_value"
 	s := kyc.NewSecret(value)
 	type holder struct {
@@ -60,6 +61,7 @@ func TestSecretNeverPrints(t *testing.T) {
 }
 
 func TestImageSources(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	path := filepath.Join(dir, "maria-garcia-passport.png")
 	require.NoError(t, os.WriteFile(path, pngBytes, 0o600))
@@ -117,6 +119,7 @@ func TestImageSources(t *testing.T) {
 }
 
 func TestImageRefusals(t *testing.T) {
+	t.Parallel()
 	for name, fn := range map[string]func() (*kyc.Image, error){
 		"empty bytes":     func() (*kyc.Image, error) { return kyc.ImageFromBytes(nil) },
 		"text":            func() (*kyc.Image, error) { return kyc.ImageFromBytes([]byte("hello, world")) },
@@ -142,6 +145,7 @@ func TestImageRefusals(t *testing.T) {
 }
 
 func TestErrorFormatAndMatching(t *testing.T) {
+	t.Parallel()
 	cause := errors.New("dial tcp 10.0.0.1:443: connection refused")
 	err := fmt.Errorf("wrapped: %w", &kyc.Error{
 		Provider: kyc.AdvanceAI, Op: "advanceai.GenerateURL", Kind: kyc.ErrRateLimited, StatusCode: 429,
@@ -177,6 +181,7 @@ func TestErrorFormatAndMatching(t *testing.T) {
 }
 
 func TestReference(t *testing.T) {
+	t.Parallel()
 	ref := kyc.NewReference(kyc.Incode, "64f0a.tok123")
 	assert.Equal(t, "incode:64f0a.tok123", ref)
 	got, err := kyc.ParseReference(ref)
@@ -195,6 +200,7 @@ func TestReference(t *testing.T) {
 }
 
 func TestCapabilitiesCheck(t *testing.T) {
+	t.Parallel()
 	img, err := kyc.ImageFromBytes(jpegBytes)
 	require.NoError(t, err)
 	caps := kyc.Capabilities{
@@ -241,6 +247,7 @@ func TestCapabilitiesCheck(t *testing.T) {
 }
 
 func TestValidateAcceptsGoodValues(t *testing.T) {
+	t.Parallel()
 	req := kyc.Request{
 		ID: "case-42", Country: "ESP",
 		Person: kyc.Person{FullName: "María José Núñez", Phone: "+34600111222", Email: "m@example.com"},
@@ -254,6 +261,7 @@ func TestValidateAcceptsGoodValues(t *testing.T) {
 }
 
 func TestScore(t *testing.T) {
+	t.Parallel()
 	var missing kyc.Score
 	zero := kyc.NewScore(0)
 	v, ok := missing.Value()
@@ -280,6 +288,7 @@ func TestScore(t *testing.T) {
 func nanValue() float64 { var z float64; return z / z }
 
 func TestLogValuesHoldNoPersonalData(t *testing.T) {
+	t.Parallel()
 	img, err := kyc.ImageFromBytes(jpegBytes)
 	require.NoError(t, err)
 	req := kyc.Request{ID: "case-1", Country: "ESP", Selfie: img,
@@ -302,6 +311,7 @@ func TestLogValuesHoldNoPersonalData(t *testing.T) {
 }
 
 func TestReasons(t *testing.T) {
+	t.Parallel()
 	seen := map[kyc.Reason]bool{}
 	for _, r := range kyc.Reasons() {
 		assert.True(t, r.Valid())
@@ -320,6 +330,7 @@ func TestReasons(t *testing.T) {
 }
 
 func TestCheckForNamesTheProvider(t *testing.T) {
+	t.Parallel()
 	caps := kyc.Capabilities{Requires: []kyc.Field{kyc.FieldPhone}}
 	err := caps.CheckFor(kyc.Verificar, "verificar.Verify", kyc.Request{})
 	var kerr *kyc.Error

@@ -19,6 +19,7 @@ var goBlock = regexp.MustCompile("(?s)```go\n(.*?)```")
 // imports), so what a reader copies compiles. The files are given to the
 // go command through -overlay: nothing is written into the tree.
 func TestREADMECodeCompiles(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds programs with the go command")
 	}

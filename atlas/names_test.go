@@ -7,6 +7,7 @@ import (
 )
 
 func TestMatchNames(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		given, registry string
 		want            nameMatch

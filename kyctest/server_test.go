@@ -14,6 +14,7 @@ import (
 )
 
 func TestMagicImage(t *testing.T) {
+	t.Parallel()
 	b := MagicImage("spoof", 100_000)
 	assert.Equal(t, "spoof", ImageMarker(b))
 	assert.GreaterOrEqual(t, len(b), 100_000)
@@ -23,6 +24,7 @@ func TestMagicImage(t *testing.T) {
 }
 
 func TestServerFaults(t *testing.T) {
+	t.Parallel()
 	var processed int
 	srv := NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		processed++
@@ -74,6 +76,7 @@ func TestServerFaults(t *testing.T) {
 }
 
 func TestPostWebhook(t *testing.T) {
+	t.Parallel()
 	srv := NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u, p, _ := r.BasicAuth()
 		if u != "hook" || p != "pw" {
@@ -89,6 +92,7 @@ func TestPostWebhook(t *testing.T) {
 }
 
 func TestSendCounting(t *testing.T) {
+	t.Parallel()
 	srv := NewServer(http.NotFoundHandler())
 	defer srv.Close()
 	srv.CountSend("a")

@@ -31,6 +31,7 @@ func replay(t *testing.T, srv *atlastest.Server, i int, requestID string) int {
 }
 
 func TestDuplicateSendsCountsAResentCall(t *testing.T) {
+	t.Parallel()
 	srv := atlastest.New(t, atlastest.WithAuth(atlas.AuthBasic))
 	c, err := atlas.New(srv.Config(), srv.Options()...)
 	require.NoError(t, err)
@@ -58,6 +59,7 @@ func TestDuplicateSendsCountsAResentCall(t *testing.T) {
 }
 
 func TestWrongPathAndMethod(t *testing.T) {
+	t.Parallel()
 	srv := atlastest.New(t, atlastest.WithAuth(atlas.AuthBasic))
 	for _, tt := range []struct {
 		method, path string

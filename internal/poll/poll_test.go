@@ -10,6 +10,7 @@ import (
 )
 
 func TestUntil(t *testing.T) {
+	t.Parallel()
 	n := 0
 	err := Until(context.Background(), Config{Initial: time.Millisecond, Max: 2 * time.Millisecond}, func(context.Context) (bool, error) {
 		n++

@@ -10,6 +10,7 @@ import (
 )
 
 func TestScalars(t *testing.T) {
+	t.Parallel()
 	var v struct {
 		Res  Int    `json:"Res"`
 		Cred Float  `json:"Cred"`
@@ -34,6 +35,7 @@ func TestScalars(t *testing.T) {
 }
 
 func TestOneAndNested(t *testing.T) {
+	t.Parallel()
 	var v struct{ Res Int }
 	require.NoError(t, One([]byte(` [{"Res":"-3"}]`), &v))
 	assert.EqualValues(t, -3, v.Res)
@@ -52,6 +54,7 @@ func TestOneAndNested(t *testing.T) {
 }
 
 func TestDates(t *testing.T) {
+	t.Parallel()
 	want := time.Date(1990, 2, 28, 0, 0, 0, 0, time.UTC)
 	assert.Equal(t, want, Date("28/02/1990", "02/01/2006"))
 	assert.Equal(t, want, Date(" 1990-02-28 ", "02/01/2006", "2006-01-02"))

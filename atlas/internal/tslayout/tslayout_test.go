@@ -9,6 +9,7 @@ import (
 )
 
 func TestFormatAndParse(t *testing.T) {
+	t.Parallel()
 	ist := time.FixedZone("IST", 19800)
 	at := time.Date(2024, 1, 31, 23, 59, 59, 123_456_789, ist)
 	tests := []struct{ pattern, want string }{
@@ -32,6 +33,7 @@ func TestFormatAndParse(t *testing.T) {
 }
 
 func TestParseRefuses(t *testing.T) {
+	t.Parallel()
 	for _, p := range []string{"", "20060102150405", "yyyyMMddhhmmss", "yyyyMMddHHmmssSS", "EEE yyyy", "'open"} {
 		_, err := Parse(p)
 		assert.Error(t, err, p)
