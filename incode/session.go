@@ -267,8 +267,14 @@ func decodeSide(b []byte) (*IDSideResult, error) {
 //
 //	POST /omni/add/front-id/v2 (billed) — https://developer.incode.com/reference/addfrontidv2_1
 func (s *Session) AddFrontID(ctx context.Context, img *kyc.Image, onlyFront bool) (*IDSideResult, error) {
+	return s.addFrontID(ctx, img, onlyFront, "image")
+}
+
+// addFrontID is AddFrontID naming the image field as field in a cap error:
+// "image" for the typed method, the kyc.Request field for Verify.
+func (s *Session) addFrontID(ctx context.Context, img *kyc.Image, onlyFront bool, field string) (*IDSideResult, error) {
 	q := url.Values{"onlyFront": {strconv.FormatBool(onlyFront)}}
-	return s.addSide(ctx, opAddFrontID, q, img)
+	return s.addSide(ctx, opAddFrontID, q, img, field)
 }
 
 // AddBackID uploads the back of the ID, after the front. A refused image is
@@ -276,11 +282,11 @@ func (s *Session) AddFrontID(ctx context.Context, img *kyc.Image, onlyFront bool
 //
 //	POST /omni/add/back-id/v2 (billed) — https://docs.incode.com/docs/omni-api/api/onboarding (add back side of ID)
 func (s *Session) AddBackID(ctx context.Context, img *kyc.Image) (*IDSideResult, error) {
-	return s.addSide(ctx, opAddBackID, nil, img)
+	return s.addSide(ctx, opAddBackID, nil, img, "image")
 }
 
-func (s *Session) addSide(ctx context.Context, op kyc.Operation, q url.Values, img *kyc.Image) (*IDSideResult, error) {
-	body, err := s.imageBody(op.Name, "image", img)
+func (s *Session) addSide(ctx context.Context, op kyc.Operation, q url.Values, img *kyc.Image, field string) (*IDSideResult, error) {
+	body, err := s.imageBody(op.Name, field, img)
 	if err != nil {
 		return nil, err
 	}
@@ -388,7 +394,12 @@ func decodeSelfie(b []byte) (*SelfieResult, error) {
 //
 //	POST /omni/add/face/third-party?imageType=selfie (billed) — https://developer.incode.com/docs/api-onboarding-face-validation
 func (s *Session) AddSelfie(ctx context.Context, img *kyc.Image) (*SelfieResult, error) {
-	body, err := s.imageBody(opAddSelfie.Name, "image", img)
+	return s.addSelfie(ctx, img, "image")
+}
+
+// addSelfie is AddSelfie naming the image field as field in a cap error.
+func (s *Session) addSelfie(ctx context.Context, img *kyc.Image, field string) (*SelfieResult, error) {
+	body, err := s.imageBody(opAddSelfie.Name, field, img)
 	if err != nil {
 		return nil, err
 	}

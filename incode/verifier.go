@@ -81,7 +81,7 @@ func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, erro
 
 // run is Verify after the session started.
 func (c *Client) run(ctx context.Context, s *Session, res *kyc.Result, frontImg, back, selfieImg *kyc.Image) (*kyc.Result, error) {
-	front, err := s.AddFrontID(ctx, frontImg, back == nil)
+	front, err := s.addFrontID(ctx, frontImg, back == nil, string(kyc.FieldDocumentFront))
 	if err != nil {
 		return captureFailed(res, err)
 	}
@@ -89,7 +89,7 @@ func (c *Client) run(ctx context.Context, s *Session, res *kyc.Result, frontImg,
 		return rejected(res, front.Reason(), front.Raw), nil
 	}
 	if back != nil {
-		b, err := s.AddBackID(ctx, back)
+		b, err := s.addSide(ctx, opAddBackID, nil, back, string(kyc.FieldDocumentBack))
 		if err != nil {
 			return captureFailed(res, err)
 		}
@@ -100,7 +100,7 @@ func (c *Client) run(ctx context.Context, s *Session, res *kyc.Result, frontImg,
 	if err := s.ProcessID(ctx); err != nil {
 		return captureFailed(res, err)
 	}
-	selfie, err := s.AddSelfie(ctx, selfieImg)
+	selfie, err := s.addSelfie(ctx, selfieImg, string(kyc.FieldSelfie))
 	if err != nil {
 		return captureFailed(res, err)
 	}

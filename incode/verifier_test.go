@@ -456,25 +456,40 @@ func (r *slowReader) Read(p []byte) (int, error) {
 	return n, nil
 }
 
+// TestStreamOverCapIsAborted streams an over-cap image of unknown size into
+// each of Verify's three uploads: the upload is aborted, and the error names
+// the kyc.Request field, not the vendor's body field.
 func TestStreamOverCapIsAborted(t *testing.T) {
 	t.Parallel()
-	srv := incodetest.New(t, incodetest.WithDelay(10*time.Millisecond))
-	c := setup(t, srv)
-	head := kyctest.MagicImage("", 0)
-	big, err := kyc.ImageFromReader(io.MultiReader(bytes.NewReader(head[:len(head)-2]), &slowReader{left: 30 << 20}, bytes.NewReader(head[len(head)-2:])))
-	require.NoError(t, err)
-	req := request(t, "cap-1", "", "", "")
-	req.Selfie = big
-	_, err = c.Verify(context.Background(), req)
-	require.ErrorIs(t, err, kyc.ErrInvalidRequest)
-	var kerr *kyc.Error
-	require.ErrorAs(t, err, &kerr)
-	assert.Equal(t, "image", kerr.Field)
-	assert.NotEmpty(t, kerr.Reference, "the session was started before the selfie")
-	for _, r := range srv.Requests() {
-		if r.Path == "/omni/add/face/third-party" {
-			assert.Less(t, len(r.Body), incode.MaxImageBytes, "the fake never receives a complete over-cap body")
-		}
+	for _, tc := range []struct {
+		field, path string
+		set         func(*kyc.Request, *kyc.Image)
+	}{
+		{"Document.Front", "/omni/add/front-id/v2", func(r *kyc.Request, im *kyc.Image) { r.Document.Front = im }},
+		{"Document.Back", "/omni/add/back-id/v2", func(r *kyc.Request, im *kyc.Image) { r.Document.Back = im }},
+		{"Selfie", "/omni/add/face/third-party", func(r *kyc.Request, im *kyc.Image) { r.Selfie = im }},
+	} {
+		t.Run(tc.field, func(t *testing.T) {
+			t.Parallel()
+			srv := incodetest.New(t, incodetest.WithDelay(10*time.Millisecond))
+			c := setup(t, srv)
+			head := kyctest.MagicImage("", 0)
+			big, err := kyc.ImageFromReader(io.MultiReader(bytes.NewReader(head[:len(head)-2]), &slowReader{left: 30 << 20}, bytes.NewReader(head[len(head)-2:])))
+			require.NoError(t, err)
+			req := request(t, "cap-1", "", "", "")
+			tc.set(&req, big)
+			_, err = c.Verify(context.Background(), req)
+			require.ErrorIs(t, err, kyc.ErrInvalidRequest)
+			var kerr *kyc.Error
+			require.ErrorAs(t, err, &kerr)
+			assert.Equal(t, tc.field, kerr.Field)
+			assert.NotEmpty(t, kerr.Reference, "the session was started before the upload")
+			for _, r := range srv.Requests() {
+				if r.Path == tc.path {
+					assert.Less(t, len(r.Body), incode.MaxImageBytes, "the fake never receives a complete over-cap body")
+				}
+			}
+		})
 	}
 }
 

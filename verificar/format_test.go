@@ -1,0 +1,28 @@
+package verificar
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/kyc-go/kyc"
+	"github.com/kyc-go/kyc/internal/shape"
+	"github.com/kyc-go/kyc/internal/shape/shapetest"
+)
+
+// TestShapeOnlyPrinting fills a value of every exported struct type of the
+// package with marker data and prints it under every fmt verb: no marker may
+// show. A type added to the package without a Format method fails it, and
+// so does one missing from the table.
+func TestShapeOnlyPrinting(t *testing.T) {
+	t.Parallel()
+	c, err := New(Config{APIUser: shapetest.Marker, APIToken: kyc.NewSecret(shapetest.Marker), WebhookUser: shapetest.Marker, WebhookPassword: kyc.NewSecret(shapetest.Marker)})
+	require.NoError(t, err)
+	defer func() { _ = c.Close() }()
+	shapetest.Check(t, ".", shape.Default.Allowed, []any{
+		&Client{},
+		&Config{},
+		&SendRequest{},
+		&SendResult{},
+	}, c)
+}
