@@ -82,6 +82,15 @@ func (b Body) Len() int64 {
 	return n
 }
 
+// inline returns the bytes of a body of fixed bytes (one segment, no
+// image), which can be sent from memory as they are.
+func (b Body) inline() ([]byte, bool) {
+	if len(b.segs) == 1 && b.segs[0].img == nil {
+		return b.segs[0].fixed, true
+	}
+	return nil, false
+}
+
 // Open returns a reader over the whole body. Images are opened now and
 // closed with the returned reader.
 func (b Body) Open() (io.ReadCloser, error) {

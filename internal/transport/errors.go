@@ -212,18 +212,3 @@ func SetHeader(name string, value kyc.Secret) Signer {
 func BasicAuth(user string, password kyc.Secret) kyc.Secret {
 	return kyc.NewSecret("Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password.Reveal())))
 }
-
-// VendorID is the reference parser before Ref: it does not check the id's
-// form.
-//
-// Deprecated: use Ref, which also checks the vendor's id form.
-func (c *Client) VendorID(op, ref string) (string, error) {
-	r, err := kyc.ParseReference(ref)
-	if err != nil {
-		return "", c.Invalid(op, "ref", `a reference has the form "`+string(c.p.Provider)+`:<id>"`)
-	}
-	if r.Provider != c.p.Provider {
-		return "", c.Invalid(op, "ref", "not a "+string(c.p.Provider)+" reference")
-	}
-	return r.ID, nil
-}

@@ -11,43 +11,45 @@ import (
 )
 
 // callState follows one call across its attempts: what reached the vendor,
-// and the observation of the whole call.
+// and the observation of the whole call. It lives on do's stack: without
+// an Observer, following a call allocates nothing.
 type callState struct {
 	ctx       context.Context
-	c         *Client
 	r         *Request
 	start     time.Time
 	attempts  int
 	sent      bool // an attempt may have reached the vendor
 	processed bool // an attempt may have been processed (not refused unprocessed)
-	end       func(*Response, error)
+	done      func(kyc.CallEnd)
 }
 
-func (c *Client) startCall(ctx context.Context, r *Request) *callState {
-	cs := &callState{ctx: ctx, c: c, r: r, start: time.Now()}
+// startCall starts following a call, and the Observer's record of it.
+func (c *Client) startCall(ctx context.Context, r *Request, cs *callState) {
+	*cs = callState{ctx: ctx, r: r}
 	obs := c.s.Observer
 	if obs == nil {
-		cs.end = func(*Response, error) {}
-		return cs
+		return
 	}
-	var done func(kyc.CallEnd)
-	cs.ctx, done = obs.StartCall(ctx, kyc.CallInfo{Provider: c.p.Provider, Operation: r.Operation})
-	cs.end = func(resp *Response, err error) {
-		e := kyc.CallEnd{Attempts: cs.attempts, Duration: time.Since(cs.start), Err: err, Kind: kyc.KindOf(err), Sent: cs.sent,
-			Charged: r.Operation.Class != kyc.ClassFree && cs.processed}
-		if resp != nil {
-			e.StatusCode = resp.StatusCode
-		} else {
-			var kerr *kyc.Error
-			if errors.As(err, &kerr) {
-				e.StatusCode = kerr.StatusCode
-			}
-		}
-		if done != nil {
-			done(e)
+	cs.start = time.Now()
+	cs.ctx, cs.done = obs.StartCall(ctx, kyc.CallInfo{Provider: c.p.Provider, Operation: r.Operation})
+}
+
+// end ends the Observer's record of the call.
+func (cs *callState) end(resp *Response, err error) {
+	if cs.done == nil {
+		return
+	}
+	e := kyc.CallEnd{Attempts: cs.attempts, Duration: time.Since(cs.start), Err: err, Kind: kyc.KindOf(err), Sent: cs.sent,
+		Charged: cs.r.Operation.Class != kyc.ClassFree && cs.processed}
+	if resp != nil {
+		e.StatusCode = resp.StatusCode
+	} else {
+		var kerr *kyc.Error
+		if errors.As(err, &kerr) {
+			e.StatusCode = kerr.StatusCode
 		}
 	}
-	return cs
+	cs.done(e)
 }
 
 // record notes what one attempt's outcome says about delivery.

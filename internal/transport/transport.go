@@ -19,6 +19,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -101,8 +102,14 @@ type Response struct {
 type Client struct {
 	p         Params
 	base      *url.URL
+	prefix    string // scheme://host of the base URL, as url.URL.String writes it
+	basePath  string // the base URL's escaped path without its trailing slash
+	plainBase bool   // basePath is a plainPath
 	s         config.Settings
 	rc        *resty.Client
+	rt        resty.Request // the template every attempt's resty request copies (see attempt)
+	userAgent []string      // the User-Agent header's value, shared read-only by every attempt
+	urls      urlCache
 	log       *slog.Logger
 	idHeaders []string // where the vendor's request id may be
 }
@@ -139,9 +146,22 @@ func New(p Params, opts []kyc.Option) (*Client, error) {
 		SetDisableWarn(true).
 		SetRetryCount(0).
 		SetPreRequestHook(attachBody)
-	return &Client{p: p, base: base, s: s, rc: rc, log: s.Logger,
-		idHeaders: append([]string{"X-Request-Id"}, p.RequestIDHeaders...)}, nil
+	c := &Client{p: p, base: base, s: s, rc: rc, log: s.Logger,
+		prefix:    (&url.URL{Scheme: base.Scheme, Host: base.Host}).String(),
+		basePath:  strings.TrimRight(base.EscapedPath(), "/"),
+		userAgent: []string{s.UserAgent},
+		idHeaders: append([]string{"X-Request-Id"}, p.RequestIDHeaders...)}
+	c.plainBase = plainPath(c.basePath)
+	c.rt = *rc.R().SetDoNotParseResponse(true)
+	return c, nil
 }
+
+// noPayload is the body resty sees of a request whose body the pre-request
+// hook attaches (a stream) or that has none. It is shared, and only read:
+// with a *strings.Reader, http.NewRequest sets GetBody itself and resty
+// skips its getBodyCopy, which reads the body whole (io.ReadAll, even of
+// http.NoBody) and wraps it in two buffers.
+var noPayload = strings.NewReader("")
 
 // The connection pool of the default transport, used when no
 // kyc.WithHTTPClient is given. A client given with kyc.WithHTTPClient is
@@ -227,6 +247,30 @@ func (c *Client) BaseURL() *url.URL { u := *c.base; return &u }
 
 // URL returns the absolute URL for a path and query.
 func (c *Client) URL(path string, q url.Values) string {
+	if len(q) == 0 {
+		return c.urls.get(path, c.buildURL)
+	}
+	return c.buildURL(path, q)
+}
+
+func (c *Client) buildURL(path string, q url.Values) string {
+	if p := strings.TrimLeft(path, "/"); c.plainBase && plainPath(p) {
+		// The common case, in one allocation: a path of characters that
+		// url.URL.String writes as they are (joinPath's result, unchanged).
+		sep := "/"
+		if p == "" && c.basePath != "" {
+			sep = ""
+		}
+		if len(q) > 0 {
+			return c.prefix + c.basePath + sep + p + "?" + q.Encode()
+		}
+		return c.prefix + c.basePath + sep + p
+	}
+	return c.parsedURL(path, q)
+}
+
+// parsedURL builds the URL through url.URL, for any path: URL's slow path.
+func (c *Client) parsedURL(path string, q url.Values) string {
 	esc := joinPath(c.base.EscapedPath(), path)
 	u := url.URL{Scheme: c.base.Scheme, Host: c.base.Host, Path: esc, RawPath: esc}
 	if p, err := url.PathUnescape(esc); err == nil {
@@ -236,6 +280,21 @@ func (c *Client) URL(path string, q url.Values) string {
 		u.RawQuery = q.Encode()
 	}
 	return u.String()
+}
+
+// plainPath reports a path that url.URL.String writes unchanged, with its
+// escaped and unescaped forms the same: unreserved characters, "/" and the
+// sub-delimiters, without an escape.
+func plainPath(p string) bool {
+	for i := 0; i < len(p); i++ {
+		switch c := p[i]; {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte("-._~/!$&'()*+,;=:@", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func joinPath(base, p string) string {
@@ -282,46 +341,140 @@ func (resp *Response) Close() error {
 	return resp.stream.Close()
 }
 
-type ctxKey struct{}
-
-// attemptInfo carries the body of one attempt past resty to the outgoing
-// request.
-type attemptInfo struct {
-	body   io.Reader
+// attemptCtx is the context of one attempt, and what the attempt carries
+// past resty to the outgoing request: its body, and whether the request
+// was written. It embeds the attempt's context (with its timeout and the
+// trace that reports the write), so it is the request's context itself:
+// the pre-request hook finds it with a type assertion, and one allocation
+// holds what a context.WithValue, an attempt record, a ClientTrace and
+// the write flag took.
+type attemptCtx struct {
+	context.Context
+	body   io.ReadCloser // a body the hook attaches; nil: none, or in memory (resty attached it)
 	length int64
+	// typeWas is the Content-Type the request had (nil: none) when
+	// typeSet: see attempt.
+	typeWas []string
+	typeSet bool
 	// once marks a request that must not be resent after its write: a
-	// body-less one gets an empty body that net/http cannot replay.
-	once bool
+	// body-less one that net/http would replay gets an empty body that
+	// net/http cannot replay.
+	once     bool
+	wrote    atomic.Bool
+	trace    httptrace.ClientTrace
+	ownTrace bool // Value answers httptrace's key (see withTrace)
+}
+
+// withTrace makes ctx, with the attempt's trace, the attempt's parent. The
+// trace is found by httptrace.ContextClientTrace through Value, without a
+// context.WithValue of its own, unless ctx already carries a caller's
+// trace: httptrace.WithClientTrace then composes the two.
+func (a *attemptCtx) withTrace(ctx context.Context) {
+	if traceKey == nil || httptrace.ContextClientTrace(ctx) != nil {
+		a.Context = httptrace.WithClientTrace(ctx, &a.trace)
+		return
+	}
+	a.Context, a.ownTrace = ctx, true
+}
+
+// Value answers httptrace's key with the attempt's trace (see withTrace).
+func (a *attemptCtx) Value(key any) any {
+	if a.ownTrace && key == traceKey {
+		return &a.trace
+	}
+	return a.Context.Value(key)
+}
+
+// traceKey is the context key of net/http/httptrace, learnt once from
+// ContextClientTrace's own lookup; nil (withTrace then uses
+// httptrace.WithClientTrace) if it looks its trace up otherwise.
+var traceKey = func() any {
+	spy := &keySpy{Context: context.Background()}
+	httptrace.ContextClientTrace(spy)
+	return spy.key
+}()
+
+// keySpy is a context that remembers the first key it is asked for.
+type keySpy struct {
+	context.Context
+	key any
+}
+
+func (s *keySpy) Value(key any) any {
+	if s.key == nil {
+		s.key = key
+	}
+	return nil
+}
+
+// wroteRequest is the trace hook that reports the request written whole.
+func (a *attemptCtx) wroteRequest(w httptrace.WroteRequestInfo) {
+	if w.Err == nil {
+		a.wrote.Store(true)
+	}
 }
 
 // attachBody runs as resty's pre-request hook, after resty has built the
-// *http.Request and just before it is sent. The body is attached here, not
-// with resty's SetBody, because resty reads any io.Reader body whole into
-// memory to build GetBody: a 10 MB image would be held as 13 MB of base64.
-// Here it streams, with its length when known (else chunked), and no
-// GetBody, so net/http never replays it by itself: retries are ours.
+// *http.Request and just before it is sent. A body of bytes resty has
+// attached itself (http.NewRequest on a *bytes.Reader, which copies
+// nothing); any other body is attached here, not with resty's SetBody,
+// because resty reads any other io.Reader body whole into memory to build
+// GetBody: a 10 MB image would be held as 13 MB of base64. Here it
+// streams, with its length when known (else chunked). No body has a
+// GetBody, so net/http never replays it by itself: retries are ours. A
+// body-less request goes without a body (Content-Length: 0 where the
+// method has one), as net/http sends it.
 //
-// net/http also replays a body-less GET, HEAD, OPTIONS or TRACE by itself
-// when a reused connection fails after the request was written. For an
-// operation the resend policy never resends after the write (billed
-// without an idempotency key, messaging), such a request gets an empty
-// body without GetBody, which net/http does not replay; it sends no
+// net/http also replays a body-less GET, HEAD, OPTIONS or TRACE (or any
+// request with an Idempotency-Key header) by itself when a reused
+// connection fails after the request was written. For an operation the
+// resend policy never resends after the write (billed without an
+// idempotency key, messaging), such a request gets an empty body without
+// GetBody, which net/http does not replay; for a GET it sends no
 // Content-Length and no chunked framing for it.
 func attachBody(_ *resty.Client, req *http.Request) error {
-	a, ok := req.Context().Value(ctxKey{}).(*attemptInfo)
+	a, ok := req.Context().(*attemptCtx)
 	if !ok {
 		return nil
 	}
-	if a.body == nil {
-		if a.once && (req.Body == nil || req.Body == http.NoBody) {
-			req.Body, req.GetBody, req.ContentLength = emptyBody{}, nil, 0
+	if a.typeSet { // the placeholder that kept resty from guessing a Content-Type
+		if a.typeWas == nil {
+			delete(req.Header, "Content-Type")
+		} else {
+			req.Header["Content-Type"] = a.typeWas
 		}
-		return nil
 	}
-	req.Body = io.NopCloser(a.body)
-	req.GetBody = nil
-	req.ContentLength = max(a.length, 0)
+	switch {
+	case a.body != nil:
+		req.Body, req.GetBody, req.ContentLength = a.body, nil, max(a.length, 0)
+	case req.Body != nil && req.Body != http.NoBody: // bytes, attached by http.NewRequest
+		req.GetBody = nil
+	case a.once && netHTTPReplays(req):
+		req.Body, req.GetBody, req.ContentLength = emptyBody{}, nil, 0
+	case req.Body != nil:
+		req.Body, req.GetBody, req.ContentLength = http.NoBody, noBody, 0
+	}
 	return nil
+}
+
+// netHTTPReplays reports a body-less request that net/http would send
+// again by itself (http.Request.isReplayable).
+func netHTTPReplays(req *http.Request) bool {
+	switch req.Method {
+	case "", http.MethodGet, http.MethodHead, http.MethodOptions, http.MethodTrace:
+		return true
+	}
+	_, a := req.Header["Idempotency-Key"]
+	_, b := req.Header["X-Idempotency-Key"]
+	return a || b
+}
+
+func noBody() (io.ReadCloser, error) { return http.NoBody, nil }
+
+// payloadMethod reports a method whose body resty attaches (it drops the
+// body of a GET, HEAD or OPTIONS; the hook attaches those).
+func payloadMethod(m string) bool {
+	return m != http.MethodGet && m != http.MethodHead && m != http.MethodOptions
 }
 
 // emptyBody is an empty request body that is not http.NoBody.
@@ -349,26 +502,25 @@ func (c *Client) do(ctx context.Context, r *Request, stream bool) (*Response, er
 	if lerr := r.Body.CheckLimits(); lerr != nil {
 		return nil, c.limitError(r, lerr)
 	}
-	call := c.startCall(ctx, r)
-	resp, err := c.loop(call.ctx, r, stream, call)
+	var call callState
+	c.startCall(ctx, r, &call)
+	resp, err := c.loop(call.ctx, r, stream, &call)
 	call.end(resp, err)
 	return resp, err
 }
 
 // loop sends the attempts of one call as the resend policy allows.
 func (c *Client) loop(ctx context.Context, r *Request, stream bool, call *callState) (*Response, error) {
-	target := c.URL(r.Path, r.Query)
-	logPath := c.safePath(r)
+	target := c.URL(r.Path, r.Query) // the log path (safePath) is built only when a record is written
 	pol := policy{op: r.Operation, replayable: r.Body.Replayable(), maxRetries: c.s.MaxRetries,
 		minBackoff: c.s.MinBackoff, maxWait: c.s.MaxWait}
 	for attempt := 1; ; attempt++ {
 		if err := ctx.Err(); err != nil {
 			return nil, call.mark(c.ctxError(r, err, call.sent))
 		}
-		o, obsEnd, start := c.attempt(ctx, r, target, logPath, attempt, stream)
+		o, obsEnd, start := c.attempt(ctx, r, target, attempt, stream)
 		call.attempts = attempt
-		var serr signError
-		if errors.As(o.err, &serr) {
+		if serr, ok := o.err.(signError); ok { // sign returns it as it is, unwrapped
 			obsEnd(o, decision{reason: ReasonAuthRefused}, start)
 			return nil, call.mark(serr.err) // a signer failure ends the call: retrying cannot fix credentials
 		}
@@ -395,8 +547,9 @@ func (c *Client) loop(ctx context.Context, r *Request, stream bool, call *callSt
 
 // attempt sends the request once and reports what came of it, with the
 // function that ends the attempt's observation once the policy decided.
-func (c *Client) attempt(ctx context.Context, r *Request, target, logPath string, n int, stream bool) (outcome, func(outcome, decision, time.Time), time.Time) {
+func (c *Client) attempt(ctx context.Context, r *Request, target string, n int, stream bool) (outcome, func(outcome, decision, time.Time), time.Time) {
 	h := c.headers(r)
+	defer c.releaseHeader(h)
 	// Signing comes before the Observer sees the attempt, so that its
 	// SetHeader finds the credentials in place and cannot replace them.
 	signErr := c.sign(ctx, r, h)
@@ -405,29 +558,42 @@ func (c *Client) attempt(ctx context.Context, r *Request, target, logPath string
 		return outcome{err: signErr}, obsEnd, time.Now()
 	}
 	actx, cancel, stopHeaderTimer := c.attemptContext(ctx, stream)
-	var wrote atomic.Bool
-	info := &attemptInfo{length: r.Body.Len(), once: !r.Operation.Resendable()}
-	actx = context.WithValue(actx, ctxKey{}, info)
-	actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{
-		WroteRequest: func(w httptrace.WroteRequestInfo) {
-			if w.Err == nil {
-				wrote.Store(true)
-			}
-		},
-	})
-	if !r.Body.IsZero() {
+	a := &attemptCtx{length: r.Body.Len(), once: !r.Operation.Resendable()}
+	a.trace.WroteRequest = a.wroteRequest
+	a.withTrace(actx)
+	// The resty request is a copy of the client's template: R() would
+	// allocate maps and slices no attempt uses, and resty only reads the
+	// template's. Its header is the attempt's, which resty clones into the
+	// *http.Request: nothing else copies it. Once Execute returns, nothing
+	// refers to it (the hook sees only the *http.Request), so it is pooled.
+	req, _ := restyPool.Get().(*resty.Request)
+	if req == nil {
+		req = new(resty.Request)
+	}
+	defer releaseResty(req)
+	*req = c.rt
+	req.SetContext(a)
+	req.Header = h
+	req.Body = noPayload
+	if b, ok := r.Body.inline(); ok && payloadMethod(r.Method) {
+		req.Body = bytes.NewReader(b)
+	} else if !r.Body.IsZero() {
 		body, err := r.Body.Open()
 		if err != nil {
 			cancel()
 			return outcome{err: c.errorf(r, kyc.ErrInvalidRequest, false, err, "cannot read the request body")}, obsEnd, time.Now()
 		}
 		defer body.Close()
-		info.body = body
+		a.body = body
+	}
+	// resty gives a request without a Content-Type one it guesses from
+	// the body; a placeholder, which the hook takes away, keeps it from it.
+	if h.Get("Content-Type") == "" {
+		a.typeWas, a.typeSet = h["Content-Type"], true
+		h["Content-Type"] = typePlaceholder
 	}
 
 	start := time.Now()
-	req := c.rc.R().SetContext(actx).SetDoNotParseResponse(true)
-	req.Header = h
 	rresp, err := req.Execute(r.Method, target)
 	stopHeaderTimer()
 	var raw *http.Response
@@ -440,24 +606,24 @@ func (c *Client) attempt(ctx context.Context, r *Request, target, logPath string
 		if errors.As(err, &lerr) {
 			kerr = c.limitError(r, lerr) // aborted before the body completed
 		} else {
-			kerr = c.transportError(ctx, actx, r, err, wrote.Load())
+			kerr = c.transportError(ctx, actx, r, err, a.wrote.Load())
 		}
 		cancel()
 		if raw != nil && raw.Body != nil {
 			_ = raw.Body.Close()
 		}
-		c.logAttempt(ctx, r, logPath, n, 0, time.Since(start), c.requestID(h, nil), kerr)
-		return outcome{err: kerr, wrote: wrote.Load()}, obsEnd, start
+		c.logAttempt(ctx, r, n, 0, start, h, nil, kerr)
+		return outcome{err: kerr, wrote: a.wrote.Load()}, obsEnd, start
 	}
 	resp := &Response{StatusCode: raw.StatusCode, Header: raw.Header, RequestID: c.requestID(h, raw.Header)}
 	if stream {
 		resp.stream = &cancelOnClose{ReadCloser: raw.Body, cancel: cancel}
-		c.logAttempt(ctx, r, logPath, n, resp.StatusCode, time.Since(start), resp.RequestID, nil)
+		c.logAttempt(ctx, r, n, resp.StatusCode, start, h, raw.Header, nil)
 		return outcome{resp: resp, wrote: true}, obsEnd, start
 	}
 	defer cancel()
 	kerr := c.read(ctx, actx, r, raw, resp)
-	c.logAttempt(ctx, r, logPath, n, resp.StatusCode, time.Since(start), resp.RequestID, kerr)
+	c.logAttempt(ctx, r, n, resp.StatusCode, start, h, raw.Header, kerr)
 	if kerr != nil {
 		return outcome{err: kerr, wrote: true}, obsEnd, start
 	}
@@ -466,19 +632,69 @@ func (c *Client) attempt(ctx context.Context, r *Request, target, logPath string
 
 // headers builds one attempt's headers: the request's, the user agent, the
 // body's type and Accept.
+//
+// The values the transport sets are shared slices (of capacity one, so an
+// Add copies them) that no one writes: a Set replaces them.
+//
+// Without an Observer (whose SetHeader holds the map) the map comes from a
+// pool, and releaseHeader returns it once the attempt is over: resty
+// clones it into the *http.Request, and nothing else keeps it.
 func (c *Client) headers(r *Request) http.Header {
-	h := make(http.Header, len(r.Header)+4)
+	var h http.Header
+	if c.s.Observer == nil {
+		h, _ = headerPool.Get().(http.Header)
+	}
+	if h == nil {
+		h = make(http.Header, len(r.Header)+4)
+	}
 	for k, v := range r.Header {
 		h[k] = v
 	}
-	h.Set("User-Agent", c.s.UserAgent)
+	h["User-Agent"] = c.userAgent[:1:1]
 	if ct := r.Body.ContentType(); ct != "" && h.Get("Content-Type") == "" {
-		h.Set("Content-Type", ct)
+		h["Content-Type"] = headerValue(ct)
 	}
 	if h.Get("Accept") == "" {
-		h.Set("Accept", "application/json")
+		h["Accept"] = acceptJSON[:1:1]
 	}
 	return h
+}
+
+var headerPool sync.Pool // of http.Header: see headers
+
+var restyPool sync.Pool // of *resty.Request: see attempt
+
+func releaseResty(req *resty.Request) {
+	*req = resty.Request{}
+	restyPool.Put(req)
+}
+
+// releaseHeader returns an attempt's header map to the pool, unless an
+// Observer may still hold it or it grew large.
+func (c *Client) releaseHeader(h http.Header) {
+	if c.s.Observer != nil || len(h) > 16 {
+		return
+	}
+	clear(h)
+	headerPool.Put(h)
+}
+
+// Shared header values: see headers.
+var (
+	typePlaceholder = []string{"application/octet-stream"}
+	acceptJSON      = []string{"application/json"}
+	typeJSON        = []string{"application/json"}
+	typeForm        = []string{"application/x-www-form-urlencoded"}
+)
+
+func headerValue(v string) []string {
+	switch v {
+	case typeJSON[0]:
+		return typeJSON[:1:1]
+	case typeForm[0]:
+		return typeForm[:1:1]
+	}
+	return []string{v}
 }
 
 // sign runs the client's and the request's signers on h. A failure is a
@@ -650,4 +866,51 @@ func (nopLogger) Debugf(string, ...any) {}
 // client stays usable; a later call dials again.
 func (c *Client) Close() {
 	c.rc.GetClient().CloseIdleConnections()
+}
+
+// urlCache keeps the URLs of query-less paths without an id (an operation
+// table's templates), so that a call does not build its URL again. It is
+// copied on write and bounded: a client sending more distinct paths than
+// maxCachedURLs builds the others each time.
+type urlCache struct {
+	m  atomic.Pointer[map[string]string]
+	mu sync.Mutex
+}
+
+const maxCachedURLs = 64
+
+func (u *urlCache) get(path string, build func(string, url.Values) string) string {
+	if m := u.m.Load(); m != nil {
+		if v, ok := (*m)[path]; ok {
+			return v
+		}
+	}
+	v := build(path, nil)
+	for _, s := range strings.Split(path, "/") {
+		if idSegment(s) {
+			return v // ids are personal data: not kept
+		}
+	}
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	old := u.m.Load()
+	if old != nil && len(*old) >= maxCachedURLs {
+		return v
+	}
+	m := make(map[string]string, 1+lenOf(old))
+	if old != nil {
+		for k, s := range *old {
+			m[k] = s
+		}
+	}
+	m[path] = v
+	u.m.Store(&m)
+	return v
+}
+
+func lenOf(m *map[string]string) int {
+	if m == nil {
+		return 0
+	}
+	return len(*m)
 }

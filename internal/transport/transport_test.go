@@ -599,23 +599,6 @@ func TestAPIErrorKeepsVendorTextOutOfErrorString(t *testing.T) {
 	assert.True(t, utf8.ValidString(long.VendorMessage))
 }
 
-func TestVendorID(t *testing.T) {
-	c, err := New(Params{Provider: "atlas", BaseURL: "https://x.example"}, nil)
-	require.NoError(t, err)
-	id, err := c.VendorID("atlas.Result", "atlas:REQ1")
-	require.NoError(t, err)
-	assert.Equal(t, "REQ1", id)
-	for _, ref := range []string{"incode:1.tok", "atlas", "", ":x"} {
-		_, err := c.VendorID("atlas.Result", ref)
-		var kerr *kyc.Error
-		require.ErrorAs(t, err, &kerr, ref)
-		assert.Equal(t, kyc.ErrInvalidRequest, kerr.Kind)
-		assert.Equal(t, "ref", kerr.Field)
-		assert.Equal(t, kyc.Provider("atlas"), kerr.Provider)
-		assert.Equal(t, "atlas.Result", kerr.Op)
-	}
-}
-
 func TestReadBody(t *testing.T) {
 	tests := []struct {
 		name    string
