@@ -116,18 +116,22 @@ func ExampleClient_Call() {
 }
 
 func ExampleClient_Result() {
-	srv := ekycidtest.NewServer(ekycidtest.WithDelay(300 * time.Millisecond))
+	srv := ekycidtest.NewServer(ekycidtest.WithDelay(2 * time.Second))
 	defer srv.Close()
 	c, _ := ekycid.New(srv.Config(), srv.Options()...)
 	defer c.Close()
 
 	front, _ := kyc.ImageFromBytes(kyctest.MagicImage("", 0))
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second) // ends before the fake finishes
 	defer cancel()
-	res, _ := c.Verify(ctx, kyc.Request{Country: "KHM", Document: kyc.Document{Front: front}, Selfie: front})
+	res, err := c.Verify(ctx, kyc.Request{Country: "KHM", Document: kyc.Document{Front: front}, Selfie: front})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Println(res.Status)
 
-	time.Sleep(400 * time.Millisecond)
+	time.Sleep(1500 * time.Millisecond)
 	later, _ := c.Result(context.Background(), res.Reference)
 	fmt.Println(later.Status)
 	// Output:
