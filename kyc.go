@@ -339,7 +339,8 @@ func (s Score) Value() (float64, bool) { return s.value, s.set }
 // Given reports whether the provider gave this score.
 func (s Score) Given() bool { return s.set }
 
-// String formats the score with two decimals, or "-" when not given.
+// String formats the score with at most two decimals, trailing zeros dropped
+// ("0.96", "0.5", "1"), or "-" when not given.
 func (s Score) String() string {
 	if !s.set {
 		return "-"
