@@ -578,8 +578,9 @@ func TestBodiesStreamWithoutBuffering(t *testing.T) {
 		t.Logf("%s: %d bytes sent, %d bytes allocated", name, got.Load(), alloc)
 		assert.EqualValues(t, body.Len(), got.Load(), name)
 		// Buffered, it would be at least the body size (8 to 11 MB); streamed it
-		// is about 120 KB, and under -race with other goroutines about 1.5 MB.
-		assert.Less(t, alloc, uint64(size/4), "%s: the body must stream, not be buffered", name)
+		// is about 120 KB, and under -race on a loaded machine, with the
+		// process's other goroutines counted too, up to about 2.2 MB.
+		assert.Less(t, alloc, uint64(size/2), "%s: the body must stream, not be buffered", name)
 	}
 }
 
