@@ -5,11 +5,13 @@ import (
 	"errors"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"os"
 	"sync"
 	"sync/atomic"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -129,4 +131,27 @@ func (s *scriptDialer) dial(ctx context.Context, network, _ string) (net.Conn, e
 		return s.d.DialContext(ctx, network, closed)
 	}
 	return s.d.DialContext(ctx, network, s.addr)
+}
+
+// warmResettingClient returns a client whose pool holds one keep-alive
+// connection to a server that resets every request but /warm after reading
+// it, and the count of those requests: the case where net/http would
+// replay a request by itself.
+func warmResettingClient(t *testing.T) (*Client, *atomic.Int32) {
+	t.Helper()
+	var requests, resets atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/warm" {
+			return // leaves a keep-alive connection in the pool
+		}
+		requests.Add(1)
+		hijackAfterRead(&resets)(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	c, err := New(Params{Provider: "test", BaseURL: srv.URL}, []kyc.Option{kyc.WithRetry(2, time.Second)})
+	require.NoError(t, err)
+	t.Cleanup(c.Close)
+	_, err = c.Do(context.Background(), &Request{Operation: kyc.Operation{Name: "test.Warm", Class: kyc.ClassFree}, Path: "/warm"})
+	require.NoError(t, err)
+	return c, &requests
 }

@@ -245,20 +245,8 @@ func TestBytesBodyIsNotReplayedByNetHTTP(t *testing.T) {
 		for _, header := range []string{"Idempotency-Key", "X-Idempotency-Key"} {
 			t.Run(class.String()+" "+header, func(t *testing.T) {
 				t.Parallel()
-				var requests, resets atomic.Int32
-				srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-					if r.URL.Path == "/warm" {
-						return // leaves a keep-alive connection in the pool
-					}
-					requests.Add(1)
-					hijackAfterRead(&resets)(w, r)
-				}))
-				t.Cleanup(srv.Close)
-				c, err := New(Params{Provider: "test", BaseURL: srv.URL}, []kyc.Option{kyc.WithRetry(2, time.Second)})
-				require.NoError(t, err)
-				t.Cleanup(c.Close)
-				_, err = c.Do(context.Background(), &Request{Operation: kyc.Operation{Name: "test.Warm", Class: kyc.ClassFree}, Path: "/warm"})
-				require.NoError(t, err)
+				c, requests := warmResettingClient(t)
+				var err error
 				for _, body := range []Body{Bytes("application/json", []byte(`{"a":1}`)), {}} {
 					requests.Store(0)
 					_, err = c.Do(context.Background(), &Request{

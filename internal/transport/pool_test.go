@@ -156,21 +156,8 @@ func TestBodylessBilledGetIsNotReplayedByNetHTTP(t *testing.T) {
 	}{{kyc.ClassBilled, 1}, {kyc.ClassMessaging, 1}, {kyc.ClassFree, 0}} {
 		t.Run(tt.class.String(), func(t *testing.T) {
 			t.Parallel()
-			var requests, resets atomic.Int32
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if r.URL.Path == "/warm" {
-					return // leaves a keep-alive connection in the pool
-				}
-				requests.Add(1)
-				hijackAfterRead(&resets)(w, r)
-			}))
-			t.Cleanup(srv.Close)
-			c, err := New(Params{Provider: "test", BaseURL: srv.URL}, []kyc.Option{kyc.WithRetry(2, time.Second)})
-			require.NoError(t, err)
-			t.Cleanup(c.Close)
-			_, err = c.Do(context.Background(), &Request{Operation: kyc.Operation{Name: "test.Warm", Class: kyc.ClassFree}, Path: "/warm"})
-			require.NoError(t, err)
-			_, err = c.Do(context.Background(), &Request{Operation: kyc.Operation{Name: "test.Check", Method: http.MethodGet, Path: "/check", Class: tt.class}})
+			c, requests := warmResettingClient(t)
+			_, err := c.Do(context.Background(), &Request{Operation: kyc.Operation{Name: "test.Check", Method: http.MethodGet, Path: "/check", Class: tt.class}})
 			require.Error(t, err)
 			if tt.class == kyc.ClassFree {
 				// Retried like a read: three attempts, and net/http's own replay
