@@ -68,7 +68,7 @@ func TestCountryRefusalHints(t *testing.T) {
 			require.ErrorIs(t, err, kyc.ErrInvalidRequest)
 			var kerr *kyc.Error
 			require.ErrorAs(t, err, &kerr)
-			assert.Equal(t, "Country", kerr.Field)
+			assert.EqualValues(t, "Country", kerr.Field)
 			assert.Contains(t, kerr.Message, tt.hint)
 			if len(tt.country) > 3 || tt.country == "E\x00P" {
 				assert.NotContains(t, kerr.Message, tt.country, "only two or three letters are quoted")

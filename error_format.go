@@ -39,7 +39,7 @@ func (e Error) GoString() string {
 		"StatusCode:" + strconv.Itoa(e.StatusCode),
 		"Code:" + strconv.Quote(e.Code),
 		"Message:" + strconv.Quote(e.Message),
-		"Field:" + strconv.Quote(e.Field),
+		"Field:" + strconv.Quote(string(e.Field)),
 		"RequestID:" + strconv.Quote(e.RequestID),
 		"RetryAfter:" + e.RetryAfter.String(),
 		"NotSent:" + strconv.FormatBool(e.NotSent),
@@ -91,7 +91,7 @@ type errorJSON struct {
 func (e Error) MarshalJSON() ([]byte, error) {
 	j := errorJSON{
 		Error: e.Error(), Provider: e.Provider, Op: e.Op, StatusCode: e.StatusCode, Code: e.Code,
-		Field: e.Field, RequestID: e.RequestID, RetryAfter: e.RetryAfter, NotSent: e.NotSent,
+		Field: string(e.Field), RequestID: e.RequestID, RetryAfter: e.RetryAfter, NotSent: e.NotSent,
 		Unprocessed: e.Unprocessed, Reference: e.Reference,
 	}
 	if e.Kind != nil {

@@ -73,8 +73,9 @@ type Error struct {
 	// explicitly, and log it only where personal data may go.
 	VendorMessage string
 	// Field names the request field at fault, for ErrInvalidRequest raised
-	// before sending, e.g. "Person.Phone".
-	Field string
+	// before sending, e.g. FieldPhone ("Person.Phone"). Compare it with the
+	// Field constants.
+	Field Field
 	// RequestID is the vendor's transaction or request id, for support.
 	// Error() prints it whole when it has the form of a machine-made id
 	// (letters, digits, . _ : -, with a digit); otherwise "***".
@@ -134,7 +135,7 @@ func (e *Error) Error() string {
 		details = append(details, "code "+vendorValue(e.Code, redact.IsCode))
 	}
 	if e.Field != "" {
-		details = append(details, "field "+redact.Line(e.Field))
+		details = append(details, "field "+redact.Line(string(e.Field)))
 	}
 	if e.RequestID != "" {
 		details = append(details, "request id "+vendorValue(e.RequestID, redact.IsRequestID))
@@ -237,5 +238,5 @@ func KindOf(err error) error {
 
 // invalid returns an ErrInvalidRequest for a field, raised before sending.
 func invalid(op, field, msg string) *Error {
-	return &Error{Op: op, Kind: ErrInvalidRequest, Field: field, Message: msg, NotSent: true, Unprocessed: true}
+	return &Error{Op: op, Kind: ErrInvalidRequest, Field: Field(field), Message: msg, NotSent: true, Unprocessed: true}
 }

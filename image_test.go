@@ -133,7 +133,7 @@ func TestImageSniffHeaders(t *testing.T) {
 					require.ErrorIs(t, err, kyc.ErrInvalidRequest, src)
 					var kerr *kyc.Error
 					require.ErrorAs(t, err, &kerr, src)
-					assert.Equal(t, "image", kerr.Field, src)
+					assert.EqualValues(t, "image", kerr.Field, src)
 					assert.Nil(t, img, src)
 					continue
 				}

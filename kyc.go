@@ -175,6 +175,13 @@ type Result struct {
 	Link *Link
 	// Charged says whether the vendor billed the call, where it says so.
 	Charged Charge
+	// Sequence is the vendor's own order among the Results of one
+	// verification, 0 where the vendor gives none: Verificar's
+	// UltimaActualizacion (Unix milliseconds), Incode's 1 for the automatic
+	// verdict and 2 for a manual review. The ordering rule of ResultStore
+	// (see Decide) reads it: a final verdict replaces another only when its
+	// Sequence is greater.
+	Sequence int64 `json:",omitempty"`
 	// Raw is the vendor's body this Result was built from. It is personal
 	// data: it may hold the document's OCR fields, names, numbers and, for
 	// some vendors (ADVANCE.AI), signed URLs of the person's images that

@@ -139,7 +139,7 @@ func TestImageRefusals(t *testing.T) {
 			require.ErrorIs(t, err, kyc.ErrInvalidRequest)
 			var kerr *kyc.Error
 			require.ErrorAs(t, err, &kerr)
-			assert.Equal(t, "image", kerr.Field)
+			assert.EqualValues(t, "image", kerr.Field)
 		})
 	}
 }
@@ -240,7 +240,7 @@ func TestCapabilitiesCheck(t *testing.T) {
 			require.ErrorIs(t, err, kyc.ErrInvalidRequest)
 			var kerr *kyc.Error
 			require.ErrorAs(t, err, &kerr)
-			assert.Equal(t, tt.field, kerr.Field)
+			assert.EqualValues(t, tt.field, kerr.Field)
 			assert.False(t, caps.Accepts(r))
 		})
 	}
@@ -337,6 +337,6 @@ func TestCheckForNamesTheProvider(t *testing.T) {
 	require.ErrorAs(t, err, &kerr)
 	assert.Equal(t, kyc.Verificar, kerr.Provider)
 	assert.Equal(t, "verificar.Verify", kerr.Op)
-	assert.Equal(t, "Person.Phone", kerr.Field)
+	assert.EqualValues(t, "Person.Phone", kerr.Field)
 	assert.NoError(t, caps.CheckFor(kyc.Verificar, "verificar.Verify", kyc.Request{Person: kyc.Person{Phone: "+34600111222"}}))
 }

@@ -66,7 +66,7 @@ func TestNormalizePhone(t *testing.T) {
 			if field == "" {
 				field = "Person.Phone"
 			}
-			assert.Equal(t, field, kerr.Field)
+			assert.EqualValues(t, field, kerr.Field)
 			assert.Equal(t, "kyc.NormalizePhone", kerr.Op)
 			assert.Contains(t, kerr.Message, tt.hint)
 		})
@@ -99,7 +99,7 @@ func TestValidatePhone(t *testing.T) {
 			require.ErrorIs(t, err, kyc.ErrInvalidRequest)
 			var kerr *kyc.Error
 			require.ErrorAs(t, err, &kerr)
-			assert.Equal(t, "Person.Phone", kerr.Field)
+			assert.EqualValues(t, "Person.Phone", kerr.Field)
 			assert.Equal(t, "kyc.Request.Validate", kerr.Op)
 			assert.Contains(t, kerr.Message, "international form")
 			assert.NotContains(t, err.Error(), tt.phone, "the phone is never quoted")

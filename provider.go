@@ -50,6 +50,11 @@ const (
 	FieldPhone          Field = "Person.Phone"
 	FieldEmail          Field = "Person.Email"
 	FieldReturnURL      Field = "Link.ReturnURL"
+	// FieldID is Request.ID: the idempotency key of a Router with a store.
+	FieldID Field = "ID"
+	// FieldReference names a reference argument (Verifier.Result's ref, a
+	// Result's Reference).
+	FieldReference Field = "Reference"
 )
 
 // Capabilities describe what a provider needs and how its flow ends, so that

@@ -31,20 +31,38 @@ func NewReference(p Provider, id string) string {
 // String returns the storable form, as NewReference does.
 func (r Reference) String() string { return NewReference(r.Provider, r.ID) }
 
+// MaxReferenceLength is the longest reference ParseReference accepts, in
+// bytes.
+const MaxReferenceLength = 512
+
 // ParseReference splits a reference into its provider and vendor id. It
-// refuses an empty provider or id with ErrInvalidRequest; it does not check
-// that the provider is one of this module's, so a Router can report an
-// unknown one by name.
+// refuses with ErrInvalidRequest an empty provider or id, a reference
+// longer than MaxReferenceLength, a provider that is not lowercase letters
+// and digits, and an id with anything but printable ASCII (no space, no
+// control character). It does not check that the provider is one of this
+// module's, so a Router can report an unknown one by name; vendor clients
+// check their own id forms. Every reference is checked so before a
+// ResultStore sees it.
 func ParseReference(ref string) (Reference, error) {
+	if len(ref) > MaxReferenceLength {
+		return Reference{}, &Error{Op: "kyc.ParseReference", Kind: ErrInvalidRequest, NotSent: true, Unprocessed: true, Field: FieldReference,
+			Message: "a reference is at most 512 bytes"}
+	}
 	p, id, ok := strings.Cut(ref, ":")
 	if !ok || p == "" || id == "" {
-		return Reference{}, &Error{Op: "kyc.ParseReference", Kind: ErrInvalidRequest, NotSent: true, Unprocessed: true, Field: "ref",
+		return Reference{}, &Error{Op: "kyc.ParseReference", Kind: ErrInvalidRequest, NotSent: true, Unprocessed: true, Field: FieldReference,
 			Message: `a reference has the form "<provider>:<id>"`}
 	}
 	for _, c := range p {
 		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
-			return Reference{}, &Error{Op: "kyc.ParseReference", Kind: ErrInvalidRequest, NotSent: true, Unprocessed: true, Field: "ref",
+			return Reference{}, &Error{Op: "kyc.ParseReference", Kind: ErrInvalidRequest, NotSent: true, Unprocessed: true, Field: FieldReference,
 				Message: "the provider part of a reference is lowercase letters and digits"}
+		}
+	}
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; c <= ' ' || c > '~' {
+			return Reference{}, &Error{Op: "kyc.ParseReference", Kind: ErrInvalidRequest, NotSent: true, Unprocessed: true, Field: FieldReference,
+				Message: "the id part of a reference is printable ASCII without spaces"}
 		}
 	}
 	return Reference{Provider: Provider(p), ID: id}, nil

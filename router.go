@@ -89,6 +89,9 @@ type Router struct {
 
 	allowAfterCharge bool
 	store            ResultStore
+	window           time.Duration
+	now              func() time.Time
+	onApply          func(context.Context, ApplyInfo)
 
 	mu       sync.RWMutex
 	disabled map[Provider]bool
@@ -115,6 +118,9 @@ type routerConfig struct {
 	allowAfterCharge bool
 	store            ResultStore
 	storeSet         bool
+	window           time.Duration
+	now              func() time.Time
+	onApply          func(context.Context, ApplyInfo)
 }
 
 func (rt Route) applyRouter(c *routerConfig) { c.routes = append(c.routes, rt) }
@@ -152,8 +158,17 @@ func NewRouter(opts ...RouterOption) (*Router, error) {
 	if len(cfg.routes) == 0 {
 		return nil, invalid(op, "routes", "a Router needs at least one route (CountryRoute or DefaultRoute)")
 	}
+	if cfg.window < 0 {
+		return nil, invalid(op, "WithIdempotencyWindow", "a negative window")
+	}
+	if cfg.window == 0 {
+		cfg.window = DefaultIdempotencyWindow
+	}
+	if cfg.now == nil {
+		cfg.now = time.Now
+	}
 	r := &Router{routes: map[string][]Verifier{}, byName: map[Provider]Verifier{}, disabled: map[Provider]bool{},
-		allowAfterCharge: cfg.allowAfterCharge, store: cfg.store}
+		allowAfterCharge: cfg.allowAfterCharge, store: cfg.store, window: cfg.window, now: cfg.now, onApply: cfg.onApply}
 	haveDefault := false
 	for i, rt := range cfg.routes {
 		field := fmt.Sprintf("routes[%d]", i)
@@ -275,8 +290,11 @@ type Attempt struct {
 	// (and never for a messaging flow). Reconcile it with the vendor, by
 	// the Reference in Err when there is one, before starting again.
 	MayHaveCharged bool
+	// Applied is what the ResultStore did with the Result of a successful
+	// call (see Decide); zero without a store.
+	Applied Applied
 	// StoreErr is the ResultStore's error when the Result of a successful
-	// call could not be put into it. The Result is returned all the same:
+	// call could not be applied to it. The Result is returned all the same:
 	// the verification is done, and starting it again would bill twice.
 	StoreErr error
 	Elapsed  time.Duration
@@ -350,8 +368,17 @@ func (r *Router) VerifyWithAttempts(ctx context.Context, req Request) (*Result, 
 		vs = r.fallback
 	}
 	if len(vs) == 0 {
-		return nil, nil, &Error{Op: op, Kind: ErrUnsupported, Field: string(FieldCountry), Message: "no route for this country and no default route", NotSent: true, Unprocessed: true}
+		return nil, nil, &Error{Op: op, Kind: ErrUnsupported, Field: FieldCountry, Message: "no route for this country and no default route", NotSent: true, Unprocessed: true}
 	}
+	if r.store == nil || req.ID == "" {
+		return r.send(ctx, req, vs)
+	}
+	return r.verifyOnce(ctx, req, vs)
+}
+
+// send tries the Verifiers of a route in order, by the fallback rule.
+func (r *Router) send(ctx context.Context, req Request, vs []Verifier) (*Result, []Attempt, error) {
+	const op = "kyc.Router.Verify"
 	var attempts []Attempt
 	var decisive, firstRefusal error
 	for _, v := range vs {
@@ -381,7 +408,7 @@ func (r *Router) VerifyWithAttempts(ctx context.Context, req Request) (*Result, 
 			if res.Source == "" {
 				res.Source = SourceProvider
 			}
-			at.StoreErr = r.put(ctx, res)
+			at.Applied, at.StoreErr = r.apply(ctx, res)
 			return res, append(attempts, at), nil
 		}
 		messaging := caps.Flow == FlowSMSLink
@@ -437,40 +464,52 @@ func (r *Router) canFallBack(ctx context.Context, err error, charged, messaging 
 	return r.allowAfterCharge && !messaging
 }
 
-// storePutTimeout bounds a Put after a successful Verify, whose own context
-// may be about to end: the verification is done and billed, so its Result is
-// worth saving past the caller's deadline.
+// storePutTimeout bounds the store's work after a successful Verify, whose
+// own context may be about to end: the verification is done and billed, so
+// its Result (and its claim) is worth saving past the caller's deadline.
 const storePutTimeout = 10 * time.Second
 
-// put stores res when the Router has a store and res a Reference.
-func (r *Router) put(ctx context.Context, res *Result) error {
+// apply applies res to the store when the Router has a store and res a
+// Reference, by the ordering rule: a pending Result never replaces the
+// final verdict a webhook stored while the send was in flight.
+func (r *Router) apply(ctx context.Context, res *Result) (Applied, error) {
 	if r.store == nil || res == nil || res.Reference == "" {
-		return nil
+		return 0, nil
+	}
+	if _, err := ParseReference(res.Reference); err != nil {
+		return 0, err
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), storePutTimeout)
 	defer cancel()
-	return r.store.Put(ctx, res)
+	a, err := applyBounded(ctx, "kyc.Router.Verify", r.store, res)
+	if err == nil {
+		observeApply(ctx, r.onApply, res, a)
+	}
+	return a, err
 }
 
 // Result implements Verifier: it reads the reference with the Verifier of
 // the reference's provider, whether or not that provider is disabled, and
 // sets Source to SourceProvider. With a ResultStore, it answers from the
 // store (Source SourceStore) when the vendor returns ErrUnsupported or
-// ErrNotFound, or when the Router has no Verifier for the provider; when
-// the store has nothing either, the vendor's error is returned. A store that
-// fails gives an ErrUnavailable *Error wrapping the store's error.
+// ErrNotFound, or when the Router has no Verifier for the provider (one of
+// this module's); when the store has nothing either, it returns an
+// ErrNotFound *Error. Without a store, the vendor's error is returned
+// (ErrUnsupported for a vendor without a read-back). A malformed reference
+// is ErrInvalidRequest and one of a provider this module does not have is
+// ErrNotFound, before any store sees it. A store that fails gives an
+// ErrUnavailable *Error wrapping the store's error, and one that does not
+// answer within ctx an ErrTimeout *Error.
 func (r *Router) Result(ctx context.Context, ref string) (*Result, error) {
 	const op = "kyc.Router.Result"
 	parsed, err := ParseReference(ref)
 	if err != nil {
 		return nil, err
 	}
+	var res *Result
 	v, ok := r.byName[parsed.Provider]
-	if !ok {
-		err = &Error{Op: op, Kind: ErrUnsupported, Field: "ref", NotSent: true, Unprocessed: true,
-			Message: "this router has no Verifier for provider " + string(parsed.Provider)}
-	} else {
-		var res *Result
+	switch {
+	case ok:
 		res, err = v.Result(ctx, ref)
 		if err == nil {
 			if res != nil && res.Source == "" {
@@ -478,22 +517,41 @@ func (r *Router) Result(ctx context.Context, ref string) (*Result, error) {
 			}
 			return res, nil
 		}
-		if !errors.Is(err, ErrUnsupported) && !errors.Is(err, ErrNotFound) {
-			return nil, err
-		}
+	case knownProvider(parsed.Provider):
+		// No Verifier for it here; the store may know it (a route removed).
+		err = &Error{Op: op, Provider: parsed.Provider, Kind: ErrNotFound, Field: FieldReference, NotSent: true, Unprocessed: true,
+			Message: "this router has no Verifier for provider " + string(parsed.Provider)}
+	default:
+		// No provider of this module: the store is not asked.
+		return nil, &Error{Op: op, Kind: ErrNotFound, Field: FieldReference, NotSent: true, Unprocessed: true,
+			Message: "no provider of this module has this name"}
+	}
+	if !errors.Is(err, ErrUnsupported) && !errors.Is(err, ErrNotFound) {
+		return nil, err
 	}
 	if r.store == nil {
 		return nil, err
 	}
-	res, serr := r.store.Get(ctx, ref)
+	res, serr := getBounded(ctx, op, r.store, ref)
 	switch {
 	case serr == nil && res != nil:
 		res.Source = SourceStore
 		return res, nil
 	case serr == nil || errors.Is(serr, ErrNotFound):
-		return nil, err
+		// Neither the vendor nor the store knows it.
+		return nil, &Error{Op: op, Provider: parsed.Provider, Kind: ErrNotFound, Field: FieldReference, NotSent: true, Unprocessed: true,
+			Message: "neither the vendor nor the ResultStore knows this reference"}
 	}
-	return nil, &Error{Op: op, Kind: ErrUnavailable, Message: "the ResultStore failed", Err: serr}
+	return nil, serr
+}
+
+// knownProvider reports whether p is one of this module's providers.
+func knownProvider(p Provider) bool {
+	switch p {
+	case Atlas, Incode, AdvanceAI, EKYC, Verificar:
+		return true
+	}
+	return false
 }
 
 // Close closes every Verifier that has a Close method (the vendor clients

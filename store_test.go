@@ -25,7 +25,8 @@ func TestMemoryStoreIsBounded(t *testing.T) {
 	ctx := context.Background()
 	s := kyc.NewMemoryStore(3)
 	for i := range 5 {
-		require.NoError(t, s.Put(ctx, &kyc.Result{Reference: fmt.Sprintf("atlas:%d", i), Status: kyc.StatusApproved}))
+		_, err := s.Apply(ctx, &kyc.Result{Reference: fmt.Sprintf("atlas:%d", i), Status: kyc.StatusApproved})
+		require.NoError(t, err)
 		if i == 2 {
 			_, err := s.Get(ctx, "atlas:0") // atlas:0 becomes the most recent
 			require.NoError(t, err)
@@ -42,8 +43,9 @@ func TestMemoryStoreIsBounded(t *testing.T) {
 	}
 	cctx, cancel := context.WithCancel(ctx)
 	cancel()
-	assert.Error(t, s.Put(cctx, &kyc.Result{Reference: "atlas:9"}))
-	_, err := s.Get(cctx, "atlas:0")
+	_, err := s.Apply(cctx, &kyc.Result{Reference: "atlas:9"})
+	assert.Error(t, err)
+	_, err = s.Get(cctx, "atlas:0")
 	assert.Error(t, err)
 	assert.Equal(t, kyc.DefaultMemoryStoreCapacity, 10000)
 }
@@ -89,22 +91,25 @@ func TestRouterStoreAnswersWithoutReadBack(t *testing.T) {
 	assert.Equal(t, kyc.SourceProvider, got.Source)
 
 	_, err = r.Result(ctx, "atlas:UNKNOWN")
-	assert.ErrorIs(t, err, kyc.ErrUnsupported, "nothing stored: the vendor's error")
+	assert.ErrorIs(t, err, kyc.ErrNotFound, "neither the vendor nor the store knows it")
+	assert.NotErrorIs(t, err, kyc.ErrUnsupported)
 
 	// No Verifier for the provider: the store may still know it.
-	require.NoError(t, store.Put(ctx, &kyc.Result{Provider: kyc.EKYC, Reference: "ekycid:7", Status: kyc.StatusRejected}))
+	_, err = store.Apply(ctx, &kyc.Result{Provider: kyc.EKYC, Reference: "ekycid:7", Status: kyc.StatusRejected})
+	require.NoError(t, err)
 	got, err = r.Result(ctx, "ekycid:7")
 	require.NoError(t, err)
 	assert.Equal(t, kyc.SourceStore, got.Source)
 	_, err = r.Result(ctx, "ekycid:8")
-	assert.ErrorIs(t, err, kyc.ErrUnsupported)
+	assert.ErrorIs(t, err, kyc.ErrNotFound)
 }
 
 func TestRouterResultKeepsTransientVendorErrors(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	store := kyc.NewMemoryStore(0)
-	require.NoError(t, store.Put(ctx, &kyc.Result{Provider: kyc.Incode, Reference: "incode:S1", Status: kyc.StatusPending}))
+	_, err := store.Apply(ctx, &kyc.Result{Provider: kyc.Incode, Reference: "incode:S1", Status: kyc.StatusPending})
+	require.NoError(t, err)
 	incode := kyctest.New(kyc.Incode, directCaps).OnResult(func(context.Context, string) (*kyc.Result, error) {
 		return nil, &kyc.Error{Provider: kyc.Incode, Kind: kyc.ErrUnavailable, StatusCode: 502}
 	})
@@ -117,10 +122,16 @@ func TestRouterResultKeepsTransientVendorErrors(t *testing.T) {
 // failingStore fails every call.
 type failingStore struct{}
 
-func (failingStore) Put(context.Context, *kyc.Result) error { return errors.New("db down") }
+func (failingStore) Apply(context.Context, *kyc.Result) (kyc.Applied, error) {
+	return 0, errors.New("db down")
+}
 func (failingStore) Get(context.Context, string) (*kyc.Result, error) {
 	return nil, errors.New("db down")
 }
+func (failingStore) Claim(context.Context, kyc.Claim) (kyc.Claim, bool, error) {
+	return kyc.Claim{}, false, errors.New("db down")
+}
+func (failingStore) Settle(context.Context, kyc.Claim) error { return errors.New("db down") }
 
 func TestRouterStoreFailures(t *testing.T) {
 	t.Parallel()
@@ -132,8 +143,11 @@ func TestRouterStoreFailures(t *testing.T) {
 	require.NoError(t, err, "a verification that is done is not failed by its store")
 	require.NotNil(t, res)
 	require.Len(t, attempts, 1)
-	assert.EqualError(t, attempts[0].StoreErr, "db down")
-	assert.Contains(t, attempts[0].String(), "[result store: db down]")
+	assert.ErrorIs(t, attempts[0].StoreErr, kyc.ErrUnavailable)
+	var serr *kyc.Error
+	require.ErrorAs(t, attempts[0].StoreErr, &serr)
+	assert.EqualError(t, serr.Err, "db down", "the store's error is wrapped")
+	assert.Contains(t, attempts[0].String(), "[result store: kyc.Router.Verify: provider unavailable: the ResultStore failed]")
 
 	_, err = r.Result(ctx, res.Reference)
 	assert.ErrorIs(t, err, kyc.ErrUnavailable)

@@ -3,7 +3,6 @@ package kyc
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"log/slog"
 	"net/http"
 	"time"
@@ -37,6 +36,13 @@ type Event struct {
 	Confirmed bool
 	// ReceivedAt is when the webhook was parsed.
 	ReceivedAt time.Time
+	// Applied is what the WebhookMux's ResultStore did with Result (see
+	// Decide): AppliedStored, AppliedUnchanged (a re-delivery, a late
+	// progress event), or AppliedConflict (a different final verdict, not
+	// newer by the vendor's order: the first one stays; look at it). Zero
+	// when nothing was applied (no store, or an Event without a verdict to
+	// store).
+	Applied Applied
 	// Raw is the webhook body as received, normalized to JSON. It is
 	// personal data, like Result.Raw: never log it.
 	Raw json.RawMessage
@@ -112,12 +118,16 @@ type EventConfirmer interface {
 //  3. sets Result.Source (SourceProvider when confirmed, SourceWebhook
 //     otherwise), and fills the Result's Provider and Reference from the
 //     Event when they are empty.
-//  4. with WithResultStore, puts the Result of each Authenticated or
-//     Confirmed Event with a Reference into the store, before fn runs, so
-//     that fn and every replica reading the store see it. A Result that is
-//     not final does not replace a final one already stored (a late
-//     progress event), as far as a Get before the Put can tell. A store
-//     that fails fails the webhook, so that the vendor sends it again.
+//  4. with WithResultStore, applies the Result of each Authenticated or
+//     Confirmed Event with a Reference to the store by the ordering rule
+//     (ResultStore.Apply, in one atomic step: see Decide), before fn runs,
+//     so that fn and every replica reading the store see it, and sets
+//     Event.Applied to what the store did. A late progress event never
+//     replaces a final verdict, an older verdict never replaces a newer
+//     one, and a different final verdict with no vendor order is kept out
+//     and reported as AppliedConflict. A store that fails, or that does not
+//     answer within the request's context, fails the webhook, so that the
+//     vendor sends it again.
 //
 // fn receives a copy of the receiver's Event.
 type WebhookMux struct {
@@ -135,6 +145,7 @@ type webhookConfig struct {
 	confirm  bool
 	store    ResultStore
 	storeSet bool
+	onApply  func(context.Context, ApplyInfo)
 }
 
 type webhookOptionFunc func(*webhookConfig)
@@ -206,27 +217,18 @@ func (m *WebhookMux) deliver(ctx context.Context, confirmer EventConfirmer, in *
 			res.Status, res.Reasons, res.Resubmit, res.Scores = StatusPending, nil, false, Scores{}
 		}
 		if m.cfg.store != nil && (ev.Authenticated || ev.Confirmed) && res.Reference != "" {
-			if err := m.put(ctx, res); err != nil {
+			if _, err := ParseReference(res.Reference); err != nil {
 				return err
 			}
+			applied, err := applyBounded(ctx, "kyc.WebhookMux", m.cfg.store, res)
+			if err != nil {
+				return err
+			}
+			ev.Applied = applied
+			observeApply(ctx, m.cfg.onApply, res, applied)
 		}
 	}
 	return m.fn(ctx, &ev)
-}
-
-// put stores res unless it would replace a final Result with one that is
-// not.
-func (m *WebhookMux) put(ctx context.Context, res *Result) error {
-	if !res.Status.Final() {
-		old, err := m.cfg.store.Get(ctx, res.Reference)
-		switch {
-		case err == nil && old != nil && old.Status.Final():
-			return nil
-		case err != nil && !errors.Is(err, ErrNotFound):
-			return err
-		}
-	}
-	return m.cfg.store.Put(ctx, res)
 }
 
 // ServeHTTP implements http.Handler. Unknown paths get 404.

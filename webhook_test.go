@@ -215,5 +215,26 @@ func TestWebhookMuxKeepsFinalResults(t *testing.T) {
 	require.Equal(t, 200, w.Code)
 	got, err = store.Get(ctx, "fake:1")
 	require.NoError(t, err)
-	assert.Equal(t, kyc.StatusRejected, got.Status, "a final Result replaces a final one")
+	assert.Equal(t, kyc.StatusApproved, got.Status, "a different final verdict without a vendor order does not replace the first")
+	assert.Equal(t, kyc.AppliedConflict, h.evs[len(h.evs)-1].Applied, "and the handler is told of the conflict")
+
+	// Newer by the vendor's order: replaces; the older one re-delivered: does not.
+	for _, tc := range []struct {
+		st   kyc.Status
+		seq  int64
+		want kyc.Status
+		a    kyc.Applied
+	}{
+		{kyc.StatusRejected, 2, kyc.StatusRejected, kyc.AppliedStored},
+		{kyc.StatusApproved, 1, kyc.StatusRejected, kyc.AppliedUnchanged},
+		{kyc.StatusRejected, 2, kyc.StatusRejected, kyc.AppliedUnchanged},
+	} {
+		w := httptest.NewRecorder()
+		mux.ServeHTTP(w, recv.NewRequest("/hook", kyctest.Webhook{Reference: "fake:1", Status: tc.st, Sequence: tc.seq}))
+		require.Equal(t, 200, w.Code)
+		got, err = store.Get(ctx, "fake:1")
+		require.NoError(t, err)
+		assert.Equal(t, tc.want, got.Status)
+		assert.Equal(t, tc.a, h.evs[len(h.evs)-1].Applied)
+	}
 }

@@ -359,7 +359,7 @@ func (c *Client) asInvalid(op string, err error, fields map[string]string) error
 	if !errors.As(err, &kerr) {
 		return err
 	}
-	field := kerr.Field
+	field := string(kerr.Field)
 	if f, ok := fields[field]; ok {
 		field = f
 	}

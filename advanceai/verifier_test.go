@@ -229,7 +229,7 @@ func TestBadInputIsRefusedBeforeSending(t *testing.T) {
 			require.ErrorIs(t, err, kyc.ErrInvalidRequest)
 			var kerr *kyc.Error
 			require.ErrorAs(t, err, &kerr)
-			assert.Equal(t, tt.field, kerr.Field)
+			assert.EqualValues(t, tt.field, kerr.Field)
 			assert.Equal(t, kyc.AdvanceAI, kerr.Provider)
 			assert.True(t, kerr.NotSent)
 			assert.True(t, kerr.Unprocessed)

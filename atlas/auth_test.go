@@ -335,7 +335,7 @@ func TestNewRefusesBadConfig(t *testing.T) {
 			require.ErrorIs(t, err, kyc.ErrInvalidRequest)
 			var kerr *kyc.Error
 			require.True(t, errors.As(err, &kerr))
-			assert.Equal(t, tt.field, kerr.Field)
+			assert.EqualValues(t, tt.field, kerr.Field)
 			assert.NotContains(t, err.Error(), "\xff")
 			assert.True(t, kerr.NotSent && kerr.Unprocessed, "nothing was sent")
 		})

@@ -340,7 +340,7 @@ func TestBadInputRefusedBeforeSending(t *testing.T) {
 			require.ErrorIs(t, err, kyc.ErrInvalidRequest)
 			var kerr *kyc.Error
 			require.True(t, errors.As(err, &kerr))
-			assert.Equal(t, tt.field, kerr.Field)
+			assert.EqualValues(t, tt.field, kerr.Field)
 			assert.Equal(t, kyc.Atlas, kerr.Provider)
 		})
 	}
@@ -415,7 +415,7 @@ func TestResultRefChecked(t *testing.T) {
 		_, err := c.Result(ctx, ref)
 		require.ErrorIs(t, err, kyc.ErrInvalidRequest, "%.40q", ref)
 		require.ErrorAs(t, err, &kerr)
-		assert.Equal(t, "ref", kerr.Field)
+		assert.EqualValues(t, "ref", kerr.Field)
 		assert.True(t, kerr.NotSent)
 	}
 	assert.Zero(t, mt.GetTotalCallCount())

@@ -509,7 +509,7 @@ func TestCapsHoldForStreams(t *testing.T) {
 			require.ErrorIs(t, err, kyc.ErrInvalidRequest, tt.name)
 			var kerr *kyc.Error
 			require.ErrorAs(t, err, &kerr)
-			assert.Equal(t, tt.field, kerr.Field, tt.name)
+			assert.EqualValues(t, tt.field, kerr.Field, tt.name)
 			assert.True(t, kerr.Unprocessed, tt.name)
 			assert.False(t, kyc.MayHaveCharged(err), tt.name)
 		}
@@ -542,7 +542,7 @@ func TestCapsHoldForStreams(t *testing.T) {
 		require.ErrorIs(t, err, kyc.ErrInvalidRequest)
 		var kerr *kyc.Error
 		require.ErrorAs(t, err, &kerr)
-		assert.Equal(t, "face_image_2", kerr.Field)
+		assert.EqualValues(t, "face_image_2", kerr.Field)
 		assert.True(t, kerr.NotSent)
 		assert.Empty(t, srv.Requests())
 	})

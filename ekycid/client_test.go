@@ -119,7 +119,7 @@ func TestNewValidatesConfig(t *testing.T) {
 			assert.ErrorIs(t, err, kyc.ErrInvalidRequest)
 			var kerr *kyc.Error
 			require.ErrorAs(t, err, &kerr)
-			assert.Equal(t, tt.field, kerr.Field)
+			assert.EqualValues(t, tt.field, kerr.Field)
 			assert.Equal(t, "ekycid.New", kerr.Op)
 			if tt.field != "BaseURL" { // transport.New's own errors: see the report
 				assert.True(t, kerr.NotSent && kerr.Unprocessed)
@@ -519,16 +519,16 @@ func TestIDForm(t *testing.T) {
 			require.ErrorIs(t, err, kyc.ErrInvalidRequest)
 			var kerr *kyc.Error
 			require.ErrorAs(t, err, &kerr)
-			assert.Equal(t, "ref", kerr.Field)
+			assert.EqualValues(t, "ref", kerr.Field)
 			assert.True(t, kerr.NotSent)
 			assert.LessOrEqual(t, len(err.Error()), 300, "the error does not quote the id")
 
 			_, err = c.Reply(ctx, id)
 			require.ErrorAs(t, err, &kerr)
-			assert.Equal(t, "id", kerr.Field)
+			assert.EqualValues(t, "id", kerr.Field)
 			_, err = c.Wait(ctx, id)
 			require.ErrorAs(t, err, &kerr)
-			assert.Equal(t, "id", kerr.Field)
+			assert.EqualValues(t, "id", kerr.Field)
 		})
 	}
 	assert.Zero(t, mt.GetTotalCallCount(), "nothing was sent")
@@ -708,7 +708,7 @@ func TestImageCaps(t *testing.T) {
 		require.ErrorIs(t, err, kyc.ErrInvalidRequest, name)
 		var kerr *kyc.Error
 		require.ErrorAs(t, err, &kerr)
-		assert.Equal(t, "Image", kerr.Field, name)
+		assert.EqualValues(t, "Image", kerr.Field, name)
 		assert.True(t, kerr.Unprocessed, name)
 	}
 	assert.Zero(t, complete.Load(), "no complete body was received")

@@ -77,7 +77,7 @@ func (c *Client) verify(ctx context.Context, op string, req kyc.Request, seqs []
 	if err := c.Capabilities().CheckFor(kyc.EKYC, op, req); err != nil {
 		var kerr *kyc.Error
 		if errors.As(err, &kerr) {
-			return nil, c.tc.Invalid(op, kerr.Field, kerr.Message) // nothing was sent
+			return nil, c.tc.Invalid(op, string(kerr.Field), kerr.Message) // nothing was sent
 		}
 		return nil, err
 	}

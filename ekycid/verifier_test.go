@@ -317,7 +317,7 @@ func TestBadInputSendsNothing(t *testing.T) {
 			assert.ErrorIs(t, err, kyc.ErrInvalidRequest)
 			var kerr *kyc.Error
 			require.ErrorAs(t, err, &kerr)
-			assert.Equal(t, tt.field, kerr.Field)
+			assert.EqualValues(t, tt.field, kerr.Field)
 			assert.Equal(t, kyc.EKYC, kerr.Provider)
 			assert.True(t, kerr.NotSent)
 			assert.False(t, kyc.MayHaveCharged(err))
@@ -676,8 +676,8 @@ func TestCapabilitiesAgreeWithVerify(t *testing.T) {
 				var a, b *kyc.Error
 				require.ErrorAs(t, capErr, &a)
 				require.ErrorAs(t, verr, &b)
-				assert.Equal(t, a.Field, b.Field)
-				assert.Equal(t, "Country", b.Field)
+				assert.EqualValues(t, a.Field, b.Field)
+				assert.EqualValues(t, "Country", b.Field)
 			}
 		})
 	}
@@ -709,7 +709,7 @@ func TestFakeEnforcesCaps(t *testing.T) {
 	require.ErrorIs(t, err, kyc.ErrInvalidRequest)
 	var kerr *kyc.Error
 	require.ErrorAs(t, err, &kerr)
-	assert.Equal(t, "Selfie", kerr.Field)
+	assert.EqualValues(t, "Selfie", kerr.Field)
 	assert.False(t, kyc.MayHaveCharged(err))
 	assert.Empty(t, srv.SendKeys(), "the fake processed nothing")
 

@@ -72,7 +72,7 @@ func TestNewValidates(t *testing.T) {
 			require.ErrorIs(t, err, kyc.ErrInvalidRequest)
 			var kerr *kyc.Error
 			require.ErrorAs(t, err, &kerr)
-			assert.Equal(t, tt.field, kerr.Field)
+			assert.EqualValues(t, tt.field, kerr.Field)
 		})
 	}
 	for env, want := range map[string]string{"": DemoURL, EnvironmentDemo: DemoURL, EnvironmentProduction: ProductionURL} {
@@ -278,7 +278,7 @@ func TestImageCapRefusedBeforeSending(t *testing.T) {
 		require.ErrorIs(t, err, kyc.ErrInvalidRequest, name)
 		var kerr *kyc.Error
 		require.ErrorAs(t, err, &kerr)
-		assert.Equal(t, "image", kerr.Field)
+		assert.EqualValues(t, "image", kerr.Field)
 	}
 	assert.Zero(t, mt.GetTotalCallCount())
 }

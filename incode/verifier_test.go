@@ -201,7 +201,7 @@ func TestVerifyRefusesBadInputBeforeSending(t *testing.T) {
 		require.ErrorIs(t, err, kyc.ErrInvalidRequest)
 		var kerr *kyc.Error
 		require.ErrorAs(t, err, &kerr)
-		assert.Equal(t, field, kerr.Field)
+		assert.EqualValues(t, field, kerr.Field)
 	}
 	assert.Empty(t, srv.Requests())
 }
@@ -482,7 +482,7 @@ func TestStreamOverCapIsAborted(t *testing.T) {
 			require.ErrorIs(t, err, kyc.ErrInvalidRequest)
 			var kerr *kyc.Error
 			require.ErrorAs(t, err, &kerr)
-			assert.Equal(t, tc.field, kerr.Field)
+			assert.EqualValues(t, tc.field, kerr.Field)
 			assert.NotEmpty(t, kerr.Reference, "the session was started before the upload")
 			for _, r := range srv.Requests() {
 				if r.Path == tc.path {

@@ -42,6 +42,8 @@ type Webhook struct {
 	Type      string       `json:"type"`
 	Status    kyc.Status   `json:"status"`
 	Reasons   []kyc.Reason `json:"reasons,omitempty"`
+	// Sequence is the vendor's order of the event (kyc.Result.Sequence).
+	Sequence int64 `json:"sequence,omitempty"`
 }
 
 // NewReceiver returns a FakeReceiver for provider p.
@@ -135,7 +137,7 @@ func (f *FakeReceiver) ParseWebhook(r *http.Request) (*kyc.Event, error) {
 	}
 	return &kyc.Event{
 		Provider: f.p, Reference: w.Reference, Type: w.Type,
-		Result:        &kyc.Result{Provider: f.p, Reference: w.Reference, Status: w.Status, Reasons: w.Reasons},
+		Result:        &kyc.Result{Provider: f.p, Reference: w.Reference, Status: w.Status, Reasons: w.Reasons, Sequence: w.Sequence},
 		Authenticated: authenticated, ReceivedAt: time.Now(), Raw: body,
 	}, nil
 }

@@ -72,7 +72,7 @@ func TestNewValidatesConfig(t *testing.T) {
 		var kerr *kyc.Error
 		require.ErrorAs(t, err, &kerr, tt.field)
 		assert.ErrorIs(t, err, kyc.ErrInvalidRequest)
-		assert.Equal(t, tt.field, kerr.Field)
+		assert.EqualValues(t, tt.field, kerr.Field)
 		assert.Equal(t, "verificar.New", kerr.Op)
 		assert.True(t, kerr.NotSent && kerr.Unprocessed)
 	}
@@ -187,7 +187,7 @@ func TestBadInputSendsNothing(t *testing.T) {
 			var kerr *kyc.Error
 			require.ErrorAs(t, err, &kerr)
 			assert.ErrorIs(t, err, kyc.ErrInvalidRequest)
-			assert.Equal(t, tt.field, kerr.Field)
+			assert.EqualValues(t, tt.field, kerr.Field)
 			assert.Equal(t, "verificar.SendVerification", kerr.Op)
 			assert.True(t, kerr.NotSent, "refused before sending")
 			assert.False(t, kyc.MayHaveCharged(err))
@@ -386,7 +386,7 @@ func TestPhoneSentAsDigits(t *testing.T) {
 	var kerr *kyc.Error
 	require.ErrorAs(t, err, &kerr)
 	assert.ErrorIs(t, err, kyc.ErrInvalidRequest)
-	assert.Equal(t, "Phone", kerr.Field)
+	assert.EqualValues(t, "Phone", kerr.Field)
 	assert.Contains(t, kerr.Message, "national number")
 	assert.Contains(t, kerr.Error(), "such as 34600000001", "the message says which form is expected")
 	assert.Equal(t, before, mt.GetTotalCallCount(), "nothing sent, no credit spent")
@@ -449,7 +449,7 @@ func TestCall(t *testing.T) {
 		var kerr *kyc.Error
 		require.ErrorAs(t, err, &kerr, name)
 		assert.ErrorIs(t, err, kyc.ErrInvalidRequest, name)
-		assert.Equal(t, tt.field, kerr.Field, name)
+		assert.EqualValues(t, tt.field, kerr.Field, name)
 		assert.Equal(t, "verificar.Call", kerr.Op, name)
 		assert.True(t, kerr.NotSent, name)
 	}
@@ -517,7 +517,7 @@ func TestCertificateBadInput(t *testing.T) {
 	for _, id := range []string{"", "12a", "../x", strings.Repeat("1", 21)} {
 		var kerr *kyc.Error
 		require.ErrorAs(t, c.Certificate(context.Background(), id, io.Discard), &kerr, id)
-		assert.Equal(t, "id", kerr.Field)
+		assert.EqualValues(t, "id", kerr.Field)
 	}
 	assert.ErrorIs(t, c.Certificate(context.Background(), "1", nil), kyc.ErrInvalidRequest)
 	assert.Zero(t, mt.GetTotalCallCount())
@@ -533,7 +533,7 @@ func TestCertificateWriterFails(t *testing.T) {
 	err := c.Certificate(context.Background(), "1", failWriter{})
 	var kerr *kyc.Error
 	require.ErrorAs(t, err, &kerr)
-	assert.Equal(t, "w", kerr.Field)
+	assert.EqualValues(t, "w", kerr.Field)
 	assert.EqualError(t, kerr.Err, "disk full")
 }
 

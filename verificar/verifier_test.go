@@ -84,7 +84,7 @@ func TestVerifyBadInputSendsNothing(t *testing.T) {
 		var kerr *kyc.Error
 		require.ErrorAs(t, err, &kerr, name)
 		assert.ErrorIs(t, err, kyc.ErrInvalidRequest, name)
-		assert.Equal(t, tt.field, kerr.Field, name)
+		assert.EqualValues(t, tt.field, kerr.Field, name)
 		assert.Equal(t, "verificar.Verify", kerr.Op, name)
 		assert.Equal(t, kyc.Verificar, kerr.Provider, name)
 	}

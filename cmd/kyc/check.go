@@ -186,9 +186,9 @@ func describe(err error, fields map[string]string) string {
 	}
 	s := kindName(err)
 	if kerr.Field != "" {
-		name := fields[kerr.Field]
+		name := fields[string(kerr.Field)]
 		if name == "" {
-			name = kerr.Field
+			name = string(kerr.Field)
 		}
 		s += ": " + name
 		if kerr.Message != "" {

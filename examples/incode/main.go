@@ -96,8 +96,8 @@ func runDemo(ctx context.Context, getenv func(string) string) error {
 		ExecutiveEmail: getenv("INCODE_EXECUTIVE_EMAIL"), ExecutivePassword: kyc.NewSecret(getenv("INCODE_EXECUTIVE_PASSWORD")),
 	})
 	var kerr *kyc.Error
-	if errors.As(err, &kerr) && fields[kerr.Field] != "" {
-		return fmt.Errorf("%s: %w", fields[kerr.Field], err)
+	if errors.As(err, &kerr) && fields[string(kerr.Field)] != "" {
+		return fmt.Errorf("%s: %w", fields[string(kerr.Field)], err)
 	}
 	if err != nil {
 		return err

@@ -96,7 +96,7 @@ func TestBadInputRefusedEverywhere(t *testing.T) {
 				assert.ErrorIs(t, err, kyc.ErrInvalidRequest)
 				var kerr *kyc.Error
 				require.ErrorAs(t, err, &kerr)
-				assert.Equal(t, tc.field, kerr.Field)
+				assert.EqualValues(t, tc.field, kerr.Field)
 				assert.Equal(t, p, kerr.Provider, "the error names the provider")
 				assert.Empty(t, w.fakes[p].Requests(), "nothing reached the vendor")
 				if !kerr.NotSent || !kerr.Unprocessed {

@@ -153,7 +153,7 @@ func TestStreamedImageOverCap(t *testing.T) {
 					assert.Less(t, len(rec.Body), 1<<20-1, "%s %s: the fake got a body of %d bytes (recorded up to 1 MiB)", rec.Method, rec.Path, len(rec.Body))
 				}
 				assert.Less(t, src.off, int64(size), "the stream was not read to its end")
-				if kerr.Field != field {
+				if string(kerr.Field) != field {
 					// Finding F4: Incode's Verify reports the cap with the
 					// typed method's field name ("image").
 					t.Skipf("FINDING F4 (%s Verify): the cap error names field %q, not %q: %v", p, kerr.Field, field, err)

@@ -261,7 +261,7 @@ func (c *ConfigCheck) Err() error {
 
 // ConfigError is the error of New for a Config field at fault.
 func ConfigError(p kyc.Provider, field, msg string) *kyc.Error {
-	return &kyc.Error{Provider: p, Op: string(p) + ".New", Kind: kyc.ErrInvalidRequest, Field: field, Message: msg,
+	return &kyc.Error{Provider: p, Op: string(p) + ".New", Kind: kyc.ErrInvalidRequest, Field: kyc.Field(field), Message: msg,
 		NotSent: true, Unprocessed: true}
 }
 

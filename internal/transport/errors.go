@@ -28,7 +28,7 @@ func (c *Client) errorf(r *Request, kind error, sent bool, cause error, msg stri
 
 // Invalid returns the ErrInvalidRequest for a field refused before sending.
 func (c *Client) Invalid(op, field, msg string) *kyc.Error {
-	return &kyc.Error{Provider: c.p.Provider, Op: op, Kind: kyc.ErrInvalidRequest, Field: field, Message: msg,
+	return &kyc.Error{Provider: c.p.Provider, Op: op, Kind: kyc.ErrInvalidRequest, Field: kyc.Field(field), Message: msg,
 		NotSent: true, Unprocessed: true}
 }
 
@@ -43,7 +43,7 @@ func (c *Client) ContextError(op string, err error, sent bool) *kyc.Error {
 // request was refused before sending, or aborted before its body
 // completed: the vendor cannot have processed it.
 func (c *Client) limitError(r *Request, lerr *LimitError) *kyc.Error {
-	return &kyc.Error{Provider: c.p.Provider, Op: r.op(), Kind: kyc.ErrInvalidRequest, Field: lerr.Field,
+	return &kyc.Error{Provider: c.p.Provider, Op: r.op(), Kind: kyc.ErrInvalidRequest, Field: kyc.Field(lerr.Field),
 		Message: lerr.Error(), NotSent: true, Unprocessed: true}
 }
 

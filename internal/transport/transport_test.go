@@ -683,7 +683,7 @@ func TestLimitAbortsStreamOfUnknownLength(t *testing.T) {
 		var kerr *kyc.Error
 		require.ErrorAs(t, err, &kerr, shape)
 		assert.ErrorIs(t, err, kyc.ErrInvalidRequest, shape)
-		assert.Equal(t, "Selfie", kerr.Field, shape)
+		assert.EqualValues(t, "Selfie", kerr.Field, shape)
 		assert.True(t, kerr.Unprocessed, shape)
 	}
 	assert.Zero(t, complete.Load(), "the server never received a complete body")
