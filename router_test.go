@@ -365,7 +365,7 @@ func (r receiver) WebhookHandler(fn func(context.Context, *kyc.Event) error) htt
 
 func TestWebhookMux(t *testing.T) {
 	var got []string
-	mux := kyc.NewWebhookMux(func(ctx context.Context, ev *kyc.Event) error {
+	mux := mustMux(t, func(ctx context.Context, ev *kyc.Event) error {
 		got = append(got, string(ev.Provider)+"="+ev.Type)
 		return nil
 	})

@@ -171,7 +171,7 @@ func TestMultiReplica(t *testing.T) {
 		r, err := kyc.NewRouter(kyc.CountryRoute("ESP", ver), kyc.WithResultStore(shared))
 		require.NoError(t, err)
 		hooks := kyctest.NewReceiver(kyc.Verificar).RequireToken("hook-secret")
-		mux := kyc.NewWebhookMux(func(context.Context, *kyc.Event) error { return nil },
+		mux := mustMux(t, func(context.Context, *kyc.Event) error { return nil },
 			kyc.ConfirmEvents(), kyc.WithResultStore(shared))
 		mux.Handle("/webhooks/verificar", hooks.WithoutConfirm())
 		return r, mux, hooks

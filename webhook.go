@@ -89,7 +89,7 @@ type EventConfirmer interface {
 // served by its vendor's handler, and every Event goes to one function.
 //
 //	store := kyc.NewMemoryStore(0) // the service's database, for several replicas
-//	mux := kyc.NewWebhookMux(func(ctx context.Context, ev *kyc.Event) error {
+//	mux, err := kyc.NewWebhookMux(func(ctx context.Context, ev *kyc.Event) error {
 //		if ev.Result == nil || !ev.Result.Status.Final() {
 //			return nil // progress, or an unauthenticated hint the mux reduced to pending
 //		}
@@ -131,9 +131,10 @@ type EventConfirmer interface {
 //
 // fn receives a copy of the receiver's Event.
 type WebhookMux struct {
-	mux *http.ServeMux
-	fn  func(context.Context, *Event) error
-	cfg webhookConfig
+	mux  *http.ServeMux
+	fn   func(context.Context, *Event) error
+	cfg  webhookConfig
+	gate *confirmGate
 }
 
 // WebhookOption configures a WebhookMux: ConfirmEvents, WithResultStore.
@@ -146,6 +147,10 @@ type webhookConfig struct {
 	store    ResultStore
 	storeSet bool
 	onApply  func(context.Context, ApplyInfo)
+
+	confirmRate   float64
+	confirmBurst  int
+	confirmMemory time.Duration
 }
 
 type webhookOptionFunc func(*webhookConfig)
@@ -161,17 +166,29 @@ func ConfirmEvents() WebhookOption {
 }
 
 // NewWebhookMux returns a mux that hands every Event to fn, after the steps
-// WebhookMux lists. A nil option, or WithResultStore(nil), panics: they are
+// WebhookMux lists. It refuses, with an ErrInvalidRequest *Error, a nil fn,
+// a nil option, WithResultStore(nil) and a negative LimitConfirmations:
 // programming errors found at start-up.
-func NewWebhookMux(fn func(context.Context, *Event) error, opts ...WebhookOption) *WebhookMux {
+func NewWebhookMux(fn func(context.Context, *Event) error, opts ...WebhookOption) (*WebhookMux, error) {
+	const op = "kyc.NewWebhookMux"
+	if fn == nil {
+		return nil, invalid(op, "fn", "nil handler function")
+	}
 	m := &WebhookMux{mux: http.NewServeMux(), fn: fn}
 	for _, o := range opts {
+		if isNil(o) {
+			return nil, invalid(op, "opts", "nil WebhookOption")
+		}
 		o.applyWebhook(&m.cfg)
 	}
 	if m.cfg.storeSet && isNil(m.cfg.store) {
-		panic("kyc.NewWebhookMux: WithResultStore(nil)")
+		return nil, invalid(op, "WithResultStore", "nil ResultStore")
 	}
-	return m
+	if m.cfg.confirmRate < 0 || m.cfg.confirmBurst < 0 || m.cfg.confirmMemory < 0 {
+		return nil, invalid(op, "LimitConfirmations", "negative bound")
+	}
+	m.gate = newConfirmGate(m.cfg.confirmRate, m.cfg.confirmBurst, m.cfg.confirmMemory)
+	return m, nil
 }
 
 // Handle serves the webhooks of receiver at path (an exact path; it may
@@ -191,7 +208,13 @@ func (m *WebhookMux) deliver(ctx context.Context, confirmer EventConfirmer, in *
 	}
 	ev := *in
 	if m.cfg.confirm && confirmer != nil {
-		got, err := confirmer.ConfirmEvent(ctx, &ev)
+		var got *Event
+		var err error
+		if ev.Authenticated {
+			got, err = confirmer.ConfirmEvent(ctx, &ev)
+		} else {
+			got, err = m.gate.confirm(ctx, confirmer, &ev)
+		}
 		if err != nil {
 			return err
 		}

@@ -21,6 +21,14 @@ type handlerLog struct {
 	fail error
 }
 
+// mustMux is kyc.NewWebhookMux for tests.
+func mustMux(t *testing.T, fn func(context.Context, *kyc.Event) error, opts ...kyc.WebhookOption) *kyc.WebhookMux {
+	t.Helper()
+	m, err := kyc.NewWebhookMux(fn, opts...)
+	require.NoError(t, err)
+	return m
+}
+
 func (h *handlerLog) fn(_ context.Context, ev *kyc.Event) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -75,7 +83,7 @@ func TestWebhookMuxMatrix(t *testing.T) {
 			if tt.confirm {
 				opts = append(opts, kyc.ConfirmEvents())
 			}
-			mux := kyc.NewWebhookMux(h.fn, opts...)
+			mux := mustMux(t, h.fn, opts...)
 			var receiver kyc.WebhookReceiver = recv
 			if !tt.readBack {
 				receiver = recv.WithoutConfirm()
@@ -117,7 +125,7 @@ func TestWebhookMuxLastLineOfDefence(t *testing.T) {
 	for _, st := range []kyc.Status{kyc.StatusApproved, kyc.StatusRejected, kyc.StatusReview, "made-up"} {
 		recv := kyctest.NewReceiver("fake")
 		var h handlerLog
-		mux := kyc.NewWebhookMux(h.fn)
+		mux := mustMux(t, h.fn)
 		mux.Handle("/hook", recv)
 		w := httptest.NewRecorder()
 		mux.ServeHTTP(w, recv.NewRequest("/hook", kyctest.Webhook{Reference: "fake:1", Type: "X", Status: st}))
@@ -134,7 +142,7 @@ func TestWebhookMuxFailures(t *testing.T) {
 		t.Parallel()
 		recv := kyctest.NewReceiver("fake").FailConfirm(&kyc.Error{Kind: kyc.ErrUnavailable})
 		var h handlerLog
-		mux := kyc.NewWebhookMux(h.fn, kyc.ConfirmEvents())
+		mux := mustMux(t, h.fn, kyc.ConfirmEvents())
 		mux.Handle("/hook", recv)
 		w := httptest.NewRecorder()
 		mux.ServeHTTP(w, recv.NewRequest("/hook", kyctest.Webhook{Reference: "fake:1", Status: kyc.StatusApproved}))
@@ -145,7 +153,7 @@ func TestWebhookMuxFailures(t *testing.T) {
 		t.Parallel()
 		recv := kyctest.NewReceiver("fake")
 		var h handlerLog
-		mux := kyc.NewWebhookMux(h.fn, kyc.ConfirmEvents())
+		mux := mustMux(t, h.fn, kyc.ConfirmEvents())
 		mux.Handle("/hook", recv)
 		w := httptest.NewRecorder()
 		mux.ServeHTTP(w, recv.NewRequest("/hook", kyctest.Webhook{Reference: "fake:forged", Status: kyc.StatusApproved}))
@@ -156,7 +164,7 @@ func TestWebhookMuxFailures(t *testing.T) {
 		t.Parallel()
 		recv := kyctest.NewReceiver("fake").RequireToken("tok")
 		var h handlerLog
-		mux := kyc.NewWebhookMux(h.fn, kyc.WithResultStore(failingStore{}))
+		mux := mustMux(t, h.fn, kyc.WithResultStore(failingStore{}))
 		mux.Handle("/hook", recv)
 		w := httptest.NewRecorder()
 		mux.ServeHTTP(w, recv.NewRequest("/hook", kyctest.Webhook{Reference: "fake:1", Status: kyc.StatusApproved}))
@@ -167,7 +175,7 @@ func TestWebhookMuxFailures(t *testing.T) {
 		t.Parallel()
 		recv := kyctest.NewReceiver("fake").RequireToken("tok")
 		h := handlerLog{fail: errors.New("db")}
-		mux := kyc.NewWebhookMux(h.fn)
+		mux := mustMux(t, h.fn)
 		mux.Handle("/hook", recv)
 		w := httptest.NewRecorder()
 		mux.ServeHTTP(w, recv.NewRequest("/hook", kyctest.Webhook{Reference: "fake:1", Status: kyc.StatusApproved}))
@@ -177,7 +185,7 @@ func TestWebhookMuxFailures(t *testing.T) {
 		t.Parallel()
 		recv := kyctest.NewReceiver("fake").RequireToken("tok")
 		var h handlerLog
-		mux := kyc.NewWebhookMux(h.fn)
+		mux := mustMux(t, h.fn)
 		mux.Handle("/hook", recv)
 		req := recv.NewRequest("/hook", kyctest.Webhook{Reference: "fake:1", Status: kyc.StatusApproved})
 		req.Header.Set("Authorization", "Bearer forged")
@@ -186,9 +194,14 @@ func TestWebhookMuxFailures(t *testing.T) {
 		assert.Equal(t, 401, w.Code)
 		assert.Empty(t, h.evs)
 	})
-	t.Run("nil store panics at start-up", func(t *testing.T) {
+	t.Run("bad options are refused at start-up", func(t *testing.T) {
 		t.Parallel()
-		assert.Panics(t, func() { kyc.NewWebhookMux(nil, kyc.WithResultStore(nil)) })
+		_, err := kyc.NewWebhookMux(func(context.Context, *kyc.Event) error { return nil }, kyc.WithResultStore(nil))
+		assert.ErrorIs(t, err, kyc.ErrInvalidRequest)
+		_, err = kyc.NewWebhookMux(nil)
+		assert.ErrorIs(t, err, kyc.ErrInvalidRequest)
+		_, err = kyc.NewWebhookMux(func(context.Context, *kyc.Event) error { return nil }, nil)
+		assert.ErrorIs(t, err, kyc.ErrInvalidRequest)
 	})
 }
 
@@ -199,7 +212,7 @@ func TestWebhookMuxKeepsFinalResults(t *testing.T) {
 	store := kyc.NewMemoryStore(0)
 	recv := kyctest.NewReceiver("fake").RequireToken("tok")
 	var h handlerLog
-	mux := kyc.NewWebhookMux(h.fn, kyc.WithResultStore(store))
+	mux := mustMux(t, h.fn, kyc.WithResultStore(store))
 	mux.Handle("/hook", recv)
 	for _, st := range []kyc.Status{kyc.StatusPending, kyc.StatusApproved, kyc.StatusPending, kyc.StatusReview} {
 		w := httptest.NewRecorder()

@@ -81,11 +81,17 @@ func ExampleFakeReceiver() {
 	}
 	forged := kyctest.Webhook{Reference: "verificar:4242", Type: "5100", Status: kyc.StatusApproved}
 
-	plain := kyc.NewWebhookMux(handle)
+	plain, err := kyc.NewWebhookMux(handle)
+	if err != nil {
+		panic(err)
+	}
 	plain.Handle("/hooks", recv)
 	plain.ServeHTTP(httptest.NewRecorder(), recv.NewRequest("/hooks", forged))
 
-	confirming := kyc.NewWebhookMux(handle, kyc.ConfirmEvents())
+	confirming, err := kyc.NewWebhookMux(handle, kyc.ConfirmEvents())
+	if err != nil {
+		panic(err)
+	}
 	confirming.Handle("/hooks", recv)
 	confirming.ServeHTTP(httptest.NewRecorder(), recv.NewRequest("/hooks", forged))
 	// Output:

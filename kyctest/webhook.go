@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/kyc-go/kyc"
+	"github.com/kyc-go/kyc/internal/webhook"
 )
 
 // FakeReceiver is a kyc.WebhookReceiver and a kyc.EventConfirmer for
@@ -143,7 +144,9 @@ func (f *FakeReceiver) ParseWebhook(r *http.Request) (*kyc.Event, error) {
 }
 
 // WebhookHandler implements kyc.WebhookReceiver: 401 for a refused token,
-// 400 for a body it cannot read, 500 when fn fails, 200 otherwise.
+// 400 for a body it cannot read, 500 when fn fails (429 with Retry-After
+// when fn's error is ErrRateLimited, as the vendor receivers answer), 200
+// otherwise.
 func (f *FakeReceiver) WebhookHandler(fn func(context.Context, *kyc.Event) error) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ev, err := f.ParseWebhook(r)
@@ -156,7 +159,8 @@ func (f *FakeReceiver) WebhookHandler(fn func(context.Context, *kyc.Event) error
 			return
 		}
 		if err := fn(r.Context(), ev); err != nil {
-			http.Error(w, "webhook handler failed", http.StatusInternalServerError)
+			status, reason := webhook.HandlerStatus(w, err)
+			http.Error(w, reason, status)
 			return
 		}
 		w.WriteHeader(http.StatusOK)

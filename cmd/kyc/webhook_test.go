@@ -30,12 +30,13 @@ func TestWebhookReachesHandler(t *testing.T) {
 
 	var mu sync.Mutex
 	seen := map[string]*kyc.Event{}
-	mux := kyc.NewWebhookMux(func(_ context.Context, ev *kyc.Event) error {
+	mux, err := kyc.NewWebhookMux(func(_ context.Context, ev *kyc.Event) error {
 		mu.Lock()
 		defer mu.Unlock()
 		seen[ev.Reference] = ev
 		return nil
 	}, kyc.ConfirmEvents())
+	require.NoError(t, err)
 	mux.Handle("/webhooks/verificar", w.Verificar)
 	mux.Handle("/webhooks/incode", w.Incode)
 	hooks := httptest.NewServer(mux)

@@ -155,10 +155,13 @@ func runOffline(ctx context.Context) error {
 	// Webhooks: one mux for every vendor that sends them; events arrive on a
 	// channel by reference.
 	events := make(chan *kyc.Event, 16)
-	mux := kyc.NewWebhookMux(func(ctx context.Context, ev *kyc.Event) error {
+	mux, err := kyc.NewWebhookMux(func(ctx context.Context, ev *kyc.Event) error {
 		events <- ev
 		return nil
 	})
+	if err != nil {
+		return err
+	}
 	mux.Handle("/webhooks/verificar", verC)
 	mux.Handle("/webhooks/incode", incodeC)
 	hooks := httptest.NewServer(mux)

@@ -63,11 +63,14 @@ func main() {
 
 // newMux serves both vendors' webhooks, confirms each Event through its
 // vendor's read-back, and puts every trusted Result into store.
-func newMux(ver *verificar.Client, inc *incode.Client, store kyc.ResultStore, fn func(context.Context, *kyc.Event) error) *kyc.WebhookMux {
-	mux := kyc.NewWebhookMux(fn, kyc.ConfirmEvents(), kyc.WithResultStore(store))
+func newMux(ver *verificar.Client, inc *incode.Client, store kyc.ResultStore, fn func(context.Context, *kyc.Event) error) (*kyc.WebhookMux, error) {
+	mux, err := kyc.NewWebhookMux(fn, kyc.ConfirmEvents(), kyc.WithResultStore(store))
+	if err != nil {
+		return nil, err
+	}
 	mux.Handle("/webhooks/verificar", ver)
 	mux.Handle("/webhooks/incode", inc)
-	return mux
+	return mux, nil
 }
 
 func demo(out io.Writer) error {
@@ -112,7 +115,11 @@ func demo(out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: newMux(ver, inc, store, a.handle), ReadHeaderTimeout: 5 * time.Second}
+	mux, err := newMux(ver, inc, store, a.handle)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	go func() { _ = srv.Serve(ln) }()
 	defer srv.Close()
 	base := "http://" + ln.Addr().String()
@@ -182,7 +189,11 @@ func serve(addr string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: newMux(ver, inc, kyc.NewMemoryStore(0), a.handle), ReadHeaderTimeout: 5 * time.Second}
+	mux, err := newMux(ver, inc, kyc.NewMemoryStore(0), a.handle)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	go func() {

@@ -16,6 +16,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -37,7 +38,22 @@ const (
 	ReasonMethod        = "only POST is accepted"
 	ReasonUnusable      = "the webhook cannot be used"
 	ReasonHandler       = "the receiver's handler failed; send the webhook again later"
+	ReasonBusy          = "too many webhooks to confirm; send the webhook again later"
 )
+
+// HandlerStatus is the status answering a handler's error: 429 with a
+// Retry-After (whole seconds, at least 1) for ErrRateLimited (the
+// WebhookMux's confirmation bound), 500 for anything else, so that the
+// vendor sends the webhook again either way.
+func HandlerStatus(w http.ResponseWriter, err error) (status int, reason string) {
+	var kerr *kyc.Error
+	if errors.As(err, &kerr) && errors.Is(kerr.Kind, kyc.ErrRateLimited) {
+		secs := int((kerr.RetryAfter + time.Second - 1) / time.Second)
+		w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
+		return http.StatusTooManyRequests, ReasonBusy
+	}
+	return http.StatusInternalServerError, ReasonHandler
+}
 
 // HandlerErrorKind is the error_kind logged when the application's function
 // failed: its error text is never logged, it may hold anything.
@@ -241,7 +257,8 @@ func (rc *Receiver) Handler(fn func(context.Context, *kyc.Event) error) http.Han
 		}
 		if fn != nil {
 			if err := fn(r.Context(), ev); err != nil {
-				rc.refuse(w, r, http.StatusInternalServerError, ReasonHandler, HandlerErrorKind)
+				status, reason := HandlerStatus(w, err)
+				rc.refuse(w, r, status, reason, HandlerErrorKind)
 				return
 			}
 		}

@@ -228,7 +228,11 @@ func Start(opts ...Option) (*World, error) {
 	}
 	w.Router = router
 
-	w.Webhooks = kyc.NewWebhookMux(w.record, kyc.ConfirmEvents(), kyc.WithResultStore(w.Store))
+	w.Webhooks, err = kyc.NewWebhookMux(w.record, kyc.ConfirmEvents(), kyc.WithResultStore(w.Store))
+	if err != nil {
+		_ = w.Close()
+		return nil, err
+	}
 	w.Webhooks.Handle(VerificarWebhookPath, w.Verificar)
 	w.Webhooks.Handle(IncodeWebhookPath, w.Incode)
 	w.hooks = httptest.NewServer(w.Webhooks)
