@@ -17,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/kyc-go/kyc"
+	"github.com/kyc-go/kyc/kyctest"
 )
 
 var (
@@ -332,11 +333,33 @@ func TestReasons(t *testing.T) {
 func TestCheckForNamesTheProvider(t *testing.T) {
 	t.Parallel()
 	caps := kyc.Capabilities{Requires: []kyc.Field{kyc.FieldPhone}}
-	err := caps.CheckFor(kyc.Verificar, "verificar.Verify", kyc.Request{})
+	err := caps.CheckFor(context.Background(), kyc.Verificar, "verificar.Verify", kyc.Request{})
 	var kerr *kyc.Error
 	require.ErrorAs(t, err, &kerr)
 	assert.Equal(t, kyc.Verificar, kerr.Provider)
 	assert.Equal(t, "verificar.Verify", kerr.Op)
 	assert.EqualValues(t, "Person.Phone", kerr.Field)
-	assert.NoError(t, caps.CheckFor(kyc.Verificar, "verificar.Verify", kyc.Request{Person: kyc.Person{Phone: "+34600111222"}}))
+	assert.NoError(t, caps.CheckFor(context.Background(), kyc.Verificar, "verificar.Verify", kyc.Request{Person: kyc.Person{Phone: "+34600111222"}}))
+}
+
+// TestRouterValidatesOnce: a vendor's CheckFor under the Router's context
+// skips the validation the Router did, but not for a Request changed on
+// the way.
+func TestRouterValidatesOnce(t *testing.T) {
+	t.Parallel()
+	caps := kyc.Capabilities{Flow: kyc.FlowDirect}
+	var same, changed error
+	v := kyctest.New(kyc.Atlas, caps).Do(func(ctx context.Context, req kyc.Request) (*kyc.Result, error) {
+		same = caps.CheckFor(ctx, kyc.Atlas, "atlas.Verify", req)
+		bad := req
+		bad.Person.Email = "not an address"
+		changed = caps.CheckFor(ctx, kyc.Atlas, "atlas.Verify", bad)
+		return &kyc.Result{Status: kyc.StatusApproved, Reference: "atlas:1"}, nil
+	})
+	r, err := kyc.NewRouter(kyc.DefaultRoute(v))
+	require.NoError(t, err)
+	_, err = r.Verify(context.Background(), kyc.Request{Country: "IND", Person: kyc.Person{Email: "a@example.com"}})
+	require.NoError(t, err)
+	assert.NoError(t, same)
+	assert.ErrorIs(t, changed, kyc.ErrInvalidRequest, "a Request changed after the Router validated it is validated again")
 }

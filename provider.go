@@ -1,6 +1,7 @@
 package kyc
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"strings"
@@ -80,10 +81,18 @@ func (c Capabilities) Accepts(req Request) bool { return c.Check(req) == nil }
 // ErrInvalidRequest *Error whose Field names the first missing or refused
 // field. It also runs req.Validate.
 func (c Capabilities) Check(req Request) error {
-	const op = "kyc.Capabilities.Check"
 	if err := req.Validate(); err != nil {
 		return err
 	}
+	return c.Lacks(req)
+}
+
+// Lacks is Check without req.Validate: only what these capabilities ask
+// of a Request that is already valid (countries, document types, required
+// fields). The Router validates a Request once, then asks each candidate
+// only this.
+func (c Capabilities) Lacks(req Request) error {
+	const op = "kyc.Capabilities.Check"
 	if len(c.Countries) > 0 && !slices.Contains(c.Countries, req.Country) {
 		if req.Country == "" {
 			return invalid(op, string(FieldCountry), "required")
@@ -112,8 +121,16 @@ func (c Capabilities) Check(req Request) error {
 
 // CheckFor is Check for a vendor client: the error it returns names the
 // client's provider and operation instead of "kyc.Capabilities.Check".
-func (c Capabilities) CheckFor(p Provider, op string, req Request) error {
-	err := c.Check(req)
+// When ctx comes from a Router that already validated this very Request
+// (every field the same), it runs only Lacks: a Request is validated once
+// per Verify, however many candidates the Router tries.
+func (c Capabilities) CheckFor(ctx context.Context, p Provider, op string, req Request) error {
+	var err error
+	if v, ok := ctx.Value(validatedKey{}).(*Request); ok && sameRequest(*v, req) {
+		err = c.Lacks(req)
+	} else {
+		err = c.Check(req)
+	}
 	var kerr *Error
 	if errors.As(err, &kerr) {
 		e := *kerr
@@ -121,6 +138,24 @@ func (c Capabilities) CheckFor(p Provider, op string, req Request) error {
 		return &e
 	}
 	return err
+}
+
+// validatedKey marks a context whose Request the Router validated.
+type validatedKey struct{}
+
+// withValidated returns ctx marked with the validated req.
+func withValidated(ctx context.Context, req Request) context.Context {
+	return context.WithValue(ctx, validatedKey{}, &req)
+}
+
+// sameRequest reports whether a and b have every field the same (images by
+// identity), so that a Request changed after validation is validated again.
+func sameRequest(a, b Request) bool {
+	return a.ID == b.ID && a.Country == b.Country && a.Document == b.Document && a.Selfie == b.Selfie &&
+		a.Person.FullName == b.Person.FullName && a.Person.DateOfBirth.Equal(b.Person.DateOfBirth) &&
+		a.Person.Phone == b.Person.Phone && a.Person.Email == b.Person.Email &&
+		a.Link.ReturnURL == b.Link.ReturnURL && a.Link.FailReturnURL == b.Link.FailReturnURL &&
+		a.Link.Message == b.Link.Message && a.Link.Sender == b.Link.Sender && a.Link.SendAt.Equal(b.Link.SendAt)
 }
 
 // Has reports whether req fills field f.

@@ -370,6 +370,7 @@ func (r *Router) VerifyWithAttempts(ctx context.Context, req Request) (*Result, 
 	if len(vs) == 0 {
 		return nil, nil, &Error{Op: op, Kind: ErrUnsupported, Field: FieldCountry, Message: "no route for this country and no default route", NotSent: true, Unprocessed: true}
 	}
+	ctx = withValidated(ctx, req)
 	if r.store == nil || req.ID == "" {
 		return r.send(ctx, req, vs)
 	}
@@ -388,7 +389,7 @@ func (r *Router) send(ctx context.Context, req Request, vs []Verifier) (*Result,
 			continue
 		}
 		caps := v.Capabilities()
-		if err := caps.Check(req); err != nil {
+		if err := caps.Lacks(req); err != nil {
 			if firstRefusal == nil {
 				firstRefusal = err
 			}

@@ -37,7 +37,7 @@ func (c *Client) Capabilities() kyc.Capabilities {
 //
 //	POST /intl/openapi/face-identity/h5-idv/v1/generate-url (billed) — vendor-docs/advanceai.txt:4-111
 func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, error) {
-	if err := c.Capabilities().CheckFor(kyc.AdvanceAI, nameVerify, req); err != nil {
+	if err := c.Capabilities().CheckFor(ctx, kyc.AdvanceAI, nameVerify, req); err != nil {
 		return nil, c.asInvalid(nameVerify, err, nil)
 	}
 	if !transport.SafeText(req.ID) { // sent as userId

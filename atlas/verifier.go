@@ -54,7 +54,7 @@ func (c *Client) Capabilities() kyc.Capabilities {
 // charge was made and does not fall back to another vendor unawares.
 func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, error) {
 	const op = "atlas.Verify"
-	if err := c.Capabilities().CheckFor(kyc.Atlas, op, req); err != nil {
+	if err := c.Capabilities().CheckFor(ctx, kyc.Atlas, op, req); err != nil {
 		return nil, err
 	}
 	front := namedImage{name: "face_image_1", field: string(kyc.FieldDocumentFront), img: req.Document.Front}

@@ -74,7 +74,7 @@ func (c *Client) VerifyWithLiveness(ctx context.Context, req kyc.Request, seqs .
 }
 
 func (c *Client) verify(ctx context.Context, op string, req kyc.Request, seqs []Sequence) (*kyc.Result, error) {
-	if err := c.Capabilities().CheckFor(kyc.EKYC, op, req); err != nil {
+	if err := c.Capabilities().CheckFor(ctx, kyc.EKYC, op, req); err != nil {
 		var kerr *kyc.Error
 		if errors.As(err, &kerr) {
 			return nil, c.tc.Invalid(op, string(kerr.Field), kerr.Message) // nothing was sent

@@ -46,7 +46,7 @@ func (c *Client) Capabilities() kyc.Capabilities {
 // it may have reached Incode, and Verify never starts a second session.
 func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, error) {
 	const op = "incode.Verify"
-	if err := c.Capabilities().CheckFor(kyc.Incode, op, req); err != nil {
+	if err := c.Capabilities().CheckFor(ctx, kyc.Incode, op, req); err != nil {
 		return nil, err
 	}
 	passport := req.Document.Type == kyc.DocumentPassport
@@ -205,15 +205,29 @@ func (c *Client) complete(ctx context.Context, s *Session, res *kyc.Result, wait
 	return outcome(res, status, score, ocr), nil
 }
 
+// Sequences of Incode's verdicts (kyc.Result.Sequence): a manual review
+// decided on Incode's dashboard comes after the automatic verdict, and
+// replaces it in a kyc.ResultStore.
+const (
+	SequenceAutomatic    = 1
+	SequenceManualReview = 2
+)
+
 // outcome fills res from the score tree and the OCR data. A manual review
-// decided on Incode's dashboard overrides the score.
+// decided on Incode's dashboard overrides the score, and carries the later
+// Sequence.
 func outcome(res *kyc.Result, status OnboardingStatus, score *ScoreResult, ocr *OCRResult) *kyc.Result {
 	res.Status = score.Status()
+	res.Sequence = SequenceAutomatic
+	switch score.Overall.Status {
+	case ScoreManualOK, ScoreManualFail:
+		res.Sequence = SequenceManualReview
+	}
 	switch status {
 	case StatusManualReviewApproved:
-		res.Status = kyc.StatusApproved
+		res.Status, res.Sequence = kyc.StatusApproved, SequenceManualReview
 	case StatusManualReviewRejected:
-		res.Status = kyc.StatusRejected
+		res.Status, res.Sequence = kyc.StatusRejected, SequenceManualReview
 	}
 	switch res.Status {
 	case kyc.StatusRejected:

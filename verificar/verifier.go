@@ -37,7 +37,7 @@ func (c *Client) Capabilities() kyc.Capabilities {
 //	POST /VerificarIdentidad (messaging) — through SendVerification; vendor-docs/verificar.txt "Send Identity Verification Request"
 func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, error) {
 	const op = "verificar.Verify"
-	if err := c.Capabilities().CheckFor(kyc.Verificar, op, req); err != nil {
+	if err := c.Capabilities().CheckFor(ctx, kyc.Verificar, op, req); err != nil {
 		return nil, err
 	}
 	phone, err := kyc.NormalizePhone(req.Person.Phone, req.Country) // checked by CheckFor: cannot fail here
