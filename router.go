@@ -5,10 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"reflect"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/sony/gobreaker/v2"
 )
 
 // RouterProvider is what a Router's Provider method returns.
@@ -92,130 +92,15 @@ type Router struct {
 	window           time.Duration
 	now              func() time.Time
 	onApply          func(context.Context, ApplyInfo)
+	circuits         map[Provider]*gobreaker.TwoStepCircuitBreaker[struct{}]
 
-	mu       sync.RWMutex
-	disabled map[Provider]bool
+	mu         sync.RWMutex
+	disabled   map[Provider]bool
+	disabledIn map[routeKey]map[Provider]bool
+	weights    map[routeKey]map[Provider]uint32
 }
 
 var _ Verifier = (*Router)(nil)
-
-// RouterOption configures a Router. A Route is one, so routes and options
-// are given to NewRouter side by side:
-//
-//	r, err := kyc.NewRouter(
-//		kyc.CountryRoute("IND", atlasClient, incodeClient),
-//		kyc.DefaultRoute(incodeClient),
-//		kyc.WithResultStore(store),
-//	)
-//
-// The other options are AllowFallbackAfterCharge and WithResultStore.
-type RouterOption interface {
-	applyRouter(*routerConfig)
-}
-
-type routerConfig struct {
-	routes           []Route
-	allowAfterCharge bool
-	store            ResultStore
-	storeSet         bool
-	window           time.Duration
-	now              func() time.Time
-	onApply          func(context.Context, ApplyInfo)
-}
-
-func (rt Route) applyRouter(c *routerConfig) { c.routes = append(c.routes, rt) }
-
-type routerOptionFunc func(*routerConfig)
-
-func (f routerOptionFunc) applyRouter(c *routerConfig) { f(c) }
-
-// AllowFallbackAfterCharge lets the Router try the next Verifier after a
-// transient failure that may have charged the account (a timeout or a 500
-// after the request was written), so the person gets an answer at the risk
-// of paying two vendors for one verification. It never allows fallback
-// after a messaging flow (FlowSMSLink) may have texted the person.
-func AllowFallbackAfterCharge() RouterOption {
-	return routerOptionFunc(func(c *routerConfig) { c.allowAfterCharge = true })
-}
-
-// NewRouter builds a Router from its routes and options. It refuses, with
-// ErrInvalidRequest, a Router without any route, a malformed or repeated
-// country, a second default route, an empty route, a nil Verifier (a nil
-// interface or a typed nil, such as (*incode.Client)(nil)), two different
-// Verifiers for one provider, and a nil ResultStore.
-func NewRouter(opts ...RouterOption) (*Router, error) {
-	const op = "kyc.NewRouter"
-	var cfg routerConfig
-	for _, o := range opts {
-		if o == nil {
-			return nil, invalid(op, "opts", "nil RouterOption")
-		}
-		o.applyRouter(&cfg)
-	}
-	if cfg.storeSet && isNil(cfg.store) {
-		return nil, invalid(op, "WithResultStore", "nil ResultStore")
-	}
-	if len(cfg.routes) == 0 {
-		return nil, invalid(op, "routes", "a Router needs at least one route (CountryRoute or DefaultRoute)")
-	}
-	if cfg.window < 0 {
-		return nil, invalid(op, "WithIdempotencyWindow", "a negative window")
-	}
-	if cfg.window == 0 {
-		cfg.window = DefaultIdempotencyWindow
-	}
-	if cfg.now == nil {
-		cfg.now = time.Now
-	}
-	r := &Router{routes: map[string][]Verifier{}, byName: map[Provider]Verifier{}, disabled: map[Provider]bool{},
-		allowAfterCharge: cfg.allowAfterCharge, store: cfg.store, window: cfg.window, now: cfg.now, onApply: cfg.onApply}
-	haveDefault := false
-	for i, rt := range cfg.routes {
-		field := fmt.Sprintf("routes[%d]", i)
-		if len(rt.Verifiers) == 0 {
-			return nil, invalid(op, field, "a route needs at least one Verifier")
-		}
-		for _, v := range rt.Verifiers {
-			if isNil(v) {
-				return nil, invalid(op, field, "nil Verifier")
-			}
-			if prev, ok := r.byName[v.Provider()]; ok && prev != v {
-				return nil, invalid(op, field, "two different Verifiers for provider "+string(v.Provider())+": Result could not tell them apart")
-			}
-			r.byName[v.Provider()] = v
-		}
-		switch {
-		case rt.Country == "":
-			if haveDefault {
-				return nil, invalid(op, field, "a second default route")
-			}
-			haveDefault = true
-			r.fallback = rt.Verifiers
-		case !IsCountryCode(rt.Country):
-			return nil, invalid(op, field, "country must be an ISO 3166-1 alpha-3 code")
-		default:
-			if _, dup := r.routes[rt.Country]; dup {
-				return nil, invalid(op, field, "a second route for "+rt.Country)
-			}
-			r.routes[rt.Country] = rt.Verifiers
-		}
-	}
-	return r, nil
-}
-
-// isNil reports whether v is nil or holds a nil pointer, map, slice,
-// function or channel: a typed nil whose methods would panic.
-func isNil(v any) bool {
-	if v == nil {
-		return true
-	}
-	rv := reflect.ValueOf(v)
-	switch rv.Kind() {
-	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface, reflect.UnsafePointer:
-		return rv.IsNil()
-	}
-	return false
-}
 
 // String describes the Router without its Verifiers' state: "kyc.Router".
 func (r *Router) String() string { return "kyc.Router" }
@@ -275,81 +160,6 @@ func (r *Router) Enabled(p Provider) bool {
 	return !r.disabled[p]
 }
 
-// Attempt records what the Router did with one Verifier.
-type Attempt struct {
-	Provider Provider
-	// Skipped says why the Verifier was not called ("disabled", or the
-	// capability check's error), empty when it was called.
-	Skipped string
-	// Err is the call's error, nil when it answered (or was skipped).
-	Err error
-	// MayHaveCharged reports that the failed call may have charged the
-	// account, or texted the person for a messaging flow: Err does not
-	// itself say that nothing was processed (see Router). The Router does
-	// not fall back after such an attempt unless AllowFallbackAfterCharge
-	// (and never for a messaging flow). Reconcile it with the vendor, by
-	// the Reference in Err when there is one, before starting again.
-	MayHaveCharged bool
-	// Applied is what the ResultStore did with the Result of a successful
-	// call (see Decide); zero without a store.
-	Applied Applied
-	// StoreErr is the ResultStore's error when the Result of a successful
-	// call could not be applied to it. The Result is returned all the same:
-	// the verification is done, and starting it again would bill twice.
-	StoreErr error
-	Elapsed  time.Duration
-
-	messaging bool // the flow texts the person: MayHaveCharged means "may have texted"
-}
-
-// String describes the attempt for a log line or a table.
-func (a Attempt) String() string {
-	switch {
-	case a.Skipped != "":
-		return string(a.Provider) + ": skipped (" + a.Skipped + ")"
-	case a.Err != nil:
-		s := string(a.Provider) + ": " + a.Err.Error()
-		switch {
-		case a.MayHaveCharged && a.messaging:
-			s += " [may have messaged the person]"
-		case a.MayHaveCharged:
-			s += " [may have charged]"
-		}
-		return s
-	}
-	s := string(a.Provider) + ": answered in " + a.Elapsed.Round(time.Millisecond).String()
-	if a.StoreErr != nil {
-		s += " [result store: " + a.StoreErr.Error() + "]"
-	}
-	return s
-}
-
-// RouteError is the Router's error when no Verifier gave a Result. It lists
-// every attempt and unwraps to the error that decided the outcome (the last
-// call's, or the first capability refusal when nothing was called), so
-// errors.Is and errors.As see a *Error.
-type RouteError struct {
-	Country  string
-	Attempts []Attempt
-	Err      error
-}
-
-// Error lists the attempts.
-func (e *RouteError) Error() string {
-	parts := make([]string, len(e.Attempts))
-	for i, a := range e.Attempts {
-		parts[i] = a.String()
-	}
-	country := e.Country
-	if country == "" {
-		country = "no country"
-	}
-	return fmt.Sprintf("kyc.Router.Verify (%s): no provider gave a result: %s", country, strings.Join(parts, "; "))
-}
-
-// Unwrap returns the deciding error.
-func (e *RouteError) Unwrap() error { return e.Err }
-
 // Verify implements Verifier; see Router for the routing and fallback rules.
 func (r *Router) Verify(ctx context.Context, req Request) (*Result, error) {
 	res, _, err := r.VerifyWithAttempts(ctx, req)
@@ -363,28 +173,38 @@ func (r *Router) VerifyWithAttempts(ctx context.Context, req Request) (*Result, 
 	if err := req.Validate(); err != nil {
 		return nil, nil, err
 	}
-	vs, ok := r.routes[req.Country]
+	key := req.Country
+	vs, ok := r.routes[key]
 	if !ok {
-		vs = r.fallback
+		key, vs = "", r.fallback
 	}
 	if len(vs) == 0 {
 		return nil, nil, &Error{Op: op, Kind: ErrUnsupported, Field: FieldCountry, Message: "no route for this country and no default route", NotSent: true, Unprocessed: true}
 	}
 	ctx = withValidated(ctx, req)
+	pl := routePlan{key: key, vs: vs}
 	if r.store == nil || req.ID == "" {
-		return r.send(ctx, req, vs)
+		return r.send(ctx, req, pl)
 	}
-	return r.verifyOnce(ctx, req, vs)
+	return r.verifyOnce(ctx, req, pl)
+}
+
+// routePlan is the route a Request takes: its key (country, "" for the
+// default route) and its Verifiers in the route's order.
+type routePlan struct {
+	key routeKey
+	vs  []Verifier
 }
 
 // send tries the Verifiers of a route in order, by the fallback rule.
-func (r *Router) send(ctx context.Context, req Request, vs []Verifier) (*Result, []Attempt, error) {
+func (r *Router) send(ctx context.Context, req Request, pl routePlan) (*Result, []Attempt, error) {
 	const op = "kyc.Router.Verify"
+	vs, off := r.plan(pl.key, pl.vs, req.ID)
 	var attempts []Attempt
 	var decisive, firstRefusal error
 	for _, v := range vs {
 		p := v.Provider()
-		if !r.Enabled(p) {
+		if !r.Enabled(p) || off[p] {
 			attempts = append(attempts, Attempt{Provider: p, Skipped: "disabled"})
 			continue
 		}
@@ -396,8 +216,16 @@ func (r *Router) send(ctx context.Context, req Request, vs []Verifier) (*Result,
 			attempts = append(attempts, Attempt{Provider: p, Skipped: err.Error()})
 			continue
 		}
+		done, ok := r.allow(p)
+		if !ok {
+			attempts = append(attempts, Attempt{Provider: p, Skipped: "circuit open"})
+			decisive = &Error{Op: op, Provider: p, Kind: ErrUnavailable, NotSent: true, Unprocessed: true,
+				Message: "the circuit of this provider is open after unprocessed failures: skipped"}
+			continue
+		}
 		start := time.Now()
 		res, err := v.Verify(ctx, req)
+		done(ctx, err)
 		if err == nil && res == nil {
 			err = &Error{Provider: p, Op: op, Kind: ErrBadResponse, Message: "the Verifier returned neither a Result nor an error"}
 		}

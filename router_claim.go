@@ -30,7 +30,7 @@ const (
 // verifyOnce is Verify under an idempotency claim of req.ID: the first
 // call claims the ID and sends; the others, in any replica, wait for it and
 // answer from its claim. See Router.
-func (r *Router) verifyOnce(ctx context.Context, req Request, vs []Verifier) (*Result, []Attempt, error) {
+func (r *Router) verifyOnce(ctx context.Context, req Request, pl routePlan) (*Result, []Attempt, error) {
 	fp := RequestFingerprint(req)
 	res, won, err := r.claim(ctx, req.ID, fp)
 	if !won {
@@ -42,7 +42,7 @@ func (r *Router) verifyOnce(ctx context.Context, req Request, vs []Verifier) (*R
 			r.settle(ctx, Claim{ID: req.ID, State: ClaimUnknown})
 		}
 	}()
-	res, attempts, err := r.send(ctx, req, vs)
+	res, attempts, err := r.send(ctx, req, pl)
 	c := Claim{ID: req.ID}
 	switch {
 	case err == nil && res.Reference != "":

@@ -1,0 +1,132 @@
+package kyc
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"time"
+)
+
+// RouterOption configures a Router. A Route is one, so routes and options
+// are given to NewRouter side by side:
+//
+//	r, err := kyc.NewRouter(
+//		kyc.CountryRoute("IND", atlasClient, incodeClient),
+//		kyc.DefaultRoute(incodeClient),
+//		kyc.WithResultStore(store),
+//	)
+//
+// The other options are AllowFallbackAfterCharge and WithResultStore.
+type RouterOption interface {
+	applyRouter(*routerConfig)
+}
+
+type routerConfig struct {
+	routes           []Route
+	allowAfterCharge bool
+	store            ResultStore
+	storeSet         bool
+	window           time.Duration
+	now              func() time.Time
+	onApply          func(context.Context, ApplyInfo)
+	circuit          CircuitSettings
+	noCircuit        bool
+}
+
+func (rt Route) applyRouter(c *routerConfig) { c.routes = append(c.routes, rt) }
+
+type routerOptionFunc func(*routerConfig)
+
+func (f routerOptionFunc) applyRouter(c *routerConfig) { f(c) }
+
+// AllowFallbackAfterCharge lets the Router try the next Verifier after a
+// transient failure that may have charged the account (a timeout or a 500
+// after the request was written), so the person gets an answer at the risk
+// of paying two vendors for one verification. It never allows fallback
+// after a messaging flow (FlowSMSLink) may have texted the person.
+func AllowFallbackAfterCharge() RouterOption {
+	return routerOptionFunc(func(c *routerConfig) { c.allowAfterCharge = true })
+}
+
+// NewRouter builds a Router from its routes and options. It refuses, with
+// ErrInvalidRequest, a Router without any route, a malformed or repeated
+// country, a second default route, an empty route, a nil Verifier (a nil
+// interface or a typed nil, such as (*incode.Client)(nil)), two different
+// Verifiers for one provider, and a nil ResultStore.
+func NewRouter(opts ...RouterOption) (*Router, error) {
+	const op = "kyc.NewRouter"
+	var cfg routerConfig
+	for _, o := range opts {
+		if o == nil {
+			return nil, invalid(op, "opts", "nil RouterOption")
+		}
+		o.applyRouter(&cfg)
+	}
+	if cfg.storeSet && isNil(cfg.store) {
+		return nil, invalid(op, "WithResultStore", "nil ResultStore")
+	}
+	if len(cfg.routes) == 0 {
+		return nil, invalid(op, "routes", "a Router needs at least one route (CountryRoute or DefaultRoute)")
+	}
+	if cfg.window < 0 {
+		return nil, invalid(op, "WithIdempotencyWindow", "a negative window")
+	}
+	if cfg.window == 0 {
+		cfg.window = DefaultIdempotencyWindow
+	}
+	if cfg.now == nil {
+		cfg.now = time.Now
+	}
+	r := &Router{routes: map[string][]Verifier{}, byName: map[Provider]Verifier{}, disabled: map[Provider]bool{},
+		disabledIn: map[routeKey]map[Provider]bool{}, weights: map[routeKey]map[Provider]uint32{},
+		allowAfterCharge: cfg.allowAfterCharge, store: cfg.store, window: cfg.window, now: cfg.now, onApply: cfg.onApply}
+	haveDefault := false
+	for i, rt := range cfg.routes {
+		field := fmt.Sprintf("routes[%d]", i)
+		if len(rt.Verifiers) == 0 {
+			return nil, invalid(op, field, "a route needs at least one Verifier")
+		}
+		for _, v := range rt.Verifiers {
+			if isNil(v) {
+				return nil, invalid(op, field, "nil Verifier")
+			}
+			if prev, ok := r.byName[v.Provider()]; ok && prev != v {
+				return nil, invalid(op, field, "two different Verifiers for provider "+string(v.Provider())+": Result could not tell them apart")
+			}
+			r.byName[v.Provider()] = v
+		}
+		switch {
+		case rt.Country == "":
+			if haveDefault {
+				return nil, invalid(op, field, "a second default route")
+			}
+			haveDefault = true
+			r.fallback = rt.Verifiers
+		case !IsCountryCode(rt.Country):
+			return nil, invalid(op, field, "country must be an ISO 3166-1 alpha-3 code")
+		default:
+			if _, dup := r.routes[rt.Country]; dup {
+				return nil, invalid(op, field, "a second route for "+rt.Country)
+			}
+			r.routes[rt.Country] = rt.Verifiers
+		}
+	}
+	if !cfg.noCircuit {
+		r.circuits = newCircuits(cfg.circuit, r.byName)
+	}
+	return r, nil
+}
+
+// isNil reports whether v is nil or holds a nil pointer, map, slice,
+// function or channel: a typed nil whose methods would panic.
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface, reflect.UnsafePointer:
+		return rv.IsNil()
+	}
+	return false
+}
