@@ -7,29 +7,111 @@ import (
 	"time"
 )
 
-// Option configures a provider client. Every vendor package's New accepts
-// the same options. An Option writes into the client's Settings; one given
-// a bad value appends to Settings.Errs, which makes New fail. Options never
-// panic.
-type Option func(*Settings)
+// Option configures a vendor client (every vendor package's New), a Router
+// (NewRouter) or a WebhookMux (NewWebhookMux): one option type for the
+// three. Each option says which of them it configures, and a constructor
+// refuses, with an ErrInvalidRequest *Error naming it, an option that is not
+// for it (WithTimeout given to a Router), a nil option, or an option given a
+// bad value. Options never panic.
+type Option interface {
+	apply(*config) error
+}
+
+// target is what an option configures.
+type target uint8
+
+const (
+	forClient target = 1 << iota
+	forRouter
+	forWebhook
+)
+
+func (t target) String() string {
+	switch t {
+	case forClient:
+		return "vendor client"
+	case forRouter:
+		return "Router"
+	case forWebhook:
+		return "WebhookMux"
+	}
+	return "target"
+}
+
+// config is what the options write into: the Settings of a vendor client,
+// or the configuration of a Router or a WebhookMux.
+type config struct {
+	target  target
+	client  Settings
+	router  routerConfig
+	webhook webhookConfig
+}
+
+// option is an Option for the targets in to.
+type option struct {
+	name string
+	to   target
+	fn   func(*config) error
+}
+
+func (o option) apply(c *config) error {
+	if o.to&c.target == 0 {
+		return invalid("kyc.Option", o.name, o.name+" does not configure a "+c.target.String())
+	}
+	if err := o.fn(c); err != nil {
+		return invalid("kyc.Option", o.name, err.Error())
+	}
+	return nil
+}
+
+// clientOption is an Option of vendor clients.
+func clientOption(name string, fn func(*Settings) error) Option {
+	return option{name: name, to: forClient, fn: func(c *config) error { return fn(&c.client) }}
+}
+
+// applyAll applies opts to a fresh config for t.
+func applyAll(t target, c *config, opts []Option) error {
+	c.target = t
+	for _, o := range opts {
+		if isNil(o) {
+			return invalid("kyc.Option", "opts", "nil Option")
+		}
+		if err := o.apply(c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// NewSettings returns DefaultSettings with opts applied in order: what a
+// vendor package's New does with its options. It refuses an option that
+// does not configure a vendor client, a nil one, and one given a bad
+// value, with an ErrInvalidRequest *Error naming it.
+func NewSettings(opts ...Option) (Settings, error) {
+	c := config{client: DefaultSettings()}
+	if err := applyAll(forClient, &c, opts); err != nil {
+		return Settings{}, err
+	}
+	return c.client, nil
+}
 
 // WithBaseURL points the client at another host: a sandbox, a proxy, or an
 // in-process fake. HTTPS is required unless the host is loopback.
 func WithBaseURL(u string) Option {
-	return func(s *Settings) { s.BaseURL = u }
+	return clientOption("WithBaseURL", func(s *Settings) error { s.BaseURL = u; return nil })
 }
 
 // WithHTTPClient sends requests through c: its Transport, TLS settings and
 // proxies are used as they are. The client is copied, not modified. A
 // Timeout set on c applies to each attempt, as WithTimeout does.
 func WithHTTPClient(c *http.Client) Option {
-	return func(s *Settings) {
+	return clientOption("WithHTTPClient", func(s *Settings) error {
 		if c == nil {
-			s.Errs = append(s.Errs, errors.New("WithHTTPClient: nil client"))
-			return
+			return errors.New("nil client")
 		}
 		s.HTTPClient = c
-	}
+		return nil
+	})
 }
 
 // WithTimeout bounds each attempt of a call (default 30s; 0 for none). The
@@ -37,13 +119,13 @@ func WithHTTPClient(c *http.Client) Option {
 // waits between them: a retried call does not start its context deadline
 // over.
 func WithTimeout(d time.Duration) Option {
-	return func(s *Settings) {
+	return clientOption("WithTimeout", func(s *Settings) error {
 		if d < 0 {
-			s.Errs = append(s.Errs, errors.New("WithTimeout: negative duration"))
-			return
+			return errors.New("negative duration")
 		}
 		s.Timeout = d
-	}
+		return nil
+	})
 }
 
 // WithRetry sets how many times a failed call may be retried (default 2; 0
@@ -56,17 +138,17 @@ func WithTimeout(d time.Duration) Option {
 // retried once it may have reached the vendor, authentication failures are
 // never retried, and a body that cannot be read twice is never resent.
 func WithRetry(maxRetries int, maxWait time.Duration) Option {
-	return func(s *Settings) {
+	return clientOption("WithRetry", func(s *Settings) error {
 		if maxRetries < 0 || maxRetries > 10 {
-			s.Errs = append(s.Errs, errors.New("WithRetry: maxRetries must be 0..10"))
-			return
+			return errors.New("maxRetries must be 0..10")
 		}
 		s.MaxRetries = maxRetries
 		if maxWait > 0 {
 			s.MaxWait = maxWait
 			s.MinBackoff = min(s.MinBackoff, maxWait)
 		}
-	}
+		return nil
+	})
 }
 
 // WithLogger sends the client's debug records to l. Records carry only an
@@ -75,30 +157,33 @@ func WithRetry(maxRetries int, maxWait time.Duration) Option {
 // bodies, images or personal data. Records are at slog.LevelDebug. The
 // default discards them.
 func WithLogger(l *slog.Logger) Option {
-	return func(s *Settings) {
+	return clientOption("WithLogger", func(s *Settings) error {
 		if l != nil {
 			s.Logger = l
 		}
-	}
+		return nil
+	})
 }
 
 // WithUserAgent sets the User-Agent header (default "kyc-go/<version>").
 func WithUserAgent(ua string) Option {
-	return func(s *Settings) {
+	return clientOption("WithUserAgent", func(s *Settings) error {
 		if ua != "" {
 			s.UserAgent = ua
 		}
-	}
+		return nil
+	})
 }
 
 // WithClock replaces time.Now for token expiry, signatures and timestamps,
 // for tests.
 func WithClock(now func() time.Time) Option {
-	return func(s *Settings) {
+	return clientOption("WithClock", func(s *Settings) error {
 		if now != nil {
 			s.Clock = now
 		}
-	}
+		return nil
+	})
 }
 
 // WithMaxResponseBytes caps the size of a response body the client reads
@@ -106,13 +191,13 @@ func WithClock(now func() time.Time) Option {
 // Streamed downloads, such as a certificate written to an io.Writer, are not
 // capped.
 func WithMaxResponseBytes(n int64) Option {
-	return func(s *Settings) {
+	return clientOption("WithMaxResponseBytes", func(s *Settings) error {
 		if n <= 0 {
-			s.Errs = append(s.Errs, errors.New("WithMaxResponseBytes: must be positive"))
-			return
+			return errors.New("must be positive")
 		}
 		s.MaxResponseBytes = n
-	}
+		return nil
+	})
 }
 
 // WithObserver sets an Observer that sees every call and every attempt of
@@ -121,11 +206,11 @@ func WithMaxResponseBytes(n int64) Option {
 // It never sees an id, a query, a header value or a body. A nil Observer
 // is refused.
 func WithObserver(o Observer) Option {
-	return func(s *Settings) {
+	return clientOption("WithObserver", func(s *Settings) error {
 		if o == nil {
-			s.Errs = append(s.Errs, errors.New("WithObserver: nil observer"))
-			return
+			return errors.New("nil observer")
 		}
 		s.Observer = o
-	}
+		return nil
+	})
 }

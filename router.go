@@ -62,6 +62,33 @@ func DefaultRoute(vs ...Verifier) Route { return Route{Verifiers: vs} }
 // It never falls through on a rejection (that is a Result), nor on
 // ErrInvalidRequest, ErrUnauthorized or any other kind.
 //
+// # Vendor health
+//
+// The Router keeps a circuit per vendor (on by default; WithCircuit,
+// WithoutCircuit). It opens after DefaultCircuitFailures unprocessed
+// failures in a row: NotSent, or Unprocessed (429, 503, a refused
+// connection, a failed TLS handshake), without a Reference. Business
+// answers (a rejection, a refused input, bad credentials) count as the
+// vendor being up; ambiguous failures (a timeout or a 500 after the request
+// was written) count for nothing. While open, the vendor is skipped as a
+// NotSent failure, so falling back to the next Verifier stays within the
+// fallback rule above; after DefaultCircuitCoolDown a probe goes through,
+// and its success closes the circuit. Circuit reports the state.
+//
+// # Runtime controls
+//
+// Disable and Enable turn a provider off and on everywhere, DisableIn and
+// EnableIn on one route; SetWeights splits a route's first choice by
+// weight on a stable hash of Request.ID. All are safe while traffic flows.
+//
+// # Idempotency
+//
+// With a ResultStore, Verify claims Request.ID before anything is sent:
+// a second Verify with the same ID, in any replica, gets the first one's
+// Result (or waits for it within its context) and sends nothing; a
+// different Request under the same ID is refused. See WithIdempotencyWindow
+// and Claim.
+//
 // # Results and the store
 //
 // Result reads a reference back with the Verifier of its provider. With

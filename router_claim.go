@@ -16,8 +16,8 @@ const DefaultIdempotencyWindow = 24 * time.Hour
 // remembers each Request.ID it claimed (default DefaultIdempotencyWindow):
 // within it, a second Verify with the same ID sends nothing (see Router).
 // Past it, the ID may start a new verification.
-func WithIdempotencyWindow(d time.Duration) RouterOption {
-	return routerOptionFunc(func(c *routerConfig) { c.window = d })
+func WithIdempotencyWindow(d time.Duration) Option {
+	return routerOption("WithIdempotencyWindow", func(c *routerConfig) { c.window = d })
 }
 
 // claimPoll bounds the wait between two reads of a claim held by another

@@ -7,20 +7,14 @@ import (
 	"time"
 )
 
-// RouterOption configures a Router. A Route is one, so routes and options
-// are given to NewRouter side by side:
+// routerConfig is what the Router's options set. A Route is an Option, so
+// routes and options are given to NewRouter side by side:
 //
 //	r, err := kyc.NewRouter(
 //		kyc.CountryRoute("IND", atlasClient, incodeClient),
 //		kyc.DefaultRoute(incodeClient),
 //		kyc.WithResultStore(store),
 //	)
-//
-// The other options are AllowFallbackAfterCharge and WithResultStore.
-type RouterOption interface {
-	applyRouter(*routerConfig)
-}
-
 type routerConfig struct {
 	routes           []Route
 	allowAfterCharge bool
@@ -33,19 +27,26 @@ type routerConfig struct {
 	noCircuit        bool
 }
 
-func (rt Route) applyRouter(c *routerConfig) { c.routes = append(c.routes, rt) }
+func (rt Route) apply(c *config) error {
+	if c.target != forRouter {
+		return invalid("kyc.Option", "Route", "a Route configures a Router, not a "+c.target.String())
+	}
+	c.router.routes = append(c.router.routes, rt)
+	return nil
+}
 
-type routerOptionFunc func(*routerConfig)
-
-func (f routerOptionFunc) applyRouter(c *routerConfig) { f(c) }
+// routerOption is an Option of Routers only.
+func routerOption(name string, fn func(*routerConfig)) Option {
+	return option{name: name, to: forRouter, fn: func(c *config) error { fn(&c.router); return nil }}
+}
 
 // AllowFallbackAfterCharge lets the Router try the next Verifier after a
 // transient failure that may have charged the account (a timeout or a 500
 // after the request was written), so the person gets an answer at the risk
 // of paying two vendors for one verification. It never allows fallback
 // after a messaging flow (FlowSMSLink) may have texted the person.
-func AllowFallbackAfterCharge() RouterOption {
-	return routerOptionFunc(func(c *routerConfig) { c.allowAfterCharge = true })
+func AllowFallbackAfterCharge() Option {
+	return routerOption("AllowFallbackAfterCharge", func(c *routerConfig) { c.allowAfterCharge = true })
 }
 
 // NewRouter builds a Router from its routes and options. It refuses, with
@@ -53,15 +54,13 @@ func AllowFallbackAfterCharge() RouterOption {
 // country, a second default route, an empty route, a nil Verifier (a nil
 // interface or a typed nil, such as (*incode.Client)(nil)), two different
 // Verifiers for one provider, and a nil ResultStore.
-func NewRouter(opts ...RouterOption) (*Router, error) {
+func NewRouter(opts ...Option) (*Router, error) {
 	const op = "kyc.NewRouter"
-	var cfg routerConfig
-	for _, o := range opts {
-		if o == nil {
-			return nil, invalid(op, "opts", "nil RouterOption")
-		}
-		o.applyRouter(&cfg)
+	var c config
+	if err := applyAll(forRouter, &c, opts); err != nil {
+		return nil, err
 	}
+	cfg := c.router
 	if cfg.storeSet && isNil(cfg.store) {
 		return nil, invalid(op, "WithResultStore", "nil ResultStore")
 	}

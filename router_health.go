@@ -51,14 +51,14 @@ const (
 // WithCircuit sets the Router's circuit per vendor. The circuit is on by
 // default, with the defaults of CircuitSettings; see Router, "Vendor
 // health".
-func WithCircuit(s CircuitSettings) RouterOption {
-	return routerOptionFunc(func(c *routerConfig) { c.circuit, c.noCircuit = s, false })
+func WithCircuit(s CircuitSettings) Option {
+	return routerOption("WithCircuit", func(c *routerConfig) { c.circuit, c.noCircuit = s, false })
 }
 
 // WithoutCircuit turns the Router's circuits off: every Verifier is tried
 // whatever its recent failures.
-func WithoutCircuit() RouterOption {
-	return routerOptionFunc(func(c *routerConfig) { c.noCircuit = true })
+func WithoutCircuit() Option {
+	return routerOption("WithoutCircuit", func(c *routerConfig) { c.noCircuit = true })
 }
 
 // The outcomes a call reports to its circuit.

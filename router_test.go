@@ -101,7 +101,7 @@ func TestRouterFallbackTable(t *testing.T) {
 				w := col.pick([4]want{tt.billed, tt.sms, tt.billedOpt, tt.smsOpt})
 				first := kyctest.New("first", col.caps).Fail(tt.err)
 				second := kyctest.New("second", directCaps)
-				opts := []kyc.RouterOption{kyc.CountryRoute("ESP", first, second)}
+				opts := []kyc.Option{kyc.CountryRoute("ESP", first, second)}
 				if col.allow {
 					opts = append(opts, kyc.AllowFallbackAfterCharge())
 				}
@@ -320,7 +320,7 @@ func TestNewRouterRefusals(t *testing.T) {
 	v := kyctest.New("v", directCaps)
 	var typedNil *kyctest.FakeVerifier
 	var typedNil2 *nilVerifier
-	for name, routes := range map[string][]kyc.RouterOption{
+	for name, routes := range map[string][]kyc.Option{
 		"no route at all":      {},
 		"options but no route": {kyc.AllowFallbackAfterCharge(), kyc.WithResultStore(kyc.NewMemoryStore(1))},
 		"empty route":          {kyc.CountryRoute("ESP")},

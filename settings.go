@@ -17,12 +17,11 @@ const (
 )
 
 // Settings are a client's resolved options: DefaultSettings with every
-// Option applied in order. The vendor clients read them when they are
-// built; most programs never touch a Settings and pass Options instead. It
-// is exported so that an Option's type can be named and an Option tested:
+// Option applied in order (NewSettings). The vendor clients read them when
+// they are built; most programs never touch a Settings and pass Options
+// instead. It is exported so that an Option can be tested:
 //
-//	s := kyc.DefaultSettings()
-//	kyc.WithTimeout(5 * time.Second)(&s)
+//	s, err := kyc.NewSettings(kyc.WithTimeout(5 * time.Second))
 type Settings struct {
 	// BaseURL is the vendor host; empty means the vendor package's default.
 	BaseURL string
@@ -48,10 +47,6 @@ type Settings struct {
 	Clock func() time.Time
 	// Observer sees every call and attempt; nil for none.
 	Observer Observer
-
-	// Errs collects the errors of Options given bad values; a vendor
-	// package's New fails with the first.
-	Errs []error
 }
 
 // DefaultSettings returns the settings of a client built without options.

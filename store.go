@@ -163,15 +163,13 @@ func Decide(stored, in Ordering) Applied {
 // the vendor has no read-back (see Router); the WebhookMux applies each
 // authenticated or confirmed Event's Result (see WebhookMux). A nil store
 // makes NewRouter and NewWebhookMux fail.
-func WithResultStore(s ResultStore) ResultStoreOption { return ResultStoreOption{store: s} }
-
-// ResultStoreOption is what WithResultStore returns: both a RouterOption
-// and a WebhookOption.
-type ResultStoreOption struct{ store ResultStore }
-
-func (o ResultStoreOption) applyRouter(c *routerConfig) { c.store, c.storeSet = o.store, true }
-
-func (o ResultStoreOption) applyWebhook(c *webhookConfig) { c.store, c.storeSet = o.store, true }
+func WithResultStore(s ResultStore) Option {
+	return option{name: "WithResultStore", to: forRouter | forWebhook, fn: func(c *config) error {
+		c.router.store, c.router.storeSet = s, true
+		c.webhook.store, c.webhook.storeSet = s, true
+		return nil
+	}}
+}
 
 // ApplyInfo is what an ObserveApply function sees after the Router or the
 // WebhookMux applied a Result to its store.
@@ -192,19 +190,12 @@ type ApplyInfo struct {
 // after each Result it applied to its ResultStore, so that conflicts
 // between final verdicts (AppliedConflict) reach a metric, a log or a
 // person. fn runs on the request path: it should return quickly.
-func ObserveApply(fn func(context.Context, ApplyInfo)) ApplyObserverOption {
-	return ApplyObserverOption{fn: fn}
+func ObserveApply(fn func(context.Context, ApplyInfo)) Option {
+	return option{name: "ObserveApply", to: forRouter | forWebhook, fn: func(c *config) error {
+		c.router.onApply, c.webhook.onApply = fn, fn
+		return nil
+	}}
 }
-
-// ApplyObserverOption is what ObserveApply returns: both a RouterOption and
-// a WebhookOption.
-type ApplyObserverOption struct {
-	fn func(context.Context, ApplyInfo)
-}
-
-func (o ApplyObserverOption) applyRouter(c *routerConfig) { c.onApply = o.fn }
-
-func (o ApplyObserverOption) applyWebhook(c *webhookConfig) { c.onApply = o.fn }
 
 func observeApply(ctx context.Context, fn func(context.Context, ApplyInfo), res *Result, a Applied) {
 	if fn == nil || res == nil {

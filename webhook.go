@@ -137,11 +137,8 @@ type WebhookMux struct {
 	gate *confirmGate
 }
 
-// WebhookOption configures a WebhookMux: ConfirmEvents, WithResultStore.
-type WebhookOption interface {
-	applyWebhook(*webhookConfig)
-}
-
+// webhookConfig is what a WebhookMux's options set: ConfirmEvents,
+// LimitConfirmations, WithResultStore, ObserveApply.
 type webhookConfig struct {
 	confirm  bool
 	store    ResultStore
@@ -153,34 +150,33 @@ type webhookConfig struct {
 	confirmMemory time.Duration
 }
 
-type webhookOptionFunc func(*webhookConfig)
-
-func (f webhookOptionFunc) applyWebhook(c *webhookConfig) { f(c) }
+// webhookOption is an Option of WebhookMuxes only.
+func webhookOption(name string, fn func(*webhookConfig)) Option {
+	return option{name: name, to: forWebhook, fn: func(c *config) error { fn(&c.webhook); return nil }}
+}
 
 // ConfirmEvents makes the WebhookMux confirm every Event through its
 // receiver's read-back (EventConfirmer) before the handler sees it. It
 // costs one read (a free call) per webhook, and is how an Event from an
 // unauthenticated webhook can carry a final status.
-func ConfirmEvents() WebhookOption {
-	return webhookOptionFunc(func(c *webhookConfig) { c.confirm = true })
+func ConfirmEvents() Option {
+	return webhookOption("ConfirmEvents", func(c *webhookConfig) { c.confirm = true })
 }
 
 // NewWebhookMux returns a mux that hands every Event to fn, after the steps
 // WebhookMux lists. It refuses, with an ErrInvalidRequest *Error, a nil fn,
 // a nil option, WithResultStore(nil) and a negative LimitConfirmations:
 // programming errors found at start-up.
-func NewWebhookMux(fn func(context.Context, *Event) error, opts ...WebhookOption) (*WebhookMux, error) {
+func NewWebhookMux(fn func(context.Context, *Event) error, opts ...Option) (*WebhookMux, error) {
 	const op = "kyc.NewWebhookMux"
 	if fn == nil {
 		return nil, invalid(op, "fn", "nil handler function")
 	}
-	m := &WebhookMux{mux: http.NewServeMux(), fn: fn}
-	for _, o := range opts {
-		if isNil(o) {
-			return nil, invalid(op, "opts", "nil WebhookOption")
-		}
-		o.applyWebhook(&m.cfg)
+	var c config
+	if err := applyAll(forWebhook, &c, opts); err != nil {
+		return nil, err
 	}
+	m := &WebhookMux{mux: http.NewServeMux(), fn: fn, cfg: c.webhook}
 	if m.cfg.storeSet && isNil(m.cfg.store) {
 		return nil, invalid(op, "WithResultStore", "nil ResultStore")
 	}

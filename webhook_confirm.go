@@ -31,8 +31,8 @@ const (
 // again later; nothing is stored and the handler is not called.
 // Authenticated Events are confirmed without a bound: they cost what the
 // vendor sends.
-func LimitConfirmations(perSecond float64, burst int, memory time.Duration) WebhookOption {
-	return webhookOptionFunc(func(c *webhookConfig) {
+func LimitConfirmations(perSecond float64, burst int, memory time.Duration) Option {
+	return webhookOption("LimitConfirmations", func(c *webhookConfig) {
 		c.confirmRate, c.confirmBurst, c.confirmMemory = perSecond, burst, memory
 	})
 }

@@ -22,7 +22,7 @@ type handlerLog struct {
 }
 
 // mustMux is kyc.NewWebhookMux for tests.
-func mustMux(t *testing.T, fn func(context.Context, *kyc.Event) error, opts ...kyc.WebhookOption) *kyc.WebhookMux {
+func mustMux(t *testing.T, fn func(context.Context, *kyc.Event) error, opts ...kyc.Option) *kyc.WebhookMux {
 	t.Helper()
 	m, err := kyc.NewWebhookMux(fn, opts...)
 	require.NoError(t, err)
@@ -79,7 +79,7 @@ func TestWebhookMuxMatrix(t *testing.T) {
 				recv.RequireToken("tok")
 			}
 			var h handlerLog
-			opts := []kyc.WebhookOption{kyc.WithResultStore(store)}
+			opts := []kyc.Option{kyc.WithResultStore(store)}
 			if tt.confirm {
 				opts = append(opts, kyc.ConfirmEvents())
 			}

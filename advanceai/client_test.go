@@ -87,7 +87,7 @@ func TestNewValidation(t *testing.T) {
 		{"ttl negative", func(c Config) Config { c.TokenTTL = -time.Hour; return c }, nil, "TokenTTL"},
 		{"ttl fraction", func(c Config) Config { c.TokenTTL = 90500 * time.Millisecond; return c }, nil, "TokenTTL"},
 		{"plain http base", func(c Config) Config { return c }, []kyc.Option{kyc.WithBaseURL("http://api.advance.ai")}, "BaseURL"},
-		{"bad option", func(c Config) Config { return c }, []kyc.Option{kyc.WithTimeout(-1)}, ""},
+		{"bad option", func(c Config) Config { return c }, []kyc.Option{kyc.WithTimeout(-1)}, "WithTimeout"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -18,7 +18,6 @@ import (
 	"github.com/kyc-go/kyc/ekycid/ekycidtest"
 	"github.com/kyc-go/kyc/incode"
 	"github.com/kyc-go/kyc/incode/incodetest"
-	"github.com/kyc-go/kyc/internal/config"
 	"github.com/kyc-go/kyc/internal/testutil"
 	"github.com/kyc-go/kyc/kyctest"
 	"github.com/kyc-go/kyc/verificar"
@@ -142,12 +141,9 @@ func request(i int) kyc.Request {
 // most requests of 200 goroutines a new TLS handshake). It is applied after
 // the fake's own options, so it wins.
 func pooled(fakeOpts []kyc.Option) kyc.Option {
-	var s config.Settings
-	for _, o := range fakeOpts {
-		o(&s)
-	}
-	if s.HTTPClient == nil {
-		return func(*config.Settings) {}
+	s, err := kyc.NewSettings(fakeOpts...)
+	if err != nil || s.HTTPClient == nil {
+		return kyc.WithUserAgent("") // changes nothing
 	}
 	hc := *s.HTTPClient
 	if t, ok := hc.Transport.(*http.Transport); ok {

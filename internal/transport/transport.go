@@ -26,7 +26,6 @@ import (
 	"github.com/go-resty/resty/v2"
 
 	"github.com/kyc-go/kyc"
-	"github.com/kyc-go/kyc/internal/config"
 )
 
 // Signer adds authentication headers to one attempt. It runs before every
@@ -105,7 +104,7 @@ type Client struct {
 	prefix    string // scheme://host of the base URL, as url.URL.String writes it
 	basePath  string // the base URL's escaped path without its trailing slash
 	plainBase bool   // basePath is a plainPath
-	s         config.Settings
+	s         kyc.Settings
 	rc        *resty.Client
 	rt        resty.Request // the template every attempt's resty request copies (see attempt)
 	userAgent []string      // the User-Agent header's value, shared read-only by every attempt
@@ -117,15 +116,16 @@ type Client struct {
 // New resolves the options and checks the base URL: HTTPS, or plain HTTP to
 // a loopback host only. It never dials.
 func New(p Params, opts []kyc.Option) (*Client, error) {
-	s := config.Default()
-	s.BaseURL = p.BaseURL
-	for _, o := range opts {
-		if o != nil {
-			o(&s)
+	s, err := kyc.NewSettings(opts...)
+	if err != nil {
+		var kerr *kyc.Error
+		if errors.As(err, &kerr) {
+			return nil, ConfigError(p.Provider, string(kerr.Field), kerr.Message)
 		}
+		return nil, err
 	}
-	if len(s.Errs) > 0 {
-		return nil, ConfigError(p.Provider, "", s.Errs[0].Error())
+	if s.BaseURL == "" {
+		s.BaseURL = p.BaseURL
 	}
 	base, err := CheckBaseURL(s.BaseURL)
 	if err != nil {

@@ -125,7 +125,7 @@ type Option func(*settings)
 
 type settings struct {
 	client    []kyc.Option
-	router    []kyc.RouterOption
+	router    []kyc.Option
 	atlas     []atlastest.Option
 	incode    []incodetest.Option
 	advanceai []advanceaitest.Option
@@ -142,7 +142,7 @@ func WithClientOptions(opts ...kyc.Option) Option {
 }
 
 // WithRouterOptions adds options to the Router (kyc.AllowFallbackAfterCharge).
-func WithRouterOptions(opts ...kyc.RouterOption) Option {
+func WithRouterOptions(opts ...kyc.Option) Option {
 	return func(s *settings) { s.router = append(s.router, opts...) }
 }
 
@@ -213,7 +213,7 @@ func Start(opts ...Option) (*World, error) {
 		return nil, err
 	}
 
-	ropts := []kyc.RouterOption{
+	ropts := []kyc.Option{
 		kyc.CountryRoute("IND", w.Atlas),
 		kyc.CountryRoute("IDN", w.AdvanceAI),
 		kyc.CountryRoute("ESP", w.Verificar),
