@@ -92,3 +92,76 @@ type AttemptEnd struct {
 	// of the README's resend policy ("refused unprocessed: HTTP 503").
 	Reason string
 }
+
+// SpanObserver is an Observer that also sees the steps above the vendor
+// operations, so that one verification is one trace: a Router's Verify and
+// Result, each vendor client's Verify and Result (the operations and their
+// attempts beneath them), and a WebhookMux's stages (receive, then
+// confirm and store). Give it with WithObserver to the vendor clients, the
+// Router and the WebhookMux. The OpenTelemetry adapter implements it.
+// Like Observer, it sees no id, no reference and no personal data.
+type SpanObserver interface {
+	Observer
+	StartSpan(ctx context.Context, span SpanInfo) (context.Context, func(SpanEnd))
+}
+
+// SpanInfo names a span: Name is "kyc.Router.Verify", "kyc.Router.Result",
+// "<provider>.Verify", "<provider>.Result", "kyc.WebhookMux.receive",
+// "kyc.WebhookMux.confirm" or "kyc.WebhookMux.store".
+type SpanInfo struct {
+	Name     string
+	Provider Provider
+}
+
+// SpanEnd is how a span ended.
+type SpanEnd struct {
+	// Err is the step's error, nil on success; Kind is its kind.
+	Err  error
+	Kind error
+	// Provider is the vendor that answered a Router's Verify or Result.
+	Provider Provider
+	// Status is the Result's status, when there is one.
+	Status Status
+	// Tried is how many Verifiers a Router's Verify tried or skipped.
+	Tried int
+	// Authenticated and Confirmed describe a webhook's Event.
+	Authenticated, Confirmed bool
+	// Applied is what the store did, for a store step.
+	Applied Applied
+	// StatusCode is the HTTP status a WebhookMux answered.
+	StatusCode int
+}
+
+// HealthObserver is an Observer that also sees the Router's circuits
+// change state, for a metric or an alert. The OpenTelemetry adapter
+// implements it.
+type HealthObserver interface {
+	Observer
+	CircuitChanged(p Provider, from, to CircuitState)
+}
+
+// startSpan starts a span when o is a SpanObserver; end is never nil.
+func startSpan(ctx context.Context, o Observer, name string, p Provider) (context.Context, func(SpanEnd)) {
+	so, ok := o.(SpanObserver)
+	if !ok || so == nil {
+		return ctx, func(SpanEnd) {}
+	}
+	return so.StartSpan(ctx, SpanInfo{Name: name, Provider: p})
+}
+
+// StartSpan starts a span through the Observer of s when it is a
+// SpanObserver, for a vendor client's Verify and Result; the function it
+// returns ends it and is never nil. Vendor packages call it; a program
+// has no need to.
+func (s Settings) StartSpan(ctx context.Context, name string, p Provider) (context.Context, func(SpanEnd)) {
+	return startSpan(ctx, s.Observer, name, p)
+}
+
+// EndOf describes how a step that returned res and err ended.
+func EndOf(res *Result, err error) SpanEnd {
+	e := SpanEnd{Err: err, Kind: KindOf(err)}
+	if res != nil {
+		e.Status, e.Provider = res.Status, res.Provider
+	}
+	return e
+}

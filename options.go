@@ -205,12 +205,16 @@ func WithMaxResponseBytes(n int64) Option {
 // resend decision and its reason, and whether the call may have charged.
 // It never sees an id, a query, a header value or a body. A nil Observer
 // is refused.
+//
+// A Router and a WebhookMux take it too: with a SpanObserver they record
+// their own spans (see SpanObserver), and with a HealthObserver the Router
+// reports its circuits.
 func WithObserver(o Observer) Option {
-	return clientOption("WithObserver", func(s *Settings) error {
-		if o == nil {
+	return option{name: "WithObserver", to: forClient | forRouter | forWebhook, fn: func(c *config) error {
+		if isNil(o) {
 			return errors.New("nil observer")
 		}
-		s.Observer = o
+		c.client.Observer, c.router.observer, c.webhook.observer = o, o, o
 		return nil
-	})
+	}}
 }

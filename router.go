@@ -120,6 +120,7 @@ type Router struct {
 	now              func() time.Time
 	onApply          func(context.Context, ApplyInfo)
 	circuits         map[Provider]*gobreaker.TwoStepCircuitBreaker[struct{}]
+	observer         Observer
 
 	mu         sync.RWMutex
 	disabled   map[Provider]bool
@@ -195,8 +196,14 @@ func (r *Router) Verify(ctx context.Context, req Request) (*Result, error) {
 
 // VerifyWithAttempts is Verify that also returns every attempt, including
 // those before a successful fallback.
-func (r *Router) VerifyWithAttempts(ctx context.Context, req Request) (*Result, []Attempt, error) {
+func (r *Router) VerifyWithAttempts(ctx context.Context, req Request) (res *Result, attempts []Attempt, err error) {
 	const op = "kyc.Router.Verify"
+	ctx, end := startSpan(ctx, r.observer, op, RouterProvider)
+	defer func() {
+		e := EndOf(res, err)
+		e.Tried = len(attempts)
+		end(e)
+	}()
 	if err := req.Validate(); err != nil {
 		return nil, nil, err
 	}
@@ -356,13 +363,14 @@ func (r *Router) apply(ctx context.Context, res *Result) (Applied, error) {
 // ErrNotFound, before any store sees it. A store that fails gives an
 // ErrUnavailable *Error wrapping the store's error, and one that does not
 // answer within ctx an ErrTimeout *Error.
-func (r *Router) Result(ctx context.Context, ref string) (*Result, error) {
+func (r *Router) Result(ctx context.Context, ref string) (res *Result, err error) {
 	const op = "kyc.Router.Result"
+	ctx, end := startSpan(ctx, r.observer, op, RouterProvider)
+	defer func() { end(EndOf(res, err)) }()
 	parsed, err := ParseReference(ref)
 	if err != nil {
 		return nil, err
 	}
-	var res *Result
 	v, ok := r.byName[parsed.Provider]
 	switch {
 	case ok:

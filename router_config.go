@@ -25,6 +25,7 @@ type routerConfig struct {
 	onApply          func(context.Context, ApplyInfo)
 	circuit          CircuitSettings
 	noCircuit        bool
+	observer         Observer
 }
 
 func (rt Route) apply(c *config) error {
@@ -78,7 +79,7 @@ func NewRouter(opts ...Option) (*Router, error) {
 	}
 	r := &Router{routes: map[string][]Verifier{}, byName: map[Provider]Verifier{}, disabled: map[Provider]bool{},
 		disabledIn: map[routeKey]map[Provider]bool{}, weights: map[routeKey]map[Provider]uint32{},
-		allowAfterCharge: cfg.allowAfterCharge, store: cfg.store, window: cfg.window, now: cfg.now, onApply: cfg.onApply}
+		allowAfterCharge: cfg.allowAfterCharge, store: cfg.store, window: cfg.window, now: cfg.now, onApply: cfg.onApply, observer: cfg.observer}
 	haveDefault := false
 	for i, rt := range cfg.routes {
 		field := fmt.Sprintf("routes[%d]", i)
@@ -111,7 +112,7 @@ func NewRouter(opts ...Option) (*Router, error) {
 		}
 	}
 	if !cfg.noCircuit {
-		r.circuits = newCircuits(cfg.circuit, r.byName)
+		r.circuits = newCircuits(cfg.circuit, r.byName, cfg.observer)
 	}
 	return r, nil
 }

@@ -69,7 +69,13 @@ var (
 
 // newCircuits builds one circuit per provider, with gobreaker's two-step
 // breaker: Allow before the call, done with its outcome after.
-func newCircuits(s CircuitSettings, providers map[Provider]Verifier) map[Provider]*gobreaker.TwoStepCircuitBreaker[struct{}] {
+func newCircuits(s CircuitSettings, providers map[Provider]Verifier, o Observer) map[Provider]*gobreaker.TwoStepCircuitBreaker[struct{}] {
+	var changed func(name string, from, to gobreaker.State)
+	if h, ok := o.(HealthObserver); ok && h != nil {
+		changed = func(name string, from, to gobreaker.State) {
+			h.CircuitChanged(Provider(name), circuitState(from), circuitState(to))
+		}
+	}
 	if s.Failures == 0 {
 		s.Failures = DefaultCircuitFailures
 	}
@@ -82,12 +88,13 @@ func newCircuits(s CircuitSettings, providers map[Provider]Verifier) map[Provide
 	out := make(map[Provider]*gobreaker.TwoStepCircuitBreaker[struct{}], len(providers))
 	for p := range providers {
 		out[p] = gobreaker.NewTwoStepCircuitBreaker[struct{}](gobreaker.Settings{
-			Name:         string(p),
-			MaxRequests:  s.Probes,
-			Timeout:      s.CoolDown,
-			ReadyToTrip:  func(c gobreaker.Counts) bool { return c.ConsecutiveFailures >= s.Failures },
-			IsSuccessful: func(err error) bool { return err == nil },
-			IsExcluded:   func(err error) bool { return errors.Is(err, errCircuitExcluded) },
+			Name:          string(p),
+			MaxRequests:   s.Probes,
+			Timeout:       s.CoolDown,
+			ReadyToTrip:   func(c gobreaker.Counts) bool { return c.ConsecutiveFailures >= s.Failures },
+			IsSuccessful:  func(err error) bool { return err == nil },
+			IsExcluded:    func(err error) bool { return errors.Is(err, errCircuitExcluded) },
+			OnStateChange: changed,
 		})
 	}
 	return out
@@ -142,7 +149,11 @@ func (r *Router) Circuit(p Provider) CircuitState {
 	if cb == nil {
 		return CircuitClosed
 	}
-	switch cb.State() {
+	return circuitState(cb.State())
+}
+
+func circuitState(s gobreaker.State) CircuitState {
+	switch s {
 	case gobreaker.StateOpen:
 		return CircuitOpen
 	case gobreaker.StateHalfOpen:

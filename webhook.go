@@ -144,6 +144,7 @@ type webhookConfig struct {
 	store    ResultStore
 	storeSet bool
 	onApply  func(context.Context, ApplyInfo)
+	observer Observer
 
 	confirmRate   float64
 	confirmBurst  int
@@ -191,10 +192,44 @@ func NewWebhookMux(fn func(context.Context, *Event) error, opts ...Option) (*Web
 // include a method or host pattern as http.ServeMux allows).
 func (m *WebhookMux) Handle(path string, receiver WebhookReceiver) {
 	confirmer, _ := receiver.(EventConfirmer)
-	m.mux.Handle(path, receiver.WebhookHandler(func(ctx context.Context, ev *Event) error {
-		return m.deliver(ctx, confirmer, ev)
+	h := receiver.WebhookHandler(func(ctx context.Context, ev *Event) error {
+		err := m.deliver(ctx, confirmer, ev)
+		if seen, ok := ctx.Value(receivedKey{}).(*SpanEnd); ok && ev != nil {
+			seen.Authenticated, seen.Err, seen.Kind = ev.Authenticated, err, KindOf(err)
+		}
+		return err
+	})
+	if _, ok := m.cfg.observer.(SpanObserver); !ok {
+		m.mux.Handle(path, h)
+		return
+	}
+	p := receiver.Provider()
+	m.mux.Handle(path, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, end := startSpan(r.Context(), m.cfg.observer, "kyc.WebhookMux.receive", p)
+		seen := &SpanEnd{}
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		h.ServeHTTP(sw, r.WithContext(context.WithValue(ctx, receivedKey{}, seen)))
+		seen.StatusCode = sw.status
+		end(*seen)
 	}))
 }
+
+// receivedKey carries the receive span's end through the vendor's handler.
+type receivedKey struct{}
+
+// statusWriter remembers the status a handler answered.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (s *statusWriter) WriteHeader(code int) {
+	s.status = code
+	s.ResponseWriter.WriteHeader(code)
+}
+
+// Unwrap lets http.ResponseController reach the connection (read deadlines).
+func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // deliver runs the steps of WebhookMux for one Event.
 func (m *WebhookMux) deliver(ctx context.Context, confirmer EventConfirmer, in *Event) error {
@@ -206,11 +241,21 @@ func (m *WebhookMux) deliver(ctx context.Context, confirmer EventConfirmer, in *
 	if m.cfg.confirm && confirmer != nil {
 		var got *Event
 		var err error
+		cctx, end := startSpan(ctx, m.cfg.observer, "kyc.WebhookMux.confirm", ev.Provider)
 		if ev.Authenticated {
-			got, err = confirmer.ConfirmEvent(ctx, &ev)
+			got, err = confirmer.ConfirmEvent(cctx, &ev)
 		} else {
-			got, err = m.gate.confirm(ctx, confirmer, &ev)
+			got, err = m.gate.confirm(cctx, confirmer, &ev)
 		}
+		ce := EndOf(nil, err)
+		ce.Authenticated = ev.Authenticated
+		if got != nil {
+			ce.Confirmed = got.Confirmed
+			if got.Result != nil {
+				ce.Status = got.Result.Status
+			}
+		}
+		end(ce)
 		if err != nil {
 			return err
 		}
@@ -239,7 +284,11 @@ func (m *WebhookMux) deliver(ctx context.Context, confirmer EventConfirmer, in *
 			if _, err := ParseReference(res.Reference); err != nil {
 				return err
 			}
-			applied, err := applyBounded(ctx, "kyc.WebhookMux", m.cfg.store, res)
+			sctx, end := startSpan(ctx, m.cfg.observer, "kyc.WebhookMux.store", ev.Provider)
+			applied, err := applyBounded(sctx, "kyc.WebhookMux", m.cfg.store, res)
+			se := EndOf(nil, err)
+			se.Applied, se.Status = applied, res.Status
+			end(se)
 			if err != nil {
 				return err
 			}

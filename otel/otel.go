@@ -120,9 +120,14 @@ type Observer struct {
 	attemptH metric.Float64Histogram
 	callH    metric.Float64Histogram
 	retries  metric.Int64Counter
+	circuits metric.Int64Counter
 }
 
-var _ kyc.Observer = (*Observer)(nil)
+var (
+	_ kyc.Observer       = (*Observer)(nil)
+	_ kyc.SpanObserver   = (*Observer)(nil)
+	_ kyc.HealthObserver = (*Observer)(nil)
+)
 
 // NewObserver returns an Observer that records spans and metrics through
 // the given (or global) providers.
@@ -155,6 +160,10 @@ func NewObserver(opts ...Option) (*Observer, error) {
 		metric.WithDescription("Attempts the resend policy sent again, by reason.")); err != nil {
 		return nil, err
 	}
+	if o.circuits, err = meter.Int64Counter("kyc.router.circuit.transitions", metric.WithUnit("{transition}"),
+		metric.WithDescription("Changes of a Router's circuit per vendor, by provider and new state.")); err != nil {
+		return nil, err
+	}
 	return o, nil
 }
 
@@ -180,12 +189,17 @@ func method(m string) string {
 	return "_OTHER"
 }
 
-// outcome is "ok", or the error kind's text.
-func outcome(kind error) string {
-	if kind == nil {
-		return "ok"
+// outcome is the error kind's text, "http <status>" for an error answer
+// without a kind (an attempt answered 503 that the policy resends), or
+// "ok".
+func outcome(kind error, status int) string {
+	switch {
+	case kind != nil:
+		return kind.Error()
+	case status >= 400:
+		return "http " + itoa(status)
 	}
-	return kind.Error()
+	return "ok"
 }
 
 // errorType is the error.type attribute: the status code for an HTTP error
@@ -221,7 +235,7 @@ func (o *Observer) StartCall(ctx context.Context, c kyc.CallInfo) (context.Conte
 	return ctx, func(e kyc.CallEnd) {
 		end := []attribute.KeyValue{
 			AttemptsKey.Int(e.Attempts),
-			OutcomeKey.String(outcome(e.Kind)),
+			OutcomeKey.String(outcome(e.Kind, e.StatusCode)),
 			SentKey.Bool(e.Sent),
 			ChargedKey.Bool(e.Charged),
 		}
@@ -255,7 +269,7 @@ func (o *Observer) StartAttempt(ctx context.Context, a kyc.AttemptInfo) (context
 			SentKey.Bool(e.Sent),
 			RetryKey.Bool(e.Retry),
 			RetryReasonKey.String(e.Reason),
-			OutcomeKey.String(outcome(e.Kind)),
+			OutcomeKey.String(outcome(e.Kind, e.StatusCode)),
 		}
 		if e.StatusCode != 0 {
 			end = append(end, semconv.HTTPResponseStatusCodeKey.Int(e.StatusCode))
