@@ -182,6 +182,9 @@ type Result struct {
 	// (see Decide) reads it: a final verdict replaces another only when its
 	// Sequence is greater.
 	Sequence int64 `json:",omitempty"`
+	// ValidUntil is when the vendor says its verdict stops being valid,
+	// where it says so; zero otherwise. See ReverifyBy.
+	ValidUntil time.Time `json:",omitzero"`
 	// Raw is the vendor's body this Result was built from. It is personal
 	// data: it may hold the document's OCR fields, names, numbers and, for
 	// some vendors (ADVANCE.AI), signed URLs of the person's images that
@@ -232,6 +235,26 @@ func (r *Result) LogValue() slog.Value {
 		slog.String("liveness", r.Scores.Liveness.String()),
 		slog.String("document", r.Scores.Document.String()),
 	)
+}
+
+// ReverifyBy returns when an approved verdict lapses, so that a
+// re-verification can be scheduled: the earlier of ValidUntil (the
+// vendor's own validity) and the expiry date read from the document
+// (Document.ExpiryDate), or the zero time when neither is known or the
+// Result is not approved.
+//
+//	if at := res.ReverifyBy(); !at.IsZero() {
+//		jobs.Schedule(ctx, at.AddDate(0, 0, -30), reverify, caseID) // a month ahead
+//	}
+func (r *Result) ReverifyBy() time.Time {
+	if r == nil || r.Status != StatusApproved {
+		return time.Time{}
+	}
+	at := r.ValidUntil
+	if r.Document != nil && !r.Document.ExpiryDate.IsZero() && (at.IsZero() || r.Document.ExpiryDate.Before(at)) {
+		at = r.Document.ExpiryDate
+	}
+	return at
 }
 
 // HasReason reports whether r lists reason x.

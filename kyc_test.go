@@ -363,3 +363,22 @@ func TestRouterValidatesOnce(t *testing.T) {
 	assert.NoError(t, same)
 	assert.ErrorIs(t, changed, kyc.ErrInvalidRequest, "a Request changed after the Router validated it is validated again")
 }
+
+func TestReverifyBy(t *testing.T) {
+	t.Parallel()
+	day := func(y int) time.Time { return time.Date(y, 6, 1, 0, 0, 0, 0, time.UTC) }
+	for _, tc := range []struct {
+		name string
+		res  *kyc.Result
+		want time.Time
+	}{
+		{"nil", nil, time.Time{}},
+		{"nothing known", &kyc.Result{Status: kyc.StatusApproved}, time.Time{}},
+		{"document expiry", &kyc.Result{Status: kyc.StatusApproved, Document: &kyc.DocumentData{ExpiryDate: day(2030)}}, day(2030)},
+		{"vendor validity first", &kyc.Result{Status: kyc.StatusApproved, ValidUntil: day(2027), Document: &kyc.DocumentData{ExpiryDate: day(2030)}}, day(2027)},
+		{"document first", &kyc.Result{Status: kyc.StatusApproved, ValidUntil: day(2031), Document: &kyc.DocumentData{ExpiryDate: day(2030)}}, day(2030)},
+		{"not approved", &kyc.Result{Status: kyc.StatusRejected, Document: &kyc.DocumentData{ExpiryDate: day(2030)}}, time.Time{}},
+	} {
+		assert.Equal(t, tc.want, tc.res.ReverifyBy(), tc.name)
+	}
+}

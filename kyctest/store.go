@@ -393,7 +393,9 @@ func FullResult(ref string) *kyc.Result {
 			Extra: map[string]string{"k": "v", "mrz": "P<ESPEXAMPLE<<ADA"},
 		},
 		Link:    &kyc.Link{URL: "https://verify.example/l/abc", ExpiresAt: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)},
-		Charged: kyc.ChargePaid,
+		Charged:    kyc.ChargePaid,
+		Sequence:   7,
+		ValidUntil: time.Date(2031, 2, 3, 4, 5, 6, 0, time.UTC),
 		Raw:     json.RawMessage(`{"vendor":"body","n":1}`),
 		Source:  kyc.SourceProvider,
 	}
