@@ -392,11 +392,11 @@ func FullResult(ref string) *kyc.Result {
 			Sex: "F", Nationality: "ESP", IssuingCountry: "ESP", Address: "1 Example Street",
 			Extra: map[string]string{"k": "v", "mrz": "P<ESPEXAMPLE<<ADA"},
 		},
-		Link:    &kyc.Link{URL: "https://verify.example/l/abc", ExpiresAt: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)},
+		Link:       &kyc.Link{URL: "https://verify.example/l/abc", ExpiresAt: time.Date(2030, 1, 2, 3, 4, 5, 0, time.UTC)},
 		Charged:    kyc.ChargePaid,
 		Sequence:   7,
 		ValidUntil: time.Date(2031, 2, 3, 4, 5, 6, 0, time.UTC),
-		Raw:     json.RawMessage(`{"vendor":"body","n":1}`),
-		Source:  kyc.SourceProvider,
+		Raw:        json.RawMessage(`{"vendor":"body","n":1}`),
+		Source:     kyc.SourceProvider,
 	}
 }
