@@ -133,11 +133,15 @@ type SpanEnd struct {
 }
 
 // HealthObserver is an Observer that also sees the Router's circuits
-// change state, for a metric or an alert. The OpenTelemetry adapter
+// change state and the vendor clients' retry budgets drain, for a metric or
+// an alert. The OpenTelemetry adapter
 // implements it.
 type HealthObserver interface {
 	Observer
 	CircuitChanged(p Provider, from, to CircuitState)
+	// RetryBudgetLevel reports a vendor client's retry budget after a
+	// resend drew from it (or could not): tokens left.
+	RetryBudgetLevel(p Provider, tokens int)
 }
 
 // startSpan starts a span when o is a SpanObserver; end is never nil.

@@ -57,6 +57,8 @@ func (l *spanLog) CircuitChanged(p kyc.Provider, from, to kyc.CircuitState) {
 	l.circuits = append(l.circuits, string(p)+":"+string(from)+"->"+string(to))
 }
 
+func (l *spanLog) RetryBudgetLevel(kyc.Provider, int) {}
+
 func TestRouterAndMuxSpans(t *testing.T) {
 	t.Parallel()
 	obs := newSpanLog()

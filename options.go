@@ -218,3 +218,42 @@ func WithObserver(o Observer) Option {
 		return nil
 	}}
 }
+
+// WithRetryBudget sets the client's retry budget (see RetryBudget; default
+// DefaultRetryBudgetCapacity tokens, DefaultRetryCost per resend,
+// DefaultTimeoutRetryCost per resend after a timeout, one back per
+// success). Costs must be positive and at most the capacity.
+func WithRetryBudget(capacity, retryCost, timeoutCost int) Option {
+	return clientOption("WithRetryBudget", func(s *Settings) error {
+		if capacity <= 0 || retryCost <= 0 || timeoutCost <= 0 || retryCost > capacity || timeoutCost > capacity {
+			return errors.New("positive costs within a positive capacity")
+		}
+		s.RetryBudget = RetryBudget{Capacity: capacity, RetryCost: retryCost, TimeoutCost: timeoutCost}
+		return nil
+	})
+}
+
+// WithoutRetryBudget turns the client's retry budget off: every call may
+// resend as WithRetry allows, whatever the other calls met.
+func WithoutRetryBudget() Option {
+	return clientOption("WithoutRetryBudget", func(s *Settings) error {
+		s.RetryBudget.Off = true
+		return nil
+	})
+}
+
+// WithRateLimit limits the client to perSecond requests per second on
+// average, burst at once (golang.org/x/time/rate), attempts included. It is
+// off by default: none of the five vendors documents a quota in the pages
+// this SDK follows; set your contract's. A call waits for its turn within
+// its context; when the context would end first, the call fails NotSent
+// with ErrRateLimited, and nothing reaches the vendor.
+func WithRateLimit(perSecond float64, burst int) Option {
+	return clientOption("WithRateLimit", func(s *Settings) error {
+		if perSecond <= 0 || burst <= 0 {
+			return errors.New("a positive rate and burst")
+		}
+		s.RateLimit, s.RateBurst = perSecond, burst
+		return nil
+	})
+}

@@ -47,7 +47,33 @@ type Settings struct {
 	Clock func() time.Time
 	// Observer sees every call and attempt; nil for none.
 	Observer Observer
+	// RetryBudget bounds the resends of the whole client (see
+	// WithRetryBudget).
+	RetryBudget RetryBudget
+	// RateLimit is the client-side limit in requests per second, 0 for
+	// none; RateBurst is how many may go at once (see WithRateLimit).
+	RateLimit float64
+	RateBurst int
 }
+
+// RetryBudget is a client's retry budget: a bucket of Capacity tokens;
+// each resend costs RetryCost (TimeoutCost after a timeout) and each
+// success puts one back. An empty bucket ends a call with its last error
+// instead of resending, so that a vendor in an outage is not sent a
+// multiple of the traffic. Off disables it.
+type RetryBudget struct {
+	Capacity    int
+	RetryCost   int
+	TimeoutCost int
+	Off         bool
+}
+
+// The defaults of RetryBudget: the AWS SDKs' standard retryer.
+const (
+	DefaultRetryBudgetCapacity = 500
+	DefaultRetryCost           = 5
+	DefaultTimeoutRetryCost    = 10
+)
 
 // DefaultSettings returns the settings of a client built without options.
 func DefaultSettings() Settings {
@@ -60,5 +86,7 @@ func DefaultSettings() Settings {
 		Logger:           slog.New(slog.DiscardHandler),
 		UserAgent:        DefaultUserAgent,
 		Clock:            time.Now,
+		RetryBudget: RetryBudget{Capacity: DefaultRetryBudgetCapacity, RetryCost: DefaultRetryCost,
+			TimeoutCost: DefaultTimeoutRetryCost},
 	}
 }

@@ -12,7 +12,7 @@
 //
 // Each call (one operation, however many attempts) is an internal span named
 // after its operation ("atlas.VerifyPAN"); each attempt is a client span
-// under it named "{method} {url.template}" ("POST /v1/verify/pan"), with
+// under it named "{method} {url.template}" ("POST /verify/pan"), with
 // http.request.resend_count from the second attempt on. Metrics:
 // http.client.request.duration per attempt, and kyc.client.call.duration and
 // kyc.client.retries per call.
@@ -121,6 +121,7 @@ type Observer struct {
 	callH    metric.Float64Histogram
 	retries  metric.Int64Counter
 	circuits metric.Int64Counter
+	budget   metric.Int64Gauge
 }
 
 var (
@@ -162,6 +163,10 @@ func NewObserver(opts ...Option) (*Observer, error) {
 	}
 	if o.circuits, err = meter.Int64Counter("kyc.router.circuit.transitions", metric.WithUnit("{transition}"),
 		metric.WithDescription("Changes of a Router's circuit per vendor, by provider and new state.")); err != nil {
+		return nil, err
+	}
+	if o.budget, err = meter.Int64Gauge("kyc.client.retry_budget", metric.WithUnit("{token}"),
+		metric.WithDescription("Tokens left in a vendor client's retry budget after a resend drew from it.")); err != nil {
 		return nil, err
 	}
 	return o, nil

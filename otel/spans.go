@@ -77,3 +77,9 @@ func (o *Observer) CircuitChanged(p kyc.Provider, _, to kyc.CircuitState) {
 	o.circuits.Add(context.Background(), 1, metric.WithAttributes(
 		ProviderKey.String(string(p)), CircuitStateKey.String(string(to))))
 }
+
+// RetryBudgetLevel implements kyc.HealthObserver: the tokens left in a
+// vendor client's retry budget, as a gauge by provider.
+func (o *Observer) RetryBudgetLevel(p kyc.Provider, tokens int) {
+	o.budget.Record(context.Background(), int64(tokens), metric.WithAttributes(ProviderKey.String(string(p))))
+}

@@ -29,6 +29,7 @@ const (
 	ReasonFinal                           // any other status is the vendor's final answer
 	ReasonRetryAfterTooLong               // Retry-After is beyond the maximum wait: not within this call
 	ReasonDeadline                        // the context ends before the next attempt could start
+	ReasonBudgetEmpty                     // the client's retry budget is spent: a vendor in an outage is not sent more
 
 	// Resend reasons.
 	ReasonNotWritten // refused unprocessed: the request was never written
@@ -47,6 +48,7 @@ var reasonText = [...]string{
 	ReasonFinal:             "the status is final",
 	ReasonRetryAfterTooLong: "Retry-After exceeds the maximum wait",
 	ReasonDeadline:          "the context ends before the next attempt could start",
+	ReasonBudgetEmpty:       "the retry budget is spent",
 	ReasonNotWritten:        "refused unprocessed: the request was never written",
 	ReasonRefused:           "refused unprocessed: HTTP 429 or 503",
 	ReasonResendable:        "free or idempotent: retried like a read",

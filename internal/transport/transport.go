@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/go-resty/resty/v2"
+	"golang.org/x/time/rate"
 
 	"github.com/kyc-go/kyc"
 )
@@ -110,7 +111,9 @@ type Client struct {
 	userAgent []string      // the User-Agent header's value, shared read-only by every attempt
 	urls      urlCache
 	log       *slog.Logger
-	idHeaders []string // where the vendor's request id may be
+	idHeaders []string      // where the vendor's request id may be
+	budget    *budget       // the retry budget, nil when off
+	limiter   *rate.Limiter // the client-side rate limit, nil when off
 }
 
 // New resolves the options and checks the base URL: HTTPS, or plain HTTP to
@@ -146,7 +149,7 @@ func New(p Params, opts []kyc.Option) (*Client, error) {
 		SetDisableWarn(true).
 		SetRetryCount(0).
 		SetPreRequestHook(attachBody)
-	c := &Client{p: p, base: base, s: s, rc: rc, log: s.Logger,
+	c := &Client{p: p, base: base, s: s, rc: rc, log: s.Logger, budget: newBudget(s.RetryBudget), limiter: newLimiter(s.RateLimit, s.RateBurst),
 		prefix:    (&url.URL{Scheme: base.Scheme, Host: base.Host}).String(),
 		basePath:  strings.TrimRight(base.EscapedPath(), "/"),
 		userAgent: []string{s.UserAgent},
@@ -518,6 +521,12 @@ func (c *Client) loop(ctx context.Context, r *Request, stream bool, call *callSt
 		if err := ctx.Err(); err != nil {
 			return nil, call.mark(c.ctxError(r, err, call.sent))
 		}
+		if err := c.waitTurn(ctx, r); err != nil {
+			if call.sent {
+				return nil, call.mark(c.ctxError(r, ctx.Err(), call.sent))
+			}
+			return nil, call.mark(err)
+		}
 		o, obsEnd, start := c.attempt(ctx, r, target, attempt, stream)
 		call.attempts = attempt
 		if serr, ok := o.err.(signError); ok { // sign returns it as it is, unwrapped
@@ -526,6 +535,15 @@ func (c *Client) loop(ctx context.Context, r *Request, stream bool, call *callSt
 		}
 		call.record(o)
 		dec := pol.decide(ctx, attempt, o, c.s.Clock())
+		if dec.retry {
+			left, ok := c.budget.take(o)
+			if !ok {
+				dec = decision{reason: ReasonBudgetEmpty}
+			}
+			c.observeBudget(left)
+		} else if dec.reason == ReasonSuccess {
+			c.budget.refund()
+		}
 		obsEnd(o, dec, start)
 		c.logRetry(ctx, r, attempt, dec)
 		if !dec.retry {
