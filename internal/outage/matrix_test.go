@@ -30,12 +30,12 @@ import (
 type kind int
 
 const (
-	storm503 kind = iota // every request answered 503
-	limited429           // every request answered 429 with Retry-After: 1
-	refused              // nothing listens: connection refused
-	dropped              // every connection is accepted and closed at once
-	tlsFail              // the TLS handshake fails (an untrusted certificate)
-	stall                // the request is read and never answered (past the caller's 1 s deadline)
+	storm503   kind = iota // every request answered 503
+	limited429             // every request answered 429 with Retry-After: 1
+	refused                // nothing listens: connection refused
+	dropped                // every connection is accepted and closed at once
+	tlsFail                // the TLS handshake fails (an untrusted certificate)
+	stall                  // the request is read and never answered (past the caller's 1 s deadline)
 	numKinds
 )
 
