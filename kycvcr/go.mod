@@ -3,7 +3,7 @@ module github.com/kyc-go/kyc/kycvcr
 go 1.24
 
 require (
-	github.com/kyc-go/kyc v0.0.0-00010101000000-000000000000
+	github.com/kyc-go/kyc v0.2.0
 	github.com/stretchr/testify v1.12.1
 	gopkg.in/dnaeon/go-vcr.v4 v4.0.8
 )
@@ -19,5 +19,3 @@ require (
 	golang.org/x/time v0.12.0 // indirect
 	google.golang.org/protobuf v1.36.11 // indirect
 )
-
-replace github.com/kyc-go/kyc => ../

@@ -3,7 +3,7 @@ module github.com/kyc-go/kyc/otel
 go 1.26.0
 
 require (
-	github.com/kyc-go/kyc v0.0.0
+	github.com/kyc-go/kyc v0.2.0
 	github.com/stretchr/testify v1.12.1
 	go.opentelemetry.io/otel v1.47.0
 	go.opentelemetry.io/otel/metric v1.47.0
@@ -29,7 +29,3 @@ require (
 	golang.org/x/time v0.12.0 // indirect
 	google.golang.org/protobuf v1.36.11 // indirect
 )
-
-// The adapter is developed beside the SDK it observes; a release pins a
-// tagged version of github.com/kyc-go/kyc instead.
-replace github.com/kyc-go/kyc => ../
