@@ -471,10 +471,8 @@ func (s *Session) ProcessFace(ctx context.Context) (*FaceMatchResult, error) {
 // OnboardingStatus is where a session stands.
 type OnboardingStatus string
 
-// Documented onboarding statuses: the onboardingStatus values of
-// https://docs.incode.com/docs/omni-api/api/web-hooks, and the two that
-// developer.incode.com adds (ID_VALIDATION_FINISHED_SECOND_ID,
-// GOVERNMENT_VALIDATION_FINISHED).
+// Documented onboarding statuses: https://docs.incode.com/docs/omni-api/api/web-hooks,
+// and the second-ID and government ones that developer.incode.com adds.
 const (
 	StatusUnknown                      OnboardingStatus = "UNKNOWN"
 	StatusIDValidationFinished         OnboardingStatus = "ID_VALIDATION_FINISHED"
