@@ -283,7 +283,7 @@ type GenerateURLResult struct {
 // token). Once the vendor answered SUCCESS with a signatureId, every error
 // it returns carries the verification's Reference in kyc.Error.Reference.
 //
-//	POST /intl/openapi/face-identity/h5-idv/v1/generate-url (billed) — vendor-docs/advanceai.txt:4-111
+//	POST /intl/openapi/face-identity/h5-idv/v1/generate-url (billed) — https://doc.advance.ai, Back-end Integration, "Generate URL API"
 func (c *Client) GenerateURL(ctx context.Context, req GenerateURLRequest) (*GenerateURLResult, error) {
 	if err := c.checkGenerateURL(&req); err != nil {
 		return nil, err
@@ -373,7 +373,7 @@ func (c *Client) asInvalid(op string, err error, fields map[string]string) error
 // for fresh ones. signatureID is checked (1 to 64 letters, digits, '-' or
 // '_') before anything is sent.
 //
-//	POST /intl/openapi/face-identity/h5-idv/v1/get-result (free) — vendor-docs/advanceai.txt:112-272
+//	POST /intl/openapi/face-identity/h5-idv/v1/get-result (free) — https://doc.advance.ai, Back-end Integration, "Get Result API"
 func (c *Client) GetResult(ctx context.Context, signatureID string) (*VerificationResult, error) {
 	if err := idForm(signatureID); err != nil {
 		return nil, c.tc.Invalid(opGetResult.Name, "signatureID", "a signatureId: "+err.Error())

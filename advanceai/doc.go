@@ -9,8 +9,7 @@
 // goes through this client, so no size cap applies to it.
 //
 // Vendor documentation: https://doc.advance.ai (Back-end Integration of H5
-// Document Verification, and the Token Authentication API), kept as
-// vendor-docs/advanceai.txt in this repository.
+// Document Verification, and the Token Authentication API).
 //
 // # Operations
 //

@@ -9,28 +9,28 @@ import (
 	"github.com/kyc-go/kyc"
 )
 
-// The operations this package sends, declared once. Each Doc cites the line
-// of vendor-docs/advanceai.txt (the vendor's Back-end Integration page of
-// H5 Document Verification and its Token Authentication API) that the
-// path and the class rest on.
+// The operations this package sends, declared once. Each Doc cites the
+// section of the vendor's Back-end Integration page of H5 Document
+// Verification and its Token Authentication API (https://doc.advance.ai)
+// that the path and the class rest on.
 var (
 	opGenerateToken = kyc.Operation{Name: "advanceai.GenerateToken", Method: http.MethodPost,
 		Path: PathGenerateToken, Class: kyc.ClassFree,
-		Doc: `vendor-docs/advanceai.txt:276 "POST https://api.advance.ai/openapi/auth/ticket/v1/generate-token" ` +
-			`(the token exchange: free; its answers say "pricingStrategy":"FREE", line 324)`}
+		Doc: `https://doc.advance.ai, Back-end Integration, "Token Authentication API": "POST https://api.advance.ai/openapi/auth/ticket/v1/generate-token" ` +
+			`(the token exchange: free; its answers say "pricingStrategy":"FREE", Response Examples)`}
 	opGenerateURL = kyc.Operation{Name: "advanceai.GenerateURL", Method: http.MethodPost,
 		Path: PathGenerateURL, Class: kyc.ClassBilled,
-		Doc: `vendor-docs/advanceai.txt:16 "POST https://api.advance.ai/intl/openapi/face-identity/h5-idv/v1/generate-url" ` +
-			`(creates the IDV link, the start of a verification the account may pay for: line 40, ` +
+		Doc: `https://doc.advance.ai, Back-end Integration, "Generate URL API": "POST https://api.advance.ai/intl/openapi/face-identity/h5-idv/v1/generate-url" ` +
+			`(creates the IDV link, the start of a verification the account may pay for: Response Description, ` +
 			`pricingStrategy "Whether the request will be charged"; the code table marks the link itself ` +
-			`"free" (line 49), billed is the safe class for the call that starts the verification). ` +
+			`"free" (Response Code), billed is the safe class for the call that starts the verification). ` +
 			`Not messaging: the request has no phone or e-mail ` +
-			`(lines 27-30) and the link comes back to the caller (line 43); the vendor sends it to nobody)`}
+			`(Request Parameters) and the link comes back to the caller (data.url); the vendor sends it to nobody)`}
 	opGetResult = kyc.Operation{Name: "advanceai.GetResult", Method: http.MethodPost,
 		Path: PathGetResult, Class: kyc.ClassFree,
-		Doc: `vendor-docs/advanceai.txt:121 "POST https://api.advance.ai/intl/openapi/face-identity/h5-idv/v1/get-result" ` +
-			`(a read of a verification already started, lines 112-113; repeated to refresh the image ` +
-			`links, line 138)`}
+		Doc: `https://doc.advance.ai, Back-end Integration, "Get Result API": "POST https://api.advance.ai/intl/openapi/face-identity/h5-idv/v1/get-result" ` +
+			`(a read of a verification already started, its introduction; repeated to refresh the image ` +
+			`links, Response Description)`}
 )
 
 var operations = []kyc.Operation{opGenerateToken, opGenerateURL, opGetResult}
@@ -48,9 +48,10 @@ const (
 )
 
 // MaxSignatureIDLength bounds a signatureId, the id inside an ADVANCE.AI
-// Reference. The vendor's ids are 16 hex digits in its examples; its
-// request ids are "at most 64" characters (vendor-docs/advanceai.txt:39),
-// the bound taken for both.
+// Reference. The vendor's ids are 16 hex digits in its examples; of its
+// request ids (transactionId) it says "the max length is 64" (Generate URL
+// API, Response Description, https://doc.advance.ai), the bound taken for
+// both.
 const MaxSignatureIDLength = 64
 
 // idForm is the form of a signatureId, checked before anything is sent: 1

@@ -30,7 +30,7 @@ func TestOperationTable(t *testing.T) {
 	classes := map[string]kyc.Class{}
 	for _, op := range Operations() {
 		classes[op.Name] = op.Class
-		assert.Contains(t, op.Doc, "vendor-docs/advanceai.txt:", "%s cites the vendor doc line", op.Name)
+		assert.Contains(t, op.Doc, "https://doc.advance.ai, Back-end Integration, ", "%s cites the vendor's page", op.Name)
 		assert.False(t, op.Idempotent, "%s: the vendor has no idempotency key", op.Name)
 	}
 	assert.Equal(t, map[string]kyc.Class{
@@ -73,7 +73,7 @@ func TestDocLines(t *testing.T) {
 		require.True(t, ok, "%s has a doc comment", method)
 		lines := strings.Split(strings.TrimSpace(doc), "\n")
 		last := strings.TrimSpace(lines[len(lines)-1])
-		want := op.Method + " " + op.Path + " (" + op.Class.String() + ") — vendor-docs/advanceai.txt:"
+		want := op.Method + " " + op.Path + " (" + op.Class.String() + ") — https://doc.advance.ai, Back-end Integration, "
 		assert.True(t, strings.HasPrefix(last, want), "%s: the doc ends with %q…, not %q", method, want, last)
 	}
 }

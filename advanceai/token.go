@@ -43,7 +43,7 @@ type TokenResult struct {
 // token is missing or about to expire. It charges nothing, so it is retried
 // like a read.
 //
-//	POST /openapi/auth/ticket/v1/generate-token (free) — vendor-docs/advanceai.txt:273-368
+//	POST /openapi/auth/ticket/v1/generate-token (free) — https://doc.advance.ai, Back-end Integration, "Token Authentication API"
 func (c *Client) GenerateToken(ctx context.Context) (*TokenResult, error) {
 	ts := c.tc.Now().UnixMilli()
 	// Numbers, as in the vendor's curl sample (its table says "string").
@@ -79,7 +79,7 @@ func (c *Client) GenerateToken(ctx context.Context) (*TokenResult, error) {
 // one only when the cached token is missing or about to expire. Concurrent
 // callers share one fetch. Its errors are GenerateToken's.
 //
-//	POST /openapi/auth/ticket/v1/generate-token (free) — vendor-docs/advanceai.txt:273-368, when no cached token is fresh
+//	POST /openapi/auth/ticket/v1/generate-token (free) — https://doc.advance.ai, Back-end Integration, "Token Authentication API", when no cached token is fresh
 func (c *Client) Token(ctx context.Context) (kyc.Secret, error) {
 	t, err := c.token(ctx, opGenerateToken)
 	if err != nil {

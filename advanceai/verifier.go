@@ -35,7 +35,7 @@ func (c *Client) Capabilities() kyc.Capabilities {
 // (kyc.Error.Reference). Result.Raw is the vendor's answer, the link
 // included.
 //
-//	POST /intl/openapi/face-identity/h5-idv/v1/generate-url (billed) — vendor-docs/advanceai.txt:4-111
+//	POST /intl/openapi/face-identity/h5-idv/v1/generate-url (billed) — https://doc.advance.ai, Back-end Integration, "Generate URL API"
 func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, error) {
 	if err := c.Capabilities().CheckFor(ctx, kyc.AdvanceAI, nameVerify, req); err != nil {
 		return nil, c.asInvalid(nameVerify, err, nil)
@@ -74,7 +74,7 @@ func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, erro
 // Result.Raw is the vendor's answer: the card's OCR and signed links to
 // its photos, which anyone may open for 24 hours. It is personal data.
 //
-//	POST /intl/openapi/face-identity/h5-idv/v1/get-result (free) — vendor-docs/advanceai.txt:112-272
+//	POST /intl/openapi/face-identity/h5-idv/v1/get-result (free) — https://doc.advance.ai, Back-end Integration, "Get Result API"
 func (c *Client) Result(ctx context.Context, ref string) (*kyc.Result, error) {
 	id, err := c.tc.Ref(nameResult, ref)
 	if err != nil {

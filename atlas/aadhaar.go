@@ -50,7 +50,7 @@ func isDigits(s string, n int) bool {
 // written, whatever the answer: not even after a 429 or 503. The number is
 // 12 digits, not starting with 0 or 1; spaces are removed.
 //
-//	POST /aadhaar/aadhaar_otp (messaging) — research/atlas.md §5.2 (API v2, integrators' code)
+//	POST /aadhaar/aadhaar_otp (messaging) — inferred from integrators' public code for API v2
 func (c *Client) AadhaarOTP(ctx context.Context, aadhaarNumber string) (*AadhaarOTPResult, error) {
 	n := strings.Join(strings.Fields(aadhaarNumber), "")
 	if !isDigits(n, 12) || n[0] < '2' {
@@ -70,7 +70,7 @@ func (c *Client) AadhaarOTP(ctx context.Context, aadhaarNumber string) (*Aadhaar
 // VerificationResult. Billed, and an OTP works once: never resent once it
 // may have reached the vendor.
 //
-//	POST /aadhaar/aadhaar_kyc (billed) — research/atlas.md §5.2 (API v2, integrators' code)
+//	POST /aadhaar/aadhaar_kyc (billed) — inferred from integrators' public code for API v2
 func (c *Client) AadhaarKYC(ctx context.Context, id, otp string) (*VerificationResult, error) {
 	if err := c.checkID(opAadhaarKYC.Name, "id", id); err != nil {
 		return nil, err
@@ -86,7 +86,7 @@ func (c *Client) AadhaarKYC(ctx context.Context, id, otp string) (*VerificationR
 // either with the JPEG itself or with JSON holding it in base64 (data.file,
 // possibly as a data: URI); both are read. Billed.
 //
-//	POST /aadhaar/mask (billed) — research/atlas.md §5.2 (API v2, integrators' code)
+//	POST /aadhaar/mask (billed) — inferred from integrators' public code for API v2
 func (c *Client) MaskAadhaar(ctx context.Context, img *kyc.Image) (*kyc.Image, error) {
 	body, err := c.multipart(opMaskAadhaar.Name, namedImage{name: "file", img: img})
 	if err != nil {

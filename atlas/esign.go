@@ -65,7 +65,7 @@ func (e *ESignResult) fromEnvelope(env *Envelope) error {
 // fields, then the document). The vendor may send the signing link to the
 // signer, so it is classed messaging: never resent once it was written.
 //
-//	POST /esign/request (messaging) — research/atlas.md §5.2 (API v2, integrators' code)
+//	POST /esign/request (messaging) — inferred from integrators' public code for API v2
 func (c *Client) ESignRequest(ctx context.Context, req ESignRequest) (*ESignResult, error) {
 	op := opESignRequest.Name
 	if len(req.Document) == 0 {
@@ -120,7 +120,7 @@ func (d document) Filename() string             { return d.name }
 // ESignStatus reads the state of an eSign (query id). A read: retried like
 // one.
 //
-//	POST /esign/status (free) — research/atlas.md §5.2 (API v2, integrators' code)
+//	POST /esign/status (free) — inferred from integrators' public code for API v2
 func (c *Client) ESignStatus(ctx context.Context, esignID string) (*ESignResult, error) {
 	if err := c.checkID(opESignStatus.Name, "id", esignID); err != nil {
 		return nil, err

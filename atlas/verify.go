@@ -134,7 +134,7 @@ func decodePAN(data json.RawMessage) (*PANResult, error) {
 // refused before sending. The call is billed, so it is never resent once it
 // may have reached the vendor.
 //
-//	POST /verify/pan (billed) — research/atlas.md §5.2 (API v2, integrators' code)
+//	POST /verify/pan (billed) — inferred from integrators' public code for API v2
 func (c *Client) VerifyPAN(ctx context.Context, pan string) (*PANResult, error) {
 	p, ok := NormalizePAN(pan)
 	if !ok {
@@ -165,7 +165,7 @@ func (c *Client) verification(ctx context.Context, op kyc.Operation, q url.Value
 // response shape is not public; see VerificationResult. Billed: never
 // resent once it may have reached the vendor.
 //
-//	POST /verify/gstin (billed) — research/atlas.md §5.2 (API v2, integrators' code)
+//	POST /verify/gstin (billed) — inferred from integrators' public code for API v2
 func (c *Client) VerifyGSTIN(ctx context.Context, gstin string) (*VerificationResult, error) {
 	g := strings.ToUpper(strings.TrimSpace(gstin))
 	if !gstinPattern.MatchString(g) {
@@ -225,7 +225,7 @@ func (b *BankAccountResult) fromEnvelope(env *Envelope) error {
 // names to match, an inference). It moves money, so it is never resent
 // once it may have reached the vendor.
 //
-//	POST /verify/bank_advanced (billed) — research/atlas.md §5.2 (API v2, integrators' code)
+//	POST /verify/bank_advanced (billed) — inferred from integrators' public code for API v2
 func (c *Client) VerifyBankAccount(ctx context.Context, acc BankAccountRequest) (*BankAccountResult, error) {
 	op := opVerifyBankAccount.Name
 	num := strings.ToUpper(strings.TrimSpace(acc.AccountNumber))
@@ -263,7 +263,7 @@ func (c *Client) VerifyBankAccount(ctx context.Context, acc BankAccountRequest) 
 // names your Atlas documentation uses. The response shape is inferred; see
 // VerificationResult. Billed.
 //
-//	POST /verify/passport (billed) — research/atlas.md §5.2 (API v2, integrators' code)
+//	POST /verify/passport (billed) — inferred from integrators' public code for API v2
 func (c *Client) VerifyPassport(ctx context.Context, params url.Values) (*VerificationResult, error) {
 	if len(params) == 0 {
 		return nil, c.tc.Invalid(opVerifyPassport.Name, "params", "required")
@@ -281,7 +281,7 @@ func (c *Client) VerifyPassport(ctx context.Context, params url.Values) (*Verifi
 // PANToAadhaar asks whether a PAN is linked to an Aadhaar (form field
 // pan_no). The response shape is inferred; see VerificationResult. Billed.
 //
-//	POST /verify/pantoadr (billed) — research/atlas.md §5.2 (API v2, integrators' code)
+//	POST /verify/pantoadr (billed) — inferred from integrators' public code for API v2
 func (c *Client) PANToAadhaar(ctx context.Context, pan string) (*VerificationResult, error) {
 	p, ok := NormalizePAN(pan)
 	if !ok {
@@ -295,7 +295,7 @@ func (c *Client) PANToAadhaar(ctx context.Context, pan string) (*VerificationRes
 // "UDYAM-MH-01-0000001" (form field udyam_no). The response shape is
 // inferred; see VerificationResult. Billed.
 //
-//	POST /verify/msme (billed) — research/atlas.md §5.2 (API v2, integrators' code)
+//	POST /verify/msme (billed) — inferred from integrators' public code for API v2
 func (c *Client) VerifyMSME(ctx context.Context, udyam string) (*VerificationResult, error) {
 	u := strings.ToUpper(strings.TrimSpace(udyam))
 	if !udyamPattern.MatchString(u) {
@@ -308,7 +308,7 @@ func (c *Client) VerifyMSME(ctx context.Context, udyam string) (*VerificationRes
 // type and id). Which types and ids it accepts is not public. A read:
 // retried like one.
 //
-//	GET /verify/status (free) — research/atlas.md §5.2 (API v2, integrators' code)
+//	GET /verify/status (free) — inferred from integrators' public code for API v2
 func (c *Client) VerificationStatus(ctx context.Context, typ, id string) (*VerificationResult, error) {
 	if err := c.checkID(opVerificationStatus.Name, "type", typ); err != nil {
 		return nil, err

@@ -20,25 +20,25 @@ import (
 var (
 	opOCR = kyc.Operation{Name: "ekycid.OCR", Method: http.MethodPost, Path: "/v0/ocr",
 		Class: kyc.ClassBilled, Idempotent: true,
-		Doc: `research/ekyc-verificar.md A.2: "OCR | v0/ocr | image_url, object_type, is_raw" (EKYCSolutions/node-sdk packages/ml-vision/src/index.ts); "Every form also carries idempotent_id" (packages/client/src/node.ts prepareFormData)`}
+		Doc: `inferred from the vendor's Node SDK (GitHub EKYCSolutions/node-sdk, packages/ml-vision/src/index.ts): POST v0/ocr with image_url, object_type, is_raw; every form also carries idempotent_id (packages/client/src/node.ts prepareFormData)`}
 	opDetectID = kyc.Operation{Name: "ekycid.DetectID", Method: http.MethodPost, Path: "/v0/id-detection",
 		Class: kyc.ClassBilled, Idempotent: true,
-		Doc: `research/ekyc-verificar.md A.2: "ID detection | v0/id-detection | image_url" (node-sdk packages/ml-vision/src/index.ts), with idempotent_id`}
+		Doc: `inferred from the vendor's Node SDK (GitHub EKYCSolutions/node-sdk, packages/ml-vision/src/index.ts): POST v0/id-detection with image_url, and idempotent_id`}
 	opCompareFaces = kyc.Operation{Name: "ekycid.CompareFaces", Method: http.MethodPost, Path: "/v0/face-compare",
 		Class: kyc.ClassBilled, Idempotent: true,
-		Doc: `research/ekyc-verificar.md A.2: "Face compare | v0/face-compare | face_image_0_url, face_image_1_url" (node-sdk packages/ml-vision/src/index.ts), with idempotent_id`}
+		Doc: `inferred from the vendor's Node SDK (GitHub EKYCSolutions/node-sdk, packages/ml-vision/src/index.ts): POST v0/face-compare with face_image_0_url, face_image_1_url, and idempotent_id`}
 	opLiveness = kyc.Operation{Name: "ekycid.Liveness", Method: http.MethodPost, Path: "/v0/liveness-detection",
 		Class: kyc.ClassBilled, Idempotent: true,
-		Doc: `research/ekyc-verificar.md A.2: "Liveness | v0/liveness-detection | sequences[i][checks], sequences[i][video_url]" (node-sdk packages/ml-vision/src/index.ts), with idempotent_id`}
+		Doc: `inferred from the vendor's Node SDK (GitHub EKYCSolutions/node-sdk, packages/ml-vision/src/index.ts): POST v0/liveness-detection with sequences[i][checks], sequences[i][video_url], and idempotent_id`}
 	opManualKYC = kyc.Operation{Name: "ekycid.ManualKYC", Method: http.MethodPost, Path: "/v0/manual-kyc",
 		Class: kyc.ClassBilled, Idempotent: true,
-		Doc: `research/ekyc-verificar.md A.2: "Manual KYC | v0/manual-kyc | is_raw, object_type, ocr_image_url, face_image_url, face_turn_left_image_url, face_turn_right_image_url" (node-sdk packages/ml-vision/src/index.ts), with idempotent_id`}
+		Doc: `inferred from the vendor's Node SDK (GitHub EKYCSolutions/node-sdk, packages/ml-vision/src/index.ts): POST v0/manual-kyc with is_raw, object_type, ocr_image_url, face_image_url, face_turn_left_image_url, face_turn_right_image_url, and idempotent_id`}
 	opExpressKYC = kyc.Operation{Name: "ekycid.ExpressKYC", Method: http.MethodPost, Path: "/v0/express-kyc",
 		Class: kyc.ClassBilled, Idempotent: true,
-		Doc: `research/ekyc-verificar.md A.2: "Express KYC | v0/express-kyc | is_raw, object_type, ocr_image_url, face_image_url, sequences[i][checks], sequences[i][video_url]" (node-sdk packages/ml-vision/src/index.ts), with idempotent_id`}
+		Doc: `inferred from the vendor's Node SDK (GitHub EKYCSolutions/node-sdk, packages/ml-vision/src/index.ts): POST v0/express-kyc with is_raw, object_type, ocr_image_url, face_image_url, sequences[i][checks], sequences[i][video_url], and idempotent_id`}
 	opReply = kyc.Operation{Name: "ekycid.Reply", Method: http.MethodGet, Path: "/v0/api-request-reply/{id}",
 		Class: kyc.ClassFree,
-		Doc:   `research/ekyc-verificar.md A.2: "Result poll | GET v0/api-request-reply/{id}" (node-sdk packages/client/src/node.ts); a read of a submission already billed`}
+		Doc:   `inferred from the vendor's Node SDK (GitHub EKYCSolutions/node-sdk, packages/client/src/node.ts): GET v0/api-request-reply/{id}; a read of a submission already billed`}
 )
 
 var operations = []kyc.Operation{opOCR, opDetectID, opCompareFaces, opLiveness, opManualKYC, opExpressKYC, opReply}

@@ -19,40 +19,40 @@ import (
 var (
 	opExecutiveLogIn = kyc.Operation{Name: "incode.ExecutiveLogIn", Method: http.MethodPost,
 		Path: "/executive/log-in", Class: kyc.ClassFree,
-		Doc: "research/incode.md §2: \"POST /executive/log-in with body {email, password} → {token}\", TTL 24 h (developer.incode.com/reference/how-to-get-an-session-token); a token exchange"}
+		Doc: "https://developer.incode.com/reference/how-to-get-an-session-token: an executive token is \"generated from a user's password and email\", \"The TTL value of these tokens defaults to 24 hours\" (POST /executive/log-in with body {email, password} → {token}); a token exchange"}
 	opStartSession = kyc.Operation{Name: "incode.StartSession", Method: http.MethodPost,
 		Path: "/omni/start", Class: kyc.ClassBilled,
-		Doc: "vendor-docs/incode.txt: \"create a session and get a session token (step 1)\" (developer.incode.com/reference/startinterview); a new onboarding session may be billed"}
+		Doc: "https://docs.incode.com/docs/omni-api/integration-guide: \"create a session and get a session token (step 1)\" (https://developer.incode.com/reference/startinterview); a new onboarding session may be billed"}
 	opAddFrontID = kyc.Operation{Name: "incode.AddFrontID", Method: http.MethodPost,
 		Path: "/omni/add/front-id/v2", Class: kyc.ClassBilled,
-		Doc: "vendor-docs/incode.txt: \"upload the front and back (if applicable) images of the ID (steps 2 and 3)\"; inferred billed: the upload runs Incode's classifier at once"}
+		Doc: "https://docs.incode.com/docs/omni-api/integration-guide: \"upload the front and back (if applicable) images of the ID (steps 2 and 3)\"; inferred billed: the upload runs Incode's classifier at once"}
 	opAddBackID = kyc.Operation{Name: "incode.AddBackID", Method: http.MethodPost,
 		Path: "/omni/add/back-id/v2", Class: kyc.ClassBilled,
-		Doc: "vendor-docs/incode.txt: \"upload the front and back (if applicable) images of the ID (steps 2 and 3)\"; inferred billed, as the front"}
+		Doc: "https://docs.incode.com/docs/omni-api/integration-guide: \"upload the front and back (if applicable) images of the ID (steps 2 and 3)\"; inferred billed, as the front"}
 	opProcessID = kyc.Operation{Name: "incode.ProcessID", Method: http.MethodPost,
 		Path: "/omni/process/id", Class: kyc.ClassBilled,
-		Doc: "vendor-docs/incode.txt: \"start the ID processing job (step 4)... runs the ID validation tests\"; a check, billed"}
+		Doc: "https://docs.incode.com/docs/omni-api/integration-guide: \"start the ID processing job (step 4)... runs the ID validation tests\"; a check, billed"}
 	opAddSelfie = kyc.Operation{Name: "incode.AddSelfie", Method: http.MethodPost,
 		Path: "/omni/add/face/third-party", Class: kyc.ClassBilled,
-		Doc: "vendor-docs/incode.txt: \"upload the selfie (step 5)\"; research/incode.md §4.4: liveness is \"Performed as soon as you add a selfie image\"; a check, billed"}
+		Doc: "https://docs.incode.com/docs/omni-api/integration-guide: \"upload the selfie (step 5)\"; https://developer.incode.com/docs/api-onboarding-face-validation: liveness is \"Performed as soon as you add a selfie image\"; a check, billed"}
 	opProcessFace = kyc.Operation{Name: "incode.ProcessFace", Method: http.MethodPost,
 		Path: "/omni/process/face", Class: kyc.ClassBilled,
-		Doc: "vendor-docs/incode.txt: \"perform the face recognition (step 6)\"; a check, billed"}
+		Doc: "https://docs.incode.com/docs/omni-api/integration-guide: \"perform the face recognition (step 6)\"; a check, billed"}
 	opOnboardingStatus = kyc.Operation{Name: "incode.OnboardingStatus", Method: http.MethodGet,
 		Path: "/omni/get/onboarding/status", Class: kyc.ClassFree,
-		Doc: "vendor-docs/incode.txt: \"poll the fetch onboarding status endpoint until onboardingStatus is equal to ONBOARDING_FINISHED\"; a read"}
+		Doc: "https://docs.incode.com/docs/omni-api/integration-guide: \"poll the fetch onboarding status endpoint until onboardingStatus is equal to ONBOARDING_FINISHED\"; a read"}
 	opFinishStatus = kyc.Operation{Name: "incode.FinishStatus", Method: http.MethodGet,
 		Path: "/omni/finish-status", Class: kyc.ClassFree,
-		Doc: "vendor-docs/incode.txt: \"finish the session (step 8). This will mark the session as completed\"; inferred free: a GET that completes a session already billed, and finishing twice changes nothing"}
+		Doc: "https://docs.incode.com/docs/omni-api/integration-guide: \"finish the session (step 8). This will mark the session as completed\"; inferred free: a GET that completes a session already billed, and finishing twice changes nothing"}
 	opScore = kyc.Operation{Name: "incode.Score", Method: http.MethodGet,
 		Path: "/omni/get/score", Class: kyc.ClassFree,
-		Doc: "vendor-docs/incode.txt: \"get the scores and OCR data (step 9 and 10)\" (developer.incode.com/docs/fetch-scores); a read"}
+		Doc: "https://docs.incode.com/docs/omni-api/integration-guide: \"get the scores and OCR data (step 9 and 10)\" (https://developer.incode.com/docs/fetch-scores); a read"}
 	opOCRData = kyc.Operation{Name: "incode.OCRData", Method: http.MethodGet,
 		Path: "/omni/get/ocr-data", Class: kyc.ClassFree,
-		Doc: "vendor-docs/incode.txt: \"get the scores and OCR data (step 9 and 10)\" (developer.incode.com/docs/fetch-extracted-ocr); a read"}
+		Doc: "https://docs.incode.com/docs/omni-api/integration-guide: \"get the scores and OCR data (step 9 and 10)\" (https://developer.incode.com/docs/fetch-extracted-ocr); a read"}
 	opApprove = kyc.Operation{Name: "incode.Approve", Method: http.MethodPost,
 		Path: "/omni/process/approve", Class: kyc.ClassBilled,
-		Doc: "research/incode.md §4.10 (Incode-Technologies-Example-Repos/nodejs-samples sample-server/index.js): creates the customer identity; inferred billed"}
+		Doc: "inferred from Incode's official sample server (GitHub Incode-Technologies-Example-Repos/nodejs-samples, sample-server/index.js): creates the customer identity; inferred billed"}
 )
 
 // opCall names the generic Call when its operation has no name.

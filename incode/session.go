@@ -348,7 +348,7 @@ type SelfieResult struct {
 // Live reports that Incode judged the selfie live (confidence 0).
 func (r *SelfieResult) Live() bool { return r.HasConfidence && r.Confidence <= 0 }
 
-// Reason follows Incode's integration guide (vendor-docs/incode.txt), which
+// Reason follows Incode's integration guide (https://docs.incode.com/docs/omni-api/integration-guide), which
 // says to "display error & repeat image capture" when confidence > 0,
 // hasLenses, hasFaceMask or !isBright: ReasonLivenessFailed for a suspected
 // spoof, ReasonLowQualityImage when the confidence is missing (too dark),
@@ -471,7 +471,8 @@ func (s *Session) ProcessFace(ctx context.Context) (*FaceMatchResult, error) {
 // OnboardingStatus is where a session stands.
 type OnboardingStatus string
 
-// Documented onboarding statuses (research/incode.md §4.6).
+// Documented onboarding statuses: https://docs.incode.com/docs/omni-api/api/web-hooks,
+// and the second-ID and government ones that developer.incode.com adds.
 const (
 	StatusUnknown                      OnboardingStatus = "UNKNOWN"
 	StatusIDValidationFinished         OnboardingStatus = "ID_VALIDATION_FINISHED"
@@ -627,7 +628,7 @@ type approveWire struct {
 // Incode's sample servers do after ONBOARDING_FINISHED. It is never resent
 // once it may have arrived.
 //
-//	POST /omni/process/approve (billed) — research/incode.md §4.10 (Incode's nodejs-samples sample-server)
+//	POST /omni/process/approve (billed) — inferred from Incode's official sample server (GitHub Incode-Technologies-Example-Repos/nodejs-samples, sample-server/index.js)
 func (s *Session) Approve(ctx context.Context) (*ApproveResult, error) {
 	var w approveWire
 	resp, err := s.c.send(ctx, s.call(opApprove, url.Values{"interviewId": {s.InterviewID}}, emptyJSON()), &w)

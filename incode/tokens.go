@@ -310,7 +310,7 @@ func (c *Client) logIn(ctx context.Context) (kyc.Secret, error) {
 // credentials (it charges nothing). The token is never returned, logged or
 // printed.
 //
-//	POST /executive/log-in (free) — developer.incode.com/reference/how-to-get-an-session-token
+//	POST /executive/log-in (free) — https://developer.incode.com/reference/how-to-get-an-session-token
 func (c *Client) ExecutiveLogIn(ctx context.Context) error {
 	if !c.hasExecutive() {
 		return c.tc.Invalid(opExecutiveLogIn.Name, "ExecutiveEmail", "no executive credentials are configured")

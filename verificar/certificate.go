@@ -44,7 +44,7 @@ var errNotPDF = errors.New("verificar: the certificate answer is neither a PDF n
 // as ErrBadResponse when it is neither. It is a free read: a connection
 // failure or a 5xx before the body is retried like a read.
 //
-//	POST /GetCertificadoIdentidad (free) — vendor-docs/verificar.txt "Query and download PDF Certificate"; https://www.mensatek.com/api-verificacion-identidad-en.html
+//	POST /GetCertificadoIdentidad (free) — https://www.mensatek.com/api-verificacion-identidad-en.html, "Query and download PDF Certificate"
 func (c *Client) Certificate(ctx context.Context, id string, w io.Writer) error {
 	op := opCertificate
 	if w == nil {

@@ -27,7 +27,7 @@ const (
 )
 
 // MaxIDLength bounds a Mensatek request ID: the documentation types it as
-// an integer (Id, vendor-docs/verificar.txt line 359), so it is digits only,
+// an integer (Id of /GetCertificadoIdentidad, https://www.mensatek.com/api-verificacion-identidad-en.html), so it is digits only,
 // and 20 digits hold any 64-bit integer.
 const MaxIDLength = 20
 
@@ -210,7 +210,7 @@ type sendAnswer struct {
 // it was written, whatever kyc.WithRetry says. After an error that
 // kyc.MayHaveBeenSent reports, the SMS may or may not have gone out.
 //
-//	POST /VerificarIdentidad (messaging) — vendor-docs/verificar.txt "Send Identity Verification Request"; https://www.mensatek.com/api-verificacion-identidad-en.html
+//	POST /VerificarIdentidad (messaging) — https://www.mensatek.com/api-verificacion-identidad-en.html, "Send Identity Verification Request"
 func (c *Client) SendVerification(ctx context.Context, r SendRequest) (*SendResult, error) {
 	return c.requestVerification(ctx, opSendVerification.Name, r, sendFields)
 }
@@ -245,7 +245,7 @@ type creditsAnswer struct {
 // is free, so a connection failure or a 5xx is retried like a read; an
 // authentication failure never is.
 //
-//	POST /GetCreditos (free) — vendor-docs/verificar.txt "Credits Query"; https://www.mensatek.com/api-verificacion-identidad-en.html
+//	POST /GetCreditos (free) — https://www.mensatek.com/api-verificacion-identidad-en.html, "Credits Query"
 func (c *Client) Credits(ctx context.Context) (float64, error) {
 	var ans creditsAnswer
 	resp, err := c.send(ctx, opCredits, nil, &ans)
@@ -282,7 +282,7 @@ var errNotObject = errors.New("verificar: the parameters are not a JSON object")
 
 // withResp marshals params as a JSON object carrying Resp=JSON, so that
 // answers come in the current JSON format. Parameter names are
-// case-insensitive (vendor-docs/verificar.txt line 112), so any Resp is
+// case-insensitive ("Request Body schema", https://www.mensatek.com/api-verificacion-identidad-en.html), so any Resp is
 // replaced whatever its case.
 func withResp(params any) ([]byte, error) {
 	var fields map[string]json.RawMessage

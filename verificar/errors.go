@@ -155,7 +155,8 @@ var estadoStatus = map[int64]kyc.Status{
 }
 
 // documentedEstado reports whether e is one of the documented states
-// (vendor-docs/verificar.txt lines 217-225).
+// (the Estado table under "Reception of delivery reports and status changes of
+// sent requests", https://www.mensatek.com/api-verificacion-identidad-en.html).
 func documentedEstado(e int64) bool {
 	_, ok := estadoStatus[e]
 	return ok || e == EstadoFinished

@@ -9,13 +9,14 @@ import (
 
 // The operations this package sends, declared once. Every function of the
 // API is a POST ("The Requests, for security reasons, must be made via
-// POST", vendor-docs/verificar.txt line 20) under the base URL.
+// POST", AUTHENTICATION on
+// https://www.mensatek.com/api-verificacion-identidad-en.html) under the base URL.
 //
 // Resends follow the class (internal/transport's policy). Mensatek warns
 // that "a repeatedly erroneous connection will be treated by the system as
-// spam and may end up temporarily blocking the connection" (line 32), and
+// spam and may end up temporarily blocking the connection" (IMPORTANT NOTES), and
 // asks not to repeat "fast 'empty' connections ... to obtain the number of
-// credits or the same report" (line 34). The erroneous connections are
+// credits or the same report" (same section). The erroneous connections are
 // failed authentications: HTTP 401/403 is never retried by the transport,
 // and Res -1 arrives inside a 200, which is an answer, never retried either.
 // What remains retryable for the two free reads is a connection that
@@ -29,15 +30,15 @@ var (
 	// credit: never resent once written, whatever the answer.
 	opSendVerification = kyc.Operation{Name: "verificar.SendVerification", Method: http.MethodPost,
 		Path: PathSend, Class: kyc.ClassMessaging,
-		Doc: `vendor-docs/verificar.txt:59,72,141: "/VerificarIdentidad" — "the message that will be sent to the recipient on their mobile" (texts the person); "-2 There are not enough credits" (costs credit)`}
+		Doc: `https://www.mensatek.com/api-verificacion-identidad-en.html, "Send Identity Verification Request", "/VerificarIdentidad" — "the message that will be sent to the recipient on their mobile" (texts the person); "-2 There are not enough credits" (costs credit)`}
 	// opCertificate downloads the certificate PDF: a read.
 	opCertificate = kyc.Operation{Name: "verificar.Certificate", Method: http.MethodPost,
 		Path: PathCertificate, Class: kyc.ClassFree,
-		Doc: `vendor-docs/verificar.txt:350-352,401: "/GetCertificadoIdentidad" — "Obtaining the PDF file with the certificate" (a read; no charge documented)`}
+		Doc: `https://www.mensatek.com/api-verificacion-identidad-en.html, "Query and download PDF Certificate", "/GetCertificadoIdentidad" — "Obtaining the PDF file with the certificate" (a read; no charge documented)`}
 	// opCredits reads the account's credit: a read.
 	opCredits = kyc.Operation{Name: "verificar.Credits", Method: http.MethodPost,
 		Path: PathCredits, Class: kyc.ClassFree,
-		Doc: `vendor-docs/verificar.txt:405-407: "/GetCreditos" — "returns the number of credits in the account ... used simply as a functioning test" (a read)`}
+		Doc: `https://www.mensatek.com/api-verificacion-identidad-en.html, "Credits Query", "/GetCreditos" — "returns the number of credits in the account ... used simply as a functioning test" (a read)`}
 )
 
 var operations = []kyc.Operation{opSendVerification, opCertificate, opCredits}

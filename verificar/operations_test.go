@@ -24,7 +24,7 @@ func TestOperationTable(t *testing.T) {
 	for _, op := range Operations() {
 		classes[op.Name] = op.Class
 		assert.Equal(t, http.MethodPost, op.Method, "Mensatek takes POST only")
-		assert.Contains(t, op.Doc, "vendor-docs/verificar.txt:", op.Name)
+		assert.Contains(t, op.Doc, "https://www.mensatek.com/api-verificacion-identidad-en.html", op.Name)
 	}
 	assert.Equal(t, map[string]kyc.Class{
 		"verificar.SendVerification": kyc.ClassMessaging,

@@ -66,7 +66,7 @@ func (c *Client) sendBody(op string, r SendRequest, f fieldNames) (sendBody, err
 const phoneForm = "the international number, country code first, digits only, such as 34600000001 (a leading + is accepted)"
 
 // telefono turns a phone number into Mensatek's Telefono form ("34600000001",
-// vendor-docs/verificar.txt line 95): the international number, digits only.
+// the Telefono example of https://www.mensatek.com/api-verificacion-identidad-en.html): the international number, digits only.
 // It accepts E.164 ("+34600000001") and drops the '+'. It returns what is
 // wrong otherwise, so that a number Mensatek would text wrongly, or not at
 // all, costs no credit:

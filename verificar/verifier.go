@@ -34,7 +34,7 @@ func (c *Client) Capabilities() kyc.Capabilities {
 // Request.ID is not sent: the API has no field for the caller's reference,
 // so keep the mapping from Reference to your case on your side.
 //
-//	POST /VerificarIdentidad (messaging) — through SendVerification; vendor-docs/verificar.txt "Send Identity Verification Request"
+//	POST /VerificarIdentidad (messaging) — through SendVerification; https://www.mensatek.com/api-verificacion-identidad-en.html, "Send Identity Verification Request"
 func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, error) {
 	const op = "verificar.Verify"
 	if err := c.Capabilities().CheckFor(ctx, kyc.Verificar, op, req); err != nil {

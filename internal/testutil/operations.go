@@ -3,6 +3,7 @@ package testutil
 import (
 	"context"
 	"reflect"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -22,7 +23,9 @@ import (
 //     listed in steps (operations the client sends only inside a composite
 //     method, such as a token exchange);
 //   - names are unique, and every operation has a method, a path template
-//     without a query and a Doc.
+//     without a query and a Doc that cites the vendor's public page by URL
+//     (it holds "http") or says "inferred" and from what, and never points
+//     at a file outside the module (see citedOutside).
 func OperationTable(t *testing.T, pkg string, client any, ops []kyc.Operation, composite, steps []string) {
 	t.Helper()
 	byName := map[string]kyc.Operation{}
@@ -35,6 +38,11 @@ func OperationTable(t *testing.T, pkg string, client any, ops []kyc.Operation, c
 		assert.True(t, strings.HasPrefix(op.Path, "/"), "%s: path template %q", op.Name, op.Path)
 		assert.NotContains(t, op.Path, "?", "%s: a path template carries no query", op.Name)
 		assert.NotEmpty(t, op.Doc, "%s: Doc cites the vendor documentation it rests on", op.Name)
+		assert.True(t, strings.Contains(op.Doc, "http") || strings.Contains(op.Doc, "inferred"),
+			"%s: Doc cites the vendor's public page by URL or says \"inferred\" and from what: %q", op.Name, op.Doc)
+		if p := CitedOutside(op.Doc); p != "" {
+			t.Errorf("%s: Doc points at %q, a file outside the module: %q", op.Name, p, op.Doc)
+		}
 	}
 	skip := map[string]bool{}
 	for _, n := range composite {
@@ -59,4 +67,21 @@ func OperationTable(t *testing.T, pkg string, client any, ops []kyc.Operation, c
 		_, ok := typ.MethodByName(method)
 		assert.True(t, ok || stepSet[name], "the operation table names %s, but the client has no method %s", name, method)
 	}
+}
+
+// outside matches a path into the project's shared notes, which are not
+// part of the module: a Markdown file under research, anything under
+// vendor-docs, and the shared directory itself. The brackets keep this
+// source from matching itself.
+var outside = regexp.MustCompile(`research[/][^\s"'` + "`" + `)]*[.]md|vendor[-]docs/|[.][.]/shared|/work[/]shared`)
+
+// CitedOutside returns the first path in s that points at a file outside
+// the module, or "" if there is none. Docs cite the vendor's public page by
+// URL, or say "inferred" and from what.
+func CitedOutside(s string) string {
+	// The cheap test first: most text holds none of the three words.
+	if !strings.Contains(s, "research") && !strings.Contains(s, "vendor-") && !strings.Contains(s, "/shared") {
+		return ""
+	}
+	return outside.FindString(s)
 }
