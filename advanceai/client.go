@@ -95,10 +95,13 @@ func New(cfg Config, opts ...kyc.Option) (*Client, error) {
 	tc, err := transport.New(transport.Params{
 		Provider: kyc.AdvanceAI,
 		BaseURL:  DefaultBaseURL,
-		Check:    c.check,
-		Decode:   c.decode,
-		Encode:   c.encode,
-		ID:       idForm,
+		// The business calls' signer sets it; an Observer may not, not even
+		// on the token exchange, which carries none.
+		CredentialHeaders: []string{HeaderAccessToken},
+		Check:             c.check,
+		Decode:            c.decode,
+		Encode:            c.encode,
+		ID:                idForm,
 	}, opts)
 	if err != nil {
 		return nil, err
@@ -109,7 +112,9 @@ func New(cfg Config, opts ...kyc.Option) (*Client, error) {
 
 // Call sends any operation of the ADVANCE.AI API that the typed methods do
 // not cover, with the access token, and checked like them. op.Path is the
-// path to send, relative to the base URL ("/intl/openapi/..."); op.Method
+// path template, relative to the base URL ("/intl/openapi/..."), with ids
+// as {placeholders} that params fill in order, escaped (a template holding
+// an id is refused: ids never reach logs or the Observer); op.Method
 // defaults to POST with an input and GET without, op.Name to
 // "advanceai.Call". op.Class decides how it may be resent: its zero value,
 // kyc.ClassBilled, is the safe default; pass kyc.ClassFree for a read.
@@ -128,12 +133,12 @@ func New(cfg Config, opts ...kyc.Option) (*Client, error) {
 //
 // It replaces Call(ctx, method, path, body, out) (*Meta, error): put the
 // method and path in op, and pass an *Envelope as out for what Meta held.
-func (c *Client) Call(ctx context.Context, op kyc.Operation, in, out any) error {
+func (c *Client) Call(ctx context.Context, op kyc.Operation, in, out any, params ...string) error {
 	if op.Name == "" {
 		op.Name = string(kyc.AdvanceAI) + ".Call"
 	}
 	return c.withToken(ctx, func(ctx context.Context) error {
-		return c.tc.Generic(ctx, op, in, out)
+		return c.tc.Generic(ctx, op, in, out, params...)
 	})
 }
 

@@ -171,7 +171,10 @@ func New(cfg Config, opts ...kyc.Option) (*Client, error) {
 	}
 	c := &Client{cfg: cfg}
 	tc, err := transport.New(transport.Params{Provider: kyc.Incode, BaseURL: baseURL, Sign: c.sign,
-		Check: c.check, Decode: c.decode, Encode: c.encode, ID: idForm}, opts)
+		// The signers' headers: an Observer may not set them, not even on
+		// a call without a session (the start, the executive log-in).
+		CredentialHeaders: []string{"x-api-key", "api-version", "X-Incode-Hardware-Id"},
+		Check:             c.check, Decode: c.decode, Encode: c.encode, ID: idForm}, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -209,8 +212,10 @@ type sessionIn struct {
 }
 
 // Call sends any operation of the Incode API that the typed methods do not
-// cover, signed and checked like them. op.Path is the path to send,
-// relative to the base URL ("/omni/add/user-consent"); op.Method defaults
+// cover, signed and checked like them. op.Path is the path template,
+// relative to the base URL ("/omni/add/user-consent"), with ids as
+// {placeholders} that params fill in order, escaped (a template holding an
+// id is refused: ids never reach logs or the Observer); op.Method defaults
 // to POST with an input and GET without. op.Class decides how it may be
 // resent: its zero value, kyc.ClassBilled, is the safe default; say
 // kyc.ClassFree for a read.
@@ -220,7 +225,7 @@ type sessionIn struct {
 // path: the client then sends that session's token in
 // X-Incode-Hardware-Id, finding it itself (Config's doc says how). out,
 // when not nil, receives the decoded JSON answer.
-func (c *Client) Call(ctx context.Context, op kyc.Operation, in, out any) error {
+func (c *Client) Call(ctx context.Context, op kyc.Operation, in, out any, params ...string) error {
 	if si, ok := in.(SessionInput); ok {
 		name := op.Name
 		if name == "" {
@@ -235,7 +240,7 @@ func (c *Client) Call(ctx context.Context, op kyc.Operation, in, out any) error 
 		}
 		in = sessionIn{SessionInput: si, token: tok}
 	}
-	return c.tc.Generic(ctx, op, in, out)
+	return c.tc.Generic(ctx, op, in, out, params...)
 }
 
 // encode builds a generic Call's request: a sessionIn carries its token,

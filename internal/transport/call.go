@@ -54,28 +54,29 @@ func (c *Client) do(ctx context.Context, r *Request, stream bool) (*Response, er
 	if r.Method == "" {
 		r.Method = http.MethodGet
 	}
-	if r.Path == "" {
-		r.Path = r.Operation.Path
-	}
-	if strings.Contains(r.Path, "://") {
+	if strings.Contains(r.Operation.Path, "://") {
 		return nil, c.errorf(r, kyc.ErrInvalidRequest, false, nil, "a request path must be relative to the base URL")
 	}
-	if r.Operation.Path == "" {
-		r.Operation.Path = r.Path // no template declared: the path is the template
+	path, perr := fillPath(r.Operation.Path, r.Params)
+	if perr != nil {
+		return nil, c.errorf(r, kyc.ErrInvalidRequest, false, nil, perr.Error())
 	}
 	if lerr := r.Body.CheckLimits(); lerr != nil {
 		return nil, c.limitError(r, lerr)
 	}
 	var call callState
 	c.startCall(ctx, r, &call)
-	resp, err := c.loop(call.ctx, r, stream, &call)
+	resp, err := c.loop(call.ctx, r, path, stream, &call)
 	call.end(resp, err)
 	return resp, err
 }
 
 // loop sends the attempts of one call as the resend policy allows.
-func (c *Client) loop(ctx context.Context, r *Request, stream bool, call *callState) (*Response, error) {
-	target := c.URL(r.Path, r.Query) // the log path (safePath) is built only when a record is written
+func (c *Client) loop(ctx context.Context, r *Request, path string, stream bool, call *callState) (*Response, error) {
+	target := c.buildURL(path, r.Query) // the log path (safePath) is built only when a record is written
+	if len(r.Params) == 0 && len(r.Query) == 0 {
+		target = c.urls.get(path, c.buildURL) // a template without ids: cached
+	}
 	pol := policy{op: r.Operation, replayable: r.Body.Replayable(), maxRetries: c.s.MaxRetries,
 		minBackoff: c.s.MinBackoff, maxWait: c.s.MaxWait}
 	for attempt := 1; ; attempt++ {

@@ -37,6 +37,12 @@ type Params struct {
 	// vendor's request id, for logs and errors. "X-Request-Id" is always
 	// looked at.
 	RequestIDHeaders []string
+	// CredentialHeaders names the headers the vendor's signers set
+	// (client-wide or per request: a session token, an access token). An
+	// Observer's SetHeader refuses them on every attempt, also on one whose
+	// signer did not set them. The common credential headers (see
+	// reservedHeader) are refused for every vendor.
+	CredentialHeaders []string
 	// Check is the vendor's answer check, run by Call on every answer.
 	Check Checker
 	// Decode decodes a checked answer; nil decodes the body as JSON.
@@ -53,13 +59,15 @@ type Request struct {
 	// Operation is the operation as the vendor package's table declares it:
 	// its Name names the call in errors, logs and the Observer, its Class
 	// decides the resend policy, its Path template goes to logs and the
-	// Observer. Method and Path below default to the operation's.
+	// Observer. Method below defaults to the operation's.
 	Operation kyc.Operation
 	// Method is the HTTP method; empty means Operation.Method, then GET.
 	Method string
-	// Path is the path sent, joined to the base URL's path with exactly one
-	// slash; empty means Operation.Path. Escape ids with url.PathEscape.
-	Path   string
+	// Params fill the {placeholders} of Operation.Path, in order, each
+	// escaped by the transport (url.PathEscape). The path sent is the
+	// filled template joined to the base URL's path with exactly one
+	// slash; logs, errors and the Observer see only the template.
+	Params []string
 	Query  url.Values
 	Header http.Header
 	Body   Body
@@ -104,6 +112,9 @@ type Client struct {
 	urls      urlCache
 	log       *slog.Logger
 	idHeaders []string // where the vendor's request id may be
+	// credHeaders are Params.CredentialHeaders, lower-cased: an
+	// Observer may not set them.
+	credHeaders map[string]bool
 }
 
 // New resolves the options and checks the base URL: HTTPS, or plain HTTP to
@@ -144,6 +155,10 @@ func New(p Params, opts []kyc.Option) (*Client, error) {
 		userAgent: []string{s.UserAgent},
 		idHeaders: append([]string{"X-Request-Id"}, p.RequestIDHeaders...)}
 	c.plainBase = plainPath(c.basePath)
+	c.credHeaders = make(map[string]bool, len(p.CredentialHeaders))
+	for _, h := range p.CredentialHeaders {
+		c.credHeaders[strings.ToLower(h)] = true
+	}
 	c.rt = *rc.R().SetDoNotParseResponse(true)
 	return c, nil
 }

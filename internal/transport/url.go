@@ -4,6 +4,7 @@ package transport
 
 import (
 	"errors"
+	"fmt"
 	"net"
 	"net/url"
 	"strings"
@@ -151,4 +152,42 @@ func lenOf(m *map[string]string) int {
 		return 0
 	}
 	return len(*m)
+}
+
+// fillPath fills the {placeholders} of a path template with params, in
+// order, each escaped with url.PathEscape. A parameter cannot change the
+// path's shape: it is never empty, "." or "..", and its "/" is escaped.
+// The count of parameters must be the count of placeholders.
+func fillPath(tmpl string, params []string) (string, error) {
+	if len(params) == 0 && !strings.Contains(tmpl, "{") {
+		return tmpl, nil
+	}
+	var b strings.Builder
+	n, rest := 0, tmpl
+	for {
+		i := strings.IndexByte(rest, '{')
+		if i < 0 {
+			b.WriteString(rest)
+			break
+		}
+		j := strings.IndexByte(rest[i:], '}')
+		if j < 0 {
+			return "", errors.New("the path template has a '{' without its '}'")
+		}
+		if n >= len(params) {
+			return "", fmt.Errorf("the path template has more placeholders than the %d path parameters given", len(params))
+		}
+		p := params[n]
+		n++
+		if p == "" || p == "." || p == ".." {
+			return "", errors.New(`a path parameter must not be empty, "." or ".."`)
+		}
+		b.WriteString(rest[:i])
+		b.WriteString(url.PathEscape(p))
+		rest = rest[i+j+1:]
+	}
+	if n != len(params) {
+		return "", fmt.Errorf("%d path parameters for %d placeholders in the path template", len(params), n)
+	}
+	return b.String(), nil
 }
