@@ -206,15 +206,3 @@ func idForm(id string) error {
 	}
 	return nil
 }
-
-// withReference returns err with the Reference of the submission it
-// followed, so that a billed submission is never orphaned.
-func withReference(err error, ref string) error {
-	var kerr *kyc.Error
-	if !errors.As(err, &kerr) {
-		return err
-	}
-	e := *kerr
-	e.Reference = ref
-	return &e
-}

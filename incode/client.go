@@ -266,31 +266,43 @@ type call struct {
 	s     *Session
 }
 
-// send is the one sender of the typed methods: it builds the request from
-// its operation, adds the session's token, and goes through c.tc.Call
-// (send → check → decode into out). When the executive token was refused
-// (401: refused unprocessed, whatever the class), it logs in again once and
-// resends.
+// send builds the request of a typed method from its operation, adds the
+// session's token, and sends it through the one send path, c.tc.Call
+// (send → check → decode into out). A request carrying the executive token
+// has the renew hook renewExecutive.
 func (c *Client) send(ctx context.Context, r call, out any) (*transport.Response, error) {
 	req := &transport.Request{Operation: r.op, Query: r.query, Body: r.body}
-	if r.s == nil {
-		return c.tc.Call(ctx, req, out)
-	}
-	tok, exec, err := r.s.token(ctx, r.op.Name)
-	if err != nil {
-		return nil, err
-	}
-	req.Sign = hardwareID(tok)
-	resp, err := c.tc.Call(ctx, req, out)
-	var kerr *kyc.Error
-	if exec && errors.As(err, &kerr) && kerr.StatusCode == http.StatusUnauthorized {
-		c.exec.drop(tok)
-		if tok, err2 := c.exec.token(ctx, c, r.op.Name, false); err2 == nil {
-			req.Sign = hardwareID(tok)
-			resp, err = c.tc.Call(ctx, req, out)
+	if r.s != nil {
+		tok, exec, err := r.s.token(ctx, r.op.Name)
+		if err != nil {
+			return nil, err
+		}
+		req.Sign = hardwareID(tok)
+		if exec {
+			req.Renew = c.renewExecutive(r.op.Name, req, tok)
 		}
 	}
-	return resp, err
+	return c.tc.Call(ctx, req, out)
+}
+
+// renewExecutive is the renew hook of a request carrying the executive
+// token tok: when Incode refused it (401: refused unprocessed, whatever the
+// class), it drops tok and logs in again, and the transport sends the
+// request once more with the new token.
+func (c *Client) renewExecutive(op string, req *transport.Request, tok kyc.Secret) transport.Renewer {
+	return func(ctx context.Context, err error) bool {
+		var kerr *kyc.Error
+		if !errors.As(err, &kerr) || kerr.StatusCode != http.StatusUnauthorized {
+			return false
+		}
+		c.exec.drop(tok)
+		fresh, err := c.exec.token(ctx, c, op, false)
+		if err != nil {
+			return false
+		}
+		req.Sign = hardwareID(fresh)
+		return true
+	}
 }
 
 // decode unmarshals a checked answer, refusing an empty one.

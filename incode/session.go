@@ -122,7 +122,7 @@ func (c *Client) StartSession(ctx context.Context, req StartRequest) (*Session, 
 		Env: string(w.Env), ExistingSession: bool(w.ExistingSession), c: c,
 	}
 	if err := c.keep(ctx, op.Name, id, s.Token); err != nil && !c.hasExecutive() {
-		return nil, withReference(err, s.Reference())
+		return nil, c.tc.WithReference(op.Name, err, s.Reference())
 	}
 	return s, nil
 }
@@ -168,18 +168,6 @@ func (s *Session) ownToken(ctx context.Context) bool {
 
 func (s *Session) call(op kyc.Operation, q url.Values, body transport.Body) call {
 	return call{op: op, query: q, body: body, s: s}
-}
-
-// withReference sets the Reference of a started verification on the error
-// returned after it started.
-func withReference(err error, ref string) error {
-	var kerr *kyc.Error
-	if errors.As(err, &kerr) {
-		e := *kerr
-		e.Reference = ref
-		return &e
-	}
-	return &kyc.Error{Provider: kyc.Incode, Op: "incode.Verify", Kind: kyc.KindOf(err), Err: err, Reference: ref}
 }
 
 // imageBody builds {"base64Image": "..."} with the image base64-encoded

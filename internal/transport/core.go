@@ -43,11 +43,28 @@ type Encoder func(op kyc.Operation, in any) (*Request, error)
 // its characters and length.
 type IDForm func(id string) error
 
-// Call is the one path of every call: send r (as its operation's resend
-// policy allows), check the answer with the vendor's Checker, and decode it
-// into out unless out is nil. It returns the response for callers that need
-// its headers or raw body.
+// Call is the one send path of every typed method and of the generic
+// Call: send r (as its operation's resend policy allows), check the answer
+// with the vendor's Checker, and decode it into out unless out is nil. When
+// that fails and r's renew hook renews its credential, r is sent once more:
+// the refused call was sent, so the repeat's error is never NotSent. It
+// returns the response for callers that need its headers or raw body.
 func (c *Client) Call(ctx context.Context, r *Request, out any) (*Response, error) {
+	resp, err := c.exchange(ctx, r, out)
+	if err == nil || r.Renew == nil || ctx.Err() != nil || !r.Renew(ctx, err) {
+		return resp, err
+	}
+	resp, err = c.exchange(ctx, r, out)
+	var kerr *kyc.Error
+	if errors.As(err, &kerr) {
+		kerr.NotSent = false
+	}
+	return resp, err
+}
+
+// exchange sends r once through the resend loop, checks the answer and
+// decodes it into out.
+func (c *Client) exchange(ctx context.Context, r *Request, out any) (*Response, error) {
 	resp, err := c.Do(ctx, r)
 	if err != nil {
 		return nil, err

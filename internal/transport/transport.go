@@ -73,7 +73,17 @@ type Request struct {
 	Body   Body
 	// Sign runs after the client's Signer on every attempt of this request.
 	Sign Signer
+	// Renew is the request's renew hook: see Renewer. Nil: none.
+	Renew Renewer
 }
+
+// Renewer is a request's renew hook, run by Call once when the call failed
+// with err: it may renew the credential the request carries (drop a
+// refused token and fetch another, log in again, replacing the request's
+// Sign if it must) and report that the request is to be sent once more.
+// It is how Incode's executive re-login and ADVANCE.AI's token re-fetch
+// plug into the one send path.
+type Renewer func(ctx context.Context, err error) bool
 
 // op is the operation's name, for errors.
 func (r *Request) op() string { return r.Operation.Name }
