@@ -63,7 +63,9 @@ type AttemptInfo struct {
 	// propagation. It refuses (returns false) a header the request already
 	// has (the credentials are set before the Observer sees the attempt),
 	// any credential-like name (auth, key, token, secret, signature,
-	// session, cookie, password), and the headers net/http manages (Host,
+	// session, cookie, password), every header a vendor's signer sets
+	// (X-Incode-Hardware-Id, X-ACCESS-TOKEN, x-api-key, api-key, ...), also
+	// on an attempt that lacks it, and the headers net/http manages (Host,
 	// Content-Length, Transfer-Encoding, Connection, ...), so it can neither
 	// read nor replace a credential. Vendors are third parties: propagate
 	// only if you mean to.

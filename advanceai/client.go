@@ -95,10 +95,13 @@ func New(cfg Config, opts ...kyc.Option) (*Client, error) {
 	tc, err := transport.New(transport.Params{
 		Provider: kyc.AdvanceAI,
 		BaseURL:  DefaultBaseURL,
-		Check:    c.check,
-		Decode:   c.decode,
-		Encode:   c.encode,
-		ID:       idForm,
+		// The business calls' signer sets it; an Observer may not, not even
+		// on the token exchange, which carries none.
+		CredentialHeaders: []string{HeaderAccessToken},
+		Check:             c.check,
+		Decode:            c.decode,
+		Encode:            c.encode,
+		ID:                idForm,
 	}, opts)
 	if err != nil {
 		return nil, err
@@ -109,7 +112,9 @@ func New(cfg Config, opts ...kyc.Option) (*Client, error) {
 
 // Call sends any operation of the ADVANCE.AI API that the typed methods do
 // not cover, with the access token, and checked like them. op.Path is the
-// path to send, relative to the base URL ("/intl/openapi/..."); op.Method
+// path template, relative to the base URL ("/intl/openapi/..."), with ids
+// as {placeholders} that params fill in order, escaped (a template holding
+// an id is refused: ids never reach logs or the Observer); op.Method
 // defaults to POST with an input and GET without, op.Name to
 // "advanceai.Call". op.Class decides how it may be resent: its zero value,
 // kyc.ClassBilled, is the safe default; pass kyc.ClassFree for a read.
@@ -128,45 +133,39 @@ func New(cfg Config, opts ...kyc.Option) (*Client, error) {
 //
 // It replaces Call(ctx, method, path, body, out) (*Meta, error): put the
 // method and path in op, and pass an *Envelope as out for what Meta held.
-func (c *Client) Call(ctx context.Context, op kyc.Operation, in, out any) error {
+func (c *Client) Call(ctx context.Context, op kyc.Operation, in, out any, params ...string) error {
 	if op.Name == "" {
 		op.Name = string(kyc.AdvanceAI) + ".Call"
 	}
-	return c.withToken(ctx, func(ctx context.Context) error {
-		return c.tc.Generic(ctx, op, in, out)
-	})
+	return c.tc.Generic(ctx, op, in, out, params...)
 }
 
-// encode is Call's Encoder: the transport's default, signed with the
-// access token.
+// encode is Call's Encoder: the transport's default, with the access
+// token (authorize).
 func (c *Client) encode(op kyc.Operation, in any) (*transport.Request, error) {
 	r, err := transport.EncodeDefault(op, in)
 	if err != nil {
 		return nil, err
 	}
-	r.Sign = c.sign(op)
+	c.authorize(r)
 	return r, nil
 }
 
-// send sends one operation with body as JSON through the one call path
-// (c.tc.Call: send, check, decode into out). Every operation but the token
-// exchange carries the access token, and is repeated once with a new token
-// when the vendor refuses the one it carried.
+// send builds the request of one operation, body as JSON, and sends it
+// through the one send path (c.tc.Call: send, check, decode into out).
+// Every operation but the token exchange carries the access token
+// (authorize), and is repeated once with a new token when the vendor
+// refuses the one it carried.
 func (c *Client) send(ctx context.Context, op kyc.Operation, body, out any) (*transport.Response, error) {
 	b, err := transport.JSON(body)
 	if err != nil {
 		return nil, c.tc.Invalid(op.Name, "body", "cannot be encoded as JSON")
 	}
-	if op.Name == opGenerateToken.Name {
-		return c.tc.Call(ctx, &transport.Request{Operation: op, Body: b}, out)
+	r := &transport.Request{Operation: op, Body: b}
+	if op.Name != opGenerateToken.Name {
+		c.authorize(r)
 	}
-	var resp *transport.Response
-	err = c.withToken(ctx, func(ctx context.Context) error {
-		var err error
-		resp, err = c.tc.Call(ctx, &transport.Request{Operation: op, Body: b, Sign: c.sign(op)}, out)
-		return err
-	})
-	return resp, err
+	return c.tc.Call(ctx, r, out)
 }
 
 // check is the answer check (Params.Check). It decodes the envelope before
@@ -314,8 +313,7 @@ func (c *Client) GenerateURL(ctx context.Context, req GenerateURLRequest) (*Gene
 	if link == "" || !transport.SafeText(link) || !strings.HasPrefix(link, "http") {
 		// The verification exists, but its link cannot be handed out.
 		e := c.badResponse(opGenerateURL, resp, env.Meta, errors.New("no usable url in a SUCCESS answer"))
-		e.Reference = kyc.NewReference(kyc.AdvanceAI, id)
-		return nil, e
+		return nil, c.tc.WithReference(opGenerateURL.Name, e, kyc.NewReference(kyc.AdvanceAI, id))
 	}
 	ms := epochMillis(data.ExpiredTime)
 	out := &GenerateURLResult{Meta: env.Meta, SignatureID: id, URL: link, ExpiredTime: ms, Raw: resp.Body}

@@ -233,9 +233,6 @@ func (tc *tokenCache) drop(tok string) {
 	}
 }
 
-// tokenUseKey keys the tokenUse of one call in its context.
-type tokenUseKey struct{}
-
 // tokenUse is what the signer of one call did: the token its last attempt
 // carried, how many attempts it signed, and whether getting a token failed.
 // The transport runs a call's attempts one after the other, on the
@@ -247,14 +244,11 @@ type tokenUse struct {
 }
 
 // sign is the Signer of every business request of op: it puts the access
-// token in X-ACCESS-TOKEN, from the cache or a fresh fetch, on each attempt.
-// A failure to get a token ends the call before this attempt is written.
-func (c *Client) sign(op kyc.Operation) transport.Signer {
+// token in X-ACCESS-TOKEN, from the cache or a fresh fetch, on each attempt,
+// and notes in u what it did. A failure to get a token ends the call
+// before this attempt is written.
+func (c *Client) sign(op kyc.Operation, u *tokenUse) transport.Signer {
 	return func(ctx context.Context, h http.Header) error {
-		u, _ := ctx.Value(tokenUseKey{}).(*tokenUse)
-		if u == nil {
-			u = &tokenUse{}
-		}
 		u.signs++
 		tok, err := c.token(ctx, op)
 		if err != nil {
@@ -273,23 +267,22 @@ func (c *Client) sign(op kyc.Operation) transport.Signer {
 	}
 }
 
-// withToken runs one call (send, or the generic Call) and, when the vendor
-// refused the access token it carried (HTTP 401 or IAM_FAILED), drops that
-// token and runs it once more with a new one. The refused call was stopped
-// at the gate, unprocessed, so a billed call may be repeated; the repeat's
-// error says the call was sent (the refused one was), and is Unprocessed
-// only when the repeat is.
-func (c *Client) withToken(ctx context.Context, call func(context.Context) error) error {
+// authorize gives a business request the access token: a signer that
+// puts it on each attempt, and the renew hook that, when the vendor
+// refused the token the call carried (HTTP 401 or IAM_FAILED), drops that
+// token so that the transport sends the request once more with a new one.
+// The refused call was stopped at the gate, unprocessed, so a billed call
+// may be repeated; the repeat's error says the call was sent (the refused
+// one was), and is Unprocessed only when the repeat is.
+func (c *Client) authorize(r *transport.Request) {
 	u := &tokenUse{}
-	err := call(context.WithValue(ctx, tokenUseKey{}, u))
-	if err == nil || u.token == "" || u.signFailed || !isAuthFailure(err) || ctx.Err() != nil {
-		return err
+	r.Sign = c.sign(r.Operation, u)
+	r.Renew = func(_ context.Context, err error) bool {
+		if u.token == "" || u.signFailed || !isAuthFailure(err) {
+			return false
+		}
+		c.tokens.drop(u.token)
+		*u = tokenUse{}
+		return true
 	}
-	c.tokens.drop(u.token)
-	err = call(context.WithValue(ctx, tokenUseKey{}, &tokenUse{}))
-	var kerr *kyc.Error
-	if errors.As(err, &kerr) {
-		kerr.NotSent = false
-	}
-	return err
 }

@@ -160,7 +160,8 @@ func New(cfg Config, opts ...kyc.Option) (*Client, error) {
 
 	c := &Client{cfg: cfg, maxBody: MaxRequestBytes}
 	p := transport.Params{Provider: kyc.Atlas, BaseURL: DefaultURL, RequestIDHeaders: []string{HeaderRequestID},
-		Check: c.check, Decode: c.decode, Encode: c.encode, ID: idForm}
+		CredentialHeaders: []string{"Authorization", HeaderRequestID},
+		Check:             c.check, Decode: c.decode, Encode: c.encode, ID: idForm}
 	if cfg.Auth == AuthBasic {
 		p.BaseURL = DefaultURLv2
 		p.Sign = transport.SetHeader("Authorization", transport.BasicAuth(cfg.KeyID, cfg.KeySecret))
@@ -212,8 +213,10 @@ func (c *Client) Warm(ctx context.Context) error {
 
 // Call sends any operation of the Atlas API that the typed methods do not
 // cover (OCR, DigiLocker, video, PIVC…), signed and checked like them, with
-// a fresh request_id per attempt. op.Path is the path to send, relative to
-// the base URL, without a query; op.Name defaults to "atlas.Call" and
+// a fresh request_id per attempt. op.Path is the path template, relative
+// to the base URL, without a query, with ids as {placeholders} that params
+// fill in order, escaped (a template holding an id is refused: ids never
+// reach logs or the Observer); op.Name defaults to "atlas.Call" and
 // op.Method to POST with an input and GET without. op.Class decides how it
 // may be resent: its zero value, kyc.ClassBilled, is the safe default;
 // declare kyc.ClassFree for a read and kyc.ClassMessaging for anything
@@ -228,8 +231,8 @@ func (c *Client) Warm(ctx context.Context) error {
 // HTTP error status, is returned as a *kyc.Error. out, when not nil,
 // receives the envelope's data, decoded as JSON (nothing when data is null
 // or absent); pass an *Envelope to receive the whole envelope instead.
-func (c *Client) Call(ctx context.Context, op kyc.Operation, in, out any) error {
-	return c.tc.Generic(ctx, op, in, out)
+func (c *Client) Call(ctx context.Context, op kyc.Operation, in, out any, params ...string) error {
+	return c.tc.Generic(ctx, op, in, out, params...)
 }
 
 // Form is an input of Call sent as an application/x-www-form-urlencoded

@@ -3,7 +3,6 @@ package atlas
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"strings"
 
 	"github.com/kyc-go/kyc"
@@ -105,11 +104,7 @@ func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, erro
 
 	m, err := c.compareFaces(ctx, front, selfie)
 	if err != nil {
-		var kerr *kyc.Error
-		if res.Reference != "" && errors.As(err, &kerr) && kerr.Reference == "" {
-			kerr.Reference = res.Reference // the PAN check was billed
-		}
-		return nil, err
+		return nil, c.tc.WithReference(opCompareFaces.Name, err, res.Reference) // the PAN check was billed
 	}
 	raw["compare_faces"] = m.Raw
 	res.Reference = kyc.NewReference(kyc.Atlas, m.RequestID)

@@ -106,10 +106,12 @@ func New(cfg Config, opts ...kyc.Option) (*Client, error) {
 		Provider: kyc.EKYC,
 		BaseURL:  DefaultBaseURL,
 		Sign:     transport.SetHeader("x-api-key", cfg.APIKey),
-		Check:    c.check,
-		Decode:   c.decode,
-		Encode:   c.encode,
-		ID:       idForm,
+		// The signer's header; an Observer may not set it.
+		CredentialHeaders: []string{"x-api-key"},
+		Check:             c.check,
+		Decode:            c.decode,
+		Encode:            c.encode,
+		ID:                idForm,
 	}, opts)
 	if err != nil {
 		return nil, err
@@ -121,8 +123,10 @@ func New(cfg Config, opts ...kyc.Option) (*Client, error) {
 // Call sends any operation of the EWS API that the typed methods do not
 // cover, such as the ABIS enrolment, verification and identification APIs,
 // whose paths and bodies are not public: signed and checked like the typed
-// methods. op.Path is the path to send, relative to the base URL (ids
-// escaped with url.PathEscape); op.Method defaults to POST with an input and
+// methods. op.Path is the path template, relative to the base URL, with
+// ids as {placeholders} that params fill in order, escaped by the client
+// ("/v1/abis/{dni}" with the DNI in params; a template holding an id is
+// refused, so that no id reaches logs or the Observer); op.Method defaults to POST with an input and
 // GET without; op.Class decides how it may be resent: its zero value,
 // kyc.ClassBilled, is the safe default, and a billed op is resent after an
 // ambiguous failure only with op.Idempotent set (set it when the endpoint
@@ -134,15 +138,15 @@ func New(cfg Config, opts ...kyc.Option) (*Client, error) {
 // not nil, receives the JSON answer, decoded after the vendor's error check
 // (a *json.RawMessage keeps it as it is; an empty answer leaves out as it
 // is).
-func (c *Client) Call(ctx context.Context, op kyc.Operation, in, out any) error {
-	return c.tc.Generic(ctx, op, in, out)
+func (c *Client) Call(ctx context.Context, op kyc.Operation, in, out any, params ...string) error {
+	return c.tc.Generic(ctx, op, in, out, params...)
 }
 
 // send builds the request of one operation and sends it through the one
-// call path: sign, send as the operation's class allows, check, decode into
-// out (nil: no decoding).
-func (c *Client) send(ctx context.Context, op kyc.Operation, path string, body transport.Body, out any) (*transport.Response, error) {
-	return c.tc.Call(ctx, &transport.Request{Operation: op, Path: path, Body: body}, out)
+// call path: fill the path template with params, sign, send as the
+// operation's class allows, check, decode into out (nil: no decoding).
+func (c *Client) send(ctx context.Context, op kyc.Operation, params []string, body transport.Body, out any) (*transport.Response, error) {
+	return c.tc.Call(ctx, &transport.Request{Operation: op, Params: params, Body: body}, out)
 }
 
 // encode builds the request of a generic Call: a *Form is multipart, the
@@ -201,16 +205,4 @@ func idForm(id string) error {
 		}
 	}
 	return nil
-}
-
-// withReference returns err with the Reference of the submission it
-// followed, so that a billed submission is never orphaned.
-func withReference(err error, ref string) error {
-	var kerr *kyc.Error
-	if !errors.As(err, &kerr) {
-		return err
-	}
-	e := *kerr
-	e.Reference = ref
-	return &e
 }

@@ -105,7 +105,7 @@ func (c *Client) sendForm(ctx context.Context, op kyc.Operation, f *Form) (*Subm
 		return nil, err
 	}
 	var out submitAnswer
-	resp, err := c.send(ctx, op, "", body, &out)
+	resp, err := c.send(ctx, op, nil, body, &out)
 	if err != nil {
 		return nil, err
 	}

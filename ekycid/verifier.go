@@ -98,11 +98,11 @@ func (c *Client) verify(ctx context.Context, op string, req kyc.Request, seqs []
 	case ended:
 		return c.pending(sub.ID, r), nil
 	case err != nil && !r.Done():
-		return nil, withReference(err, ref)
+		return nil, c.tc.WithReference(op, err, ref)
 	}
 	res, err := c.toResult(r, err)
 	if err != nil {
-		return nil, withReference(err, ref)
+		return nil, c.tc.WithReference(op, err, ref)
 	}
 	return res, nil
 }

@@ -20,7 +20,7 @@ func (c *Client) Reply(ctx context.Context, id string) (*ReplyResult, error) {
 		return nil, c.tc.Invalid(opReply.Name, "id", "not an EKYC request id: "+err.Error())
 	}
 	r := new(ReplyResult)
-	resp, err := c.send(ctx, opReply, "/v0/api-request-reply/"+id, transport.Body{}, r)
+	resp, err := c.send(ctx, opReply, []string{id}, transport.Body{}, r)
 	if err != nil {
 		return nil, err
 	}

@@ -171,7 +171,10 @@ func New(cfg Config, opts ...kyc.Option) (*Client, error) {
 	}
 	c := &Client{cfg: cfg}
 	tc, err := transport.New(transport.Params{Provider: kyc.Incode, BaseURL: baseURL, Sign: c.sign,
-		Check: c.check, Decode: c.decode, Encode: c.encode, ID: idForm}, opts)
+		// The signers' headers: an Observer may not set them, not even on
+		// a call without a session (the start, the executive log-in).
+		CredentialHeaders: []string{"x-api-key", "api-version", "X-Incode-Hardware-Id"},
+		Check:             c.check, Decode: c.decode, Encode: c.encode, ID: idForm}, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -209,8 +212,10 @@ type sessionIn struct {
 }
 
 // Call sends any operation of the Incode API that the typed methods do not
-// cover, signed and checked like them. op.Path is the path to send,
-// relative to the base URL ("/omni/add/user-consent"); op.Method defaults
+// cover, signed and checked like them. op.Path is the path template,
+// relative to the base URL ("/omni/add/user-consent"), with ids as
+// {placeholders} that params fill in order, escaped (a template holding an
+// id is refused: ids never reach logs or the Observer); op.Method defaults
 // to POST with an input and GET without. op.Class decides how it may be
 // resent: its zero value, kyc.ClassBilled, is the safe default; say
 // kyc.ClassFree for a read.
@@ -220,7 +225,7 @@ type sessionIn struct {
 // path: the client then sends that session's token in
 // X-Incode-Hardware-Id, finding it itself (Config's doc says how). out,
 // when not nil, receives the decoded JSON answer.
-func (c *Client) Call(ctx context.Context, op kyc.Operation, in, out any) error {
+func (c *Client) Call(ctx context.Context, op kyc.Operation, in, out any, params ...string) error {
 	if si, ok := in.(SessionInput); ok {
 		name := op.Name
 		if name == "" {
@@ -235,7 +240,7 @@ func (c *Client) Call(ctx context.Context, op kyc.Operation, in, out any) error 
 		}
 		in = sessionIn{SessionInput: si, token: tok}
 	}
-	return c.tc.Generic(ctx, op, in, out)
+	return c.tc.Generic(ctx, op, in, out, params...)
 }
 
 // encode builds a generic Call's request: a sessionIn carries its token,
@@ -261,31 +266,43 @@ type call struct {
 	s     *Session
 }
 
-// send is the one sender of the typed methods: it builds the request from
-// its operation, adds the session's token, and goes through c.tc.Call
-// (send → check → decode into out). When the executive token was refused
-// (401: refused unprocessed, whatever the class), it logs in again once and
-// resends.
+// send builds the request of a typed method from its operation, adds the
+// session's token, and sends it through the one send path, c.tc.Call
+// (send → check → decode into out). A request carrying the executive token
+// has the renew hook renewExecutive.
 func (c *Client) send(ctx context.Context, r call, out any) (*transport.Response, error) {
 	req := &transport.Request{Operation: r.op, Query: r.query, Body: r.body}
-	if r.s == nil {
-		return c.tc.Call(ctx, req, out)
-	}
-	tok, exec, err := r.s.token(ctx, r.op.Name)
-	if err != nil {
-		return nil, err
-	}
-	req.Sign = hardwareID(tok)
-	resp, err := c.tc.Call(ctx, req, out)
-	var kerr *kyc.Error
-	if exec && errors.As(err, &kerr) && kerr.StatusCode == http.StatusUnauthorized {
-		c.exec.drop(tok)
-		if tok, err2 := c.exec.token(ctx, c, r.op.Name, false); err2 == nil {
-			req.Sign = hardwareID(tok)
-			resp, err = c.tc.Call(ctx, req, out)
+	if r.s != nil {
+		tok, exec, err := r.s.token(ctx, r.op.Name)
+		if err != nil {
+			return nil, err
+		}
+		req.Sign = hardwareID(tok)
+		if exec {
+			req.Renew = c.renewExecutive(r.op.Name, req, tok)
 		}
 	}
-	return resp, err
+	return c.tc.Call(ctx, req, out)
+}
+
+// renewExecutive is the renew hook of a request carrying the executive
+// token tok: when Incode refused it (401: refused unprocessed, whatever the
+// class), it drops tok and logs in again, and the transport sends the
+// request once more with the new token.
+func (c *Client) renewExecutive(op string, req *transport.Request, tok kyc.Secret) transport.Renewer {
+	return func(ctx context.Context, err error) bool {
+		var kerr *kyc.Error
+		if !errors.As(err, &kerr) || kerr.StatusCode != http.StatusUnauthorized {
+			return false
+		}
+		c.exec.drop(tok)
+		fresh, err := c.exec.token(ctx, c, op, false)
+		if err != nil {
+			return false
+		}
+		req.Sign = hardwareID(fresh)
+		return true
+	}
 }
 
 // decode unmarshals a checked answer, refusing an empty one.

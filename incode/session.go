@@ -122,7 +122,7 @@ func (c *Client) StartSession(ctx context.Context, req StartRequest) (*Session, 
 		Env: string(w.Env), ExistingSession: bool(w.ExistingSession), c: c,
 	}
 	if err := c.keep(ctx, op.Name, id, s.Token); err != nil && !c.hasExecutive() {
-		return nil, withReference(err, s.Reference())
+		return nil, c.tc.WithReference(op.Name, err, s.Reference())
 	}
 	return s, nil
 }
@@ -168,18 +168,6 @@ func (s *Session) ownToken(ctx context.Context) bool {
 
 func (s *Session) call(op kyc.Operation, q url.Values, body transport.Body) call {
 	return call{op: op, query: q, body: body, s: s}
-}
-
-// withReference sets the Reference of a started verification on the error
-// returned after it started.
-func withReference(err error, ref string) error {
-	var kerr *kyc.Error
-	if errors.As(err, &kerr) {
-		e := *kerr
-		e.Reference = ref
-		return &e
-	}
-	return &kyc.Error{Provider: kyc.Incode, Op: "incode.Verify", Kind: kyc.KindOf(err), Err: err, Reference: ref}
 }
 
 // imageBody builds {"base64Image": "..."} with the image base64-encoded
@@ -324,148 +312,6 @@ func (s *Session) ProcessID(ctx context.Context) error {
 		return s.c.failed(opProcessID.Name, resp, "Incode answered success false")
 	}
 	return nil
-}
-
-// SelfieResult is the answer to a selfie upload, which runs the liveness
-// check. Confidence reads the opposite way to FaceMatchResult's: 0 means the
-// person is live, anything above 0 that a spoof is suspected; no confidence
-// at all means the selfie was too dark to judge.
-type SelfieResult struct {
-	// Confidence is Incode's spoof confidence, valid when HasConfidence.
-	Confidence    float64
-	HasConfidence bool
-	// IsBright is false only when Incode answered isBright false.
-	IsBright    bool
-	HasLenses   bool
-	HasFaceMask bool
-	Age         int
-	// SessionStatus is Incode's session state ("Alive").
-	SessionStatus string
-	// Raw is the body as Incode sent it.
-	Raw json.RawMessage
-}
-
-// Live reports that Incode judged the selfie live (confidence 0).
-func (r *SelfieResult) Live() bool { return r.HasConfidence && r.Confidence <= 0 }
-
-// Reason follows Incode's integration guide (https://docs.incode.com/docs/omni-api/integration-guide), which
-// says to "display error & repeat image capture" when confidence > 0,
-// hasLenses, hasFaceMask or !isBright: ReasonLivenessFailed for a suspected
-// spoof, ReasonLowQualityImage when the confidence is missing (too dark),
-// the selfie is not bright, or shows lenses or a face mask, and "" for a
-// selfie to go on with. Verify turns a reason into a StatusRejected Result
-// with Resubmit set: the person captures again.
-func (r *SelfieResult) Reason() kyc.Reason {
-	switch {
-	case !r.HasConfidence:
-		return kyc.ReasonLowQualityImage
-	case !r.Live():
-		return kyc.ReasonLivenessFailed
-	case !r.IsBright, r.HasLenses, r.HasFaceMask:
-		return kyc.ReasonLowQualityImage
-	}
-	return ""
-}
-
-type selfieWire struct {
-	Confidence    tolerant.Float  `json:"confidence"`
-	IsBright      *tolerant.Bool  `json:"isBright"`
-	HasLenses     tolerant.Bool   `json:"hasLenses"`
-	HasFaceMask   tolerant.Bool   `json:"hasFaceMask"`
-	Age           tolerant.Int    `json:"age"`
-	SessionStatus tolerant.String `json:"sessionStatus"`
-}
-
-func decodeSelfie(b []byte) (*SelfieResult, error) {
-	var w selfieWire
-	if err := json.Unmarshal(transport.StripBOM(b), &w); err != nil {
-		return nil, err
-	}
-	return &SelfieResult{
-		Confidence: w.Confidence.Value, HasConfidence: w.Confidence.Valid,
-		IsBright: w.IsBright == nil || bool(*w.IsBright), HasLenses: bool(w.HasLenses), HasFaceMask: bool(w.HasFaceMask),
-		Age: int(w.Age), SessionStatus: string(w.SessionStatus), Raw: json.RawMessage(b),
-	}, nil
-}
-
-// AddSelfie uploads the selfie, which runs liveness at once. Capture
-// problems (no face, blurred, glare…) come as errors with Incode's code;
-// ErrorReason maps them. The answer's own checks are SelfieResult.Reason.
-//
-//	POST /omni/add/face/third-party?imageType=selfie (billed) — https://developer.incode.com/docs/api-onboarding-face-validation
-func (s *Session) AddSelfie(ctx context.Context, img *kyc.Image) (*SelfieResult, error) {
-	return s.addSelfie(ctx, img, "image")
-}
-
-// addSelfie is AddSelfie naming the image field as field in a cap error.
-func (s *Session) addSelfie(ctx context.Context, img *kyc.Image, field string) (*SelfieResult, error) {
-	body, err := s.imageBody(opAddSelfie.Name, field, img)
-	if err != nil {
-		return nil, err
-	}
-	resp, err := s.c.send(ctx, s.call(opAddSelfie, url.Values{"imageType": {"selfie"}}, body), nil)
-	if err != nil {
-		return nil, err
-	}
-	r, err := decodeSelfie(resp.Body)
-	if err != nil {
-		return nil, s.c.tc.BadResponse(opAddSelfie.Name, resp, err)
-	}
-	return r, nil
-}
-
-// FaceMatchResult is the answer to ProcessFace: Confidence 1 means the
-// selfie matches the ID photo, 0 that it does not.
-type FaceMatchResult struct {
-	Confidence          float64
-	HasConfidence       bool
-	ExistingUser        bool
-	ExistingInterviewID string
-	ExistingExternalID  string
-	NameMatched         bool
-	// Raw is the body as Incode sent it.
-	Raw json.RawMessage
-}
-
-// Match reports that the selfie matches the ID photo (confidence 1).
-func (r *FaceMatchResult) Match() bool { return r.HasConfidence && r.Confidence >= 0.5 }
-
-type faceWire struct {
-	Confidence          tolerant.Float  `json:"confidence"`
-	ExistingUser        tolerant.Bool   `json:"existingUser"`
-	ExistingInterviewID tolerant.String `json:"existingInterviewId"`
-	ExistingExternalID  tolerant.String `json:"existingExternalId"`
-	NameMatched         tolerant.Bool   `json:"nameMatched"`
-}
-
-func decodeFace(b []byte) (*FaceMatchResult, error) {
-	var w faceWire
-	if err := json.Unmarshal(transport.StripBOM(b), &w); err != nil {
-		return nil, err
-	}
-	return &FaceMatchResult{
-		Confidence: w.Confidence.Value, HasConfidence: w.Confidence.Valid, ExistingUser: bool(w.ExistingUser),
-		ExistingInterviewID: string(w.ExistingInterviewID), ExistingExternalID: string(w.ExistingExternalID),
-		NameMatched: bool(w.NameMatched), Raw: json.RawMessage(b),
-	}, nil
-}
-
-// ProcessFace runs the 1:1 face match between the selfie and the ID photo,
-// and Incode's 1:N search for an existing user. Call it after the front and
-// the selfie. It is sent without a query, as every production client sends
-// it. It is never resent once it may have arrived.
-//
-//	POST /omni/process/face (billed) — https://developer.incode.com/reference/processface
-func (s *Session) ProcessFace(ctx context.Context) (*FaceMatchResult, error) {
-	resp, err := s.c.send(ctx, s.call(opProcessFace, nil, emptyJSON()), nil)
-	if err != nil {
-		return nil, err
-	}
-	r, err := decodeFace(resp.Body)
-	if err != nil {
-		return nil, s.c.tc.BadResponse(opProcessFace.Name, resp, err)
-	}
-	return r, nil
 }
 
 // OnboardingStatus is where a session stands.

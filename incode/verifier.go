@@ -74,7 +74,7 @@ func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, erro
 	res := &kyc.Result{Provider: kyc.Incode, Reference: ref, Status: kyc.StatusPending}
 	out, err := c.run(ctx, s, res, req.Document.Front, back, req.Selfie)
 	if err != nil {
-		return nil, withReference(err, ref)
+		return nil, c.tc.WithReference("incode.Verify", err, ref)
 	}
 	return out, nil
 }

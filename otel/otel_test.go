@@ -76,7 +76,7 @@ func TestSpansAndMetricsPerCallAndAttempt(t *testing.T) {
 	require.NoError(t, err)
 
 	op := kyc.Operation{Name: "atlas.VerifyPAN", Method: http.MethodPost, Path: "/v1/verify/pan/{pan}", Class: kyc.ClassBilled}
-	_, err = tc.Call(context.Background(), &transport.Request{Operation: op, Path: "/v1/verify/pan/" + url.PathEscape("ABCDE1234F"),
+	_, err = tc.Call(context.Background(), &transport.Request{Operation: op, Params: []string{"ABCDE1234F"},
 		Query: url.Values{"name": {"Zaphod"}, "aadhaar_number": {"987654321012"}},
 		Body:  transport.Bytes("application/json", []byte(`{"pin":"4242"}`))}, nil)
 	require.NoError(t, err)

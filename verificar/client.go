@@ -111,10 +111,12 @@ func New(cfg Config, opts ...kyc.Option) (*Client, error) {
 		Provider: kyc.Verificar,
 		BaseURL:  DefaultBaseURL,
 		Sign:     transport.SetHeader("Authorization", transport.BasicAuth(cfg.APIUser, cfg.APIToken)),
-		Check:    c.check,
-		Decode:   c.decode,
-		Encode:   c.encode,
-		ID:       idForm,
+		// The signer's header; an Observer may not set it.
+		CredentialHeaders: []string{"Authorization"},
+		Check:             c.check,
+		Decode:            c.decode,
+		Encode:            c.encode,
+		ID:                idForm,
 	}, opts)
 	if err != nil {
 		return nil, err
@@ -132,7 +134,8 @@ func New(cfg Config, opts ...kyc.Option) (*Client, error) {
 // Call sends any operation of the Mensatek API that the typed methods do
 // not cover (another function of the v7 platform), signed and checked like
 // them. op.Path is the function's path relative to the base URL, such as
-// "/GetCreditos"; op.Method defaults to POST, the only method Mensatek
+// "/GetCreditos" (a template: ids as {placeholders} that params fill in
+// order, escaped; a path holding an id is refused); op.Method defaults to POST, the only method Mensatek
 // takes; op.Name defaults to "verificar.Call". op.Class decides how it may
 // be resent: its zero value, kyc.ClassBilled, is the safe default; say
 // kyc.ClassMessaging for a function that texts or e-mails a person and
@@ -146,11 +149,11 @@ func New(cfg Config, opts ...kyc.Option) (*Client, error) {
 // answer, an object or the first element of a one-element array; Mensatek
 // may send numbers as strings, so decode into json.RawMessage, map[string]any
 // or string fields where unsure.
-func (c *Client) Call(ctx context.Context, op kyc.Operation, in, out any) error {
+func (c *Client) Call(ctx context.Context, op kyc.Operation, in, out any, params ...string) error {
 	if op.Method == "" {
 		op.Method = http.MethodPost
 	}
-	return c.tc.Generic(ctx, op, in, out)
+	return c.tc.Generic(ctx, op, in, out, params...)
 }
 
 // SendRequest is one identity-verification request: Mensatek texts Phone a

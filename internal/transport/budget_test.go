@@ -34,7 +34,7 @@ func TestRetryBudgetBoundsAnOutage(t *testing.T) {
 	require.NoError(t, err)
 	ctx := context.Background()
 	for range 10 {
-		resp, err := c.Do(ctx, &Request{Operation: op("test.Read", Idempotent), Path: "x"})
+		resp, err := c.Do(ctx, &Request{Operation: opAt("test.Read", "/x", kyc.ClassFree)})
 		require.NoError(t, err)
 		assert.Equal(t, 503, resp.StatusCode, "the last answer, as it came")
 	}
@@ -44,7 +44,7 @@ func TestRetryBudgetBoundsAnOutage(t *testing.T) {
 
 	healthy.Store(1)
 	for range 5 {
-		_, err := c.Do(ctx, &Request{Operation: op("test.Read", Idempotent), Path: "x"})
+		_, err := c.Do(ctx, &Request{Operation: opAt("test.Read", "/x", kyc.ClassFree)})
 		require.NoError(t, err)
 	}
 	assert.Equal(t, 5, c.BudgetTokens(), "one token back per success")
@@ -70,7 +70,7 @@ func TestRateLimitRefusesWhatTheContextCannotWaitFor(t *testing.T) {
 	defer cancel()
 	var refused int
 	for range 4 {
-		_, err := c.Do(ctx, &Request{Operation: op("test.Op"), Method: "POST", Path: "x"})
+		_, err := c.Do(ctx, &Request{Operation: opAt("test.Op", "/x"), Method: "POST"})
 		if err != nil {
 			kerr := asKyc(t, err)
 			assert.ErrorIs(t, err, kyc.ErrRateLimited)
@@ -80,4 +80,11 @@ func TestRateLimitRefusesWhatTheContextCannotWaitFor(t *testing.T) {
 	}
 	assert.EqualValues(t, 2, calls.Load(), "the burst, then nothing within 300 ms at 1/s")
 	assert.Equal(t, 2, refused)
+}
+
+// opAt is op with a path template.
+func opAt(name, path string, class ...kyc.Class) kyc.Operation {
+	o := op(name, class...)
+	o.Path = path
+	return o
 }

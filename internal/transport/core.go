@@ -43,11 +43,28 @@ type Encoder func(op kyc.Operation, in any) (*Request, error)
 // its characters and length.
 type IDForm func(id string) error
 
-// Call is the one path of every call: send r (as its operation's resend
-// policy allows), check the answer with the vendor's Checker, and decode it
-// into out unless out is nil. It returns the response for callers that need
-// its headers or raw body.
+// Call is the one send path of every typed method and of the generic
+// Call: send r (as its operation's resend policy allows), check the answer
+// with the vendor's Checker, and decode it into out unless out is nil. When
+// that fails and r's renew hook renews its credential, r is sent once more:
+// the refused call was sent, so the repeat's error is never NotSent. It
+// returns the response for callers that need its headers or raw body.
 func (c *Client) Call(ctx context.Context, r *Request, out any) (*Response, error) {
+	resp, err := c.exchange(ctx, r, out)
+	if err == nil || r.Renew == nil || ctx.Err() != nil || !r.Renew(ctx, err) {
+		return resp, err
+	}
+	resp, err = c.exchange(ctx, r, out)
+	var kerr *kyc.Error
+	if errors.As(err, &kerr) {
+		kerr.NotSent = false
+	}
+	return resp, err
+}
+
+// exchange sends r once through the resend loop, checks the answer and
+// decodes it into out.
+func (c *Client) exchange(ctx context.Context, r *Request, out any) (*Response, error) {
 	resp, err := c.Do(ctx, r)
 	if err != nil {
 		return nil, err
@@ -68,11 +85,14 @@ func (c *Client) Call(ctx context.Context, r *Request, out any) (*Response, erro
 
 // Generic is every vendor's escape hatch (Client.Call): it sends any
 // operation of the vendor's API, signed and checked like the typed
-// methods. op.Path is the path to send, relative to the base URL; op.Name
+// methods. op.Path is the path template, relative to the base URL, with
+// ids as {placeholders} that params fill in order (escaped by the
+// transport): a template holding what looks like an id is refused before
+// sending, so that no id reaches the logs, the Observer or metrics. op.Name
 // defaults to "<provider>.Call", op.Method to POST with an input and GET
 // without; op.Class decides how it may be resent, and its zero value,
 // ClassBilled, is the safe default.
-func (c *Client) Generic(ctx context.Context, op kyc.Operation, in, out any) error {
+func (c *Client) Generic(ctx context.Context, op kyc.Operation, in, out any, params ...string) error {
 	if op.Name == "" {
 		op.Name = string(c.p.Provider) + ".Call"
 	}
@@ -87,6 +107,8 @@ func (c *Client) Generic(ctx context.Context, op kyc.Operation, in, out any) err
 		return c.Invalid(op.Name, "op.Method", "an HTTP method such as POST")
 	case op.Path == "" || strings.Contains(op.Path, "://") || !SafeText(op.Path):
 		return c.Invalid(op.Name, "op.Path", "a path relative to the base URL, such as /v1/resource")
+	case !Template(op.Path):
+		return c.Invalid(op.Name, "op.Path", "a path template: write an id as a {placeholder} and pass its value in params, as /v1/people/{id}")
 	}
 	encode := c.p.Encode
 	if encode == nil {
@@ -102,10 +124,7 @@ func (c *Client) Generic(ctx context.Context, op kyc.Operation, in, out any) err
 		e.Err = err
 		return e
 	}
-	r.Operation = op
-	if r.Path == "" {
-		r.Path = op.Path
-	}
+	r.Operation, r.Params = op, params
 	_, err = c.Call(ctx, r, out)
 	return err
 }

@@ -198,6 +198,28 @@ func (c *Client) DecodeJSON(op string, resp *Response, v any) error {
 	return nil
 }
 
+// WithReference is the one way a vendor package attaches the Reference of
+// a billable verification already started to the error of a later step,
+// so that the caller resumes it rather than start (and pay for) another.
+// A *kyc.Error is copied with Reference set, unless it already names one;
+// any other error is wrapped in a *kyc.Error of op carrying its kind. A
+// nil err or an empty ref returns err as it is.
+func (c *Client) WithReference(op string, err error, ref string) error {
+	if err == nil || ref == "" {
+		return err
+	}
+	var kerr *kyc.Error
+	if !errors.As(err, &kerr) {
+		return &kyc.Error{Provider: c.p.Provider, Op: op, Kind: kyc.KindOf(err), Err: err, Reference: ref}
+	}
+	if kerr.Reference != "" {
+		return err
+	}
+	e := *kerr
+	e.Reference = ref
+	return &e
+}
+
 // SetHeader returns a Signer that sets header name to a fixed credential on
 // every attempt (an API key).
 func SetHeader(name string, value kyc.Secret) Signer {

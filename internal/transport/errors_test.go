@@ -56,7 +56,7 @@ func TestVendorValuesThatAreDataAreMasked(t *testing.T) {
 		w.Header().Set("X-Request-Id", "+34600111222")
 		w.WriteHeader(http.StatusUnprocessableEntity)
 	})
-	resp, err := c.Do(context.Background(), &Request{Operation: op("test.Op"), Path: "x"})
+	resp, err := c.Do(context.Background(), &Request{Operation: at(op("test.Op"), "x")})
 	require.NoError(t, err)
 	e := c.APIError("test.Op", resp, nil, "Maria Garcia", "Name Maria Garcia does not match")
 	assert.Equal(t, "test.Op: invalid request (HTTP 422, code ***, request id ***): Unprocessable Entity", e.Error())
@@ -88,7 +88,7 @@ func TestBadResponseExcerpts(t *testing.T) {
 				w.Header().Set("Content-Type", tt.contentType)
 				_, _ = io.WriteString(w, tt.body)
 			})
-			resp, err := c.Call(context.Background(), &Request{Operation: op("test.Get", Idempotent), Path: "x"}, &struct {
+			resp, err := c.Call(context.Background(), &Request{Operation: at(op("test.Get", Idempotent), "x")}, &struct {
 				Age int `json:"age"`
 			}{})
 			require.NotNil(t, resp)
@@ -118,12 +118,12 @@ func TestBOMJSONDecodesEverywhere(t *testing.T) {
 		")]}'\n" + strings.Repeat("x", 3): ")]}'\nxxx",
 	} {
 		_, c := newServer(t, func(w http.ResponseWriter, r *http.Request) { _, _ = io.WriteString(w, body) })
-		resp, err := c.Do(context.Background(), &Request{Operation: op("t", Idempotent), Path: "x"})
+		resp, err := c.Do(context.Background(), &Request{Operation: at(op("t", Idempotent), "x")})
 		require.NoError(t, err)
 		assert.Equal(t, want, string(resp.Body), "%q", body)
 		if strings.Contains(want, "ok") {
 			var out struct{ OK bool }
-			_, err := c.Call(context.Background(), &Request{Operation: op("t", Idempotent), Path: "x"}, &out)
+			_, err := c.Call(context.Background(), &Request{Operation: at(op("t", Idempotent), "x")}, &out)
 			require.NoError(t, err)
 			assert.True(t, out.OK)
 		}

@@ -151,7 +151,13 @@ func warmResettingClient(t *testing.T) (*Client, *atomic.Int32) {
 	c, err := New(Params{Provider: "test", BaseURL: srv.URL}, []kyc.Option{kyc.WithRetry(2, time.Second)})
 	require.NoError(t, err)
 	t.Cleanup(c.Close)
-	_, err = c.Do(context.Background(), &Request{Operation: kyc.Operation{Name: "test.Warm", Class: kyc.ClassFree}, Path: "/warm"})
+	_, err = c.Do(context.Background(), &Request{Operation: kyc.Operation{Name: "test.Warm", Path: "/warm", Class: kyc.ClassFree}})
 	require.NoError(t, err)
 	return c, &requests
+}
+
+// at is op with its path template.
+func at(o kyc.Operation, path string) kyc.Operation {
+	o.Path = path
+	return o
 }

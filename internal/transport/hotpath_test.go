@@ -254,7 +254,7 @@ func TestBytesBodyIsNotReplayedByNetHTTP(t *testing.T) {
 						Header:    http.Header{header: {"k-1"}}, Body: body})
 					require.Error(t, err)
 					assert.EqualValues(t, 1, requests.Load(), "requests the vendor received (body %d bytes)", body.Len())
-					_, err = c.Do(context.Background(), &Request{Operation: kyc.Operation{Name: "test.Warm", Class: kyc.ClassFree}, Path: "/warm"})
+					_, err = c.Do(context.Background(), &Request{Operation: kyc.Operation{Name: "test.Warm", Path: "/warm", Class: kyc.ClassFree}})
 					require.NoError(t, err)
 				}
 			})

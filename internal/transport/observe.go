@@ -80,7 +80,7 @@ func (c *Client) startAttempt(ctx context.Context, r *Request, n int, h http.Hea
 		CallInfo: kyc.CallInfo{Provider: c.p.Provider, Operation: r.Operation},
 		Attempt:  n,
 		SetHeader: func(name, value string) bool {
-			if name == "" || len(h.Values(name)) > 0 || !validHeader(name, value) || reservedHeader(name) {
+			if name == "" || len(h.Values(name)) > 0 || !validHeader(name, value) || reservedHeader(name) || c.credHeaders[strings.ToLower(name)] {
 				return false
 			}
 			h.Set(name, value)
@@ -107,17 +107,20 @@ func (c *Client) startAttempt(ctx context.Context, r *Request, n int, h http.Hea
 }
 
 // reservedHeader reports a header an Observer may not add even when the
-// request lacks it: credentials (any name with auth, key, token, secret,
-// signature, session or cookie in it), and the headers net/http derives
-// itself (framing, connection, host).
+// request lacks it: credentials (the credential headers of every vendor,
+// and any name with auth, key, token, secret, signature, session,
+// cookie, password or hardware-id in it), and the headers net/http
+// derives itself (framing, connection, host). A vendor names its own
+// further in Params.CredentialHeaders.
 func reservedHeader(name string) bool {
 	n := strings.ToLower(name)
 	switch n {
 	case "host", "content-length", "transfer-encoding", "connection", "keep-alive", "te", "trailer", "upgrade",
-		"proxy-connection", "content-type", "user-agent", "accept", "idempotency-key", "x-idempotency-key":
+		"proxy-connection", "content-type", "user-agent", "accept", "idempotency-key", "x-idempotency-key",
+		"authorization", "proxy-authorization", "cookie", "x-api-key", "api-key", "x-access-token", "x-incode-hardware-id":
 		return true
 	}
-	for _, w := range [...]string{"auth", "key", "token", "secret", "signature", "session", "cookie", "password"} {
+	for _, w := range [...]string{"auth", "key", "token", "secret", "signature", "session", "cookie", "password", "hardware-id"} {
 		if strings.Contains(n, w) {
 			return true
 		}

@@ -64,7 +64,7 @@ func TestObserverSeesCallsAndAttempts(t *testing.T) {
 			c, err := New(Params{Provider: "test", BaseURL: base}, append(opts, kyc.WithObserver(rec)))
 			require.NoError(t, err)
 			declared := kyc.Operation{Name: "test.GetPerson", Method: http.MethodPost, Path: "/v1/people/{id}", Class: tt.class}
-			_, _ = c.Do(context.Background(), &Request{Operation: declared, Path: "/v1/people/ABCDE1234F",
+			_, _ = c.Do(context.Background(), &Request{Operation: declared, Params: []string{"ABCDE1234F"},
 				Query: personal, Body: Bytes("application/json", []byte(`{}`))})
 
 			rec.mu.Lock()
@@ -130,7 +130,7 @@ func TestObserverSetHeader(t *testing.T) {
 		return nil
 	}}, []kyc.Option{kyc.WithObserver(rec)})
 	require.NoError(t, err)
-	_, err = c.Do(context.Background(), &Request{Operation: op("test.Op"), Path: "/x"})
+	_, err = c.Do(context.Background(), &Request{Operation: at(op("test.Op"), "/x")})
 	require.NoError(t, err)
 	assert.Equal(t, map[string]bool{"Authorization": false, "X-Client-Id": false, "traceparent": true, "Traceparent": false, "X-Api-Key": false,
 		"X-Session-Token": false, "Cookie": false, "Content-Length": false, "Host": false, "Bad Name": false, "X-Trace": false, "": false}, results)

@@ -72,7 +72,7 @@ func TestWithHTTPClientIsNotModified(t *testing.T) {
 	c, err := New(Params{Provider: "test", BaseURL: srv.URL}, []kyc.Option{kyc.WithHTTPClient(user)})
 	require.NoError(t, err)
 	for _, path := range []string{"/x", "/redirect"} {
-		_, err = c.Do(context.Background(), &Request{Operation: op("test.Op"), Path: path})
+		_, err = c.Do(context.Background(), &Request{Operation: at(op("test.Op"), path)})
 		require.NoError(t, err)
 	}
 	c.Close()
@@ -127,7 +127,7 @@ func TestAnnouncedLengthIsNotPreallocated(t *testing.T) {
 		done.Add(1)
 		go func() {
 			defer done.Done()
-			if _, err := c.Do(context.Background(), &Request{Operation: op("test.Get", Idempotent), Path: "/big"}); err != nil {
+			if _, err := c.Do(context.Background(), &Request{Operation: at(op("test.Get", Idempotent), "/big")}); err != nil {
 				failed.Add(1)
 			}
 		}()

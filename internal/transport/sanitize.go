@@ -42,6 +42,18 @@ func (c *Client) safeURL(r *Request) string {
 	return c.base.Scheme + "://" + c.base.Host + c.safePath(r)
 }
 
+// Template reports whether path is a path template without ids: no
+// segment of it looks like an id or personal data (see idSegment), so it
+// is safe in logs, the Observer and metrics. Ids go in {placeholders}.
+func Template(path string) bool {
+	for _, s := range strings.Split(path, "/") {
+		if idSegment(s) {
+			return false
+		}
+	}
+	return true
+}
+
 // idSegment reports a path segment that may be an id or personal data: not
 // a {placeholder}, and with four digits or more, more than 32 bytes, or a
 // byte other than a letter, a digit or - . _ ~ (an escape, an @, a +).
@@ -113,8 +125,8 @@ func scrub(err error, safe string, values []string) error {
 }
 
 // requestValues are the texts of r that must not appear in a cause: its
-// path (unless it is the declared template), the path segments that are
-// not the template's, its query and each query value, raw and escaped.
+// path parameters, any id-like segment of its template, its query and each
+// query value, raw and escaped.
 // Values shorter than five bytes ("Y", "true", "json") are flags, not
 // personal data, and would match the text of unrelated errors ("tcp").
 func requestValues(r *Request) []string {
@@ -124,17 +136,9 @@ func requestValues(r *Request) []string {
 			out = append(out, v)
 		}
 	}
-	if r.Path != r.Operation.Path {
-		add(r.Path)
-		tmpl := strings.Split(r.Operation.Path, "/")
-		for i, s := range strings.Split(r.Path, "/") {
-			if i >= len(tmpl) || s != tmpl[i] {
-				add(s)
-				if u, err := url.PathUnescape(s); err == nil && u != s {
-					add(u)
-				}
-			}
-		}
+	for _, p := range r.Params {
+		add(p)
+		add(url.PathEscape(p))
 	}
 	for _, s := range strings.Split(r.Operation.Path, "/") {
 		if idSegment(s) {

@@ -111,12 +111,17 @@ func TestCausesAreSanitized(t *testing.T) {
 			assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
 		}},
 	}
-	templates := map[string]string{
-		"declared template": "/v1/accounts/{id}/verify",
-		"no template":       "", // the generic Call's case: the path is its own template
+	templates := map[string]struct {
+		path   string
+		params []string
+	}{
+		"declared template": {"/v1/accounts/{id}/verify", []string{"ABCDE1234F"}},
+		// A path with a literal id (a caller's mistake the generic Call refuses): masked all the same.
+		"literal id": {"/v1/accounts/ABCDE1234F/verify", nil},
 	}
 	for _, tt := range tests {
-		for tname, tmpl := range templates {
+		for tname, tp := range templates {
+			tmpl, params := tp.path, tp.params
 			t.Run(tt.name+"/"+tname, func(t *testing.T) {
 				t.Parallel()
 				base, opts, ctx := tt.setup(t)
@@ -125,7 +130,7 @@ func TestCausesAreSanitized(t *testing.T) {
 				t.Cleanup(c.Close)
 				_, err = c.Do(ctx, &Request{
 					Operation: kyc.Operation{Name: "test.VerifyBankAccount", Method: http.MethodPost, Path: tmpl},
-					Path:      "/v1/accounts/" + url.PathEscape("ABCDE1234F") + "/verify",
+					Params:    params,
 					Query:     personal,
 					Body:      Bytes("application/json", []byte(`{}`)),
 				})
@@ -159,7 +164,7 @@ func TestFileCauseLosesItsPath(t *testing.T) {
 	body, err := Multipart(Part{Name: "selfie", Image: img})
 	require.NoError(t, err)
 	_, c := newServer(t, func(w http.ResponseWriter, r *http.Request) {})
-	_, err = c.Do(context.Background(), &Request{Operation: op("test.Upload"), Method: http.MethodPost, Path: "/up", Body: body})
+	_, err = c.Do(context.Background(), &Request{Operation: at(op("test.Upload"), "/up"), Method: http.MethodPost, Body: body})
 	require.Error(t, err)
 	assert.ErrorIs(t, err, os.ErrNotExist)
 	for _, e := range chain(err) {
@@ -183,7 +188,7 @@ func TestIDSegment(t *testing.T) {
 // one with the values masked, which still matches what it matched.
 func TestScrubKeepsSentinels(t *testing.T) {
 	t.Parallel()
-	r := &Request{Operation: kyc.Operation{Path: "/p/{id}"}, Path: "/p/ABCDE1234F", Query: personal}
+	r := &Request{Operation: kyc.Operation{Path: "/p/{id}"}, Params: []string{"ABCDE1234F"}, Query: personal}
 	cause := &net.OpError{Op: "read", Net: "tcp", Err: &os.SyscallError{Syscall: "read", Err: syscall.ECONNRESET}}
 	wrapped := errors.Join(errors.New("reading /p/ABCDE1234F?pan=ABCDE1234F failed"), cause, context.DeadlineExceeded)
 	c, err := New(Params{Provider: "test", BaseURL: "https://x.example/base"}, nil)

@@ -51,7 +51,7 @@ func TestRetryAfterIsHonoured(t *testing.T) {
 		_, _ = io.WriteString(w, `{"ok":true}`)
 	})
 	start := time.Now()
-	resp, err := c.Do(context.Background(), &Request{Operation: op("test.Op"), Method: "POST", Path: "/x", Body: Bytes("application/json", []byte(`{}`))})
+	resp, err := c.Do(context.Background(), &Request{Operation: at(op("test.Op"), "/x"), Method: "POST", Body: Bytes("application/json", []byte(`{}`))})
 	elapsed := time.Since(start)
 	require.NoError(t, err)
 	assert.Equal(t, 200, resp.StatusCode)
@@ -69,7 +69,7 @@ func TestRetryAfterBeyondCapIsNotWaited(t *testing.T) {
 		w.WriteHeader(http.StatusTooManyRequests)
 	})
 	start := time.Now()
-	resp, err := c.Do(context.Background(), &Request{Operation: op("test.Op", Idempotent), Path: "x"})
+	resp, err := c.Do(context.Background(), &Request{Operation: at(op("test.Op", Idempotent), "x")})
 	require.NoError(t, err)
 	assert.Equal(t, 429, resp.StatusCode)
 	assert.EqualValues(t, 1, calls.Load())
@@ -107,7 +107,7 @@ func TestStatusRetryMatrix(t *testing.T) {
 				w.Header().Set("Retry-After", "0")
 				w.WriteHeader(tt.status)
 			})
-			resp, err := c.Do(context.Background(), &Request{Operation: op("test.Op", tt.mode), Method: "POST", Path: "x",
+			resp, err := c.Do(context.Background(), &Request{Operation: at(op("test.Op", tt.mode), "x"), Method: "POST",
 				Body: Bytes("application/json", []byte(`{"a":1}`))})
 			require.NoError(t, err)
 			assert.Equal(t, tt.status, resp.StatusCode)
@@ -149,7 +149,7 @@ func TestResetAfterWriteIsNotResentWhenUnsafe(t *testing.T) {
 	c, err := New(Params{Provider: "test", BaseURL: srv.URL}, []kyc.Option{kyc.WithHTTPClient(srv.Client())})
 	require.NoError(t, err)
 
-	_, err = c.Do(context.Background(), &Request{Operation: op("test.Send"), Method: "POST", Path: "send", Body: Bytes("application/json", []byte(`{}`))})
+	_, err = c.Do(context.Background(), &Request{Operation: at(op("test.Send"), "send"), Method: "POST", Body: Bytes("application/json", []byte(`{}`))})
 	require.Error(t, err)
 	assert.ErrorIs(t, err, kyc.ErrUnavailable)
 	var kerr *kyc.Error
@@ -158,7 +158,7 @@ func TestResetAfterWriteIsNotResentWhenUnsafe(t *testing.T) {
 	assert.EqualValues(t, 1, calls.Load())
 
 	calls.Store(0)
-	_, err = c.Do(context.Background(), &Request{Operation: op("test.Read", Idempotent), Method: "GET", Path: "read"})
+	_, err = c.Do(context.Background(), &Request{Operation: at(op("test.Read", Idempotent), "read"), Method: "GET"})
 	require.Error(t, err)
 	assert.EqualValues(t, 3, calls.Load(), "an idempotent read is retried")
 }
@@ -179,7 +179,7 @@ func TestConnectionFailureBeforeSendIsRetried(t *testing.T) {
 	}
 	c, err := New(Params{Provider: "test", BaseURL: srv.URL}, []kyc.Option{kyc.WithHTTPClient(&http.Client{Transport: tr})})
 	require.NoError(t, err)
-	resp, err := c.Do(context.Background(), &Request{Operation: op("test.Send", Once), Method: "POST", Path: "send", Body: Bytes("text/plain", []byte("x"))})
+	resp, err := c.Do(context.Background(), &Request{Operation: at(op("test.Send", Once), "send"), Method: "POST", Body: Bytes("text/plain", []byte("x"))})
 	require.NoError(t, err)
 	assert.Equal(t, 200, resp.StatusCode)
 	assert.EqualValues(t, 2, dials.Load())
@@ -193,7 +193,7 @@ func TestCancelEndsBackoffAtOnce(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	time.AfterFunc(100*time.Millisecond, cancel)
 	start := time.Now()
-	_, err := c.Do(ctx, &Request{Operation: op("test.Op", Idempotent), Path: "x"})
+	_, err := c.Do(ctx, &Request{Operation: at(op("test.Op", Idempotent), "x")})
 	elapsed := time.Since(start)
 	require.Error(t, err)
 	assert.ErrorIs(t, err, context.Canceled)
@@ -216,7 +216,7 @@ func TestPerAttemptTimeout(t *testing.T) {
 	c, err := New(Params{Provider: "test", BaseURL: srv.URL}, []kyc.Option{
 		kyc.WithHTTPClient(srv.Client()), kyc.WithTimeout(100 * time.Millisecond), kyc.WithRetry(1, 50*time.Millisecond)})
 	require.NoError(t, err)
-	_, err = c.Do(context.Background(), &Request{Operation: op("test.Op", Idempotent), Path: "x"})
+	_, err = c.Do(context.Background(), &Request{Operation: at(op("test.Op", Idempotent), "x")})
 	require.ErrorIs(t, err, kyc.ErrTimeout)
 	assert.True(t, kyc.IsRetryable(err))
 	assert.EqualValues(t, 2, calls.Load())
@@ -252,7 +252,7 @@ func TestResponseOverCapIsBadResponse(t *testing.T) {
 	t.Cleanup(srv.Close)
 	c, err := New(Params{Provider: "test", BaseURL: srv.URL}, []kyc.Option{kyc.WithHTTPClient(srv.Client()), kyc.WithMaxResponseBytes(1 << 20)})
 	require.NoError(t, err)
-	_, err = c.Do(context.Background(), &Request{Operation: op("test.Op"), Path: "x"})
+	_, err = c.Do(context.Background(), &Request{Operation: at(op("test.Op"), "x")})
 	require.ErrorIs(t, err, kyc.ErrBadResponse)
 	assert.Contains(t, err.Error(), "exceeds the 1.00 MiB cap")
 }
@@ -269,7 +269,7 @@ func TestNonReplayableBodyIsNotResent(t *testing.T) {
 	require.NoError(t, err)
 	body, err := Multipart(Part{Name: "image", Image: img})
 	require.NoError(t, err)
-	resp, err := c.Do(context.Background(), &Request{Operation: op("test.Op"), Method: "POST", Path: "x", Body: body})
+	resp, err := c.Do(context.Background(), &Request{Operation: at(op("test.Op"), "x"), Method: "POST", Body: body})
 	require.NoError(t, err)
 	assert.Equal(t, 503, resp.StatusCode)
 	assert.EqualValues(t, 1, calls.Load())
@@ -285,11 +285,11 @@ func TestPathJoinAndQuery(t *testing.T) {
 		"v1/x":     "/api/v1/x?a=b",
 		"v1/a%2Fb": "/api/v1/a%2Fb?a=b",
 	} {
-		_, err := c.Do(context.Background(), &Request{Operation: op("t"), Path: path, Query: map[string][]string{"a": {"b"}}})
+		_, err := c.Do(context.Background(), &Request{Operation: at(op("t"), path), Query: map[string][]string{"a": {"b"}}})
 		require.NoError(t, err)
 		assert.Equal(t, want, got, path)
 	}
-	_, err := c.Do(context.Background(), &Request{Operation: op("t"), Path: "https://evil.example.com/"})
+	_, err := c.Do(context.Background(), &Request{Operation: at(op("t"), "https://evil.example.com/")})
 	assert.ErrorIs(t, err, kyc.ErrInvalidRequest)
 }
 
@@ -304,7 +304,7 @@ func TestSignRunsPerAttempt(t *testing.T) {
 		}
 	})
 	var n atomic.Int32
-	_, err := c.Do(context.Background(), &Request{Operation: op("t"), Path: "x", Sign: func(ctx context.Context, h http.Header) error {
+	_, err := c.Do(context.Background(), &Request{Operation: at(op("t"), "x"), Sign: func(ctx context.Context, h http.Header) error {
 		h.Set("X-Sig", strings.Repeat("s", int(n.Add(1))))
 		return nil
 	}})
@@ -313,7 +313,7 @@ func TestSignRunsPerAttempt(t *testing.T) {
 
 	var signs atomic.Int32
 	calls.Store(0)
-	_, err = c.Do(context.Background(), &Request{Operation: op("t", Idempotent), Path: "x", Sign: func(context.Context, http.Header) error {
+	_, err = c.Do(context.Background(), &Request{Operation: at(op("t", Idempotent), "x"), Sign: func(context.Context, http.Header) error {
 		signs.Add(1)
 		return errors.New("token service down")
 	}})
@@ -321,7 +321,7 @@ func TestSignRunsPerAttempt(t *testing.T) {
 	assert.EqualValues(t, 1, signs.Load(), "a failing signer ends the call without retry")
 	assert.Zero(t, calls.Load(), "nothing is sent unsigned")
 
-	_, err = c.Do(context.Background(), &Request{Operation: op("t"), Path: "x", Sign: func(context.Context, http.Header) error {
+	_, err = c.Do(context.Background(), &Request{Operation: at(op("t"), "x"), Sign: func(context.Context, http.Header) error {
 		return &kyc.Error{Op: "vendor.Token", Kind: kyc.ErrUnavailable}
 	}})
 	assert.ErrorIs(t, err, kyc.ErrUnavailable, "a signer's own *kyc.Error is returned as it is")
@@ -331,7 +331,7 @@ func TestRedirectIsNotFollowed(t *testing.T) {
 	_, c := newServer(t, func(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "http://elsewhere.example.com/", http.StatusFound)
 	})
-	resp, err := c.Do(context.Background(), &Request{Operation: op("t"), Path: "x"})
+	resp, err := c.Do(context.Background(), &Request{Operation: at(op("t"), "x")})
 	require.NoError(t, err)
 	assert.Equal(t, http.StatusFound, resp.StatusCode)
 }
@@ -339,7 +339,7 @@ func TestRedirectIsNotFollowed(t *testing.T) {
 func TestStream(t *testing.T) {
 	payload := bytes.Repeat([]byte("%PDF"), 1<<16)
 	_, c := newServer(t, func(w http.ResponseWriter, r *http.Request) { _, _ = w.Write(payload) })
-	resp, err := c.Stream(context.Background(), &Request{Operation: op("t", Idempotent), Path: "pdf"})
+	resp, err := c.Stream(context.Background(), &Request{Operation: at(op("t", Idempotent), "pdf")})
 	require.NoError(t, err)
 	got, err := io.ReadAll(resp.Reader())
 	require.NoError(t, err)
@@ -358,7 +358,7 @@ func TestStreamOutlivesAttemptTimeout(t *testing.T) {
 	t.Cleanup(srv.Close)
 	c, err := New(Params{Provider: "test", BaseURL: srv.URL}, []kyc.Option{kyc.WithHTTPClient(srv.Client()), kyc.WithTimeout(100 * time.Millisecond)})
 	require.NoError(t, err)
-	resp, err := c.Stream(context.Background(), &Request{Operation: op("t"), Path: "pdf"})
+	resp, err := c.Stream(context.Background(), &Request{Operation: at(op("t"), "pdf")})
 	require.NoError(t, err)
 	defer resp.Close()
 	got, err := io.ReadAll(resp.Reader())
@@ -376,7 +376,7 @@ func TestStreamOutlivesAttemptTimeout(t *testing.T) {
 	t.Cleanup(slow.Close)
 	c, err = New(Params{Provider: "test", BaseURL: slow.URL}, []kyc.Option{kyc.WithHTTPClient(slow.Client()), kyc.WithTimeout(100 * time.Millisecond), kyc.WithRetry(0, 0)})
 	require.NoError(t, err)
-	_, err = c.Stream(context.Background(), &Request{Operation: op("t"), Path: "pdf"})
+	_, err = c.Stream(context.Background(), &Request{Operation: at(op("t"), "pdf")})
 	assert.ErrorIs(t, err, kyc.ErrTimeout)
 }
 
@@ -442,7 +442,7 @@ func TestMultipartBody(t *testing.T) {
 			}
 		}
 	})
-	_, err = c.Do(context.Background(), &Request{Operation: op("t"), Method: "POST", Path: "x", Body: body})
+	_, err = c.Do(context.Background(), &Request{Operation: at(op("t"), "x"), Method: "POST", Body: body})
 	require.NoError(t, err)
 	assert.Equal(t, map[string]string{"idempotent_id": "abc", "image": string(jpeg), "object_type": "NATIONAL_ID_0"}, received)
 }
@@ -497,11 +497,15 @@ func TestNothingSecretIsLoggedOrInErrors(t *testing.T) {
 		}
 	}))
 	t.Cleanup(srv.Close)
-	c, err := New(Params{Provider: "test", BaseURL: srv.URL, Sign: func(ctx context.Context, h http.Header) error {
+	params := Params{Provider: "test", BaseURL: srv.URL, Sign: func(ctx context.Context, h http.Header) error {
 		h.Set("x-api-key", secret.Reveal())
 		h.Set("Authorization", bearer)
 		return nil
-	}}, []kyc.Option{kyc.WithHTTPClient(srv.Client()), kyc.WithLogger(logger)})
+	}}
+	// Short waits between attempts: the 503's Retry-After is 0, and the
+	// refused dials below are resent at once.
+	retry := kyc.WithRetry(kyc.DefaultMaxRetries, time.Millisecond)
+	c, err := New(params, []kyc.Option{kyc.WithHTTPClient(srv.Client()), kyc.WithLogger(logger), retry})
 	require.NoError(t, err)
 
 	type send struct {
@@ -513,7 +517,7 @@ func TestNothingSecretIsLoggedOrInErrors(t *testing.T) {
 	require.NoError(t, err)
 	var errs []string
 	for i := 0; i < 2; i++ {
-		resp, err := c.Do(context.Background(), &Request{Operation: op("test.Send"), Method: "POST", Path: "/send", Body: body,
+		resp, err := c.Do(context.Background(), &Request{Operation: at(op("test.Send"), "/send"), Method: "POST", Body: body,
 			Query: map[string][]string{"phone": {phone}}})
 		require.NoError(t, err)
 		var v map[string]any
@@ -524,10 +528,16 @@ func TestNothingSecretIsLoggedOrInErrors(t *testing.T) {
 		_ = json.Unmarshal(resp.Body, &msg)
 		errs = append(errs, c.APIError("test.Send", resp, nil, "401", msg.Message).Error())
 	}
-	// A transport failure too.
-	srv.Close()
-	_, err = c.Do(context.Background(), &Request{Operation: op("test.Send"), Method: "POST", Path: "/send", Body: body, Query: map[string][]string{"phone": {phone}}})
+	// A transport failure too: every dial refused, each attempt resent. Not
+	// a closed server: its port is free once it closed, and any other test's
+	// TLS server (they share one certificate, which this client trusts) that
+	// binds it meanwhile answers the redials, so Do got a response.
+	var dials atomic.Int32
+	c, err = New(params, []kyc.Option{kyc.WithHTTPClient(refusingClient(t, &dials)), kyc.WithLogger(logger), retry})
+	require.NoError(t, err)
+	_, err = c.Do(context.Background(), &Request{Operation: at(op("test.Send"), "/send"), Method: "POST", Body: body, Query: map[string][]string{"phone": {phone}}})
 	require.Error(t, err)
+	assert.EqualValues(t, 1+kyc.DefaultMaxRetries, dials.Load(), "a refused dial is resent")
 	errs = append(errs, err.Error(), fmt.Sprintf("%v %+v", err, secret), fmt.Sprintf("%#v %q %s", secret, secret, secret))
 
 	all := logs.String() + strings.Join(errs, "\n")
@@ -565,7 +575,7 @@ func TestBodiesStreamWithoutBuffering(t *testing.T) {
 	require.NoError(t, err)
 	for name, body := range map[string]Body{"base64 JSON": jsonBody, "multipart": multi} {
 		send := func() {
-			_, err := c.Do(context.Background(), &Request{Operation: op("t"), Method: "POST", Path: "up", Body: body})
+			_, err := c.Do(context.Background(), &Request{Operation: at(op("t"), "up"), Method: "POST", Body: body})
 			require.NoError(t, err)
 		}
 		send() // warm the connection
@@ -679,7 +689,7 @@ func TestLimitAbortsStreamOfUnknownLength(t *testing.T) {
 			}{Base64{Image: img, Max: 10 << 20, Field: "Selfie"}}, img)
 		}
 		require.NoError(t, err)
-		_, err = c.Do(context.Background(), &Request{Operation: op("test.Upload"), Method: "POST", Path: "/up", Body: body})
+		_, err = c.Do(context.Background(), &Request{Operation: at(op("test.Upload"), "/up"), Method: "POST", Body: body})
 		var kerr *kyc.Error
 		require.ErrorAs(t, err, &kerr, shape)
 		assert.ErrorIs(t, err, kyc.ErrInvalidRequest, shape)
