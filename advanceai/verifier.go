@@ -37,6 +37,14 @@ func (c *Client) Capabilities() kyc.Capabilities {
 //
 //	POST /intl/openapi/face-identity/h5-idv/v1/generate-url (billed) — https://doc.advance.ai, Back-end Integration, "Generate URL API"
 func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, error) {
+	ctx, end := c.tc.Span(ctx, "advanceai.Verify")
+	res, err := c.verify(ctx, req)
+	end(res, err)
+	return res, err
+}
+
+// verify is Verify, inside its span.
+func (c *Client) verify(ctx context.Context, req kyc.Request) (*kyc.Result, error) {
 	if err := c.Capabilities().CheckFor(ctx, kyc.AdvanceAI, nameVerify, req); err != nil {
 		return nil, c.asInvalid(nameVerify, err, nil)
 	}
@@ -76,6 +84,14 @@ func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, erro
 //
 //	POST /intl/openapi/face-identity/h5-idv/v1/get-result (free) — https://doc.advance.ai, Back-end Integration, "Get Result API"
 func (c *Client) Result(ctx context.Context, ref string) (*kyc.Result, error) {
+	ctx, end := c.tc.Span(ctx, "advanceai.Result")
+	res, err := c.result(ctx, ref)
+	end(res, err)
+	return res, err
+}
+
+// result is Result, inside its span.
+func (c *Client) result(ctx context.Context, ref string) (*kyc.Result, error) {
 	id, err := c.tc.Ref(nameResult, ref)
 	if err != nil {
 		return nil, err

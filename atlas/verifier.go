@@ -52,6 +52,14 @@ func (c *Client) Capabilities() kyc.Capabilities {
 // billed), the error's Reference is the PAN check's, so the caller knows a
 // charge was made and does not fall back to another vendor unawares.
 func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, error) {
+	ctx, end := c.tc.Span(ctx, "atlas.Verify")
+	res, err := c.verify(ctx, req)
+	end(res, err)
+	return res, err
+}
+
+// verify is Verify, inside its span.
+func (c *Client) verify(ctx context.Context, req kyc.Request) (*kyc.Result, error) {
 	const op = "atlas.Verify"
 	if err := c.Capabilities().CheckFor(ctx, kyc.Atlas, op, req); err != nil {
 		return nil, err
@@ -135,6 +143,14 @@ func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, erro
 // reference that is not an Atlas one, or whose id is not a request_id of
 // this package (22 letters and digits), is ErrInvalidRequest.
 func (c *Client) Result(ctx context.Context, ref string) (*kyc.Result, error) {
+	ctx, end := c.tc.Span(ctx, "atlas.Result")
+	res, err := c.result(ctx, ref)
+	end(res, err)
+	return res, err
+}
+
+// result is Result, inside its span.
+func (c *Client) result(ctx context.Context, ref string) (*kyc.Result, error) {
 	const op = "atlas.Result"
 	if _, err := c.tc.Ref(op, ref); err != nil {
 		return nil, err

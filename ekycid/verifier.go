@@ -73,7 +73,15 @@ func (c *Client) VerifyWithLiveness(ctx context.Context, req kyc.Request, seqs .
 	return c.verify(ctx, op, req, seqs)
 }
 
+// verify runs Verify and VerifyWithLiveness inside their span.
 func (c *Client) verify(ctx context.Context, op string, req kyc.Request, seqs []Sequence) (*kyc.Result, error) {
+	ctx, end := c.tc.Span(ctx, op)
+	res, err := c.verifyIn(ctx, op, req, seqs)
+	end(res, err)
+	return res, err
+}
+
+func (c *Client) verifyIn(ctx context.Context, op string, req kyc.Request, seqs []Sequence) (*kyc.Result, error) {
 	if err := c.Capabilities().CheckFor(ctx, kyc.EKYC, op, req); err != nil {
 		var kerr *kyc.Error
 		if errors.As(err, &kerr) {
@@ -113,6 +121,14 @@ func (c *Client) verify(ctx context.Context, op string, req kyc.Request, seqs []
 //
 //	GET /v0/api-request-reply/{id} (free) — https://github.com/EKYCSolutions/node-sdk (packages/client/src/node.ts)
 func (c *Client) Result(ctx context.Context, ref string) (*kyc.Result, error) {
+	ctx, end := c.tc.Span(ctx, "ekycid.Result")
+	res, err := c.result(ctx, ref)
+	end(res, err)
+	return res, err
+}
+
+// result is Result, inside its span.
+func (c *Client) result(ctx context.Context, ref string) (*kyc.Result, error) {
 	id, err := c.tc.Ref("ekycid.Result", ref)
 	if err != nil {
 		return nil, err

@@ -45,6 +45,14 @@ func (c *Client) Capabilities() kyc.Capabilities {
 // Reference in kyc.Error.Reference. The session start is never resent once
 // it may have reached Incode, and Verify never starts a second session.
 func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, error) {
+	ctx, end := c.tc.Span(ctx, "incode.Verify")
+	res, err := c.verify(ctx, req)
+	end(res, err)
+	return res, err
+}
+
+// verify is Verify, inside its span.
+func (c *Client) verify(ctx context.Context, req kyc.Request) (*kyc.Result, error) {
 	const op = "incode.Verify"
 	if err := c.Capabilities().CheckFor(ctx, kyc.Incode, op, req); err != nil {
 		return nil, err
@@ -141,6 +149,14 @@ func (c *Client) run(ctx context.Context, s *Session, res *kyc.Result, frontImg,
 // Result finishes it, as Verify would have, then reads scores and OCR.
 // While processing is still running it returns StatusPending.
 func (c *Client) Result(ctx context.Context, ref string) (*kyc.Result, error) {
+	ctx, end := c.tc.Span(ctx, "incode.Result")
+	res, err := c.result(ctx, ref)
+	end(res, err)
+	return res, err
+}
+
+// result is Result, inside its span.
+func (c *Client) result(ctx context.Context, ref string) (*kyc.Result, error) {
 	const op = "incode.Result"
 	id, legacy, err := c.ref(op, ref)
 	if err != nil {

@@ -2,6 +2,7 @@ package kycotel_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -47,5 +48,23 @@ func TestOneVerificationOneTrace(t *testing.T) {
 		}
 	}
 	assert.Len(t, traces, 1, "one verification, one trace")
+	byID := map[[8]byte]string{}
+	for _, s := range spans {
+		byID[s.SpanContext.SpanID()] = s.Name
+	}
+	parents := map[string]string{}
+	for _, s := range spans {
+		parents[s.Name] = byID[s.Parent.SpanID()]
+	}
+	assert.Equal(t, "kyc.Router.Verify", parents["atlas.Verify"], "a vendor's Verify under the Router's")
+	assert.Equal(t, "kyc.Router.Verify", parents["incode.Verify"])
+	ops := 0
+	for _, s := range spans {
+		if strings.HasPrefix(s.Name, "atlas.") && s.Name != "atlas.Verify" {
+			ops++
+			assert.Equal(t, "atlas.Verify", byID[s.Parent.SpanID()], "%s under the vendor's Verify", s.Name)
+		}
+	}
+	assert.Positive(t, ops, "atlas operations were traced")
 	assert.Equal(t, 1, roots)
 }

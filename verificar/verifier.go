@@ -36,6 +36,14 @@ func (c *Client) Capabilities() kyc.Capabilities {
 //
 //	POST /VerificarIdentidad (messaging) — through SendVerification; https://www.mensatek.com/api-verificacion-identidad-en.html, "Send Identity Verification Request"
 func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, error) {
+	ctx, end := c.tc.Span(ctx, "verificar.Verify")
+	res, err := c.verify(ctx, req)
+	end(res, err)
+	return res, err
+}
+
+// verify is Verify, inside its span.
+func (c *Client) verify(ctx context.Context, req kyc.Request) (*kyc.Result, error) {
 	const op = "verificar.Verify"
 	if err := c.Capabilities().CheckFor(ctx, kyc.Verificar, op, req); err != nil {
 		return nil, err
@@ -67,7 +75,15 @@ func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, erro
 // ParseWebhook and WebhookHandler. A reference of another provider, or
 // whose id is not digits, is ErrInvalidRequest, any other ErrUnsupported.
 // Nothing is sent.
-func (c *Client) Result(_ context.Context, ref string) (*kyc.Result, error) {
+func (c *Client) Result(ctx context.Context, ref string) (*kyc.Result, error) {
+	ctx, end := c.tc.Span(ctx, "verificar.Result")
+	res, err := c.result(ctx, ref)
+	end(res, err)
+	return res, err
+}
+
+// result is Result, inside its span.
+func (c *Client) result(_ context.Context, ref string) (*kyc.Result, error) {
 	const op = "verificar.Result"
 	if _, err := c.tc.Ref(op, ref); err != nil {
 		return nil, err
