@@ -25,6 +25,19 @@
 // is a Result with StatusRejected and Reasons. Bad input is refused before
 // anything is sent, with Error.Field naming the field.
 //
+// # Phone numbers
+//
+// [NormalizePhone], [IsPhone] and [Request.Validate] check a phone against a
+// compact table generated from libphonenumber's metadata (phones_gen.go):
+// country calling codes, international and national prefixes, and each
+// plan's national number lengths and general pattern. That is enough to
+// normalise a number to E.164 and refuse most mistakes, without importing a
+// phone library. It is less strict than libphonenumber's own validation: it
+// does not check the number against the plan's types of line, so a number
+// with the right shape but no line behind it ("+34500000001") passes. The
+// package github.com/kyc-go/kyc/phone checks fully, with libphonenumber; the
+// verificar package uses it before texting a number.
+//
 // # Timeouts and retries
 //
 // The context passed to a call bounds the whole call, including retries and

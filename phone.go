@@ -2,16 +2,17 @@ package kyc
 
 import (
 	"strings"
-
-	"github.com/nyaruka/phonenumbers"
 )
+
+//go:generate go run ./internal/gen/phones -o phones_gen.go
 
 // maxPhoneLength bounds the phone text parsed, separators included.
 const maxPhoneLength = 32
 
 // NormalizePhone returns phone in E.164 form, "+" then the country calling
-// code and the number ("+34600000001"), checked against the numbering plans
-// of libphonenumber (github.com/nyaruka/phonenumbers). It accepts:
+// code and the number ("+34600000001"), checked against a compact table of
+// libphonenumber's numbering plans (phones_gen.go): the country calling
+// code, and the national number's lengths and general pattern. It accepts:
 //
 //   - the international form, "+34600000001", whatever country is;
 //   - with country set (ISO 3166-1 alpha-3, as Request.Country), a national
@@ -25,6 +26,11 @@ const maxPhoneLength = 32
 // *Error naming the field "Person.Phone" and the form expected, with an
 // example number of the country. The vendors that send a phone send this
 // form (Verificar without its "+", as Mensatek documents).
+//
+// The table reads numbers as libphonenumber does but checks only their
+// shape: a number that fits its plan but none of the plan's types of line
+// ("+34500000001") is accepted. phone.Normalize, in the package
+// github.com/kyc-go/kyc/phone, refuses it too.
 func NormalizePhone(phone, country string) (string, error) {
 	return normalizePhone("kyc.NormalizePhone", phone, country)
 }
@@ -49,13 +55,19 @@ func normalizePhone(op, phone, country string) (string, error) {
 	case digits == "":
 		return bad("no digits: give the international form, such as " + examplePhone(region, true))
 	}
-	text, parseRegion := "+"+digits, phonenumbers.UNKNOWN_REGION
-	if !plus && region != "" {
-		text, parseRegion = digits, region
+	home := -1
+	if region != "" {
+		home = findPhonePlan(region)
 	}
-	num, err := phonenumbers.Parse(text, parseRegion)
-	if err == nil && num.GetExtension() == "" && phonenumbers.IsValidNumber(num) {
-		return phonenumbers.Format(num, phonenumbers.E164), nil
+	e164, ok := "", false
+	switch {
+	case plus || region == "":
+		e164, ok = internationalPhone(digits)
+	case home >= 0:
+		e164, ok = nationalPhone(home, digits)
+	}
+	if ok {
+		return e164, nil
 	}
 	switch {
 	case plus || region == "":
@@ -64,7 +76,7 @@ func normalizePhone(op, phone, country string) (string, error) {
 			hint += ", or set Country for a national number"
 		}
 		return bad(hint)
-	case phonenumbers.GetCountryCodeForRegion(region) == 0:
+	case home < 0:
 		return bad("no numbering plan is known for " + country + ": give the international form, + then the country calling code and the number")
 	}
 	return bad("not a valid phone number of " + country + ": give a national number of " + country + ", such as " +
@@ -92,24 +104,21 @@ func phoneDigits(s string) (digits string, plus, ok bool) {
 	return b.String(), plus, true
 }
 
-// examplePhone is libphonenumber's example mobile number of region, in
-// international or national form, digits only; Spain's without a region.
+// examplePhone is libphonenumber's example mobile number of region (an
+// ISO 3166-1 alpha-2 code), in international or national form, digits
+// only; Spain's without a region.
 func examplePhone(region string, international bool) string {
 	if region == "" {
 		region = "ES"
 	}
-	num := phonenumbers.GetExampleNumberForType(region, phonenumbers.MOBILE)
-	if num == nil {
-		num = phonenumbers.GetExampleNumber(region)
-	}
-	if num == nil {
+	i := findPhonePlan(region)
+	if i < 0 || phonePlans[i].example == "" {
 		return "+34612345678"
 	}
 	if international {
-		return phonenumbers.Format(num, phonenumbers.E164)
+		return "+" + phonePlans[i].example
 	}
-	d, _, _ := phoneDigits(phonenumbers.Format(num, phonenumbers.NATIONAL))
-	return d
+	return phonePlans[i].national
 }
 
 // IsPhone reports whether s is a valid phone number in E.164 form, with

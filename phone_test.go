@@ -1,6 +1,8 @@
 package kyc_test
 
 import (
+	"os/exec"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -126,8 +128,29 @@ func TestIsPhone(t *testing.T) {
 	}
 }
 
-// BenchmarkNormalizePhone measures a parse after the first; the first call
-// is measured by TestPhoneFirstCall's log (go test -v -run FirstCall).
+// TestRootImportsNoPhoneLibrary guards the light import: the root package
+// checks phones with its generated table (phones_gen.go), and only the
+// phone package imports libphonenumber and, through it, protobuf and
+// golang.org/x/text (the standard library's vendored copy excepted).
+func TestRootImportsNoPhoneLibrary(t *testing.T) {
+	t.Parallel()
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command on PATH")
+	}
+	out, err := exec.Command(gobin, "list", "-deps", "github.com/kyc-go/kyc").Output()
+	require.NoError(t, err)
+	deps := strings.Fields(string(out))
+	require.Contains(t, deps, "github.com/kyc-go/kyc")
+	for _, d := range deps {
+		for _, heavy := range []string{"github.com/nyaruka/phonenumbers", "google.golang.org/protobuf", "golang.org/x/text"} {
+			assert.False(t, d == heavy || strings.HasPrefix(d, heavy+"/"), "the root package depends on %s", d)
+		}
+	}
+}
+
+// BenchmarkNormalizePhone measures a parse after the first (the first
+// compiles the region's patterns).
 func BenchmarkNormalizePhone(b *testing.B) {
 	for b.Loop() {
 		if _, err := kyc.NormalizePhone("600000001", "ESP"); err != nil {

@@ -177,6 +177,7 @@ func TestBadInputSendsNothing(t *testing.T) {
 		{"trunk prefix", SendRequest{Phone: "+0600000001"}, "Phone"},
 		{"spaces", SendRequest{Phone: "+34 600 000 001"}, "Phone"},
 		{"too long", SendRequest{Phone: "+3460000000112345"}, "Phone"},
+		{"not in service", SendRequest{Phone: "34500000001"}, "Phone"},
 		{"sender of 12", SendRequest{Phone: "34600000001", Sender: "ABCDEFGHIJKL"}, "Sender"},
 		{"message without [LINK]", SendRequest{Phone: "34600000001", Message: "Hola"}, "Message"},
 		{"control chars", SendRequest{Phone: "34600000001", Message: "[LINK]\x00"}, "Message"},

@@ -43,10 +43,13 @@
 //
 // Phones are sent as Mensatek documents Telefono: the international number,
 // digits only ("34600000001"). Verify normalises Person.Phone with
-// Request.Country (kyc.NormalizePhone: "600000001" with "ESP" is
+// Request.Country (phone.Normalize: "600000001" with "ESP" is
 // "+34600000001") and sends it without its '+'. SendVerification, which has
 // no country, accepts both international forms and refuses a national number
 // without its country code before sending, saying which form is expected.
+// Both check the number fully with libphonenumber (the phone package), not
+// only its shape as kyc.NormalizePhone does, so that an SMS is not paid for
+// a number no line answers.
 //
 // Mensatek treats repeated erroneous or "empty" connections as spam and may
 // block the account temporarily. The erroneous connections are failed

@@ -8,6 +8,7 @@ import (
 
 	"github.com/kyc-go/kyc"
 	"github.com/kyc-go/kyc/internal/transport"
+	"github.com/kyc-go/kyc/phone"
 )
 
 // Limits of the /VerificarIdentidad parameters checked before sending.
@@ -77,6 +78,7 @@ const phoneForm = "the international number, country code first, digits only, su
 //   - a number starting with 0: a trunk prefix or the international prefix
 //     00, which no country code starts with.
 //   - separators, letters, or fewer than 8 or more than 15 digits (E.164).
+//   - a number that libphonenumber does not hold valid (phone.IsValid).
 func telefono(s string) (string, string) {
 	if s == "" {
 		return "", "required"
@@ -95,6 +97,8 @@ func telefono(s string) (string, string) {
 		return "", "a national number without its country code: " + phoneForm
 	case len(d) < 8 || len(d) > 15:
 		return "", "8 to 15 digits with the country code: " + phoneForm
+	case !phone.IsValid(d):
+		return "", "not a number in service by libphonenumber's numbering plans: " + phoneForm
 	}
 	return d, ""
 }

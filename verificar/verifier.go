@@ -2,8 +2,10 @@ package verificar
 
 import (
 	"context"
+	"errors"
 
 	"github.com/kyc-go/kyc"
+	"github.com/kyc-go/kyc/phone"
 )
 
 // Provider returns kyc.Verificar.
@@ -22,9 +24,10 @@ func (c *Client) Capabilities() kyc.Capabilities {
 // Verify sends the verification SMS (see SendVerification) from the
 // Request's Person.Phone, Document.Number (checked against the document
 // the person shows) and Link's Message, Sender and SendAt. The phone is
-// normalised by kyc.NormalizePhone with Request.Country (so "600000001"
-// with Country "ESP" is +34600000001) and sent as Mensatek documents it,
-// digits only ("34600000001").
+// normalised with Request.Country (so "600000001" with Country "ESP" is
+// +34600000001), checked fully against libphonenumber's numbering plans
+// (phone.Normalize, stricter than kyc.NormalizePhone) and sent as Mensatek
+// documents it, digits only ("34600000001").
 // Errors raised before sending name "verificar.Verify" and the Request's
 // fields; the vendor's name the operation sent, "verificar.SendVerification".
 // It returns StatusPending with the Reference "verificar:<ID>": the outcome
@@ -48,12 +51,19 @@ func (c *Client) verify(ctx context.Context, req kyc.Request) (*kyc.Result, erro
 	if err := c.Capabilities().CheckFor(ctx, kyc.Verificar, op, req); err != nil {
 		return nil, err
 	}
-	phone, err := kyc.NormalizePhone(req.Person.Phone, req.Country) // checked by CheckFor: cannot fail here
+	// CheckFor checked the phone against kyc's compact table; an SMS costs
+	// a credit, so libphonenumber checks it fully before it is texted.
+	number, err := phone.Normalize(req.Person.Phone, req.Country)
 	if err != nil {
-		return nil, c.tc.Invalid(op, string(kyc.FieldPhone), "not a valid phone number")
+		msg := "not a valid phone number"
+		var kerr *kyc.Error
+		if errors.As(err, &kerr) {
+			msg = kerr.Message
+		}
+		return nil, c.tc.Invalid(op, string(kyc.FieldPhone), msg)
 	}
 	sent, err := c.requestVerification(ctx, op, SendRequest{
-		Phone:   phone,
+		Phone:   number,
 		Message: req.Link.Message,
 		DNI:     req.Document.Number,
 		SendAt:  req.Link.SendAt,

@@ -79,6 +79,9 @@ func TestVerifyBadInputSendsNothing(t *testing.T) {
 		"not Spain":            {func() kyc.Request { r := request("+34600000001"); r.Country = "FRA"; return r }(), "Country"},
 		"no country":           {noCountry, "Country"},
 		"not a phone":          {request("600 00"), "Person.Phone"},
+		// Spain's shape (kyc's compact table takes it), no line of
+		// libphonenumber's plan: refused before texting.
+		"not in service": {request("500000001"), "Person.Phone"},
 	} {
 		_, err := c.Verify(context.Background(), tt.req)
 		var kerr *kyc.Error
