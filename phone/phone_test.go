@@ -48,7 +48,7 @@ func TestNormalize(t *testing.T) {
 			var kerr *kyc.Error
 			require.ErrorAs(t, err, &kerr)
 			assert.Equal(t, "phone.Normalize", kerr.Op)
-			assert.Equal(t, tt.field, kerr.Field)
+			assert.EqualValues(t, tt.field, kerr.Field)
 			assert.Contains(t, kerr.Message, tt.hint)
 		})
 	}
