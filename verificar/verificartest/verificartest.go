@@ -56,7 +56,6 @@
 package verificartest
 
 import (
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -154,24 +153,17 @@ func WithObjectAnswers() Option { return func(s *Server) { s.object = true } }
 // http.DefaultClient); pass an httptest TLS server's Client() to reach it.
 func WithWebhookClient(hc *http.Client) Option { return func(s *Server) { s.hc = hc } }
 
+// New starts a fake closed when t ends.
+func New(t testing.TB, opts ...Option) *Server {
+	return kyctest.CloseAtEnd(t, NewServer(opts...))
+}
+
 // NewServer starts a fake; the caller must Close it.
 func NewServer(opts ...Option) *Server {
 	s := &Server{user: APIUser, token: APIToken, certSize: DefaultCertificateSize, credits: DefaultCredits,
 		next: FirstID, sent: map[string]sendRecord{}}
-	for _, o := range opts {
-		if o != nil {
-			o(s)
-		}
-	}
+	kyctest.ApplyOptions(s, opts)
 	s.Server = kyctest.NewServer(http.HandlerFunc(s.serve))
-	return s
-}
-
-// New starts a fake closed when t ends.
-func New(t testing.TB, opts ...Option) *Server {
-	t.Helper()
-	s := NewServer(opts...)
-	t.Cleanup(s.Close)
 	return s
 }
 
@@ -237,10 +229,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) authorized(r *http.Request) bool {
-	u, p, ok := r.BasicAuth()
-	okU := subtle.ConstantTimeCompare([]byte(u), []byte(s.user))
-	okP := subtle.ConstantTimeCompare([]byte(p), []byte(s.token))
-	return ok && okU&okP == 1
+	return kyctest.BasicAuthIs(r, s.user, s.token)
 }
 
 // maxParams bounds a request body the fake reads; a larger one is Res -3.

@@ -184,14 +184,11 @@ func (s *Server) SendWebhook(ctx context.Context, wh Webhook) (int, error) {
 	if wh.User == "" && !wh.NoAuth {
 		wh.User, wh.Password = WebhookUser, WebhookPassword
 	}
-	if wh.NoAuth {
-		wh.User, wh.Password = "", ""
-	}
 	if wh.URL == "" {
 		return 0, errors.New("verificartest: Webhook needs a URL")
 	}
 	ct, body := s.WebhookBody(wh)
-	return kyctest.PostWebhook(ctx, s.hc, wh.URL, ct, body, wh.User, wh.Password)
+	return kyctest.Deliver(ctx, s.hc, delivery(wh, ct, body))
 }
 
 // PostWebhook POSTs the report wh describes to wh.URL with hc (nil means
@@ -202,10 +199,16 @@ func PostWebhook(ctx context.Context, hc *http.Client, wh Webhook) (int, error) 
 	if wh.URL == "" {
 		return 0, errors.New("verificartest: Webhook needs a URL")
 	}
-	user, pass := wh.User, wh.Password
-	if wh.NoAuth {
-		user, pass = "", ""
-	}
 	ct, body := wh.Body()
-	return kyctest.PostWebhook(ctx, hc, wh.URL, ct, body, user, pass)
+	return kyctest.Deliver(ctx, hc, delivery(wh, ct, body))
+}
+
+// delivery is the report Mensatek sends: once, with Basic auth when
+// wh.User is set and wh.NoAuth is not.
+func delivery(wh Webhook, contentType string, body []byte) kyctest.Delivery {
+	d := kyctest.Delivery{URL: wh.URL, ContentType: contentType, Body: body}
+	if !wh.NoAuth {
+		d.Authorization = kyctest.BasicAuth(wh.User, wh.Password)
+	}
+	return d
 }
