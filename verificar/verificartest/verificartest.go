@@ -53,6 +53,18 @@
 // Sends are counted per phone number (Telefono, digits only): the API has no
 // field for the caller's reference, so the phone is the only per-request key.
 // Use a distinct phone per logical request where duplicates matter.
+//
+// # Phones
+//
+// The fake texts no one: whatever number a send carries, no SMS leaves the
+// process. The magic phones (PhoneNotActivated, PhoneGeneralError,
+// PhoneServerError) and SamplePhone are in the UK's drama range, reserved
+// for fiction, so they reach no real person even if a live test sends
+// them. A kyc.Request for Verify needs a number that kyc.IsPhone accepts,
+// and Spain, whose documents Verificar checks, reserves no range for
+// fiction: the Spanish numbers in this package's examples (+34600000001)
+// are real-looking numbers. Send them to the fake only; a live test must
+// use a phone you own.
 package verificartest
 
 import (
@@ -88,15 +100,26 @@ const (
 )
 
 // Magic phone numbers: a send to them fails with the documented Res code,
-// and costs nothing.
+// and costs nothing. They lie in the UK's drama range, +44 7700 900000 to
+// 900999 (kyctest.FictionPhone), which Ofcom reserves for fiction: no
+// number in it reaches a real person, so one copied into a live test texts
+// no one. Mensatek documents Telefono as the recipient's mobile, country
+// code first, digits only, and names no country, so they are in that form
+// and Client.SendVerification sends them. Verify does not: it checks
+// Person.Phone with kyc.IsPhone, and libphonenumber does not count the
+// drama range as allocated (see the package doc's Phones).
 const (
 	// PhoneNotActivated answers Res -4 (function not activated).
-	PhoneNotActivated = "34600000004"
+	PhoneNotActivated = "447700900004"
 	// PhoneGeneralError answers Res -5 (general error).
-	PhoneGeneralError = "34600000005"
+	PhoneGeneralError = "447700900005"
 	// PhoneServerError answers HTTP 500 (kyctest.ImageServerError's
 	// equivalent: Mensatek fails on its side).
-	PhoneServerError = "34600000500"
+	PhoneServerError = "447700900500"
+	// SamplePhone is the Telefono of a status report for a send the fake
+	// did not make (Webhook.Body), where Mensatek's sample has a Spanish
+	// number.
+	SamplePhone = "447700900000"
 )
 
 // FirstID is the ID of the first send; later sends count up from it.

@@ -71,10 +71,10 @@ func WebhookPayload(id string, estado int) []byte {
 
 // Body returns the Content-Type and the documented body of the report wh
 // describes, with the nested fields as JSON strings, as Mensatek sends
-// them. The phone is the documentation's sample's; Server.WebhookBody uses
+// them. The phone is SamplePhone (fiction); Server.WebhookBody uses
 // the fake's record of the send instead.
 func (wh Webhook) Body() (contentType string, body []byte) {
-	return wh.body(sendRecord{phone: "34600000000", at: time.Now()})
+	return wh.body(sendRecord{phone: SamplePhone, at: time.Now()})
 }
 
 func (wh Webhook) body(rec sendRecord) (string, []byte) {
@@ -118,7 +118,7 @@ func (s *Server) WebhookBody(wh Webhook) (contentType string, body []byte) {
 	rec, ok := s.sent[wh.ID]
 	s.mu.Unlock()
 	if !ok {
-		rec = sendRecord{phone: "34600000000", at: time.Now()}
+		rec = sendRecord{phone: SamplePhone, at: time.Now()}
 	}
 	return wh.body(rec)
 }
