@@ -56,9 +56,10 @@ func MagicInputs() []string {
 
 // FictionPhone returns the n-th number (0 to 999; others wrap) of the UK's
 // drama range, +447700900000 to +447700900999, which Ofcom reserves for
-// fiction: no call or SMS to it reaches a real person. Every magic phone of
-// the fakes is in it (verificartest.PhoneServerError and the others, in
-// Mensatek's form without the '+'). libphonenumber, and so kyc.IsPhone,
+// fiction: no call or SMS to it reaches a real person. The fakes' magic
+// phones are in it (verificartest.PhoneNotActivated, PhoneGeneralError and
+// SamplePhone, in Mensatek's form without the '+'), but for
+// verificartest.PhoneServerError, which a Verify must be able to send. libphonenumber, and so kyc.IsPhone,
 // does not count the range as allocated, so a Request that must pass
 // IsPhone cannot carry one; such a Request needs a real-looking number,
 // which must go to a fake only, never to a live vendor.

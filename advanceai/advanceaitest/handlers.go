@@ -51,9 +51,15 @@ const (
 // marker is in its first 64 KiB.
 const maxMarkerBytes = 64 << 10
 
-func decode(r *http.Request, v any) bool {
+// decode reads the JSON request into v; it answers the vendor's 400 and
+// returns false when the body is not that JSON.
+func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	b, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	return err == nil && json.Unmarshal(b, v) == nil
+	if err != nil || json.Unmarshal(b, v) != nil {
+		reply(w, http.StatusBadRequest, advanceai.CodeClientError, msgBadRequest, nil)
+		return false
+	}
+	return true
 }
 
 func (s *Server) generateToken(w http.ResponseWriter, r *http.Request) {
@@ -64,8 +70,7 @@ func (s *Server) generateToken(w http.ResponseWriter, r *http.Request) {
 		Timestamp    tolerant.String `json:"timestamp"`
 		PeriodSecond tolerant.String `json:"periodSecond"`
 	}
-	if !decode(r, &req) {
-		reply(w, http.StatusBadRequest, advanceai.CodeClientError, msgBadRequest, nil)
+	if !decode(w, r, &req) {
 		return
 	}
 	if req.AccessKey == "" || req.Signature == "" || req.Timestamp == "" {
@@ -131,8 +136,7 @@ func (s *Server) generateURL(w http.ResponseWriter, r *http.Request) {
 		UserID        tolerant.String `json:"userId"`
 		Region        tolerant.String `json:"region"`
 	}
-	if !decode(r, &req) {
-		reply(w, http.StatusBadRequest, advanceai.CodeClientError, msgBadRequest, nil)
+	if !decode(w, r, &req) {
 		return
 	}
 	if req.ReturnURL == "" || req.Region == "" {
@@ -161,8 +165,7 @@ func (s *Server) getResult(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		SignatureID tolerant.String `json:"signatureId"`
 	}
-	if !decode(r, &req) {
-		reply(w, http.StatusBadRequest, advanceai.CodeClientError, msgBadRequest, nil)
+	if !decode(w, r, &req) {
 		return
 	}
 	if req.SignatureID == "" {

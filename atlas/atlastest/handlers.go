@@ -421,16 +421,22 @@ func (s *Server) verifyStatus(w http.ResponseWriter, r *http.Request, _ []byte) 
 	s.ok(w, json.RawMessage(b)) // inferred
 }
 
+// issue issues a new id with prefix and records it in set.
+func (s *Server) issue(set map[string]bool, prefix string) string {
+	id := newID(prefix)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	set[id] = true
+	return id
+}
+
 func (s *Server) aadhaarOTP(w http.ResponseWriter, r *http.Request, _ []byte) {
 	n := r.URL.Query().Get("aadhaar_number")
 	if len(n) != 12 {
 		s.fail(w, http.StatusBadRequest, "400", "Invalid request - missing parameters.")
 		return
 	}
-	id := newID("otp-")
-	s.mu.Lock()
-	s.otps[id] = true
-	s.mu.Unlock()
+	id := s.issue(s.otps, "otp-")
 	s.ok(w, map[string]any{"id": id, "otp_status": "SENT"}) // inferred
 }
 
@@ -472,10 +478,7 @@ func (s *Server) esignRequest(w http.ResponseWriter, r *http.Request, _ []byte) 
 		s.fail(w, http.StatusBadRequest, "400", "Invalid request - missing parameters.")
 		return
 	}
-	id := newID("es-")
-	s.mu.Lock()
-	s.esigns[id] = true
-	s.mu.Unlock()
+	id := s.issue(s.esigns, "es-")
 	s.ok(w, map[string]any{"esign_id": id, "url": "https://esign.example.test/sign/" + id}) // inferred
 }
 
