@@ -1,5 +1,7 @@
 package kyctest
 
+import "fmt"
+
 // The magic inputs: one vocabulary of markers that every vendor fake
 // understands, like a payment API's test card numbers. Put one in an image
 // with MagicImage (the selfie for face outcomes, the document front for
@@ -50,4 +52,17 @@ func MagicInputs() []string {
 		ImageUnderage, ImageNoDocument, ImageReview, ImageNotFinished,
 		ImageServerError,
 	}
+}
+
+// FictionPhone returns the n-th number (0 to 999; others wrap) of the UK's
+// drama range, +447700900000 to +447700900999, which Ofcom reserves for
+// fiction: no call or SMS to it reaches a real person. The fakes' magic
+// phones are in it (verificartest.PhoneNotActivated, PhoneGeneralError and
+// SamplePhone, in Mensatek's form without the '+'), but for
+// verificartest.PhoneServerError, which a Verify must be able to send. libphonenumber, and so kyc.IsPhone,
+// does not count the range as allocated, so a Request that must pass
+// IsPhone cannot carry one; such a Request needs a real-looking number,
+// which must go to a fake only, never to a live vendor.
+func FictionPhone(n int) string {
+	return fmt.Sprintf("+447700900%03d", (n%1000+1000)%1000)
 }

@@ -1,12 +1,11 @@
 package kyctest
 
 import (
-	"bufio"
 	"bytes"
-	"context"
 	"fmt"
 	"io"
 	"log"
+	"maps"
 	"math/rand/v2"
 	"net"
 	"net/http"
@@ -87,13 +86,14 @@ type Server struct {
 	records   []Record
 	injected  map[FaultKind]int
 	sends     map[string]int
+	notes     map[string]int
 	maxRecord int
 }
 
 // NewServer starts a TLS server in front of the vendor logic h. Close it
 // when done.
 func NewServer(h http.Handler) *Server {
-	s := &Server{injected: map[FaultKind]int{}, sends: map[string]int{}, maxRecord: 20000, rng: rand.New(rand.NewPCG(1, 2))}
+	s := &Server{injected: map[FaultKind]int{}, sends: map[string]int{}, notes: map[string]int{}, maxRecord: 20000, rng: rand.New(rand.NewPCG(1, 2))}
 	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.serve(w, r, h)
 	}))
@@ -132,11 +132,7 @@ func (s *Server) FaultRate(p float64, seed uint64, faults ...Fault) {
 func (s *Server) Injected() map[FaultKind]int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make(map[FaultKind]int, len(s.injected))
-	for k, v := range s.injected {
-		out[k] = v
-	}
-	return out
+	return maps.Clone(s.injected)
 }
 
 // Requests returns the requests received so far, oldest first.
@@ -159,13 +155,13 @@ func (s *Server) Count(pathContains string) int {
 	return n
 }
 
-// Reset forgets the recorded requests, the counted sends and the pending
-// faults.
+// Reset forgets the recorded requests, the counted sends and notes, and
+// the pending faults.
 func (s *Server) Reset() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.records, s.faults, s.rate = nil, nil, 0
-	s.injected, s.sends = map[FaultKind]int{}, map[string]int{}
+	s.injected, s.sends, s.notes = map[FaultKind]int{}, map[string]int{}, map[string]int{}
 }
 
 // CountSend records that the vendor logic processed one chargeable or
@@ -179,6 +175,22 @@ func (s *Server) CountSend(key string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.sends[key]++
+}
+
+// Note counts one event of the vendor logic under name: what a fake
+// counts beside the sends (a token issued, an executive log-in). Faults
+// injected before the logic are not noted; Count counts them.
+func (s *Server) Note(name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.notes[name]++
+}
+
+// Noted returns how many events Note counted under name.
+func (s *Server) Noted(name string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.notes[name]
 }
 
 // Sends returns how many operations were processed for key.
@@ -206,12 +218,7 @@ func (s *Server) DuplicateSends() int {
 func (s *Server) SendKeys() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	out := make([]string, 0, len(s.sends))
-	for k := range s.sends {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
+	return slices.Sorted(maps.Keys(s.sends))
 }
 
 func (s *Server) pick(path string) *Fault {
@@ -321,27 +328,4 @@ func hijack(w http.ResponseWriter, raw []byte) {
 		}
 	}
 	_ = conn.Close()
-}
-
-// PostWebhook POSTs body to url as a vendor would, with Basic auth when
-// user is not empty, and returns the reply's status.
-func PostWebhook(ctx context.Context, hc *http.Client, url, contentType string, body []byte, user, pass string) (int, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
-	if err != nil {
-		return 0, err
-	}
-	req.Header.Set("Content-Type", contentType)
-	if user != "" {
-		req.SetBasicAuth(user, pass)
-	}
-	if hc == nil {
-		hc = http.DefaultClient
-	}
-	resp, err := hc.Do(req)
-	if err != nil {
-		return 0, err
-	}
-	defer resp.Body.Close()
-	_, _ = io.Copy(io.Discard, bufio.NewReader(resp.Body))
-	return resp.StatusCode, nil
 }

@@ -1,7 +1,6 @@
 package advanceaitest
 
 import (
-	"crypto/subtle"
 	"encoding/json"
 	"html"
 	"io"
@@ -28,7 +27,7 @@ type envelope struct {
 
 func reply(w http.ResponseWriter, status int, code, message string, data any) {
 	b, _ := json.Marshal(envelope{Code: code, Message: message, Data: data,
-		TransactionID: randomHex(8), PricingStrategy: advanceai.PricingFree})
+		TransactionID: kyctest.RandomHex(8), PricingStrategy: advanceai.PricingFree})
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
@@ -52,23 +51,26 @@ const (
 // marker is in its first 64 KiB.
 const maxMarkerBytes = 64 << 10
 
-func decode(r *http.Request, v any) bool {
+// decode reads the JSON request into v; it answers the vendor's 400 and
+// returns false when the body is not that JSON.
+func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	b, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	return err == nil && json.Unmarshal(b, v) == nil
+	if err != nil || json.Unmarshal(b, v) != nil {
+		reply(w, http.StatusBadRequest, advanceai.CodeClientError, msgBadRequest, nil)
+		return false
+	}
+	return true
 }
 
 func (s *Server) generateToken(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	s.tokenRequests++
-	s.mu.Unlock()
+	s.Note(noteTokenRequest)
 	var req struct {
 		AccessKey    tolerant.String `json:"accessKey"`
 		Signature    tolerant.String `json:"signature"`
 		Timestamp    tolerant.String `json:"timestamp"`
 		PeriodSecond tolerant.String `json:"periodSecond"`
 	}
-	if !decode(r, &req) {
-		reply(w, http.StatusBadRequest, advanceai.CodeClientError, msgBadRequest, nil)
+	if !decode(w, r, &req) {
 		return
 	}
 	if req.AccessKey == "" || req.Signature == "" || req.Timestamp == "" {
@@ -82,8 +84,8 @@ func (s *Server) generateToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	want := advanceai.Signature(s.accessKey, kyc.NewSecret(s.secretKey), ts)
-	if subtle.ConstantTimeCompare([]byte(req.AccessKey), []byte(s.accessKey)) != 1 ||
-		subtle.ConstantTimeCompare([]byte(req.Signature), []byte(want)) != 1 {
+	if !kyctest.SameSecret(string(req.AccessKey), s.accessKey) ||
+		!kyctest.SameSecret(string(req.Signature), want) {
 		reply(w, http.StatusOK, advanceai.CodeParameterError, msgSignature, nil)
 		return
 	}
@@ -99,7 +101,7 @@ func (s *Server) generateToken(w http.ResponseWriter, r *http.Request) {
 	if s.tokenTTL > 0 {
 		ttl = s.tokenTTL
 	}
-	tok, exp := "fake-token-"+randomHex(16), now.Add(ttl)
+	tok, exp := "fake-token-"+kyctest.RandomHex(16), now.Add(ttl)
 	s.mu.Lock()
 	for t, e := range s.tokens { // forget expired tokens
 		if !now.Before(e) {
@@ -134,8 +136,7 @@ func (s *Server) generateURL(w http.ResponseWriter, r *http.Request) {
 		UserID        tolerant.String `json:"userId"`
 		Region        tolerant.String `json:"region"`
 	}
-	if !decode(r, &req) {
-		reply(w, http.StatusBadRequest, advanceai.CodeClientError, msgBadRequest, nil)
+	if !decode(w, r, &req) {
 		return
 	}
 	if req.ReturnURL == "" || req.Region == "" {
@@ -150,7 +151,7 @@ func (s *Server) generateURL(w http.ResponseWriter, r *http.Request) {
 		reply(w, http.StatusOK, advanceai.CodeRegionWrong, msgRegion, nil)
 		return
 	}
-	id, page := randomHex(8), randomHex(16)
+	id, page := kyctest.RandomHex(8), kyctest.RandomHex(16)
 	exp := s.now().Add(LinkTTL)
 	s.mu.Lock()
 	s.sessions[id] = &session{userID: string(req.UserID), returnURL: string(req.ReturnURL), pageToken: page, expires: exp}
@@ -164,8 +165,7 @@ func (s *Server) getResult(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		SignatureID tolerant.String `json:"signatureId"`
 	}
-	if !decode(r, &req) {
-		reply(w, http.StatusBadRequest, advanceai.CodeClientError, msgBadRequest, nil)
+	if !decode(w, r, &req) {
 		return
 	}
 	if req.SignatureID == "" {
@@ -207,7 +207,7 @@ func (s *Server) h5Page(w http.ResponseWriter, r *http.Request) {
 	id := q.Get("signatureId")
 	s.mu.Lock()
 	v, ok := s.sessions[id]
-	if ok && subtle.ConstantTimeCompare([]byte(q.Get("token")), []byte(v.pageToken)) != 1 {
+	if ok && !kyctest.SameSecret(q.Get("token"), v.pageToken) {
 		ok = false
 	}
 	var expired bool

@@ -66,9 +66,8 @@
 package advanceaitest
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -134,10 +133,9 @@ type Server struct {
 	now                  func() time.Time
 	tokenTTL             time.Duration
 
-	mu            sync.Mutex
-	tokens        map[string]time.Time // token → expiry by the fake's clock
-	tokenRequests int
-	sessions      map[string]*session
+	mu       sync.Mutex
+	tokens   map[string]time.Time // token → expiry by the fake's clock
+	sessions map[string]*session
 }
 
 // session is one verification.
@@ -149,17 +147,18 @@ type session struct {
 	pendingReads                 int    // get-results still to answer "not finished" (ImageNotFinished)
 }
 
+// New starts a fake that is closed when the test ends.
+func New(t testing.TB, opts ...Option) *Server {
+	return kyctest.CloseAtEnd(t, NewServer(opts...))
+}
+
 // NewServer starts a fake; the caller closes it.
 func NewServer(opts ...Option) *Server {
 	s := &Server{
 		accessKey: AccessKey, secretKey: SecretKey, now: time.Now,
 		tokens: map[string]time.Time{}, sessions: map[string]*session{},
 	}
-	for _, o := range opts {
-		if o != nil {
-			o(s)
-		}
-	}
+	kyctest.ApplyOptions(s, opts)
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST "+advanceai.PathGenerateToken, s.generateToken)
 	mux.HandleFunc("POST "+advanceai.PathGenerateURL, s.authenticated(s.generateURL))
@@ -170,14 +169,6 @@ func NewServer(opts ...Option) *Server {
 		reply(w, http.StatusNotFound, advanceai.CodeClientError, "HTTP 404 - Not Found", nil)
 	})
 	s.Server = kyctest.NewServer(mux)
-	return s
-}
-
-// New starts a fake that is closed when the test ends.
-func New(t testing.TB, opts ...Option) *Server {
-	t.Helper()
-	s := NewServer(opts...)
-	t.Cleanup(s.Close)
 	return s
 }
 
@@ -195,11 +186,10 @@ func (s *Server) Options() []kyc.Option {
 
 // TokenRequests returns how many generate-token requests reached the fake's
 // logic (faults injected before the logic are not counted; Count is).
-func (s *Server) TokenRequests() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.tokenRequests
-}
+func (s *Server) TokenRequests() int { return s.Noted(noteTokenRequest) }
+
+// noteTokenRequest is what the embedded Server notes per generate-token.
+const noteTokenRequest = "generate-token"
 
 // ExpireTokens revokes every token issued so far: the next business call
 // with one gets HTTP 401 IAM_FAILED, as after an expiry the client did not
@@ -214,12 +204,7 @@ func (s *Server) ExpireTokens() {
 func (s *Server) Verifications() []string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	ids := make([]string, 0, len(s.sessions))
-	for id := range s.sessions {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	return ids
+	return slices.Sorted(maps.Keys(s.sessions))
 }
 
 // SetOutcome chooses the idvCode a verification finishes with when its H5
@@ -334,10 +319,4 @@ func (c *Clock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.t = c.t.Add(d)
-}
-
-func randomHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }

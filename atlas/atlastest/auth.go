@@ -5,7 +5,6 @@ import (
 	"crypto/cipher"
 	"crypto/pbkdf2"
 	"crypto/sha1"
-	"crypto/subtle"
 	"encoding/base64"
 	"net/http"
 	"strings"
@@ -13,6 +12,7 @@ import (
 	"github.com/kyc-go/kyc"
 	"github.com/kyc-go/kyc/atlas"
 	"github.com/kyc-go/kyc/internal/webhook"
+	"github.com/kyc-go/kyc/kyctest"
 )
 
 // authenticate checks the request's credentials as Atlas does and returns
@@ -42,7 +42,7 @@ func (s *Server) checkAES(h string) string {
 	if keyID == "" || apiKey == "" || ts == "" {
 		return "the Authorization header lacks key_id, api_key or timestamp"
 	}
-	if subtle.ConstantTimeCompare([]byte(keyID), []byte(s.o.keyID)) != 1 {
+	if !kyctest.SameSecret(keyID, s.o.keyID) {
 		return "unknown key_id"
 	}
 	raw, err := base64.StdEncoding.DecodeString(apiKey)
@@ -70,7 +70,7 @@ func (s *Server) checkAES(h string) string {
 	}
 	plain = plain[:len(plain)-pad]
 	want := s.o.keyID + "|" + s.o.secret + "|" + ts
-	if subtle.ConstantTimeCompare(plain, []byte(want)) != 1 {
+	if !kyctest.SameSecret(string(plain), want) {
 		return "api_key does not hold KEY_ID|KEY_SECRET|TIMESTAMP for this key and timestamp"
 	}
 	t, err := s.layout.ParseIn(ts, s.o.loc)

@@ -3,9 +3,7 @@ package atlastest
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"encoding/base64"
-	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -121,9 +119,7 @@ func (s *Server) fail(w http.ResponseWriter, status int, code, msg string) {
 }
 
 func newID(prefix string) string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	h := hex.EncodeToString(b[:])
+	h := kyctest.RandomHex(16)
 	return fmt.Sprintf("%s%s-%s-%s-%s-%s", prefix, h[:8], h[8:12], h[12:16], h[16:20], h[20:])
 }
 
@@ -220,13 +216,21 @@ func (s *Server) serverError(w http.ResponseWriter, img []byte) bool {
 	return true
 }
 
-func (s *Server) faceEnrol(w http.ResponseWriter, r *http.Request, _ []byte) {
-	img, ok := file(r, "face_image")
+// upload reads the image in the multipart part name, answering the
+// documented 400 when it is missing and the 500 for
+// kyctest.ImageServerError; ok is false when it has answered.
+func (s *Server) upload(w http.ResponseWriter, r *http.Request, name string) (img []byte, ok bool) {
+	img, ok = file(r, name)
 	if !ok {
 		s.fail(w, http.StatusBadRequest, "400", "Invalid request - missing parameters.")
-		return
+		return nil, false
 	}
-	if s.serverError(w, img) {
+	return img, !s.serverError(w, img)
+}
+
+func (s *Server) faceEnrol(w http.ResponseWriter, r *http.Request, _ []byte) {
+	img, ok := s.upload(w, r, "face_image")
+	if !ok {
 		return
 	}
 	id := newID("")[:8] + "_" + newID("")
@@ -417,16 +421,22 @@ func (s *Server) verifyStatus(w http.ResponseWriter, r *http.Request, _ []byte) 
 	s.ok(w, json.RawMessage(b)) // inferred
 }
 
+// issue issues a new id with prefix and records it in set.
+func (s *Server) issue(set map[string]bool, prefix string) string {
+	id := newID(prefix)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	set[id] = true
+	return id
+}
+
 func (s *Server) aadhaarOTP(w http.ResponseWriter, r *http.Request, _ []byte) {
 	n := r.URL.Query().Get("aadhaar_number")
 	if len(n) != 12 {
 		s.fail(w, http.StatusBadRequest, "400", "Invalid request - missing parameters.")
 		return
 	}
-	id := newID("otp-")
-	s.mu.Lock()
-	s.otps[id] = true
-	s.mu.Unlock()
+	id := s.issue(s.otps, "otp-")
 	s.ok(w, map[string]any{"id": id, "otp_status": "SENT"}) // inferred
 }
 
@@ -450,12 +460,8 @@ func (s *Server) aadhaarKYC(w http.ResponseWriter, r *http.Request, _ []byte) {
 }
 
 func (s *Server) aadhaarMask(w http.ResponseWriter, r *http.Request, _ []byte) {
-	img, ok := file(r, "file")
+	img, ok := s.upload(w, r, "file")
 	if !ok {
-		s.fail(w, http.StatusBadRequest, "400", "Invalid request - missing parameters.")
-		return
-	}
-	if s.serverError(w, img) {
 		return
 	}
 	masked := kyctest.MagicImage("masked", 0)
@@ -472,10 +478,7 @@ func (s *Server) esignRequest(w http.ResponseWriter, r *http.Request, _ []byte) 
 		s.fail(w, http.StatusBadRequest, "400", "Invalid request - missing parameters.")
 		return
 	}
-	id := newID("es-")
-	s.mu.Lock()
-	s.esigns[id] = true
-	s.mu.Unlock()
+	id := s.issue(s.esigns, "es-")
 	s.ok(w, map[string]any{"esign_id": id, "url": "https://esign.example.test/sign/" + id}) // inferred
 }
 
@@ -501,7 +504,8 @@ func DownloadLink(esignID string) string {
 // "esign_id"}) to url, and returns the reply's status. It lets tests drive
 // an application's callback handler.
 func (s *Server) PostESignCallback(ctx context.Context, target, esignID, documentStatus string) (int, error) {
-	return kyctest.PostWebhook(ctx, nil, target, "application/x-www-form-urlencoded", ESignCallbackBody(esignID, documentStatus), "", "")
+	return kyctest.Deliver(ctx, nil, kyctest.Delivery{URL: target, ContentType: "application/x-www-form-urlencoded",
+		Body: ESignCallbackBody(esignID, documentStatus)})
 }
 
 // ESignCallbackBody is the form body of an eSign callback.

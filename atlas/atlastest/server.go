@@ -176,6 +176,11 @@ type Server struct {
 	verified map[string][]byte // "type/id" → data, for /verify/status
 }
 
+// New starts a fake closed when t ends.
+func New(t testing.TB, opts ...Option) *Server {
+	return kyctest.CloseAtEnd(t, NewServer(opts...))
+}
+
 // NewServer starts a fake; the caller closes it. It panics only when an
 // option is invalid (a timestamp layout that does not parse), as
 // httptest does for its own setup failures.
@@ -183,9 +188,7 @@ func NewServer(opts ...Option) *Server {
 	o := options{keyID: KeyID, secret: KeySecret, layout: atlas.DefaultTimestampLayout,
 		loc: time.FixedZone("IST", 5*3600+30*60), freshness: DefaultFreshness, now: time.Now,
 		maxBody: atlas.MaxRequestBytes}
-	for _, f := range opts {
-		f(&o)
-	}
+	kyctest.ApplyOptions(&o, opts)
 	l, err := tslayout.Parse(o.layout)
 	if err != nil {
 		panic("atlastest: " + err.Error())
@@ -193,14 +196,6 @@ func NewServer(opts ...Option) *Server {
 	s := &Server{o: o, layout: l, keys: map[string][]byte{}, seen: map[string]bool{},
 		enrolled: map[string][]byte{}, esigns: map[string]bool{}, otps: map[string]bool{}, verified: map[string][]byte{}}
 	s.Server = kyctest.NewServer(http.HandlerFunc(s.serve))
-	return s
-}
-
-// New starts a fake closed when t ends.
-func New(t testing.TB, opts ...Option) *Server {
-	t.Helper()
-	s := NewServer(opts...)
-	t.Cleanup(s.Close)
 	return s
 }
 

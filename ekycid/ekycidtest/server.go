@@ -50,7 +50,6 @@
 package ekycidtest
 
 import (
-	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -79,11 +78,11 @@ const (
 	KeyNoPermission = "ekyc-test-key-no-permission"
 )
 
-// DefaultDelay is how long a submission takes to complete by default.
-const DefaultDelay = 200 * time.Millisecond
-
 // Option configures the fake.
 type Option func(*Server)
+
+// DefaultDelay is how long a submission takes to complete by default.
+const DefaultDelay = 200 * time.Millisecond
 
 // WithDelay sets how long after a submission its reply completes (0: at once).
 func WithDelay(d time.Duration) Option { return func(s *Server) { s.delay = max(d, 0) } }
@@ -129,6 +128,20 @@ type Server struct {
 	jobs   map[string]*job        // reply id → job
 }
 
+// New starts a fake closed when t ends.
+func New(t testing.TB, opts ...Option) *Server {
+	return kyctest.CloseAtEnd(t, NewServer(opts...))
+}
+
+// NewServer starts a fake; Close it when done.
+func NewServer(opts ...Option) *Server {
+	s := &Server{delay: DefaultDelay, now: time.Now, dedup: true,
+		byIdem: map[string]*submission{}, jobs: map[string]*job{}}
+	kyctest.ApplyOptions(s, opts)
+	s.Server = kyctest.NewServer(http.HandlerFunc(s.serve))
+	return s
+}
+
 type submission struct {
 	hash string
 	id   string
@@ -143,25 +156,6 @@ type job struct {
 	// unread is how many reads answer "not ready" whatever the delay
 	// (kyctest.ImageNotFinished).
 	unread int
-}
-
-// NewServer starts a fake; Close it when done.
-func NewServer(opts ...Option) *Server {
-	s := &Server{delay: DefaultDelay, now: time.Now, dedup: true,
-		byIdem: map[string]*submission{}, jobs: map[string]*job{}}
-	for _, o := range opts {
-		o(s)
-	}
-	s.Server = kyctest.NewServer(http.HandlerFunc(s.serve))
-	return s
-}
-
-// New starts a fake closed when t ends.
-func New(t testing.TB, opts ...Option) *Server {
-	t.Helper()
-	s := NewServer(opts...)
-	t.Cleanup(s.Close)
-	return s
 }
 
 // Config returns credentials the fake accepts, with a poll interval suited
@@ -270,7 +264,7 @@ func (s *Server) submit(w http.ResponseWriter, r *http.Request, op string) {
 		writeJSON(w, http.StatusOK, map[string]string{"id": prev.id})
 		return
 	}
-	id := newID()
+	id := kyctest.RandomHex(12)
 	j := &job{idem: idem, created: s.now()}
 	j.result, j.errCode, j.errMsg = outcome(op, in)
 	if in.has(kyctest.ImageNotFinished) {
@@ -500,12 +494,6 @@ func markerFromURL(u string) string {
 		return base
 	}
 	return ""
-}
-
-func newID() string {
-	var b [12]byte
-	_, _ = rand.Read(b[:])
-	return hex.EncodeToString(b[:])
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

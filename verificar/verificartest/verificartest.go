@@ -53,10 +53,20 @@
 // Sends are counted per phone number (Telefono, digits only): the API has no
 // field for the caller's reference, so the phone is the only per-request key.
 // Use a distinct phone per logical request where duplicates matter.
+//
+// # Phones
+//
+// The fake texts no one: whatever number a send carries, no SMS leaves the
+// process. PhoneNotActivated, PhoneGeneralError and SamplePhone are in the
+// UK's drama range, reserved for fiction, so they reach no real person even
+// if a live test sends them. PhoneServerError is Spanish (see its doc). A kyc.Request for Verify needs a number that kyc.IsPhone accepts,
+// and Spain, whose documents Verificar checks, reserves no range for
+// fiction: the Spanish numbers in this package's examples (+34600000001)
+// are real-looking numbers. Send them to the fake only; a live test must
+// use a phone you own.
 package verificartest
 
 import (
-	"crypto/subtle"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -89,15 +99,31 @@ const (
 )
 
 // Magic phone numbers: a send to them fails with the documented Res code,
-// and costs nothing.
+// and costs nothing. PhoneNotActivated and PhoneGeneralError lie in the
+// UK's drama range, +44 7700 900000 to
+// 900999 (kyctest.FictionPhone), which Ofcom reserves for fiction: no
+// number in it reaches a real person, so one copied into a live test texts
+// no one. Mensatek documents Telefono as the recipient's mobile, country
+// code first, digits only, and names no country, so they are in that form
+// and Client.SendVerification sends them. Verify does not: it checks
+// Person.Phone with kyc.IsPhone, and libphonenumber does not count the
+// drama range as allocated (see the package doc's Phones). PhoneServerError
+// is the one exception, kept Spanish on purpose: it stands for
+// kyctest.ImageServerError, which the test world (kycworld) drives through
+// Verify, so it must pass kyc.IsPhone, and Spain reserves no range for
+// fiction. The fake never sends it anywhere; never send it to Mensatek.
 const (
 	// PhoneNotActivated answers Res -4 (function not activated).
-	PhoneNotActivated = "34600000004"
+	PhoneNotActivated = "447700900004"
 	// PhoneGeneralError answers Res -5 (general error).
-	PhoneGeneralError = "34600000005"
+	PhoneGeneralError = "447700900005"
 	// PhoneServerError answers HTTP 500 (kyctest.ImageServerError's
 	// equivalent: Mensatek fails on its side).
 	PhoneServerError = "34600000500"
+	// SamplePhone is the Telefono of a status report for a send the fake
+	// did not make (Webhook.Body), where Mensatek's sample has a Spanish
+	// number.
+	SamplePhone = "447700900000"
 )
 
 // FirstID is the ID of the first send; later sends count up from it.
@@ -154,24 +180,17 @@ func WithObjectAnswers() Option { return func(s *Server) { s.object = true } }
 // http.DefaultClient); pass an httptest TLS server's Client() to reach it.
 func WithWebhookClient(hc *http.Client) Option { return func(s *Server) { s.hc = hc } }
 
+// New starts a fake closed when t ends.
+func New(t testing.TB, opts ...Option) *Server {
+	return kyctest.CloseAtEnd(t, NewServer(opts...))
+}
+
 // NewServer starts a fake; the caller must Close it.
 func NewServer(opts ...Option) *Server {
 	s := &Server{user: APIUser, token: APIToken, certSize: DefaultCertificateSize, credits: DefaultCredits,
 		next: FirstID, sent: map[string]sendRecord{}}
-	for _, o := range opts {
-		if o != nil {
-			o(s)
-		}
-	}
+	kyctest.ApplyOptions(s, opts)
 	s.Server = kyctest.NewServer(http.HandlerFunc(s.serve))
-	return s
-}
-
-// New starts a fake closed when t ends.
-func New(t testing.TB, opts ...Option) *Server {
-	t.Helper()
-	s := NewServer(opts...)
-	t.Cleanup(s.Close)
 	return s
 }
 
@@ -237,10 +256,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) authorized(r *http.Request) bool {
-	u, p, ok := r.BasicAuth()
-	okU := subtle.ConstantTimeCompare([]byte(u), []byte(s.user))
-	okP := subtle.ConstantTimeCompare([]byte(p), []byte(s.token))
-	return ok && okU&okP == 1
+	return kyctest.BasicAuthIs(r, s.user, s.token)
 }
 
 // maxParams bounds a request body the fake reads; a larger one is Res -3.

@@ -71,10 +71,10 @@ func WebhookPayload(id string, estado int) []byte {
 
 // Body returns the Content-Type and the documented body of the report wh
 // describes, with the nested fields as JSON strings, as Mensatek sends
-// them. The phone is the documentation's sample's; Server.WebhookBody uses
+// them. The phone is SamplePhone (fiction); Server.WebhookBody uses
 // the fake's record of the send instead.
 func (wh Webhook) Body() (contentType string, body []byte) {
-	return wh.body(sendRecord{phone: "34600000000", at: time.Now()})
+	return wh.body(sendRecord{phone: SamplePhone, at: time.Now()})
 }
 
 func (wh Webhook) body(rec sendRecord) (string, []byte) {
@@ -118,7 +118,7 @@ func (s *Server) WebhookBody(wh Webhook) (contentType string, body []byte) {
 	rec, ok := s.sent[wh.ID]
 	s.mu.Unlock()
 	if !ok {
-		rec = sendRecord{phone: "34600000000", at: time.Now()}
+		rec = sendRecord{phone: SamplePhone, at: time.Now()}
 	}
 	return wh.body(rec)
 }
@@ -184,14 +184,11 @@ func (s *Server) SendWebhook(ctx context.Context, wh Webhook) (int, error) {
 	if wh.User == "" && !wh.NoAuth {
 		wh.User, wh.Password = WebhookUser, WebhookPassword
 	}
-	if wh.NoAuth {
-		wh.User, wh.Password = "", ""
-	}
 	if wh.URL == "" {
 		return 0, errors.New("verificartest: Webhook needs a URL")
 	}
 	ct, body := s.WebhookBody(wh)
-	return kyctest.PostWebhook(ctx, s.hc, wh.URL, ct, body, wh.User, wh.Password)
+	return kyctest.Deliver(ctx, s.hc, delivery(wh, ct, body))
 }
 
 // PostWebhook POSTs the report wh describes to wh.URL with hc (nil means
@@ -202,10 +199,16 @@ func PostWebhook(ctx context.Context, hc *http.Client, wh Webhook) (int, error) 
 	if wh.URL == "" {
 		return 0, errors.New("verificartest: Webhook needs a URL")
 	}
-	user, pass := wh.User, wh.Password
-	if wh.NoAuth {
-		user, pass = "", ""
-	}
 	ct, body := wh.Body()
-	return kyctest.PostWebhook(ctx, hc, wh.URL, ct, body, user, pass)
+	return kyctest.Deliver(ctx, hc, delivery(wh, ct, body))
+}
+
+// delivery is the report Mensatek sends: once, with Basic auth when
+// wh.User is set and wh.NoAuth is not.
+func delivery(wh Webhook, contentType string, body []byte) kyctest.Delivery {
+	d := kyctest.Delivery{URL: wh.URL, ContentType: contentType, Body: body}
+	if !wh.NoAuth {
+		d.Authorization = kyctest.BasicAuth(wh.User, wh.Password)
+	}
+	return d
 }

@@ -1,0 +1,88 @@
+package kyctest_test
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kyc-go/kyc"
+	"github.com/kyc-go/kyc/kyctest"
+)
+
+func TestFictionPhoneIsInTheDramaRange(t *testing.T) {
+	for _, n := range []int{0, 4, 500, 999, 1000, -1} {
+		p := kyctest.FictionPhone(n)
+		assert.Len(t, p, 13, p)
+		assert.True(t, strings.HasPrefix(p, "+447700900"), p)
+		assert.False(t, kyc.IsPhone(p), "%s: libphonenumber counts the drama range as unallocated", p)
+	}
+	assert.Equal(t, "+447700900004", kyctest.FictionPhone(4))
+}
+
+func TestDeliver(t *testing.T) {
+	tests := map[string]struct {
+		attempts, failFirst int
+		auth                string
+		wantStatus, wantN   int
+	}{
+		"once, ok":               {attempts: 0, wantStatus: 200, wantN: 1},
+		"no retry by default":    {attempts: 0, failFirst: 1, wantStatus: 503, wantN: 1},
+		"retried until 200":      {attempts: 3, failFirst: 2, wantStatus: 200, wantN: 3},
+		"attempts bound":         {attempts: 2, failFirst: 5, wantStatus: 503, wantN: 2},
+		"bearer sent":            {auth: kyctest.BearerAuth("tok"), wantStatus: 200, wantN: 1},
+		"basic sent":             {auth: kyctest.BasicAuth("u", "p"), wantStatus: 200, wantN: 1},
+		"no empty authorization": {auth: kyctest.BearerAuth(""), wantStatus: 200, wantN: 1},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			var n atomic.Int32
+			var gotAuth, gotCT atomic.Value
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				gotAuth.Store(r.Header.Get("Authorization"))
+				gotCT.Store(r.Header.Get("Content-Type"))
+				if int(n.Add(1)) <= tc.failFirst {
+					w.WriteHeader(http.StatusServiceUnavailable)
+				}
+			}))
+			defer srv.Close()
+			st, err := kyctest.Deliver(context.Background(), srv.Client(), kyctest.Delivery{URL: srv.URL,
+				ContentType: "application/json", Body: []byte(`{}`), Authorization: tc.auth, Attempts: tc.attempts})
+			require.NoError(t, err)
+			assert.Equal(t, tc.wantStatus, st)
+			assert.Equal(t, tc.wantN, int(n.Load()))
+			assert.Equal(t, tc.auth, gotAuth.Load())
+			assert.Equal(t, "application/json", gotCT.Load())
+		})
+	}
+}
+
+func TestSameSecretAndBasicAuthIs(t *testing.T) {
+	assert.True(t, kyctest.SameSecret("s3cret", "s3cret"))
+	for _, got := range []string{"", "s3cre", "s3cret ", " s3cret", "S3CRET"} {
+		assert.False(t, kyctest.SameSecret(got, "s3cret"), "%q", got)
+	}
+	r := httptest.NewRequest(http.MethodPost, "/", nil)
+	assert.False(t, kyctest.BasicAuthIs(r, "", ""), "no header is not the empty credentials")
+	r.SetBasicAuth("u", "p")
+	assert.True(t, kyctest.BasicAuthIs(r, "u", "p"))
+	assert.False(t, kyctest.BasicAuthIs(r, "u", "p "))
+	assert.False(t, kyctest.BasicAuthIs(r, "U", "p"))
+}
+
+func TestNoteCountsAndResetForgets(t *testing.T) {
+	srv := kyctest.NewServer(http.NotFoundHandler())
+	defer srv.Close()
+	srv.Note("a")
+	srv.Note("a")
+	srv.Note("b")
+	assert.Equal(t, 2, srv.Noted("a"))
+	assert.Equal(t, 1, srv.Noted("b"))
+	srv.Reset()
+	assert.Equal(t, 0, srv.Noted("a"))
+}
