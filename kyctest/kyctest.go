@@ -20,7 +20,7 @@
 // magic.go) drives every vendor's fake: put one in the selfie (face
 // outcomes) or the document front (document outcomes) with MagicImage. The
 // table is what each vendor's Verify gives for each input, through its fake;
-// package kyctest/kycworld holds it as data (kycworld.Outcomes) and a test
+// package kycworld holds it as data (kycworld.Outcomes) and a test
 // drives every cell through every fake.
 //
 //	magic input      atlas                   incode                         advanceai                        ekycid                      verificar

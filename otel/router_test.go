@@ -16,7 +16,7 @@ import (
 	"github.com/kyc-go/kyc/atlas"
 	"github.com/kyc-go/kyc/incode"
 	"github.com/kyc-go/kyc/kyctest"
-	"github.com/kyc-go/kyc/kyctest/kycworld"
+	"github.com/kyc-go/kyc/kycworld"
 )
 
 // One Router Verify that falls back: Atlas refuses every attempt with 503

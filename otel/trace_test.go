@@ -11,7 +11,7 @@ import (
 
 	"github.com/kyc-go/kyc"
 	"github.com/kyc-go/kyc/kyctest"
-	"github.com/kyc-go/kyc/kyctest/kycworld"
+	"github.com/kyc-go/kyc/kycworld"
 )
 
 // TestOneVerificationOneTrace: a Router's Verify that falls back is one

@@ -1,4 +1,4 @@
-//go:build outage
+//go:build slow
 
 package outage
 

@@ -3,6 +3,6 @@
 // over every log and error, and the bad-input table. It has no code of its
 // own; see its tests.
 //
-//	go test -race -run Soak -v ./internal/soak              # short soak, as in CI
+//	go test -race -tags slow -run Soak -v ./internal/soak   # short soak, as in .ci/run (go test ./... skips it)
 //	go test -race -tags soak -run Soak -v ./internal/soak   # 10,000 verifications, 200 goroutines
 package soak

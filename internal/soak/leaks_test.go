@@ -22,7 +22,7 @@ import (
 	"github.com/kyc-go/kyc/incode/incodetest"
 	"github.com/kyc-go/kyc/internal/testutil"
 	"github.com/kyc-go/kyc/kyctest"
-	"github.com/kyc-go/kyc/kyctest/kycworld"
+	"github.com/kyc-go/kyc/kycworld"
 	"github.com/kyc-go/kyc/verificar"
 	"github.com/kyc-go/kyc/verificar/verificartest"
 )

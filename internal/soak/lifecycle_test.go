@@ -13,7 +13,7 @@ import (
 	"github.com/kyc-go/kyc"
 	"github.com/kyc-go/kyc/incode/incodetest"
 	"github.com/kyc-go/kyc/kyctest"
-	"github.com/kyc-go/kyc/kyctest/kycworld"
+	"github.com/kyc-go/kyc/kycworld"
 )
 
 // TestReferencesCarryNoCredential (issue 13): every Reference, Event and

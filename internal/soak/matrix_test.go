@@ -253,6 +253,7 @@ func measure(c *cell) {
 // default retry count, and compares the attempts made and the requests the
 // fake received with the policy table.
 func TestFaultMatrix(t *testing.T) {
+	needsSlow(t)
 	t.Parallel()
 	if testing.Verbose() {
 		t.Log("policy table:\n\n" + policyMarkdown())
@@ -431,6 +432,7 @@ func measureRoute(c *routeCell) {
 // Router falls back exactly when the primary's failure was refused
 // unprocessed (or never sent) before anything billable started.
 func TestRouterFaultMatrix(t *testing.T) {
+	needsSlow(t)
 	t.Parallel()
 	var cells []*routeCell
 	for _, rp := range routePairs() {

@@ -39,9 +39,10 @@ var soakFaults = []kyctest.Fault{
 // nothing panics, no chargeable operation is processed twice for one
 // logical request, and no goroutine outlives the closed clients.
 //
-// The normal suite runs a short version; `go test -tags soak -run Soak -v
+// `-tags slow` (a step of .ci/run) runs a short version; `go test -tags soak -run Soak -v
 // ./internal/soak` runs 10,000 verifications from 200 goroutines.
 func TestSoak(t *testing.T) {
+	needsSlow(t)
 	if testing.Short() {
 		t.Skip("soak")
 	}

@@ -156,3 +156,15 @@ func pooled(fakeOpts []kyc.Option) kyc.Option {
 
 // discardLogger keeps benchmarks and the soak from filling memory with logs.
 var discardLogger = slog.New(slog.DiscardHandler)
+
+// needsSlow skips t unless the build has -tags slow (or soak): the soak and
+// the fault matrices take most of a minute of waiting under -race, so
+// `go test -race ./...` leaves them to the step of .ci/run that runs
+//
+//	go test -race -tags slow -run 'Soak|FaultMatrix' ./internal/soak
+func needsSlow(t *testing.T) {
+	t.Helper()
+	if !slowTests {
+		t.Skip("a slow cross-provider run: go test -race -tags slow ./internal/soak")
+	}
+}

@@ -10,7 +10,7 @@ import (
 
 	"github.com/kyc-go/kyc"
 	"github.com/kyc-go/kyc/kyctest"
-	"github.com/kyc-go/kyc/kyctest/kycworld"
+	"github.com/kyc-go/kyc/kycworld"
 )
 
 // TestEveryMagicInputThroughTheRouter is issue 16's acceptance test: five

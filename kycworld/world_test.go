@@ -14,7 +14,7 @@ import (
 	"github.com/kyc-go/kyc"
 	"github.com/kyc-go/kyc/advanceai/advanceaitest"
 	"github.com/kyc-go/kyc/kyctest"
-	"github.com/kyc-go/kyc/kyctest/kycworld"
+	"github.com/kyc-go/kyc/kycworld"
 	"github.com/kyc-go/kyc/verificar/verificartest"
 )
 
@@ -172,7 +172,7 @@ func TestTables(t *testing.T) {
 // TextTable's, so the doc cannot drift from the cells the tests drive.
 func TestKyctestDocTable(t *testing.T) {
 	t.Parallel()
-	doc, err := os.ReadFile(filepath.Join("..", "kyctest.go"))
+	doc, err := os.ReadFile(filepath.Join("..", "kyctest", "kyctest.go"))
 	require.NoError(t, err)
 	const heading = "// # Outcomes of the magic inputs"
 	if !strings.Contains(string(doc), heading) {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/kyc-go/kyc"
 	"github.com/kyc-go/kyc/kyctest"
-	"github.com/kyc-go/kyc/kyctest/kycworld"
+	"github.com/kyc-go/kyc/kycworld"
 )
 
 // One call starts the five fakes with ready clients and the quickstart's
