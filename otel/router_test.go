@@ -52,6 +52,9 @@ func TestRouterFallbackSpans(t *testing.T) {
 	perCall := map[[8]byte]int{}
 	sawAtlas, sawIncode := false, false
 	for _, s := range spans {
+		if strings.HasSuffix(s.Name, ".Verify") || strings.HasSuffix(s.Name, ".Result") {
+			continue // the spans above the operations (trace_test.go)
+		}
 		m := attrsOf(s.Attributes)
 		for _, k := range []string{"kyc.provider", "kyc.operation", "kyc.class", "http.request.method", "url.template", "kyc.outcome", "kyc.sent"} {
 			assert.NotEmpty(t, m[k], "span %s has %s", s.Name, k)
