@@ -28,6 +28,11 @@ func IsCountryCode(s string) bool {
 // code that is not a current alpha-2 code. Request.Country never takes an
 // alpha-2 code itself: the conversion is the caller's, on purpose.
 func CountryFromAlpha2(code string) (string, bool) {
+	// ASCII letters only: strings.ToUpper would fold U+017F (ſ) to S and
+	// U+0131 (ı) to I, so "ſe" would read as SWE.
+	if len(code) != 2 || !letters(code) {
+		return "", false
+	}
 	code = strings.ToUpper(code)
 	i, ok := slices.BinarySearchFunc(byAlpha2[:], code, func(x uint8, s string) int {
 		return cmp.Compare(countries[x].alpha2, s)

@@ -33,7 +33,9 @@ func TestCountryAlpha2(t *testing.T) {
 		assert.True(t, ok, a3)
 		assert.Equal(t, strings.ToUpper(a2), back, a3)
 	}
-	for _, bad := range []string{"", "E", "ESP", "UK", "XX", "E1"} {
+	// Look-alikes strings.ToUpper folds to ASCII: U+017F ſ → S, U+0131 ı → I,
+	// and the Kelvin sign U+212A (ToUpper keeps it, but refuse all non-ASCII).
+	for _, bad := range []string{"", "E", "ESP", "UK", "XX", "E1", "ſe", "ıN", "ıT", "ıD", "ſG", "ſA", "\u212aH", "E\x00"} {
 		_, ok := kyc.CountryFromAlpha2(bad)
 		assert.False(t, ok, bad)
 	}

@@ -57,13 +57,22 @@ func ImageFromBytes(b []byte) (*Image, error) {
 // sent. The file is opened now to check its format and size, then closed.
 func ImageFromFile(path string) (*Image, error) {
 	const op = "kyc.ImageFromFile"
+	// Stat before opening: opening a FIFO blocks until a writer opens it.
+	pre, err := os.Stat(path)
+	if err != nil {
+		return nil, &Error{Op: op, Kind: ErrInvalidRequest, NotSent: true, Unprocessed: true, Field: "image", Message: "cannot open the image file", Err: err}
+	}
+	if !pre.Mode().IsRegular() {
+		return nil, &Error{Op: op, Kind: ErrInvalidRequest, NotSent: true, Unprocessed: true, Field: "image", Message: "the image path is not a regular file"}
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, &Error{Op: op, Kind: ErrInvalidRequest, NotSent: true, Unprocessed: true, Field: "image", Message: "cannot open the image file", Err: err}
 	}
 	defer f.Close()
+	// Stat the opened file too: the path may have been swapped in between.
 	st, err := f.Stat()
-	if err != nil || !st.Mode().IsRegular() {
+	if err != nil || !st.Mode().IsRegular() || !os.SameFile(pre, st) {
 		return nil, &Error{Op: op, Kind: ErrInvalidRequest, NotSent: true, Unprocessed: true, Field: "image", Message: "the image path is not a regular file", Err: err}
 	}
 	head := make([]byte, sniffLen)

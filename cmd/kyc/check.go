@@ -120,16 +120,16 @@ var baseURLVars = map[kyc.Provider]string{
 }
 
 func runCheck(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
-	fs := flags("check", "[-timeout 20s] [-cacert FILE] [-allow-unchecked]", stderr)
+	fs := flags("check", "[-timeout 20s] [-ca-file FILE] [-allow-unchecked]", stderr)
 	timeout := fs.Duration("timeout", 20*time.Second, "time allowed for each vendor's check")
-	cacert := fs.String("cacert", "", "PEM file of a CA to trust as well as the system's (e.g. kyc fake -tls's)")
+	cacert := caFileFlag(fs, "PEM file of a CA to trust as well as the system's (e.g. kyc fake -tls's KYC_FAKE_CA_FILE)")
 	allow := fs.Bool("allow-unchecked", false, "exit 0 even when a configured vendor cannot be checked for free")
 	if code, ok := parse(fs, args); !ok {
 		return code
 	}
 	hc, err := httpClient(*cacert, 0)
 	if err != nil {
-		fmt.Fprintln(stderr, "kyc check: -cacert:", err)
+		fmt.Fprintln(stderr, "kyc check: -ca-file:", err)
 		return exitUsage
 	}
 
@@ -206,7 +206,10 @@ func describe(err error, fields map[string]string) string {
 	if len(extra) > 0 {
 		s += " (" + strings.Join(extra, ", ") + ")"
 	}
-	return s
+	// The cause: a *kyc.Error's text is safe to print by construction (it
+	// never quotes a secret), and it says an untrusted certificate from a
+	// refused connection.
+	return s + ": " + kerr.Error()
 }
 
 // kindName names an error's kind ("unauthorized"), or "error" for an error

@@ -55,6 +55,12 @@ func runFake(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "kyc fake: -listen %q: want host:port\n", *listen)
 		return exitUsage
 	}
+	// Loopback only: the fakes accept published credentials over plain HTTP,
+	// and the SDK refuses plain HTTP off loopback anyway.
+	if !isLoopback(host) {
+		fmt.Fprintf(stderr, "kyc fake: -listen %q: the fakes serve on loopback only (localhost, 127.0.0.1 or ::1), not on every or another interface\n", *listen)
+		return exitUsage
+	}
 
 	fakes := startFakes()
 	defer func() {

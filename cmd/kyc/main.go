@@ -10,7 +10,8 @@
 //	kyc fake [-listen 127.0.0.1:0] [-tls] [-ca-file FILE] [-env FILE]
 //
 // serves the Atlas, Incode, ADVANCE.AI, EKYC and Verificar fakes (the
-// xxxtest packages: the same magic inputs, faults aside) on loopback ports,
+// xxxtest packages: the same magic inputs, faults aside) on loopback ports
+// (a -listen host other than localhost or a loopback IP is refused),
 // plain HTTP by default, which the SDK accepts on loopback. It prints, as
 // KEY=VALUE lines, each vendor's base URL and the credentials the fake
 // accepts, under the environment variables the examples and kyc check read,
@@ -30,20 +31,23 @@
 // code as the fakes (verificartest.PostWebhook, incodetest.WebhookFor and
 // incodetest.PostWebhook). Credentials default to VERIFICAR_WEBHOOK_USER,
 // VERIFICAR_WEBHOOK_PASSWORD and INCODE_WEBHOOK_TOKEN, so that they need not
-// appear on the command line. Exit 0 when the handler answers 2xx, 1
+// appear on the command line. A plain http URL off loopback is refused (it
+// would send the credentials in clear) unless -insecure-plain-http is given;
+// -ca-file trusts a CA for an https URL. Exit 0 when the handler answers 2xx, 1
 // otherwise, 2 for a usage error.
 //
 // # kyc check
 //
-//	kyc check [-timeout 20s] [-cacert FILE] [-allow-unchecked]
+//	kyc check [-timeout 20s] [-ca-file FILE] [-allow-unchecked]
 //
 // reads each vendor's credentials from the environment variables of the
 // examples and checks them with calls that cost nothing: Verificar's credit
 // query, ADVANCE.AI's token exchange, Incode's executive log-in (when
 // INCODE_EXECUTIVE_EMAIL and INCODE_EXECUTIVE_PASSWORD are set). Atlas and
 // EKYC have no free call: it says so and sends them nothing. One line per
-// vendor: ok, failed (the error's kind, HTTP status and vendor code; never
-// a secret), not configured, or cannot check for free. Exit codes:
+// vendor: ok, failed (the error's kind, HTTP status, vendor code and the
+// SDK's error text, which says e.g. an untrusted certificate from a refused
+// connection; never a secret), not configured, or cannot check for free. Exit codes:
 //
 //	0  at least one vendor is configured, and every configured vendor checked ok
 //	1  a check failed, or a configuration is invalid (a key without its secret)
@@ -52,6 +56,13 @@
 //	4  every check that could run passed, but a configured vendor cannot be
 //	   checked for free (Atlas, EKYC, Incode without executive credentials);
 //	   -allow-unchecked makes this 0
+//
+// -cacert, the old name of -ca-file in kyc webhook and kyc check, still works.
+//
+// # kyc version
+//
+// prints the module version ("(devel)" for a build from a source tree) and
+// the Go version it was built with.
 package main
 
 import (
@@ -61,6 +72,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime"
+	"runtime/debug"
 	"syscall"
 )
 
@@ -78,11 +91,13 @@ const usage = `kyc: tools for kyc-go integrators
 Usage:
   kyc fake    [-listen 127.0.0.1:0] [-tls] [-ca-file FILE] [-env FILE]
         serve the five vendor fakes on loopback; prints base URLs and credentials
-  kyc webhook -provider verificar -state 5100 -id 4242 -url URL [-user U -password P]
-  kyc webhook -provider incode -status ONBOARDING_FINISHED -interview ID -url URL [-token T]
+  kyc webhook -provider verificar -state 5100 -id 4242 -url URL [-user U -password P] [-ca-file FILE]
+  kyc webhook -provider incode -status ONBOARDING_FINISHED -interview ID -url URL [-token T] [-ca-file FILE]
         send a vendor-shaped, authenticated webhook to URL
-  kyc check   [-timeout 20s] [-cacert FILE] [-allow-unchecked]
+  kyc check   [-timeout 20s] [-ca-file FILE] [-allow-unchecked]
         check each vendor's credentials (from the environment) with free calls only
+  kyc version
+        print the module version and the Go version
 
 Run "kyc <command> -h" for a command's flags. Exit codes of kyc check:
   0 every configured vendor checked ok, 1 a check failed, 2 usage error,
@@ -109,6 +124,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runWebhook(ctx, args[1:], getenv, stdout, stderr)
 	case "check":
 		return runCheck(ctx, args[1:], getenv, stdout, stderr)
+	case "version":
+		return runVersion(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
 		return exitOK
@@ -123,9 +140,56 @@ func flags(name, synopsis string, stderr io.Writer) *flag.FlagSet {
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: kyc %s %s\n\nFlags:\n", name, synopsis)
-		fs.PrintDefaults()
+		// Print every flag but the hidden aliases.
+		shown := flag.NewFlagSet(fs.Name(), flag.ContinueOnError)
+		shown.SetOutput(stderr)
+		fs.VisitAll(func(f *flag.Flag) {
+			if f.Usage != hiddenAlias {
+				shown.Var(f.Value, f.Name, f.Usage)
+			}
+		})
+		shown.PrintDefaults()
 	}
 	return fs
+}
+
+// hiddenAlias is the usage text of a flag kept for compatibility and left
+// out of -h.
+const hiddenAlias = "(hidden alias)"
+
+// caFileFlag defines -ca-file, the one name for a CA file in every
+// subcommand, and -cacert, its old name in kyc webhook and kyc check, as a
+// hidden alias.
+func caFileFlag(fs *flag.FlagSet, usage string) *string {
+	p := fs.String("ca-file", "", usage)
+	fs.StringVar(p, "cacert", "", hiddenAlias)
+	return p
+}
+
+// runVersion prints the module version and the Go version it was built with.
+func runVersion(args []string, stdout, stderr io.Writer) int {
+	fs := flags("version", "", stderr)
+	if code, ok := parse(fs, args); !ok {
+		return code
+	}
+	bi, ok := debug.ReadBuildInfo()
+	fmt.Fprintln(stdout, versionLine(bi, ok))
+	return exitOK
+}
+
+// versionLine is kyc version's line: "kyc v1.2.3 go1.24.1", with "(devel)"
+// for a build from a source tree.
+func versionLine(bi *debug.BuildInfo, ok bool) string {
+	v, gover := "(devel)", runtime.Version()
+	if ok && bi != nil {
+		if bi.Main.Version != "" {
+			v = bi.Main.Version
+		}
+		if bi.GoVersion != "" {
+			gover = bi.GoVersion
+		}
+	}
+	return "kyc " + v + " " + gover
 }
 
 // parse parses a subcommand's flags; it returns an exit code and false

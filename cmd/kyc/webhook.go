@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -31,7 +32,8 @@ func runWebhook(ctx context.Context, args []string, getenv func(string) string, 
 	provider := fs.String("provider", "", "verificar or incode")
 	target := fs.String("url", "", "the webhook handler's URL, e.g. http://127.0.0.1:8080/webhooks/verificar")
 	timeout := fs.Duration("timeout", 10*time.Second, "time allowed for the request")
-	cacert := fs.String("cacert", "", "PEM file of a CA to trust for an https URL (e.g. kyc fake -tls's)")
+	cacert := caFileFlag(fs, "PEM file of a CA to trust for an https URL (e.g. kyc fake -tls's KYC_FAKE_CA_FILE)")
+	insecure := fs.Bool("insecure-plain-http", false, "allow an http:// URL off loopback, which sends the credentials in clear")
 	// Verificar.
 	state := fs.Int("state", 0, "verificar: the Estado, one of 3000-3003, 5000, 5001, 5100, 5500")
 	id := fs.String("id", "", "verificar: the request ID (digits), as the Reference verificar:<id> holds")
@@ -61,9 +63,12 @@ func runWebhook(ctx context.Context, args []string, getenv func(string) string, 
 	if u, err := url.Parse(*target); *target == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return bad("-url must be an http(s) URL")
 	}
+	if u, _ := url.Parse(*target); u.Scheme == "http" && !isLoopback(u.Hostname()) && !*insecure {
+		return bad("-url %s: plain http off loopback would send the webhook credentials in clear; use https, or -insecure-plain-http if you mean it", u.Redacted())
+	}
 	hc, err := httpClient(*cacert, *timeout)
 	if err != nil {
-		return bad("-cacert: %v", err)
+		return bad("-ca-file: %v", err)
 	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
@@ -135,4 +140,14 @@ func httpClient(caFile string, timeout time.Duration) (*http.Client, error) {
 	tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	hc.Transport = tr
 	return hc, nil
+}
+
+// isLoopback reports whether host (no port, no brackets) is localhost or a
+// loopback IP address.
+func isLoopback(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
