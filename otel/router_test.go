@@ -114,6 +114,9 @@ func TestRouterFallbackSpans(t *testing.T) {
 	for _, s := range spans {
 		dump.WriteString(s.Name + " ")
 		for _, kv := range s.Attributes {
+			if kv.Key == "kyc.status" {
+				continue // the verdict ("approved") is the span's point, and the magic marker's text
+			}
 			dump.WriteString(string(kv.Key) + "=" + kv.Value.String() + " ")
 		}
 	}
