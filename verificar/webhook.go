@@ -117,7 +117,7 @@ func (c *Client) webhooks() *webhook.Receiver {
 		Decode: func(r *http.Request, body []byte) (*kyc.Event, error) {
 			return parseReport("verificar.ParseWebhook", r.Header.Get("Content-Type"), body)
 		},
-		Now: c.tc.Now, Logger: c.tc.Logger(),
+		Now: c.tc.Now, Logger: c.tc.Logger(), ReadTimeout: c.cfg.WebhookReadTimeout,
 		Refusal: func(w http.ResponseWriter, status int, reason string) {
 			http.Error(w, "verificar webhook refused: "+reason, status)
 		},
@@ -128,7 +128,8 @@ func (c *Client) webhooks() *webhook.Receiver {
 // each with ParseWebhook and hands the Event to fn. It answers 200 only when
 // fn returned nil, and 500 otherwise (so that the report is sent again). A
 // refused webhook gets 401 (credentials, or none configured), 413 (body
-// over 1 MiB), 400 (a body it cannot use) or 405 (not a POST), with a
+// over 1 MiB), 408 (the request not read within Config.WebhookReadTimeout),
+// 400 (a body it cannot use) or 405 (not a POST), with a
 // plain-text body "verificar webhook refused: <reason>" that names the
 // reason in this package's words and never quotes the request. Refusals and
 // fn's failures are logged through kyc.WithLogger at debug level, with the
