@@ -106,6 +106,12 @@ type Config struct {
 	// Authenticated false and never a final Status: confirm it with
 	// ConfirmEvent (a read-back) before acting on it.
 	AcceptUnauthenticatedWebhooks bool
+	// WebhookReadTimeout bounds how long WebhookHandler reads one webhook
+	// request, its body included, for authenticated and unauthenticated
+	// webhooks alike: a client still sending after it is answered 408 and
+	// its connection dropped. Zero means 5 s. ParseWebhook alone cannot
+	// set it: a server calling it directly sets http.Server.ReadTimeout.
+	WebhookReadTimeout time.Duration
 
 	// PollInterval is the first wait between onboarding-status reads in
 	// Verify; zero means DefaultPollInterval.
@@ -154,7 +160,9 @@ func New(cfg Config, opts ...kyc.Option) (*Client, error) {
 		That((cfg.ExecutiveEmail == "") == cfg.ExecutivePassword.IsZero(), "ExecutivePassword", "ExecutiveEmail and ExecutivePassword go together").
 		Text("ExecutiveEmail", cfg.ExecutiveEmail).
 		That(cfg.ExecutiveEmail == "" || strings.Contains(cfg.ExecutiveEmail, "@"), "ExecutiveEmail", "an e-mail address").
-		That(transport.SafeText(cfg.WebhookToken.Reveal()), "WebhookToken", "must not contain control characters").
+		OptionalSecret("ExecutivePassword", cfg.ExecutivePassword).
+		OptionalSecret("WebhookToken", cfg.WebhookToken).
+		That(cfg.WebhookReadTimeout >= 0, "WebhookReadTimeout", "negative").
 		That(cfg.PollInterval >= 0, "PollInterval", "negative").
 		That(cfg.PollTimeout >= 0, "PollTimeout", "negative").
 		Err(); err != nil {

@@ -49,6 +49,15 @@ const (
 	executiveTokenMargin = time.Hour
 )
 
+// ExecutiveRefusalMemory is how long, by the client's clock (kyc.WithClock),
+// a refused executive log-in is remembered: Incode answered it 4xx (other
+// than 429), the e-mail or password is wrong. Meanwhile every call that
+// needs the executive token, ExecutiveLogIn included, returns a *kyc.Error
+// of the refusal's kind (NotSent, wrapping the refusal) without calling
+// Incode, so a burst of traffic is not a burst of failed log-ins against
+// the dashboard account. The log-in itself is never retried.
+const ExecutiveRefusalMemory = time.Minute
+
 // MaxTokenLength bounds a session or executive token (a JWT, a few hundred
 // characters in every sample; Footprint documents "Up to 256 characters").
 const MaxTokenLength = 4096
@@ -188,6 +197,32 @@ type execCache struct {
 	tok       kyc.Secret
 	refreshAt time.Time // by the client clock
 	flight    *flight
+	// refused is the last refused log-in, remembered until refusedUntil
+	// (by the client clock).
+	refused      *kyc.Error
+	refusedUntil time.Time
+}
+
+// refusal is the remembered refusal of the log-in while it is remembered,
+// as an error of its own for op; nil otherwise. e.mu is held.
+func (e *execCache) refusal(c *Client, op string) error {
+	if e.refused == nil || !c.tc.Now().Before(e.refusedUntil) {
+		return nil
+	}
+	return &kyc.Error{Provider: kyc.Incode, Op: op, Kind: e.refused.Kind, StatusCode: e.refused.StatusCode,
+		Message: "Incode refused the executive log-in less than " + ExecutiveRefusalMemory.String() +
+			" ago; it is not tried again until then", Err: e.refused, NotSent: true, Unprocessed: true}
+}
+
+// refusedLogIn reports whether err is Incode refusing the log-in's
+// credentials: an answer 4xx other than 429.
+func refusedLogIn(err error) (*kyc.Error, bool) {
+	var kerr *kyc.Error
+	if !errors.As(err, &kerr) || kerr.NotSent {
+		return nil, false
+	}
+	s := kerr.StatusCode
+	return kerr, s >= 400 && s < 500 && s != http.StatusTooManyRequests
 }
 
 // flight is one log-in shared by every caller that needs a token while it
@@ -211,6 +246,10 @@ func (e *execCache) token(ctx context.Context, c *Client, op string, force bool)
 		t := e.tok
 		e.mu.Unlock()
 		return t, nil
+	}
+	if err := e.refusal(c, op); err != nil {
+		e.mu.Unlock()
+		return kyc.Secret{}, err
 	}
 	if err := ctx.Err(); err != nil {
 		e.mu.Unlock()
@@ -264,6 +303,10 @@ func (e *execCache) refresh(ctx context.Context, c *Client, f *flight) {
 	f.tok, f.err = tok, err
 	if err == nil {
 		e.tok, e.refreshAt = tok, at
+		e.refused = nil
+	}
+	if kerr, ok := refusedLogIn(err); ok {
+		e.refused, e.refusedUntil = kerr, c.tc.Now().Add(ExecutiveRefusalMemory)
 	}
 	if e.flight == f {
 		e.flight = nil

@@ -112,7 +112,8 @@ func (c *Client) ParseWebhook(r *http.Request) (*kyc.Event, error) {
 // hands the event to fn, and replies 200 {"success": true} only when fn
 // succeeded. Otherwise it replies 401 (no or wrong credentials, or none
 // configured), 400 (a body that is not a valid webhook), 413 (body over 1
-// MiB), 405 (not a POST) or 500 (fn failed), and Incode sends the webhook
+// MiB), 408 (the request not read within Config.WebhookReadTimeout), 405
+// (not a POST) or 500 (fn failed), and Incode sends the webhook
 // once more. A refusal's body is {"success": false, "error": "<reason>"},
 // the reason in the SDK's own words, never echoing the request; it is logged
 // at debug level with the provider, the same reason and the error's kind
@@ -127,7 +128,7 @@ func (c *Client) webhooks() *webhook.Receiver {
 	return &webhook.Receiver{
 		Provider: kyc.Incode, Op: "incode.ParseWebhook",
 		Auth:   webhook.Bearer(c.cfg.WebhookToken, c.cfg.AcceptUnauthenticatedWebhooks),
-		Decode: c.decodeEvent, Now: c.tc.Now, Logger: c.tc.Logger(),
+		Decode: c.decodeEvent, Now: c.tc.Now, Logger: c.tc.Logger(), ReadTimeout: c.cfg.WebhookReadTimeout,
 		Success: func(w http.ResponseWriter) { reply(w, http.StatusOK, "") },
 		Refusal: reply,
 	}

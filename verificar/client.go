@@ -52,6 +52,12 @@ type Config struct {
 	// Result stays StatusPending and the reported state is only in
 	// Event.Type (and Raw). It may not be set together with WebhookUser.
 	AcceptUnauthenticatedWebhooks bool
+	// WebhookReadTimeout bounds how long WebhookHandler reads one webhook
+	// request, its body included, for authenticated and unauthenticated
+	// webhooks alike: a client still sending after it is answered 408 and
+	// its connection dropped. Zero means 5 s. ParseWebhook alone cannot
+	// set it: a server calling it directly sets http.Server.ReadTimeout.
+	WebhookReadTimeout time.Duration
 	// CertificateTimeout bounds a whole Certificate download, from sending
 	// the request to the last byte written to w. Zero means the client's
 	// attempt timeout (kyc.WithTimeout, default 30 s); with
@@ -98,9 +104,10 @@ func New(cfg Config, opts ...kyc.Option) (*Client, error) {
 		That(!strings.ContainsRune(cfg.WebhookUser, ':'), "WebhookUser", "must not contain ':' (Basic auth)").
 		That(cfg.WebhookUser == "" || !cfg.WebhookPassword.IsZero(), "WebhookPassword", "required when WebhookUser is set").
 		That(cfg.WebhookUser != "" || cfg.WebhookPassword.IsZero(), "WebhookUser", "required when WebhookPassword is set").
-		That(cfg.WebhookPassword.IsZero() || transport.SafeText(cfg.WebhookPassword.Reveal()), "WebhookPassword", "must not contain control characters").
+		OptionalSecret("WebhookPassword", cfg.WebhookPassword).
 		That(!cfg.AcceptUnauthenticatedWebhooks || cfg.WebhookUser == "", "AcceptUnauthenticatedWebhooks",
 			"must be false when WebhookUser is set: configured credentials are always required").
+		That(cfg.WebhookReadTimeout >= 0, "WebhookReadTimeout", "must not be negative").
 		That(cfg.CertificateTimeout >= 0, "CertificateTimeout", "must not be negative").
 		That(cfg.CertificateStallTimeout >= 0, "CertificateStallTimeout", "must not be negative").
 		Err(); err != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"math"
 	"mime"
 	"mime/multipart"
 	"net/http"
@@ -28,10 +29,10 @@ var nestedFields = []string{"Acceso", "Posicion", "Dispositivo", "Result"}
 // report is the documented webhook body, after form values and nested JSON
 // strings were normalized to JSON.
 type report struct {
-	Servicio tolerant.String `json:"Servicio"`
-	ID       tolerant.String `json:"ID"`
-	Estado   *tolerant.Int   `json:"Estado"`
-	Result   json.RawMessage `json:"Result"`
+	Servicio tolerant.String     `json:"Servicio"`
+	ID       tolerant.String     `json:"ID"`
+	Estado   *tolerant.StrictInt `json:"Estado"`
+	Result   json.RawMessage     `json:"Result"`
 }
 
 // result is the documented Result of a report.
@@ -73,6 +74,8 @@ const (
 	refuseNoEstado      = "the webhook has no Estado"
 	refuseEstado        = "the webhook Estado is not a documented state"
 	refuseResult        = "the webhook's Result cannot be decoded"
+	refuseDuplicate     = "the webhook repeats a field"
+	refuseResultado     = "the webhook's Resultado or ParecidoPersonaDNI is out of range"
 )
 
 // ParseWebhook authenticates and decodes one status report that Mensatek
@@ -92,8 +95,11 @@ const (
 // Raw: treat both as unverified.
 //
 // A webhook is refused (ErrInvalidRequest or ErrBadResponse, 400) when its
-// ID is not digits (at most 20), its Estado is not a documented state, any
-// of its texts holds a control character, or it cannot be decoded; a body
+// ID is not digits (at most 20), its Estado is not a documented state in
+// integer form (5100 or "5100", never 5100.9 or 5.1e3), a field is repeated
+// (in JSON, form or multipart alike, names compared without case), the
+// Resultado or ParecidoPersonaDNI is over 100, any of its texts holds a
+// control character, or it cannot be decoded; a body
 // over 1 MiB is refused with 413. The refusal's Message says why, in this
 // package's words, never quoting the webhook.
 //
@@ -117,7 +123,7 @@ func (c *Client) webhooks() *webhook.Receiver {
 		Decode: func(r *http.Request, body []byte) (*kyc.Event, error) {
 			return parseReport("verificar.ParseWebhook", r.Header.Get("Content-Type"), body)
 		},
-		Now: c.tc.Now, Logger: c.tc.Logger(),
+		Now: c.tc.Now, Logger: c.tc.Logger(), ReadTimeout: c.cfg.WebhookReadTimeout,
 		Refusal: func(w http.ResponseWriter, status int, reason string) {
 			http.Error(w, "verificar webhook refused: "+reason, status)
 		},
@@ -128,7 +134,8 @@ func (c *Client) webhooks() *webhook.Receiver {
 // each with ParseWebhook and hands the Event to fn. It answers 200 only when
 // fn returned nil, and 500 otherwise (so that the report is sent again). A
 // refused webhook gets 401 (credentials, or none configured), 413 (body
-// over 1 MiB), 400 (a body it cannot use) or 405 (not a POST), with a
+// over 1 MiB), 408 (the request not read within Config.WebhookReadTimeout),
+// 400 (a body it cannot use) or 405 (not a POST), with a
 // plain-text body "verificar webhook refused: <reason>" that names the
 // reason in this package's words and never quotes the request. Refusals and
 // fn's failures are logged through kyc.WithLogger at debug level, with the
@@ -147,6 +154,9 @@ func badWebhook(op string, kind error, msg string, cause error) error {
 // parseReport decodes a webhook body into an Event, without authentication.
 func parseReport(op, contentType string, body []byte) (*kyc.Event, error) {
 	fields, err := decodeFields(contentType, transport.StripBOM(body))
+	if errors.Is(err, errDuplicate) {
+		return nil, badWebhook(op, kyc.ErrInvalidRequest, refuseDuplicate, nil)
+	}
 	if err != nil {
 		return nil, badWebhook(op, kyc.ErrBadResponse, refuseUndecodable, err)
 	}
@@ -154,6 +164,9 @@ func parseReport(op, contentType string, body []byte) (*kyc.Event, error) {
 	raw, err := json.Marshal(fields)
 	if err != nil {
 		return nil, badWebhook(op, kyc.ErrBadResponse, refuseUndecodable, err)
+	}
+	if tolerant.DuplicateKey(raw) { // form or multipart names differing only in case
+		return nil, badWebhook(op, kyc.ErrInvalidRequest, refuseDuplicate, nil)
 	}
 	if !safeJSON(raw) {
 		return nil, badWebhook(op, kyc.ErrInvalidRequest, refuseControl, nil)
@@ -178,8 +191,14 @@ func parseReport(op, contentType string, body []byte) (*kyc.Event, error) {
 	var res *result
 	if len(rep.Result) > 0 && string(rep.Result) != "null" && string(rep.Result) != `""` {
 		res = new(result)
+		if tolerant.DuplicateKey(rep.Result) {
+			return nil, badWebhook(op, kyc.ErrInvalidRequest, refuseDuplicate, nil)
+		}
 		if err := tolerant.One(rep.Result, res); err != nil {
 			return nil, badWebhook(op, kyc.ErrBadResponse, refuseResult, err)
+		}
+		if !inRange(res.Resultado, -math.MaxFloat64, 100) || !inRange(res.ParecidoPersonaDNI, 0, 100) {
+			return nil, badWebhook(op, kyc.ErrInvalidRequest, refuseResultado, nil)
 		}
 	}
 	estado := int64(*rep.Estado)
@@ -193,6 +212,17 @@ func parseReport(op, contentType string, body []byte) (*kyc.Event, error) {
 		Result:    out,
 		Raw:       raw,
 	}, nil
+}
+
+// errDuplicate is a body that repeats a field: JSON, form and multipart
+// bodies are all refused for it, rather than each keeping another copy.
+var errDuplicate = errors.New("verificar: the webhook repeats a field")
+
+// inRange reports whether an optional number is absent or within [lo, hi]
+// (similarities are 0..100; a Resultado under 0 is a code, an unknown one
+// reads as review).
+func inRange(f tolerant.Float, lo, hi float64) bool {
+	return !f.Valid || (f.Value >= lo && f.Value <= hi)
 }
 
 // safeJSON reports whether every string of a JSON document, keys included,
@@ -232,6 +262,9 @@ func decodeFields(contentType string, body []byte) (map[string]json.RawMessage, 
 	mt, params, _ := mime.ParseMediaType(contentType)
 	switch {
 	case mt == "application/json" || strings.HasSuffix(mt, "+json") || (mt != "multipart/form-data" && mt != "application/x-www-form-urlencoded" && looksJSON(body)):
+		if tolerant.DuplicateKey(body) {
+			return nil, errDuplicate
+		}
 		var m map[string]json.RawMessage
 		if err := tolerant.One(body, &m); err != nil {
 			return nil, err
@@ -249,6 +282,9 @@ func decodeFields(contentType string, body []byte) (map[string]json.RawMessage, 
 	}
 	m := make(map[string]json.RawMessage, len(values))
 	for k, v := range values {
+		if len(v) > 1 {
+			return nil, errDuplicate
+		}
 		m[k] = jsonString(v[0])
 	}
 	return m, nil
@@ -273,9 +309,10 @@ func multipartFields(body []byte, boundary string) (map[string]json.RawMessage, 
 			return nil, err
 		}
 		if name := p.FormName(); name != "" {
-			if _, dup := m[name]; !dup {
-				m[name] = jsonString(string(v))
+			if _, dup := m[name]; dup {
+				return nil, errDuplicate
 			}
+			m[name] = jsonString(string(v))
 		}
 	}
 }

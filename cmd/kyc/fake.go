@@ -126,7 +126,8 @@ func runFake(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		// The fake builds some URLs from its own (ADVANCE.AI's H5 links):
 		// point them at the address it is served on.
 		f.fake.URL = base
-		f.http = &http.Server{Handler: f.fake.Config.Handler, ReadHeaderTimeout: 10 * time.Second}
+		f.http = &http.Server{Handler: f.fake.Config.Handler, ReadHeaderTimeout: 10 * time.Second,
+			ReadTimeout: 15 * time.Second, IdleTimeout: 60 * time.Second}
 		go func(s *http.Server) {
 			if err := s.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 				errc <- err

@@ -169,3 +169,66 @@ func EpochMillis(s string) time.Time {
 	y, m, d := time.UnixMilli(ms).UTC().Date()
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
+
+// StrictInt decodes a documented integer only: a JSON integer number
+// ("5100", no fraction or exponent) or a string holding one (decimal
+// digits, an optional leading minus). "0x13ECp0", 5100.9, 5.1e3 and "" are
+// errors, so that a state or result code never reads as another one.
+type StrictInt int64
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (i *StrictInt) UnmarshalJSON(b []byte) error {
+	var s String
+	if err := s.UnmarshalJSON(b); err != nil {
+		return err
+	}
+	t := string(s)
+	digits := strings.TrimPrefix(t, "-")
+	if digits == "" || len(digits) > 18 || strings.Trim(digits, "0123456789") != "" {
+		return errors.New("tolerant: not a decimal integer")
+	}
+	v, err := strconv.ParseInt(t, 10, 64)
+	if err != nil {
+		return errors.New("tolerant: not a decimal integer")
+	}
+	*i = StrictInt(v)
+	return nil
+}
+
+// DuplicateKey reports whether a JSON object (or the one object of a
+// one-element array, as One reads it) repeats a key, compared without case
+// as encoding/json matches fields: the first and the last of them would
+// otherwise disagree about which one counts. It does not look into nested
+// values.
+func DuplicateKey(b []byte) bool {
+	t := bytes.TrimSpace(b)
+	if len(t) > 0 && t[0] == '[' {
+		var arr []json.RawMessage
+		if json.Unmarshal(t, &arr) != nil || len(arr) == 0 {
+			return false
+		}
+		t = arr[0]
+	}
+	dec := json.NewDecoder(bytes.NewReader(t))
+	tok, err := dec.Token()
+	if err != nil || tok != json.Delim('{') {
+		return false
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		key, _ := k.(string)
+		if seen[strings.ToLower(key)] {
+			return true
+		}
+		seen[strings.ToLower(key)] = true
+		var v json.RawMessage
+		if dec.Decode(&v) != nil {
+			return false
+		}
+	}
+	return false
+}

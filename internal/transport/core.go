@@ -250,9 +250,18 @@ func (c *ConfigCheck) Text(field, v string) *ConfigCheck {
 	return c.That(SafeText(v), field, "must not contain control characters")
 }
 
-// Secret checks that a credential is set and holds no control character.
+// Secret checks that a credential is set, not only spaces, and holds no
+// control character.
 func (c *ConfigCheck) Secret(field string, v kyc.Secret) *ConfigCheck {
-	return c.That(!v.IsZero(), field, "required").That(SafeText(v.Reveal()), field, "must not contain control characters")
+	return c.That(strings.TrimSpace(v.Reveal()) != "", field, "required (not only spaces)").OptionalSecret(field, v)
+}
+
+// OptionalSecret checks a credential that may be left unset: when set, it
+// must not be only spaces (a blank webhook token would match a blank
+// header) nor hold a control character.
+func (c *ConfigCheck) OptionalSecret(field string, v kyc.Secret) *ConfigCheck {
+	return c.That(v.IsZero() || strings.TrimSpace(v.Reveal()) != "", field, "must not be only spaces").
+		That(SafeText(v.Reveal()), field, "must not contain control characters")
 }
 
 // URL checks an optional URL field: absolute https (or http to loopback),

@@ -16,6 +16,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -26,6 +27,10 @@ import (
 // MaxBody is the largest webhook body accepted (1 MiB).
 const MaxBody = 1 << 20
 
+// ReadTimeout is the default bound on reading a whole webhook request, its
+// body included, in Handler: a client trickling its body is cut off then.
+const ReadTimeout = 5 * time.Second
+
 // Why the shared code refuses a webhook, in the SDK's words: they name the
 // rule that failed and never quote the request. Vendor decoders add their
 // own reasons for their field checks.
@@ -35,6 +40,7 @@ const (
 	ReasonTooLarge      = "the webhook body is too large"
 	ReasonEmpty         = "empty webhook body"
 	ReasonUnreadable    = "cannot read the webhook body"
+	ReasonSlow          = "the webhook body was not received in time"
 	ReasonMethod        = "only POST is accepted"
 	ReasonUnusable      = "the webhook cannot be used"
 	ReasonHandler       = "the receiver's handler failed; send the webhook again later"
@@ -68,7 +74,8 @@ func Refuse(p kyc.Provider, op string, kind error, status int, reason string, ca
 
 // ReadBody reads at most limit bytes of r's body; a larger body is refused
 // with ReasonTooLarge (an error of kind kyc.ErrInvalidRequest whose
-// StatusCode is 413).
+// StatusCode is 413), one whose read deadline passed with ReasonSlow
+// (StatusCode 408).
 func ReadBody(r *http.Request, p kyc.Provider, op string, limit int64) ([]byte, error) {
 	if r.Body == nil {
 		return nil, Refuse(p, op, kyc.ErrInvalidRequest, 0, ReasonEmpty, nil)
@@ -77,6 +84,9 @@ func ReadBody(r *http.Request, p kyc.Provider, op string, limit int64) ([]byte, 
 		return nil, Refuse(p, op, kyc.ErrInvalidRequest, http.StatusRequestEntityTooLarge, ReasonTooLarge, nil)
 	}
 	b, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		return nil, Refuse(p, op, kyc.ErrInvalidRequest, http.StatusRequestTimeout, ReasonSlow, err)
+	}
 	if err != nil {
 		return nil, Refuse(p, op, kyc.ErrInvalidRequest, 0, ReasonUnreadable, err)
 	}
@@ -93,9 +103,36 @@ func equal(a, b string) bool {
 	return subtle.ConstantTimeCompare(ha[:], hb[:]) == 1
 }
 
+// blank reports whether a configured credential is empty or only spaces:
+// such a credential never authenticates anyone (New refuses it too).
+func blank(s kyc.Secret) bool { return strings.TrimSpace(s.Reveal()) == "" }
+
+// authorization is r's one Authorization field value, exactly as received:
+// false when there is none, more than one, or the value starts or ends with
+// a space or tab. HTTP/1.1 strips that optional whitespace before the
+// handler sees the value, HTTP/2 does not (RFC 9113 §8.2.1 calls such a
+// field malformed), so refusing it makes both protocols compare the same
+// bytes: a token never matches a padded or trimmed copy of itself.
+func authorization(r *http.Request) (string, bool) {
+	vs := r.Header.Values("Authorization")
+	if len(vs) != 1 {
+		return "", false
+	}
+	v := vs[0]
+	if v == "" || strings.Trim(v, " \t") != v {
+		return "", false
+	}
+	return v, true
+}
+
 // CheckBasic reports whether r carries Basic credentials equal to user and
-// pass, comparing in constant time.
+// pass, byte for byte, comparing in constant time. A request with more than
+// one Authorization field, or padding around its value, never matches, nor
+// does a blank password.
 func CheckBasic(r *http.Request, user string, pass kyc.Secret) bool {
+	if _, ok := authorization(r); !ok || blank(pass) {
+		return false
+	}
 	u, p, ok := r.BasicAuth()
 	if !ok {
 		return false
@@ -105,11 +142,14 @@ func CheckBasic(r *http.Request, user string, pass kyc.Secret) bool {
 }
 
 // CheckBearer reports whether r carries "Authorization: Bearer <token>",
-// comparing in constant time.
+// the token byte for byte (the scheme name in any case, then one space),
+// comparing in constant time. A request with more than one Authorization
+// field, or padding around its value, never matches, nor does a blank
+// token.
 func CheckBearer(r *http.Request, token kyc.Secret) bool {
-	h := r.Header.Get("Authorization")
+	h, ok := authorization(r)
 	const prefix = "Bearer "
-	if len(h) < len(prefix) || !strings.EqualFold(h[:len(prefix)], prefix) {
+	if !ok || blank(token) || len(h) < len(prefix) || !strings.EqualFold(h[:len(prefix)], prefix) {
 		return false
 	}
 	return equal(h[len(prefix):], token.Reveal())
@@ -168,6 +208,10 @@ type Receiver struct {
 	Auth Auth
 	// MaxBody caps the body; 0 means MaxBody.
 	MaxBody int64
+	// ReadTimeout bounds, in Handler, the read of the whole request from
+	// the moment the handler starts, for authenticated and unauthenticated
+	// requests alike; 0 means ReadTimeout.
+	ReadTimeout time.Duration
 	// Decode turns a body into an Event, checking its fields against the
 	// vendor's forms. Its errors should come from Refuse with a reason of
 	// the vendor package's own; any other error is refused with
@@ -233,7 +277,8 @@ func (rc *Receiver) Parse(r *http.Request) (*kyc.Event, error) {
 // Success only when fn returned nil. Otherwise it answers a refusal naming
 // its reason in the SDK's words, never the request's content: 405 for a
 // method other than POST, 401 for missing or wrong credentials (or none
-// configured), 413 for a body over the cap, 400 for a body it cannot use,
+// configured), 413 for a body over the cap, 408 for a request not read
+// within ReadTimeout, 400 for a body it cannot use,
 // and 500 when fn failed, so that the vendor sends the webhook again. Each
 // refusal is logged at debug level with the provider, status, reason and
 // error_kind (HandlerErrorKind for fn's own error, whose text is never
@@ -245,7 +290,17 @@ func (rc *Receiver) Handler(fn func(context.Context, *kyc.Event) error) http.Han
 			rc.refuse(w, r, http.StatusMethodNotAllowed, ReasonMethod, kyc.ErrInvalidRequest.Error())
 			return
 		}
+		// The body is read under a deadline, lifted once it has been read
+		// (fn may take its time) but kept on a refusal, so that the
+		// server's discarding of an unread body is bounded too. A
+		// ResponseWriter that cannot set it (a wrapper without Unwrap)
+		// leaves the server's own ReadTimeout.
+		ctl := http.NewResponseController(w)
+		deadline := ctl.SetReadDeadline(time.Now().Add(rc.readTimeout())) == nil
 		ev, err := rc.Parse(r)
+		if err == nil && deadline {
+			_ = ctl.SetReadDeadline(time.Time{})
+		}
 		if err != nil {
 			reason := ReasonUnusable
 			var kerr *kyc.Error
@@ -270,6 +325,14 @@ func (rc *Receiver) Handler(fn func(context.Context, *kyc.Event) error) http.Han
 	})
 }
 
+// readTimeout is ReadTimeout, or its default.
+func (rc *Receiver) readTimeout() time.Duration {
+	if rc.ReadTimeout > 0 {
+		return rc.ReadTimeout
+	}
+	return ReadTimeout
+}
+
 // refuse logs a refusal at debug level and answers it.
 func (rc *Receiver) refuse(w http.ResponseWriter, r *http.Request, status int, reason, kind string) {
 	if rc.Logger != nil {
@@ -285,12 +348,15 @@ func (rc *Receiver) refuse(w http.ResponseWriter, r *http.Request, status int, r
 }
 
 // StatusFor is the status answering a parse error: the error's own
-// StatusCode when it is 401 or 413, 401 for kyc.ErrUnauthorized, 400 for
+// StatusCode when it is 400, 401, 408 or 413, 401 for kyc.ErrUnauthorized, 400 for
 // kyc.ErrInvalidRequest and kyc.ErrBadResponse, 500 otherwise.
 func StatusFor(err error) int {
 	var kerr *kyc.Error
-	if errors.As(err, &kerr) && (kerr.StatusCode == http.StatusRequestEntityTooLarge || kerr.StatusCode == http.StatusUnauthorized) {
-		return kerr.StatusCode
+	if errors.As(err, &kerr) {
+		switch kerr.StatusCode {
+		case http.StatusBadRequest, http.StatusUnauthorized, http.StatusRequestTimeout, http.StatusRequestEntityTooLarge:
+			return kerr.StatusCode
+		}
 	}
 	switch {
 	case errors.Is(err, kyc.ErrUnauthorized):
