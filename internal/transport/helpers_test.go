@@ -161,3 +161,7 @@ func at(o kyc.Operation, path string) kyc.Operation {
 	o.Path = path
 	return o
 }
+
+// fastRetry keeps the default resend count with millisecond waits, for
+// tests that count attempts and do not measure the waits between them.
+var fastRetry = kyc.WithRetry(kyc.DefaultMaxRetries, time.Millisecond)
