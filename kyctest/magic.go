@@ -54,15 +54,29 @@ func MagicInputs() []string {
 	}
 }
 
-// FictionPhone returns the n-th number (0 to 999; others wrap) of the UK's
-// drama range, +447700900000 to +447700900999, which Ofcom reserves for
-// fiction: no call or SMS to it reaches a real person. The fakes' magic
-// phones are in it (verificartest.PhoneNotActivated, PhoneGeneralError and
-// SamplePhone, in Mensatek's form without the '+'), but for
-// verificartest.PhoneServerError, which a Verify must be able to send. libphonenumber, and so kyc.IsPhone,
-// does not count the range as allocated, so a Request that must pass
-// IsPhone cannot carry one; such a Request needs a real-looking number,
-// which must go to a fake only, never to a live vendor.
+// fictionNPAs are North American area codes whose 555-01xx numbers
+// libphonenumber (and so kyc.IsPhone and verificar) accepts as valid.
+var fictionNPAs = [...]string{"201", "202", "203", "205", "206", "207", "208", "209", "210", "212",
+	"213", "214", "215", "216", "217", "218", "219", "224", "225", "228"}
+
+// FictionPhones is how many distinct numbers FictionPhone gives before it
+// repeats.
+const FictionPhones = len(fictionNPAs) * 100
+
+// FictionPhone returns the n-th of FictionPhones phone numbers in E.164
+// form ("+12015550104") from the North American range reserved for
+// fiction, 555-0100 to 555-0199, over twenty area codes: numbers that
+// kyc.IsPhone and Verificar's strict check accept, and that never reach a
+// real person, should one be copied into a live test. n wraps around. The
+// first hundred (area code 201) are the fakes' magic phones
+// (verificartest.PhoneNotActivated, PhoneGeneralError, PhoneServerError,
+// SamplePhone); the test world (kycworld) uses the others. (The UK's drama
+// range, +44 7700 900xxx, is reserved for fiction too, but libphonenumber
+// counts it unallocated, so no Verify could carry one.)
 func FictionPhone(n int) string {
-	return fmt.Sprintf("+447700900%03d", (n%1000+1000)%1000)
+	n %= FictionPhones
+	if n < 0 {
+		n += FictionPhones
+	}
+	return "+1" + fictionNPAs[n/100] + fmt.Sprintf("55501%02d", n%100)
 }

@@ -13,16 +13,19 @@ import (
 
 	"github.com/kyc-go/kyc"
 	"github.com/kyc-go/kyc/kyctest"
+	"github.com/kyc-go/kyc/phone"
 )
 
-func TestFictionPhoneIsInTheDramaRange(t *testing.T) {
-	for _, n := range []int{0, 4, 500, 999, 1000, -1} {
+func TestFictionPhoneIsInTheFictionRange(t *testing.T) {
+	for n := range kyctest.FictionPhones {
 		p := kyctest.FictionPhone(n)
-		assert.Len(t, p, 13, p)
-		assert.True(t, strings.HasPrefix(p, "+447700900"), p)
-		assert.False(t, kyc.IsPhone(p), "%s: libphonenumber counts the drama range as unallocated", p)
+		assert.Len(t, p, 12, p)
+		assert.True(t, strings.HasPrefix(p[5:], "55501"), "%s: 555-01xx is the range reserved for fiction", p)
+		assert.True(t, kyc.IsPhone(p), p)
+		assert.True(t, phone.IsValid(p), "%s: Verificar's strict check accepts it", p)
 	}
-	assert.Equal(t, "+447700900004", kyctest.FictionPhone(4))
+	assert.Equal(t, "+12015550104", kyctest.FictionPhone(4))
+	assert.Equal(t, kyctest.FictionPhone(0), kyctest.FictionPhone(kyctest.FictionPhones))
 }
 
 func TestDeliver(t *testing.T) {

@@ -47,9 +47,10 @@
 // FictionalPhone): none of them reaches a real person, should one be copied
 // into a test against the live API. The UK's drama range (+44 7700 900xxx)
 // would say so more plainly, but libphonenumber refuses it as unassigned,
-// so kyc.NormalizePhone and Verificar refuse it too; Spain, Verificar's
-// country, reserves no range. The one other number is the fake's magic
-// verificartest.PhoneServerError, for kyctest.ImageServerError.
+// so Verificar refuses it too; Spain, Verificar's country, reserves no
+// range. The one other number is the fake's magic
+// verificartest.PhoneServerError (in the same range), for
+// kyctest.ImageServerError.
 package kycworld
 
 import (
@@ -434,26 +435,22 @@ func (w *World) Request(p kyc.Provider, marker string) kyc.Request {
 	return req
 }
 
-// fictionNPAs are North American area codes whose 555-01xx numbers
-// libphonenumber accepts as valid.
-var fictionNPAs = [...]string{"201", "202", "203", "205", "206", "207", "208", "209", "210", "212",
-	"213", "214", "215", "216", "217", "218", "219", "224", "225", "228"}
-
 // FictionalPhones is how many distinct numbers FictionalPhone gives before
 // it repeats.
-const FictionalPhones = len(fictionNPAs) * 100
+const FictionalPhones = kyctest.FictionPhones - 100
 
 // FictionalPhone returns the i-th of FictionalPhones phone numbers in E.164
-// form ("+12025550123") from the North American range reserved for fiction,
-// 555-0100 to 555-0199, over twenty area codes: a number that kyc.IsPhone
-// and Verificar accept and that never reaches a real person. Request gives
-// each Verificar Request the next one; i wraps around.
+// form ("+12025550123") from the North American range reserved for fiction
+// (kyctest.FictionPhone), past the hundred the fakes keep for their magic
+// phones: a number that kyc.IsPhone and Verificar accept and that never
+// reaches a real person. Request gives each Verificar Request the next one;
+// i wraps around.
 func FictionalPhone(i int) string {
 	i %= FictionalPhones
 	if i < 0 {
 		i += FictionalPhones
 	}
-	return "+1" + fictionNPAs[i/100] + fmt.Sprintf("55501%02d", i%100)
+	return kyctest.FictionPhone(100 + i)
 }
 
 // Complete finishes a verification that Verify left pending because the

@@ -57,7 +57,7 @@ func TestEverySecretRefusesOnlySpaces(t *testing.T) {
 					var kerr *kyc.Error
 					require.ErrorAs(t, err, &kerr)
 					require.ErrorIs(t, err, kyc.ErrInvalidRequest)
-					require.Equal(t, f.Name, kerr.Field)
+					require.EqualValues(t, f.Name, kerr.Field)
 				})
 			}
 			seen++

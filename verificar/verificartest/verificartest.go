@@ -57,13 +57,12 @@
 // # Phones
 //
 // The fake texts no one: whatever number a send carries, no SMS leaves the
-// process. PhoneNotActivated, PhoneGeneralError and SamplePhone are in the
-// UK's drama range, reserved for fiction, so they reach no real person even
-// if a live test sends them. PhoneServerError is Spanish (see its doc). A kyc.Request for Verify needs a number that kyc.IsPhone accepts,
-// and Spain, whose documents Verificar checks, reserves no range for
-// fiction: the Spanish numbers in this package's examples (+34600000001)
-// are real-looking numbers. Send them to the fake only; a live test must
-// use a phone you own.
+// process. The magic phones are in the North American range reserved for
+// fiction (kyctest.FictionPhone), so they reach no real person even if a
+// live test sends them. Spain, whose documents Verificar checks, reserves
+// no range for fiction: the Spanish numbers in this package's examples
+// (+34600000001) are real-looking numbers. Send them to the fake only; a
+// live test must use a phone you own or a kyctest.FictionPhone.
 package verificartest
 
 import (
@@ -99,31 +98,25 @@ const (
 )
 
 // Magic phone numbers: a send to them fails with the documented Res code,
-// and costs nothing. PhoneNotActivated and PhoneGeneralError lie in the
-// UK's drama range, +44 7700 900000 to
-// 900999 (kyctest.FictionPhone), which Ofcom reserves for fiction: no
-// number in it reaches a real person, so one copied into a live test texts
-// no one. Mensatek documents Telefono as the recipient's mobile, country
-// code first, digits only, and names no country, so they are in that form
-// and Client.SendVerification sends them. Verify does not: it checks
-// Person.Phone with kyc.IsPhone, and libphonenumber does not count the
-// drama range as allocated (see the package doc's Phones). PhoneServerError
-// is the one exception, kept Spanish on purpose: it stands for
-// kyctest.ImageServerError, which the test world (kycworld) drives through
-// Verify, so it must pass kyc.IsPhone, and Spain reserves no range for
-// fiction. The fake never sends it anywhere; never send it to Mensatek.
+// and costs nothing. All four lie in the North American range reserved
+// for fiction, 555-0100 to 555-0199 (kyctest.FictionPhone, area code 201):
+// no number in it reaches a real person, so one copied into a live test
+// texts no one. libphonenumber counts them valid, so both Verify and
+// Client.SendVerification send them. Mensatek documents Telefono as the
+// recipient's mobile, country code first, digits only, and names no
+// country: they are in that form.
 const (
 	// PhoneNotActivated answers Res -4 (function not activated).
-	PhoneNotActivated = "447700900004"
+	PhoneNotActivated = "12015550104"
 	// PhoneGeneralError answers Res -5 (general error).
-	PhoneGeneralError = "447700900005"
+	PhoneGeneralError = "12015550105"
 	// PhoneServerError answers HTTP 500 (kyctest.ImageServerError's
 	// equivalent: Mensatek fails on its side).
-	PhoneServerError = "34600000500"
+	PhoneServerError = "12015550150"
 	// SamplePhone is the Telefono of a status report for a send the fake
 	// did not make (Webhook.Body), where Mensatek's sample has a Spanish
 	// number.
-	SamplePhone = "447700900000"
+	SamplePhone = "12015550100"
 )
 
 // FirstID is the ID of the first send; later sends count up from it.

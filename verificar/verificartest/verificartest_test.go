@@ -12,8 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/kyc-go/kyc"
 	"github.com/kyc-go/kyc/kyctest"
+	"github.com/kyc-go/kyc/phone"
 	"github.com/kyc-go/kyc/verificar"
 	"github.com/kyc-go/kyc/verificar/verificartest"
 )
@@ -100,22 +100,23 @@ func TestWebhookPayload(t *testing.T) {
 	assert.NotContains(t, string(body), "Result", "no Result before the process finished")
 }
 
-// The magic phones reach no real person: each is in the UK's drama range
-// (kyctest.FictionPhone), in Mensatek's form, and the fake answers it; the
-// one exception, PhoneServerError, is a number Verify can send.
+// The magic phones reach no real person: each is in the North American
+// fiction range (kyctest.FictionPhone), in Mensatek's form, valid for
+// Verificar's strict check (so Verify can send it), and the fake answers it.
 func TestMagicPhonesAreFiction(t *testing.T) {
 	srv := verificartest.New(t)
 	for _, tc := range []struct {
 		phone string
 		res   int
 	}{{verificartest.PhoneNotActivated, -4}, {verificartest.PhoneGeneralError, -5}, {verificartest.SamplePhone, 1}} {
-		n, err := strconv.Atoi(strings.TrimPrefix(tc.phone, "447700900"))
+		n, err := strconv.Atoi(strings.TrimPrefix(tc.phone, "1201555"))
 		require.NoError(t, err, tc.phone)
-		assert.Equal(t, kyctest.FictionPhone(n), "+"+tc.phone, "%s is not in the drama range", tc.phone)
-		assert.False(t, kyc.IsPhone(tc.phone), tc.phone)
+		assert.Equal(t, kyctest.FictionPhone(n-100), "+"+tc.phone, "%s is not in the fiction range", tc.phone)
+		assert.True(t, phone.IsValid("+"+tc.phone), "%s: Verify must be able to send it", tc.phone)
 		status, body := post(t, srv, http.MethodPost, verificar.PathSend, `{"Telefono":"`+tc.phone+`","Resp":"JSON"}`, true)
 		assert.Equal(t, http.StatusOK, status)
 		assert.EqualValues(t, tc.res, body["Res"], tc.phone)
 	}
-	assert.True(t, kyc.IsPhone(verificartest.PhoneServerError), "Verify must be able to send PhoneServerError")
+	assert.Equal(t, kyctest.FictionPhone(50), "+"+verificartest.PhoneServerError)
+	assert.True(t, phone.IsValid("+"+verificartest.PhoneServerError), "Verify must be able to send PhoneServerError")
 }
