@@ -1,12 +1,16 @@
 // Command replicas shows the lifecycle across processes: one replica of a
 // service runs Verify through a Router, another one, sharing only the
 // ResultStore and the credentials, reads every Result back with
-// Router.Result, for each of the five vendors.
+// Router.Result, for each of the five vendors. The store they share is a
+// kycpg.Store on PostgreSQL.
 //
 //	go run ./cmd/kyc fake -env kyc.env &     # the five fakes, reachable from any process
 //	set -a; . ./kyc.env; set +a
-//	go run ./examples/replicas -store /tmp/kyc-store -role verify > refs.txt
-//	go run ./examples/replicas -store /tmp/kyc-store -role read $(cat refs.txt)
+//	cd kycpg
+//	go run ./examples/replicas -database "$DATABASE_URL" -role verify > refs.txt
+//	go run ./examples/replicas -database "$DATABASE_URL" -role read $(cat refs.txt)
+//
+// Each replica runs kycpg's Migrate at start (safe when several do at once).
 //
 // The verify role prints one Reference per line; the read role prints, for
 // each, the provider, the status and who answered: "provider" when the
@@ -33,11 +37,14 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgxpool"
+
 	"github.com/kyc-go/kyc"
 	"github.com/kyc-go/kyc/advanceai"
 	"github.com/kyc-go/kyc/atlas"
 	"github.com/kyc-go/kyc/ekycid"
 	"github.com/kyc-go/kyc/incode"
+	"github.com/kyc-go/kyc/kycpg"
 	"github.com/kyc-go/kyc/kyctest"
 	"github.com/kyc-go/kyc/verificar"
 )
@@ -52,20 +59,18 @@ var required = []string{
 
 func main() {
 	role := flag.String("role", "", "verify: start one verification per vendor and print the references; read: read the references given as arguments back")
-	dir := flag.String("store", "", "the folder of the shared result store (required)")
+	dsn := flag.String("database", "", "the URL of the PostgreSQL database every replica shares (required)")
+	schema := flag.String("schema", kycpg.DefaultSchema, "the schema of the store's tables")
 	flag.Parse()
-	if err := run(*role, *dir, flag.Args(), os.Stdout); err != nil {
+	if err := run(*role, *dsn, *schema, flag.Args(), os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "replicas:", err)
 		os.Exit(1)
 	}
 }
 
-func run(role, dir string, refs []string, out io.Writer) error {
-	if dir == "" {
-		return errors.New("-store is required: the folder every replica shares")
-	}
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return err
+func run(role, dsn, schema string, refs []string, out io.Writer) error {
+	if dsn == "" {
+		return errors.New("-database is required: the PostgreSQL database every replica shares")
 	}
 	var missing []string
 	for _, n := range required {
@@ -76,13 +81,25 @@ func run(role, dir string, refs []string, out io.Writer) error {
 	if len(missing) > 0 {
 		return fmt.Errorf("%s not set (run `go run ./cmd/kyc fake -env kyc.env` and load kyc.env)", strings.Join(missing, ", "))
 	}
-	router, err := newRouter(fileStore{dir: dir})
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	pool, err := pgxpool.New(ctx, dsn)
+	if err != nil {
+		return errors.New("-database is not a valid PostgreSQL URL") // the parse error may quote the password
+	}
+	defer pool.Close()
+	store, err := kycpg.New(pool, kycpg.WithSchema(schema))
+	if err != nil {
+		return err
+	}
+	if err := store.Migrate(ctx); err != nil {
+		return err
+	}
+	router, err := newRouter(store)
 	if err != nil {
 		return err
 	}
 	defer router.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
 	switch role {
 	case "verify":
 		return verify(ctx, router, out)

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -15,27 +16,27 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/kyc-go/kyc"
-	"github.com/kyc-go/kyc/kyctest"
+	"github.com/kyc-go/kyc/kycpg/internal/pgtest"
 )
 
-func TestFileStoreConformance(t *testing.T) {
-	t.Parallel()
-	kyctest.StoreConformance(t, func() kyc.ResultStore { return fileStore{dir: t.TempDir()} })
-}
-
 // Three processes: `kyc fake` serves the five fakes, replica A verifies one
-// person per vendor, and replica B, sharing only the store folder and the
-// credentials, reads every Result back.
+// person per vendor, and replica B, sharing only the PostgreSQL database
+// (the harness's server) and the credentials, reads every Result back.
 func TestTwoReplicasShareOnlyTheStore(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs three processes")
 	}
-	t.Parallel()
+	dsn, stopDB, err := pgtest.URL()
+	require.NoError(t, err)
+	t.Cleanup(stopDB)
 	bin := t.TempDir()
-	for pkg, out := range map[string]string{"../../cmd/kyc": "kyc", ".": "replicas"} {
+	for out, dir := range map[string]string{"kyc": "../../..", "replicas": "."} {
+		pkg := "."
+		if out == "kyc" {
+			pkg = "./cmd/kyc" // in the SDK's module
+		}
 		build := exec.Command("go", "build", "-o", filepath.Join(bin, out), pkg)
-		build.Stderr = os.Stderr
+		build.Dir, build.Stderr = dir, os.Stderr
 		require.NoError(t, build.Run(), "go build %s", pkg)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -62,9 +63,9 @@ func TestTwoReplicasShareOnlyTheStore(t *testing.T) {
 		}
 	}()
 
-	store := t.TempDir()
+	schema := fmt.Sprintf("replicas_%d", os.Getpid())
 	replica := func(args ...string) string {
-		cmd := exec.CommandContext(ctx, filepath.Join(bin, "replicas"), append([]string{"-store", store}, args...)...)
+		cmd := exec.CommandContext(ctx, filepath.Join(bin, "replicas"), append([]string{"-database", dsn, "-schema", schema}, args...)...)
 		cmd.Env = env
 		var out, errOut bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &errOut

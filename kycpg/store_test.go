@@ -1,0 +1,161 @@
+package kycpg_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/kyc-go/kyc"
+	"github.com/kyc-go/kyc/kycpg"
+	"github.com/kyc-go/kyc/kyctest"
+)
+
+func TestStoreConformance(t *testing.T) {
+	pool := newPool(t, testURL, 0)
+	kyctest.StoreConformance(t, func() kyc.ResultStore { return newStore(t, pool) })
+}
+
+func TestMigrateConcurrentAndIdempotent(t *testing.T) {
+	pool := newPool(t, testURL, 0)
+	for _, name := range []string{"kycpg race", `we"ird; DROP TABLE x`, "Kyc_Upper"} {
+		t.Run(name, func(t *testing.T) {
+			ctx := context.Background()
+			_, _ = pool.Exec(ctx, `DROP SCHEMA IF EXISTS `+pgx.Identifier{name}.Sanitize()+` CASCADE`)
+			var wg sync.WaitGroup
+			errs := make([]error, 8)
+			for i := range errs {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					s, err := kycpg.New(pool, kycpg.WithSchema(name))
+					if err == nil {
+						err = s.Migrate(ctx)
+					}
+					errs[i] = err
+				}()
+			}
+			wg.Wait()
+			for _, err := range errs {
+				require.NoError(t, err, "8 replicas migrating at once")
+			}
+			var n int
+			require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM `+pgx.Identifier{name, "schema_migrations"}.Sanitize()).Scan(&n))
+			assert.Equal(t, kycpg.SchemaVersion(), n, "each migration recorded once")
+			s, err := kycpg.New(pool, kycpg.WithSchema(name))
+			require.NoError(t, err)
+			_, err = s.Apply(ctx, kyctest.FullResult("atlas:x"))
+			require.NoError(t, err)
+			_, err = pool.Exec(ctx, `DROP SCHEMA `+pgx.Identifier{name}.Sanitize()+` CASCADE`)
+			require.NoError(t, err)
+		})
+	}
+}
+
+func TestNewRefusesBadOptions(t *testing.T) {
+	pool := newPool(t, testURL, 0)
+	for name, opts := range map[string][]kycpg.Option{
+		"empty schema":   {kycpg.WithSchema("")},
+		"long schema":    {kycpg.WithSchema(string(make([]byte, 64)))},
+		"short key":      {kycpg.WithTokenKeys(kycpg.TokenKey{ID: "k1", Key: make([]byte, 16)})},
+		"no key id":      {kycpg.WithTokenKeys(kycpg.TokenKey{Key: make([]byte, 32)})},
+		"duplicate keys": {kycpg.WithTokenKeys(kycpg.TokenKey{ID: "k", Key: make([]byte, 32)}, kycpg.TokenKey{ID: "k", Key: make([]byte, 32)})},
+	} {
+		_, err := kycpg.New(pool, opts...)
+		assert.ErrorIs(t, err, kyc.ErrInvalidRequest, name)
+	}
+	_, err := kycpg.New(nil)
+	assert.ErrorIs(t, err, kyc.ErrInvalidRequest)
+}
+
+// 256 webhook deliveries through kyc.WebhookMux's store path, on a pool of
+// 8 connections: every Apply lands, and the row ends at the maximum by the
+// rule.
+func TestManyConcurrentAppliesOnASmallPool(t *testing.T) {
+	pool := newPool(t, testURL, 8)
+	s := newStore(t, pool)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	var wg sync.WaitGroup
+	errs := make(chan error, 256)
+	for i := range 256 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			st := kyc.StatusPending
+			if i%3 == 0 {
+				st = kyc.StatusApproved
+			}
+			_, err := s.Apply(ctx, &kyc.Result{Provider: kyc.Verificar, Reference: fmt.Sprintf("verificar:r%d", i%4), Status: st, Sequence: int64(i)})
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		require.NoError(t, err)
+	}
+	for r := range 4 {
+		got, err := s.Get(ctx, fmt.Sprintf("verificar:r%d", r))
+		require.NoError(t, err)
+		// the greatest i ≡ r (mod 4) with i%3 == 0 below 256
+		want := int64(-1)
+		for i := r; i < 256; i += 4 {
+			if i%3 == 0 {
+				want = int64(i)
+			}
+		}
+		assert.Equal(t, want, got.Sequence, "ref %d", r)
+		assert.Equal(t, kyc.StatusApproved, got.Status)
+	}
+}
+
+// A statement that waits on a row another transaction holds returns
+// ErrTimeout when its 200 ms context ends, and stores nothing.
+func TestSlowStatementTimesOut(t *testing.T) {
+	pool := newPool(t, testURL, 0)
+	s := newStore(t, pool)
+	ctx := context.Background()
+	_, err := s.Apply(ctx, &kyc.Result{Provider: kyc.Atlas, Reference: "atlas:locked", Status: kyc.StatusPending})
+	require.NoError(t, err)
+	tx, err := pool.Begin(ctx)
+	require.NoError(t, err)
+	defer func() { _ = tx.Rollback(ctx) }()
+	_, err = tx.Exec(ctx, `SELECT 1 FROM `+pgx.Identifier{s.Schema(), "results"}.Sanitize()+` WHERE ref = 'atlas:locked' FOR UPDATE`)
+	require.NoError(t, err)
+
+	short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err = s.Apply(short, &kyc.Result{Provider: kyc.Atlas, Reference: "atlas:locked", Status: kyc.StatusApproved})
+	took := time.Since(start)
+	require.ErrorIs(t, err, kyc.ErrTimeout)
+	require.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.Less(t, took, 2*time.Second, "returned promptly")
+	require.NoError(t, tx.Rollback(ctx))
+	got, err := s.Get(ctx, "atlas:locked")
+	require.NoError(t, err)
+	assert.Equal(t, kyc.StatusPending, got.Status, "the timed-out Apply stored nothing")
+}
+
+func TestApplyReportsConflicts(t *testing.T) {
+	pool := newPool(t, testURL, 0)
+	s := newStore(t, pool)
+	ctx := context.Background()
+	a, err := s.Apply(ctx, &kyc.Result{Provider: kyc.Incode, Reference: "incode:c", Status: kyc.StatusApproved})
+	require.NoError(t, err)
+	assert.Equal(t, kyc.AppliedStored, a)
+	a, err = s.Apply(ctx, &kyc.Result{Provider: kyc.Incode, Reference: "incode:c", Status: kyc.StatusRejected})
+	require.NoError(t, err)
+	assert.Equal(t, kyc.AppliedConflict, a)
+	var ke *kyc.Error
+	_, err = s.Get(ctx, "incode:none")
+	require.True(t, errors.As(err, &ke))
+	assert.Equal(t, kyc.ErrNotFound, ke.Kind)
+}
