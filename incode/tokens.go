@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/kyc-go/kyc"
+	"github.com/kyc-go/kyc/internal/ctxwait"
 	"github.com/kyc-go/kyc/internal/transport"
 )
 
@@ -146,8 +147,13 @@ func (c *Client) keep(ctx context.Context, op, id string, tok kyc.Secret) error 
 	if c.cfg.TokenStore == nil {
 		return nil
 	}
-	if err := c.cfg.TokenStore.Put(ctx, id, tok); err != nil {
-		return &kyc.Error{Provider: kyc.Incode, Op: op, Kind: kyc.ErrUnavailable,
+	// A store that ignores its context cannot hold the call past it.
+	if err := ctxwait.Err(ctx, func(ctx context.Context) error { return c.cfg.TokenStore.Put(ctx, id, tok) }); err != nil {
+		kind := kyc.ErrUnavailable
+		if ctx.Err() != nil {
+			kind = kyc.ErrTimeout
+		}
+		return &kyc.Error{Provider: kyc.Incode, Op: op, Kind: kind,
 			Message: "the TokenStore could not keep the session token", Err: err}
 	}
 	return nil
@@ -162,8 +168,11 @@ func (c *Client) sessionToken(ctx context.Context, op, id string) (tok kyc.Secre
 	}
 	var storeErr error
 	if st := c.cfg.TokenStore; st != nil {
-		t, err := st.Get(ctx, id)
+		t, err := ctxwait.Do(ctx, func(ctx context.Context) (kyc.Secret, error) { return st.Get(ctx, id) })
 		switch {
+		case err != nil && ctx.Err() != nil:
+			return kyc.Secret{}, false, &kyc.Error{Provider: kyc.Incode, Op: op, Kind: kyc.ErrTimeout, NotSent: true, Unprocessed: true,
+				Message: "the TokenStore did not answer before the context ended", Err: err}
 		case err != nil:
 			storeErr = err
 		case t.IsZero():
