@@ -12,7 +12,9 @@
 // Keys (references, request IDs, interview ids) are text COLLATE "C":
 // compared byte for byte, case-sensitively. Every call is bounded by its
 // context. Every error is a *kyc.Error: ErrTimeout when the context ended
-// (matching the context's error), ErrUnavailable when the database failed
+// (matching the context's error; the statement may still have run, since
+// the server learns of the cancel asynchronously: applying a Result again
+// is safe under the ordering rule), ErrUnavailable when the database failed
 // or could not be reached, ErrInvalidRequest for bad input; it never
 // carries the driver's text, which can hold the host, the user or a value
 // of the row.

@@ -142,6 +142,21 @@ func TestSlowStatementTimesOut(t *testing.T) {
 	require.ErrorIs(t, err, kyc.ErrTimeout)
 	require.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.Less(t, took, 2*time.Second, "returned promptly")
+	// The error came back at once; pgx cancels the statement on the server
+	// too, but asynchronously. Wait (bounded) until no statement waits on
+	// the lock any more before releasing it: a cancel that arrived after the
+	// lock was released would let the Apply finish (an ErrTimeout means the
+	// outcome is unknown; the ordering rule makes applying again safe).
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		var waiting int
+		require.NoError(t, tx.QueryRow(ctx, `SELECT count(*) FROM pg_locks WHERE NOT granted`).Scan(&waiting))
+		if waiting == 0 {
+			break
+		}
+		require.True(t, time.Now().Before(deadline), "the timed-out statement still waits on the server")
+		time.Sleep(10 * time.Millisecond)
+	}
 	require.NoError(t, tx.Rollback(ctx))
 	got, err := s.Get(ctx, "atlas:locked")
 	require.NoError(t, err)
