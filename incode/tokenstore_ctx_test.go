@@ -31,7 +31,10 @@ func TestTokenStoreCannotHoldACall(t *testing.T) {
 	srv := incodetest.New(t)
 	c := setup(t, srv, func(cfg *incode.Config) { cfg.TokenStore = store })
 	for name, call := range map[string]func(context.Context) error{
-		"Result": func(ctx context.Context) error { _, err := c.Result(ctx, "incode:0123456789abcdef01234567"); return err },
+		"Result": func(ctx context.Context) error {
+			_, err := c.Result(ctx, "incode:0123456789abcdef01234567")
+			return err
+		},
 	} {
 		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 		start := time.Now()
