@@ -19,7 +19,7 @@ import (
 
 // composite are the exported methods made of operations of the table, or
 // the generic Call; Token is GenerateToken behind the cache.
-var composite = []string{"Verify", "Result", "Call", "Token"}
+var composite = []string{"Verify", "Result", "Call", "Token", "Erase"}
 
 func TestOperationTable(t *testing.T) {
 	t.Parallel()

@@ -16,8 +16,9 @@ import (
 
 // composite are the client's methods that take a context but are not one
 // operation: Verify and Result run operations of the table, Call sends the
-// caller's own, and Warm sends nothing (it derives the AES key).
-var composite = []string{"Verify", "Result", "Call", "Warm"}
+// caller's own, Warm sends nothing (it derives the AES key), and Erase
+// sends nothing (Atlas has no deletion call).
+var composite = []string{"Verify", "Result", "Call", "Warm", "Erase"}
 
 func TestOperationTable(t *testing.T) {
 	t.Parallel()

@@ -18,7 +18,7 @@ import (
 
 // composite are the exported methods made of several operations, or of an
 // operation the caller names (Call).
-var composite = []string{"Verify", "VerifyWithLiveness", "Result", "Wait", "Call"}
+var composite = []string{"Verify", "VerifyWithLiveness", "Result", "Wait", "Call", "Erase"}
 
 func TestOperationTable(t *testing.T) {
 	t.Parallel()

@@ -61,9 +61,18 @@ const opCall = "incode.Call"
 var operations = []kyc.Operation{
 	opExecutiveLogIn, opStartSession, opAddFrontID, opAddBackID, opProcessID, opAddSelfie,
 	opProcessFace, opOnboardingStatus, opFinishStatus, opScore, opOCRData, opApprove,
+	opErase, // erasure: the block at the end
 }
 
 // Operations returns the package's operation table: every operation the
 // client sends, with its method, path template and class. The README's
 // table is built from it.
 func Operations() []kyc.Operation { return slices.Clone(operations) }
+
+// Erasure (kyc.Eraser). Incode publishes no reference page for it: the
+// call is inferred from Incode's official sample code. Not billed, and
+// deleting twice leaves the same state, so it is resent like a read; it
+// carries no idempotency key (Idempotent false).
+var opErase = kyc.Operation{Name: "incode.Erase", Method: http.MethodDelete,
+	Path: "/omni/interviews", Class: kyc.ClassFree,
+	Doc: "inferred from Incode's official sample code (GitHub Incode-Technologies-Example-Repos/nodejs-samples, purge-webhook/src/api/delete-multiple-sessions.ts): DELETE with the executive token and body {filter:{ids:[interviewId]}, config:{deletePiiDataOnly:true, sendNotification:false, relatedEntitiesToKeep:[deviceFingerPrints, stats]}}; inferred free: a deletion, not a check, and deleting twice leaves the same state"}

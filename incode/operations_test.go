@@ -21,7 +21,7 @@ func TestOperationTable(t *testing.T) {
 	// The table against the Client's methods, then against the Session's:
 	// each type's operations are the other's steps.
 	testutil.OperationTable(t, "incode", c, Operations(), composite, sessionSteps)
-	testutil.OperationTable(t, "incode", s, Operations(), nil, []string{"ExecutiveLogIn", "StartSession"})
+	testutil.OperationTable(t, "incode", s, Operations(), nil, []string{"ExecutiveLogIn", "StartSession", "Erase"})
 
 	classes := map[string]kyc.Class{}
 	for _, op := range Operations() {
@@ -100,6 +100,7 @@ func TestFailurePaths(t *testing.T) {
 			_, err := session(c).Approve(ctx)
 			return err
 		}),
+		eraseMethod(m("Erase", func(ctx context.Context, c any) error { return c.(*Client).Erase(ctx, "incode:"+testID) })),
 		m("Call", func(ctx context.Context, c any) error {
 			var out map[string]any
 			session(c) // the client keeps the session token

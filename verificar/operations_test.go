@@ -18,7 +18,7 @@ func TestOperationTable(t *testing.T) {
 	t.Parallel()
 	c, _ := mock(t)
 	testutil.OperationTable(t, "verificar", c, Operations(),
-		[]string{"Verify", "Result", "Call"}, nil)
+		[]string{"Verify", "Result", "Call", "Erase"}, nil)
 
 	classes := map[string]kyc.Class{}
 	for _, op := range Operations() {

@@ -16,5 +16,6 @@ func TestShapeOnlyPrinting(t *testing.T) {
 	srv := New(t)
 	shapetest.Check(t, ".", shape.Default.Allowed, []any{
 		&Server{},
+		&Deletion{},
 	}, srv)
 }

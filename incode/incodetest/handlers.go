@@ -66,6 +66,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	case path == "/executive/log-in" && r.Method == http.MethodPost:
 		s.logIn(w, r)
 		return
+	case path == "/omni/interviews" && r.Method == http.MethodDelete:
+		s.erase(w, r)
+		return
 	}
 	tok := r.Header.Get("X-Incode-Hardware-Id")
 	s.mu.Lock()

@@ -147,6 +147,8 @@ type Server struct {
 	byID     map[string]*session
 	exec     map[string]bool // executive tokens
 	issued   []string
+	// deletions are the DELETE /omni/interviews served (erase.go).
+	deletions []Deletion
 }
 
 type session struct {
