@@ -176,9 +176,9 @@ type Result struct {
 	// Charged says whether the vendor billed the call, where it says so.
 	Charged Charge
 	// Sequence is the vendor's own order among the Results of one
-	// verification, 0 where the vendor gives none (or the SDK does not read
-	// it yet): Incode's 1 for the automatic verdict and 2 for a manual
-	// review. The ordering rule of ResultStore
+	// verification, 0 where the vendor gives none: Verificar's
+	// UltimaActualizacion (Unix milliseconds), Incode's 1 for the automatic
+	// verdict and 2 for a manual review. The ordering rule of ResultStore
 	// (see Decide) reads it: a final verdict replaces another only when its
 	// Sequence is greater.
 	Sequence int64 `json:",omitempty"`

@@ -122,7 +122,8 @@ func OrderingOf(r *Result) Ordering {
 //     equal Sequence is kept (the later progress event);
 //  5. between two final Results, the incoming one replaces the stored one
 //     only when its Sequence is greater (newer by the vendor's own order:
-//     Incode's manual review after the automatic verdict); an older one changes nothing; with the same
+//     Verificar's UltimaActualizacion, Incode's manual review after the
+//     automatic verdict); an older one changes nothing; with the same
 //     Sequence (0 where the vendor gives no order) the first stays, and a
 //     different status is reported as AppliedConflict.
 //

@@ -78,8 +78,10 @@
 // its reference), the HTTP status paired with each code, which onboarding
 // statuses mean the ID processing is over (OnboardingStatus.Ready), the
 // finish-status action values, {"success": false} meaning failure, and
-// MaxImageBytes read as 10,000,000 bytes before encoding. The incodetest package
-// fakes the API for tests.
+// MaxImageBytes read as 10,000,000 bytes before encoding. Inferred from
+// Incode's official sample code only: the deletion Client.Erase sends
+// (DELETE /omni/interviews, its body, and how its answer reads). The
+// incodetest package fakes the API for tests.
 //
 // # Example
 //

@@ -33,6 +33,9 @@ type report struct {
 	ID       tolerant.String     `json:"ID"`
 	Estado   *tolerant.StrictInt `json:"Estado"`
 	Result   json.RawMessage     `json:"Result"`
+	// UltimaActualizacion is the "Last update/interaction with the user",
+	// "2021-10-10 10:10" in the documented sample: Spanish time.
+	UltimaActualizacion tolerant.String `json:"UltimaActualizacion"`
 }
 
 // result is the documented Result of a report.
@@ -93,6 +96,18 @@ const (
 // scores or document, whatever the body claims, since Mensatek offers no
 // read-back to confirm it. The reported state is in Event.Type, the body in
 // Raw: treat both as unverified.
+//
+// The Result's Sequence is UltimaActualizacion ("Last update/interaction
+// with the user", SendAtLayout in Spanish peninsular time, as Fecha; a
+// seconds field is accepted too) as Unix milliseconds, so that a
+// kyc.ResultStore keeps the newer of two final verdicts whatever order
+// they arrive in (Mensatek re-sends a report it was not answered 200 for):
+// a 5001 approved at 10:10 re-delivered after a 5500 rejected at 10:12
+// leaves the rejection stored. The field has a minute's precision: two
+// reports of the same minute have the same Sequence, and then, as when
+// UltimaActualizacion is absent or malformed (Sequence 0), the first final
+// verdict stored stays and a different one is reported as
+// kyc.AppliedConflict (see kyc.Decide).
 //
 // A webhook is refused (ErrInvalidRequest or ErrBadResponse, 400) when its
 // ID is not digits (at most 20), its Estado is not a documented state in
@@ -204,6 +219,7 @@ func parseReport(op, contentType string, body []byte) (*kyc.Event, error) {
 	estado := int64(*rep.Estado)
 	out := mapReport(estado, res)
 	out.Reference = kyc.NewReference(kyc.Verificar, id)
+	out.Sequence = sequence(string(rep.UltimaActualizacion))
 	out.Raw = raw
 	return &kyc.Event{
 		Provider:  kyc.Verificar,

@@ -57,6 +57,22 @@
 //	   checked for free (Atlas, EKYC, Incode without executive credentials);
 //	   -allow-unchecked makes this 0
 //
+// # kyc erase
+//
+//	kyc erase [-timeout 30s] [-ca-file FILE] <reference>
+//
+// asks the vendor of the reference ("incode:<interviewId>") to erase the
+// person's data, with the credentials and base URL of the environment
+// variables kyc check reads (Incode needs INCODE_EXECUTIVE_EMAIL and
+// INCODE_EXECUTIVE_PASSWORD: its deletion takes the executive token). It
+// erases at the vendor only: a copy in your own ResultStore is yours to
+// erase (kyc.Router.Erase does both). One line: erased, cannot erase (the
+// vendor has no deletion API: what it documents of its retention), failed
+// (as kyc check says it), or not configured. The reference is printed as
+// its provider and the id's length only. Exit codes: 0 erased, 1 failed,
+// 2 usage error (no reference, a malformed one, an unknown provider),
+// 3 the provider is not configured, 4 the vendor has no deletion API.
+//
 // -cacert, the old name of -ca-file in kyc webhook and kyc check, still works.
 //
 // # kyc version
@@ -96,6 +112,8 @@ Usage:
         send a vendor-shaped, authenticated webhook to URL
   kyc check   [-timeout 20s] [-ca-file FILE] [-allow-unchecked]
         check each vendor's credentials (from the environment) with free calls only
+  kyc erase   [-timeout 30s] [-ca-file FILE] <reference>
+        ask the reference's vendor to erase the person's data (credentials from the environment)
   kyc version
         print the module version and the Go version
 
@@ -124,6 +142,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runWebhook(ctx, args[1:], getenv, stdout, stderr)
 	case "check":
 		return runCheck(ctx, args[1:], getenv, stdout, stderr)
+	case "erase":
+		return runErase(ctx, args[1:], getenv, stdout, stderr)
 	case "version":
 		return runVersion(args[1:], stdout, stderr)
 	case "-h", "-help", "--help", "help":

@@ -10,7 +10,9 @@
 // front before process face; an ID is processed once), delays ID processing
 // (WithDelay) so that clients poll the onboarding status, refuses bodies
 // over Incode's 10 MB image cap, answers with the documented bodies, and
-// sends the onboarding-status webhook (SendWebhook, Webhook, PostWebhook).
+// sends the onboarding-status webhook (SendWebhook, Webhook, PostWebhook),
+// and serves the session deletion of incode.Client.Erase (DELETE
+// /omni/interviews with an executive token; see Deletions).
 // Faults are injected through the embedded kyctest.Server.
 //
 // # Magic inputs
