@@ -14,6 +14,15 @@ type Erased struct {
 	Results, Claims, Tokens, Deliveries int64
 }
 
+var _ kyc.Eraser = (*Store)(nil)
+
+// Erase implements kyc.Eraser, so that kyc.Router.Erase erases the store's
+// copy too: EraseReference, without the counts.
+func (s *Store) Erase(ctx context.Context, ref string) error {
+	_, err := s.EraseReference(ctx, ref)
+	return err
+}
+
 // EraseReference deletes the Result stored under ref and the claims that
 // point at it (the right to erasure of the person verified). The Incode
 // session token of the verification is under its interview id: erase it

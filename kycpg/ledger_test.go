@@ -95,3 +95,24 @@ func TestErasure(t *testing.T) {
 	_, err = s.EraseBefore(ctx, time.Time{})
 	assert.ErrorIs(t, err, kyc.ErrInvalidRequest)
 }
+
+// TestRouterEraseReachesTheStore: the Store is a kyc.Eraser, so
+// kyc.Router.Erase erases its copy (the README's promise).
+func TestRouterEraseReachesTheStore(t *testing.T) {
+	ctx := context.Background()
+	s := newStore(t, newPool(t, testURL, 0))
+	v := kyctest.New(kyc.Atlas, kyc.Capabilities{Flow: kyc.FlowDirect}).Return(kyc.Result{Status: kyc.StatusApproved, Reference: "atlas:R1"})
+	r, err := kyc.NewRouter(kyc.DefaultRoute(v), kyc.WithResultStore(s))
+	require.NoError(t, err)
+	_, err = r.Verify(ctx, kyc.Request{ID: "person-1"})
+	require.NoError(t, err)
+	_, err = s.Get(ctx, "atlas:R1")
+	require.NoError(t, err)
+	err = r.Erase(ctx, "atlas:R1")
+	assert.ErrorIs(t, err, kyc.ErrUnsupported, "the fake vendor cannot erase")
+	_, err = s.Get(ctx, "atlas:R1")
+	assert.ErrorIs(t, err, kyc.ErrNotFound, "the store's copy is erased")
+	_, won, err := s.Claim(ctx, kyc.Claim{ID: "person-1", Fingerprint: "x", State: kyc.ClaimRunning, Expires: time.Now().Add(time.Hour)})
+	require.NoError(t, err)
+	assert.True(t, won, "and the claim that led to it")
+}
