@@ -156,13 +156,16 @@ func WithRetry(maxRetries int, maxWait time.Duration) Option {
 // attempt, retry decisions and the vendor's request id. Never header values,
 // bodies, images or personal data. Records are at slog.LevelDebug. The
 // default discards them.
+//
+// A WebhookMux takes it too: it logs each webhook it refuses, at debug
+// level, with the provider, status, reason and error kind only.
 func WithLogger(l *slog.Logger) Option {
-	return clientOption("WithLogger", func(s *Settings) error {
+	return option{name: "WithLogger", to: forClient | forWebhook, fn: func(c *config) error {
 		if l != nil {
-			s.Logger = l
+			c.client.Logger, c.webhook.logger = l, l
 		}
 		return nil
-	})
+	}}
 }
 
 // WithUserAgent sets the User-Agent header (default "kyc-go/<version>").

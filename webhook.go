@@ -3,6 +3,7 @@ package kyc
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
@@ -65,14 +66,17 @@ func (e *Event) LogValue() slog.Value {
 }
 
 // WebhookReceiver is implemented by the vendor clients that receive
-// webhooks (incode, verificar). ParseWebhook authenticates and decodes one
-// webhook request into an Event; WebhookHandler wraps it in an http.Handler
-// that replies as the vendor expects, and with a success status only when fn
-// succeeded, so that the vendor sends the webhook again otherwise.
+// webhooks (incode, verificar, atlas's eSign callbacks): the vendor's
+// knowledge of its webhooks, and nothing of the HTTP exchange, which the
+// WebhookMux owns (see WebhookMux.Handler). ParseWebhook authenticates one
+// webhook request, before reading its body, and decodes it into an Event,
+// applying ScreenEvent; it refuses with an *Error whose Message is the
+// reason in the SDK's own words and whose StatusCode, when set, is the
+// status to answer. A receiver whose vendor expects a particular answer
+// body implements WebhookReplier too.
 type WebhookReceiver interface {
 	Provider() Provider
 	ParseWebhook(r *http.Request) (*Event, error)
-	WebhookHandler(fn func(context.Context, *Event) error) http.Handler
 }
 
 // EventConfirmer is implemented by the receivers that can confirm an Event
@@ -85,8 +89,11 @@ type EventConfirmer interface {
 	ConfirmEvent(ctx context.Context, ev *Event) (*Event, error)
 }
 
-// WebhookMux is one http.Handler for every vendor's webhooks: each path is
-// served by its vendor's handler, and every Event goes to one function.
+// WebhookMux is one http.Handler for every vendor's webhooks, and every
+// Event goes to one function. It owns the HTTP exchange of each webhook
+// (see Handler: method, read deadline, answers, logs); a vendor's receiver
+// only authenticates and parses (WebhookReceiver) and, where its vendor
+// expects a particular answer body, replies (WebhookReplier).
 //
 //	store := kyc.NewMemoryStore(0) // the service's database, for several replicas
 //	mux, err := kyc.NewWebhookMux(func(ctx context.Context, ev *kyc.Event) error {
@@ -107,12 +114,16 @@ type EventConfirmer interface {
 //     (EventConfirmer): the Event then carries the vendor's Result, scores
 //     included, with Confirmed set. A confirmation that fails fails the
 //     webhook (fn is not called, the vendor gets an error status and sends
-//     it again). Receivers without a read-back (verificar) are not
-//     confirmed.
-//  2. enforces the webhook rule, as a last line of defence whatever the
-//     receiver did: an Event neither Authenticated nor Confirmed never
-//     carries a verdict. Its Result is reduced to StatusPending, without
-//     Reasons, Resubmit or Scores; fn still gets it, as a hint that
+//     it again), except one answering ErrNotFound: the vendor does not
+//     know the reference (a forged id, or a verification since erased),
+//     so the webhook is acknowledged, fn is not called and nothing is
+//     stored, and the vendor stops retrying. Receivers without a
+//     read-back (verificar) are not confirmed.
+//  2. enforces the webhook rule (ScreenEvent), as a last line of defence
+//     whatever the receiver did: an Event neither Authenticated nor
+//     Confirmed never carries a verdict. Its Result is reduced to
+//     StatusPending with only its Provider, Reference and Raw; fn still
+//     gets it, as a hint that
 //     something happened to ev.Reference, to be read back with
 //     Router.Result.
 //  3. sets Result.Source (SourceProvider when confirmed, SourceWebhook
@@ -145,6 +156,9 @@ type webhookConfig struct {
 	storeSet bool
 	onApply  func(context.Context, ApplyInfo)
 	observer Observer
+	logger   *slog.Logger
+
+	readTimeout time.Duration
 
 	confirmRate   float64
 	confirmBurst  int
@@ -189,47 +203,11 @@ func NewWebhookMux(fn func(context.Context, *Event) error, opts ...Option) (*Web
 }
 
 // Handle serves the webhooks of receiver at path (an exact path; it may
-// include a method or host pattern as http.ServeMux allows).
+// include a method or host pattern as http.ServeMux allows), with the
+// handler Handler returns.
 func (m *WebhookMux) Handle(path string, receiver WebhookReceiver) {
-	confirmer, _ := receiver.(EventConfirmer)
-	h := receiver.WebhookHandler(func(ctx context.Context, ev *Event) error {
-		err := m.deliver(ctx, confirmer, ev)
-		if seen, ok := ctx.Value(receivedKey{}).(*SpanEnd); ok && ev != nil {
-			seen.Authenticated, seen.Err, seen.Kind = ev.Authenticated, err, KindOf(err)
-		}
-		return err
-	})
-	if _, ok := m.cfg.observer.(SpanObserver); !ok {
-		m.mux.Handle(path, h)
-		return
-	}
-	p := receiver.Provider()
-	m.mux.Handle(path, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, end := startSpan(r.Context(), m.cfg.observer, "kyc.WebhookMux.receive", p)
-		seen := &SpanEnd{}
-		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
-		h.ServeHTTP(sw, r.WithContext(context.WithValue(ctx, receivedKey{}, seen)))
-		seen.StatusCode = sw.status
-		end(*seen)
-	}))
+	m.mux.Handle(path, m.Handler(receiver))
 }
-
-// receivedKey carries the receive span's end through the vendor's handler.
-type receivedKey struct{}
-
-// statusWriter remembers the status a handler answered.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (s *statusWriter) WriteHeader(code int) {
-	s.status = code
-	s.ResponseWriter.WriteHeader(code)
-}
-
-// Unwrap lets http.ResponseController reach the connection (read deadlines).
-func (s *statusWriter) Unwrap() http.ResponseWriter { return s.ResponseWriter }
 
 // deliver runs the steps of WebhookMux for one Event.
 func (m *WebhookMux) deliver(ctx context.Context, confirmer EventConfirmer, in *Event) error {
@@ -256,6 +234,9 @@ func (m *WebhookMux) deliver(ctx context.Context, confirmer EventConfirmer, in *
 			}
 		}
 		end(ce)
+		if errors.Is(err, ErrNotFound) {
+			return errUnknownReference
+		}
 		if err != nil {
 			return err
 		}
@@ -265,6 +246,7 @@ func (m *WebhookMux) deliver(ctx context.Context, confirmer EventConfirmer, in *
 		ev = *got
 	}
 	ev.Result = CloneResult(ev.Result)
+	ScreenEvent(&ev)
 	if res := ev.Result; res != nil {
 		if res.Provider == "" {
 			res.Provider = ev.Provider
@@ -276,9 +258,6 @@ func (m *WebhookMux) deliver(ctx context.Context, confirmer EventConfirmer, in *
 			res.Source = SourceProvider
 		} else {
 			res.Source = SourceWebhook
-		}
-		if !ev.Authenticated && !ev.Confirmed && res.Status != StatusPending {
-			res.Status, res.Reasons, res.Resubmit, res.Scores = StatusPending, nil, false, Scores{}
 		}
 		if m.cfg.store != nil && (ev.Authenticated || ev.Confirmed) && res.Reference != "" {
 			if _, err := ParseReference(res.Reference); err != nil {

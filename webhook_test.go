@@ -149,16 +149,24 @@ func TestWebhookMuxFailures(t *testing.T) {
 		assert.Equal(t, 500, w.Code)
 		assert.Empty(t, h.evs)
 	})
-	t.Run("unknown reference is not confirmed", func(t *testing.T) {
+	t.Run("unknown reference is acknowledged, never delivered nor stored", func(t *testing.T) {
 		t.Parallel()
-		recv := kyctest.NewReceiver("fake")
-		var h handlerLog
-		mux := mustMux(t, h.fn, kyc.ConfirmEvents())
-		mux.Handle("/hook", recv)
-		w := httptest.NewRecorder()
-		mux.ServeHTTP(w, recv.NewRequest("/hook", kyctest.Webhook{Reference: "fake:forged", Status: kyc.StatusApproved}))
-		assert.Equal(t, 500, w.Code)
-		assert.Empty(t, h.evs)
+		for _, authenticated := range []bool{false, true} {
+			recv := kyctest.NewReceiver("fake")
+			if authenticated {
+				recv.RequireToken("tok")
+			}
+			var h handlerLog
+			store := kyc.NewMemoryStore(0)
+			mux := mustMux(t, h.fn, kyc.ConfirmEvents(), kyc.WithResultStore(store))
+			mux.Handle("/hook", recv)
+			w := httptest.NewRecorder()
+			mux.ServeHTTP(w, recv.NewRequest("/hook", kyctest.Webhook{Reference: "fake:forged", Status: kyc.StatusApproved}))
+			assert.Equal(t, 200, w.Code, "the vendor stops retrying an id it does not know")
+			assert.Empty(t, h.evs)
+			_, err := store.Get(t.Context(), "fake:forged")
+			assert.ErrorIs(t, err, kyc.ErrNotFound)
+		}
 	})
 	t.Run("store fails: the vendor sends again", func(t *testing.T) {
 		t.Parallel()

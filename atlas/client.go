@@ -95,6 +95,16 @@ type Config struct {
 	// decision (scores 0..1); zero means the defaults above.
 	FaceMatchThreshold  float64
 	FaceReviewThreshold float64
+	// AcceptESignCallbacks lets ParseWebhook (and so a kyc.WebhookMux or
+	// WebhookHandler) accept eSign callbacks. FRS Labs sends them without
+	// any credentials, so they are refused (401) unless this is set, and
+	// then are never Authenticated: confirm one with ESignStatus before
+	// acting on it.
+	AcceptESignCallbacks bool
+	// WebhookReadTimeout bounds how long WebhookHandler reads one callback;
+	// zero means 5 s (a kyc.WebhookMux has its own bound,
+	// kyc.WithWebhookReadTimeout).
+	WebhookReadTimeout time.Duration
 }
 
 // Client is an Atlas API client: the vendor's typed API plus kyc.Verifier.
@@ -151,6 +161,7 @@ func New(cfg Config, opts ...kyc.Option) (*Client, error) {
 		That(headerSafeKeyID(cfg.KeyID, cfg.Auth), "KeyID", "contains a character the Authorization header cannot carry").
 		Secret("KeySecret", cfg.KeySecret).
 		That(cfg.Auth == AuthAES || cfg.Auth == AuthBasic, "Auth", "unknown auth mode").
+		That(cfg.WebhookReadTimeout >= 0, "WebhookReadTimeout", "must not be negative").
 		That(layoutErr == nil, "TimestampLayout", layoutMsg).
 		That(cfg.FaceMatchThreshold > 0 && cfg.FaceMatchThreshold <= 1, "FaceMatchThreshold", "must be in (0, 1]").
 		That(cfg.FaceReviewThreshold > 0 && cfg.FaceReviewThreshold <= cfg.FaceMatchThreshold, "FaceReviewThreshold", "must be in (0, FaceMatchThreshold]").

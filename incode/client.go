@@ -142,6 +142,7 @@ var (
 	_ kyc.Verifier        = (*Client)(nil)
 	_ kyc.WebhookReceiver = (*Client)(nil)
 	_ kyc.EventConfirmer  = (*Client)(nil)
+	_ kyc.WebhookReplier  = (*Client)(nil)
 )
 
 // New checks cfg and returns a Client. It never dials and never panics; a

@@ -108,29 +108,37 @@ func (c *Client) ParseWebhook(r *http.Request) (*kyc.Event, error) {
 	return c.webhooks().Parse(r)
 }
 
-// WebhookHandler serves Incode's webhooks: it parses each with ParseWebhook,
-// hands the event to fn, and replies 200 {"success": true} only when fn
-// succeeded. Otherwise it replies 401 (no or wrong credentials, or none
-// configured), 400 (a body that is not a valid webhook), 413 (body over 1
-// MiB), 408 (the request not read within Config.WebhookReadTimeout), 405
-// (not a POST) or 500 (fn failed), and Incode sends the webhook
-// once more. A refusal's body is {"success": false, "error": "<reason>"},
-// the reason in the SDK's own words, never echoing the request; it is logged
-// at debug level with the provider, the same reason and the error's kind
-// ("handler error" when fn failed, never fn's error text).
+// WebhookHandler serves Incode's webhooks: it is kyc.WebhookHandler for
+// this client (the exchange every kyc.WebhookMux runs), with the client's
+// logger and Config.WebhookReadTimeout. It parses each webhook with
+// ParseWebhook, hands the event to fn, and replies 200 {"success": true}
+// only when fn succeeded. Otherwise it replies 401 (no or wrong
+// credentials, or none configured), 400 (a body that is not a valid
+// webhook), 413 (body over 1 MiB), 408 (the request not read within
+// Config.WebhookReadTimeout), 405 (not a POST) or 500 (fn failed), and
+// Incode sends the webhook once more. A refusal's body is {"success":
+// false, "error": "<reason>"} (see ReplyWebhook), the reason in the SDK's
+// own words, never echoing the request; it is logged at debug level with
+// the provider, the same reason and the error's kind ("handler error" when
+// fn failed, never fn's error text).
 func (c *Client) WebhookHandler(fn func(context.Context, *kyc.Event) error) http.Handler {
-	return c.webhooks().Handler(fn)
+	return kyc.WebhookHandler(c, fn, webhook.Options(c.tc.Logger(), c.cfg.WebhookReadTimeout)...)
 }
 
-// webhooks is the receiver: the shared rules with Incode's bearer token,
-// body and replies.
+// ReplyWebhook implements kyc.WebhookReplier with the answer Incode
+// expects: {"success": true} for a 2xx status, otherwise {"success":
+// false, "error": "<reason>"}.
+func (c *Client) ReplyWebhook(w http.ResponseWriter, status int, reason string) {
+	reply(w, status, reason)
+}
+
+// webhooks is the receiver: the shared rules with Incode's bearer token
+// and body.
 func (c *Client) webhooks() *webhook.Receiver {
 	return &webhook.Receiver{
 		Provider: kyc.Incode, Op: "incode.ParseWebhook",
 		Auth:   webhook.Bearer(c.cfg.WebhookToken, c.cfg.AcceptUnauthenticatedWebhooks),
-		Decode: c.decodeEvent, Now: c.tc.Now, Logger: c.tc.Logger(), ReadTimeout: c.cfg.WebhookReadTimeout,
-		Success: func(w http.ResponseWriter) { reply(w, http.StatusOK, "") },
-		Refusal: reply,
+		Decode: c.decodeEvent, Now: c.tc.Now,
 	}
 }
 
@@ -170,7 +178,7 @@ func EventPayload(ev *kyc.Event) (*WebhookPayload, error) {
 // reply writes Incode's expected answer, {"success": true}, or a refusal
 // naming its reason: {"success": false, "error": "<reason>"}.
 func reply(w http.ResponseWriter, status int, reason string) {
-	body := map[string]any{"success": status == http.StatusOK}
+	body := map[string]any{"success": status >= 200 && status < 300}
 	if reason != "" {
 		body["error"] = reason
 	}

@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/subtle"
 	"encoding/json"
-	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -13,7 +12,6 @@ import (
 	"time"
 
 	"github.com/kyc-go/kyc"
-	"github.com/kyc-go/kyc/internal/webhook"
 )
 
 // FakeReceiver is a kyc.WebhookReceiver and a kyc.EventConfirmer for
@@ -143,28 +141,10 @@ func (f *FakeReceiver) ParseWebhook(r *http.Request) (*kyc.Event, error) {
 	}, nil
 }
 
-// WebhookHandler implements kyc.WebhookReceiver: 401 for a refused token,
-// 400 for a body it cannot read, 500 when fn fails (429 with Retry-After
-// when fn's error is ErrRateLimited, as the vendor receivers answer), 200
-// otherwise.
+// WebhookHandler serves the fake's webhooks as the vendor receivers do:
+// it is kyc.WebhookHandler for the receiver.
 func (f *FakeReceiver) WebhookHandler(fn func(context.Context, *kyc.Event) error) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ev, err := f.ParseWebhook(r)
-		switch {
-		case errors.Is(err, kyc.ErrUnauthorized):
-			http.Error(w, "webhook refused: authentication", http.StatusUnauthorized)
-			return
-		case err != nil:
-			http.Error(w, "webhook refused: malformed body", http.StatusBadRequest)
-			return
-		}
-		if err := fn(r.Context(), ev); err != nil {
-			status, reason := webhook.HandlerStatus(w, err)
-			http.Error(w, reason, status)
-			return
-		}
-		w.WriteHeader(http.StatusOK)
-	})
+	return kyc.WebhookHandler(f, fn)
 }
 
 // ConfirmEvent implements kyc.EventConfirmer: it returns a copy of ev with
@@ -199,7 +179,3 @@ type plainReceiver struct{ f *FakeReceiver }
 func (p plainReceiver) Provider() kyc.Provider { return p.f.Provider() }
 
 func (p plainReceiver) ParseWebhook(r *http.Request) (*kyc.Event, error) { return p.f.ParseWebhook(r) }
-
-func (p plainReceiver) WebhookHandler(fn func(context.Context, *kyc.Event) error) http.Handler {
-	return p.f.WebhookHandler(fn)
-}

@@ -90,6 +90,7 @@ type Client struct {
 var (
 	_ kyc.Verifier        = (*Client)(nil)
 	_ kyc.WebhookReceiver = (*Client)(nil)
+	_ kyc.WebhookReplier  = (*Client)(nil)
 )
 
 // New checks cfg and returns a client. Options are the common kyc options

@@ -130,7 +130,7 @@ func (c *Client) ParseWebhook(r *http.Request) (*kyc.Event, error) {
 }
 
 // webhooks is the receiver: the shared rules with Mensatek's Basic
-// credentials, report decoder and plain-text refusals.
+// credentials and report decoder.
 func (c *Client) webhooks() *webhook.Receiver {
 	return &webhook.Receiver{
 		Provider: kyc.Verificar, Op: "verificar.ParseWebhook",
@@ -138,26 +138,36 @@ func (c *Client) webhooks() *webhook.Receiver {
 		Decode: func(r *http.Request, body []byte) (*kyc.Event, error) {
 			return parseReport("verificar.ParseWebhook", r.Header.Get("Content-Type"), body)
 		},
-		Now: c.tc.Now, Logger: c.tc.Logger(), ReadTimeout: c.cfg.WebhookReadTimeout,
-		Refusal: func(w http.ResponseWriter, status int, reason string) {
-			http.Error(w, "verificar webhook refused: "+reason, status)
-		},
+		Now: c.tc.Now,
 	}
 }
 
-// WebhookHandler returns an http.Handler for Mensatek's reports: it parses
-// each with ParseWebhook and hands the Event to fn. It answers 200 only when
-// fn returned nil, and 500 otherwise (so that the report is sent again). A
-// refused webhook gets 401 (credentials, or none configured), 413 (body
-// over 1 MiB), 408 (the request not read within Config.WebhookReadTimeout),
-// 400 (a body it cannot use) or 405 (not a POST), with a
-// plain-text body "verificar webhook refused: <reason>" that names the
-// reason in this package's words and never quotes the request. Refusals and
-// fn's failures are logged through kyc.WithLogger at debug level, with the
-// provider, the reason and the error's kind ("handler error" when fn
-// failed), never the body or fn's error text.
+// ReplyWebhook implements kyc.WebhookReplier: 200 with no body for a 2xx
+// status, otherwise a plain-text "verificar webhook refused: <reason>".
+func (c *Client) ReplyWebhook(w http.ResponseWriter, status int, reason string) {
+	if status >= 200 && status < 300 {
+		w.WriteHeader(status)
+		return
+	}
+	http.Error(w, "verificar webhook refused: "+reason, status)
+}
+
+// WebhookHandler returns an http.Handler for Mensatek's reports: it is
+// kyc.WebhookHandler for this client (the exchange every kyc.WebhookMux
+// runs), with the client's logger and Config.WebhookReadTimeout. It parses
+// each report with ParseWebhook and hands the Event to fn. It answers 200
+// only when fn returned nil, and 500 otherwise (so that the report is sent
+// again). A refused webhook gets 401 (credentials, or none configured), 413
+// (body over 1 MiB), 408 (the request not read within
+// Config.WebhookReadTimeout), 400 (a body it cannot use) or 405 (not a
+// POST), with a plain-text body "verificar webhook refused: <reason>" (see
+// ReplyWebhook) that names the reason in this package's words and never
+// quotes the request. Refusals and fn's failures are logged through
+// kyc.WithLogger at debug level, with the provider, the reason and the
+// error's kind ("handler error" when fn failed), never the body or fn's
+// error text.
 func (c *Client) WebhookHandler(fn func(context.Context, *kyc.Event) error) http.Handler {
-	return c.webhooks().Handler(fn)
+	return kyc.WebhookHandler(c, fn, webhook.Options(c.tc.Logger(), c.cfg.WebhookReadTimeout)...)
 }
 
 // badWebhook is the error refusing a webhook body: msg is one of the refuse

@@ -287,7 +287,7 @@ func TestWebhookUnauthenticatedSample(t *testing.T) {
 	require.NotNil(t, ev)
 	assert.False(t, ev.Authenticated, "no credentials configured: the sent ones are not checked")
 	assert.Equal(t, "5001", ev.Type, "the reported state is in Type")
-	assert.Equal(t, &kyc.Result{Provider: kyc.Verificar, Reference: "verificar:299846332", Status: kyc.StatusPending, Raw: ev.Raw},
+	assert.Equal(t, &kyc.Result{Provider: kyc.Verificar, Reference: "verificar:299846332", Status: kyc.StatusPending, Source: kyc.SourceWebhook, Raw: ev.Raw},
 		ev.Result, "no reasons, scores or document from an unauthenticated body")
 }
 

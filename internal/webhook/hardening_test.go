@@ -69,7 +69,7 @@ func TestCredentialsAreByteExact(t *testing.T) {
 	for _, tc := range cases {
 		var authenticated atomic.Bool
 		rc := testReceiver(tc.auth, new(atomic.Int32))
-		h := rc.Handler(func(_ context.Context, ev *kyc.Event) error { authenticated.Store(ev.Authenticated); return nil })
+		h := handler(rc, func(_ context.Context, ev *kyc.Event) error { authenticated.Store(ev.Authenticated); return nil })
 		for proto, srv := range servers(t, h) {
 			t.Run(tc.name+"/"+proto, func(t *testing.T) {
 				authenticated.Store(false)
@@ -106,8 +106,8 @@ func TestSlowBodyIsCutOff(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rc := testReceiver(tc.auth, new(atomic.Int32))
-			rc.MaxBody, rc.ReadTimeout = 1<<10, deadline
-			srv := httptest.NewServer(rc.Handler(nil))
+			rc.MaxBody = 1 << 10
+			srv := httptest.NewServer(handler(rc, nil, kyc.WithWebhookReadTimeout(deadline)))
 			defer srv.Close()
 			conn, err := net.Dial("tcp", srv.Listener.Addr().String())
 			require.NoError(t, err)

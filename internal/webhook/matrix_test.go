@@ -50,6 +50,8 @@ const (
 	hookPass    = "hook-password"
 	forgedEcho  = "FORGED"
 	verificarID = "4242"
+	// reasonHandler is the exchange's answer when fn failed.
+	reasonHandler = "the receiver's handler failed; send the webhook again later"
 )
 
 var vendors = []vendor{
@@ -128,6 +130,11 @@ var vendors = []vendor{
 		},
 		success: "",
 	},
+}
+
+// vendorHandler is a vendor client's WebhookHandler.
+type vendorHandler interface {
+	WebhookHandler(fn func(context.Context, *kyc.Event) error) http.Handler
 }
 
 // mode is how a receiver is configured: with its vendor's credentials, or
@@ -223,7 +230,7 @@ func TestWebhookMatrix(t *testing.T) {
 		{"unknown id form", true, right, unknownID, false, nil, map[mode]cell{
 			withCredentials: refused(400, "unknownID"), optedIn: refused(400, "unknownID")}},
 		{"handler failed", true, right, good, false, errors.New("db down for " + forgedEcho), map[mode]cell{
-			withCredentials: refused(500, webhook.ReasonHandler), optedIn: refused(500, webhook.ReasonHandler)}},
+			withCredentials: refused(500, reasonHandler), optedIn: refused(500, reasonHandler)}},
 	}
 	for _, v := range vendors {
 		for _, m := range []mode{withCredentials, optedIn} {
@@ -236,7 +243,7 @@ func TestWebhookMatrix(t *testing.T) {
 					rcv := v.receiver(t, logger, m == withCredentials && tt.configured, m == optedIn)
 
 					var got *kyc.Event
-					h := rcv.WebhookHandler(func(_ context.Context, ev *kyc.Event) error { got = ev; return tt.fnErr })
+					h := rcv.(vendorHandler).WebhookHandler(func(_ context.Context, ev *kyc.Event) error { got = ev; return tt.fnErr })
 					r := httptest.NewRequest(http.MethodPost, "/hooks/"+v.name, bytes.NewReader(tt.body(v)))
 					r.Header.Set("Content-Type", "application/json")
 					if tt.chunked {
@@ -270,7 +277,7 @@ func TestWebhookMatrix(t *testing.T) {
 								kind = "bad response"
 							}
 						case 500:
-							kind = webhook.HandlerErrorKind
+							kind = "handler error"
 						}
 						assert.Equal(t, v.name, records[0]["provider"])
 						assert.Equal(t, w.reason, records[0]["reason"])
@@ -290,7 +297,7 @@ func TestWebhookMatrix(t *testing.T) {
 					assert.False(t, got.ReceivedAt.IsZero())
 					if !got.Authenticated {
 						assert.Equal(t, &kyc.Result{Provider: got.Provider, Reference: got.Reference,
-							Status: kyc.StatusPending, Raw: got.Raw}, got.Result,
+							Status: kyc.StatusPending, Source: kyc.SourceWebhook, Raw: got.Raw}, got.Result,
 							"an unauthenticated Event keeps nothing the body claims")
 					}
 				})

@@ -1,15 +1,14 @@
-// Package webhook holds what every vendor's webhook receiver shares: the
-// fail-closed authentication rule, a constant-time Basic or bearer check, a
-// bounded body read, and the http.Handler that answers refusals with their
-// reason and replies 2xx only when the application's function succeeded.
+// Package webhook holds what every vendor's ParseWebhook shares: the
+// fail-closed authentication rule, a constant-time Basic or bearer check,
+// and a bounded body read. The HTTP exchange (method, read deadline,
+// answers, logs) is the root's WebhookMux.Handler, which every vendor's
+// WebhookHandler is.
 //
 // A vendor package gives only its knowledge, as a Receiver: its
-// credentials (Bearer or Basic), its body decoder and field checks, and the
-// reply bodies its vendor expects.
+// credentials (Bearer or Basic) and its body decoder and field checks.
 package webhook
 
 import (
-	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"errors"
@@ -17,7 +16,6 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
-	"strconv"
 	"strings"
 	"time"
 
@@ -26,10 +24,6 @@ import (
 
 // MaxBody is the largest webhook body accepted (1 MiB).
 const MaxBody = 1 << 20
-
-// ReadTimeout is the default bound on reading a whole webhook request, its
-// body included, in Handler: a client trickling its body is cut off then.
-const ReadTimeout = 5 * time.Second
 
 // Why the shared code refuses a webhook, in the SDK's words: they name the
 // rule that failed and never quote the request. Vendor decoders add their
@@ -41,33 +35,12 @@ const (
 	ReasonEmpty         = "empty webhook body"
 	ReasonUnreadable    = "cannot read the webhook body"
 	ReasonSlow          = "the webhook body was not received in time"
-	ReasonMethod        = "only POST is accepted"
 	ReasonUnusable      = "the webhook cannot be used"
-	ReasonHandler       = "the receiver's handler failed; send the webhook again later"
-	ReasonBusy          = "too many webhooks to confirm; send the webhook again later"
 )
-
-// HandlerStatus is the status answering a handler's error: 429 with a
-// Retry-After (whole seconds, at least 1) for ErrRateLimited (the
-// WebhookMux's confirmation bound), 500 for anything else, so that the
-// vendor sends the webhook again either way.
-func HandlerStatus(w http.ResponseWriter, err error) (status int, reason string) {
-	var kerr *kyc.Error
-	if errors.As(err, &kerr) && errors.Is(kerr.Kind, kyc.ErrRateLimited) {
-		secs := int((kerr.RetryAfter + time.Second - 1) / time.Second)
-		w.Header().Set("Retry-After", strconv.Itoa(max(secs, 1)))
-		return http.StatusTooManyRequests, ReasonBusy
-	}
-	return http.StatusInternalServerError, ReasonHandler
-}
-
-// HandlerErrorKind is the error_kind logged when the application's function
-// failed: its error text is never logged, it may hold anything.
-const HandlerErrorKind = "handler error"
 
 // Refuse is the error refusing a webhook: reason is one of the SDK's own
 // texts (never the request's content), status the HTTP status to answer (0:
-// from kind, see StatusFor), cause the underlying error, if any.
+// from kind, as kyc.WebhookMux.Handler says), cause the underlying error, if any.
 func Refuse(p kyc.Provider, op string, kind error, status int, reason string, cause error) error {
 	return &kyc.Error{Provider: p, Op: op, Kind: kind, StatusCode: status, Message: reason, Err: cause}
 }
@@ -208,10 +181,6 @@ type Receiver struct {
 	Auth Auth
 	// MaxBody caps the body; 0 means MaxBody.
 	MaxBody int64
-	// ReadTimeout bounds, in Handler, the read of the whole request from
-	// the moment the handler starts, for authenticated and unauthenticated
-	// requests alike; 0 means ReadTimeout.
-	ReadTimeout time.Duration
 	// Decode turns a body into an Event, checking its fields against the
 	// vendor's forms. Its errors should come from Refuse with a reason of
 	// the vendor package's own; any other error is refused with
@@ -219,15 +188,6 @@ type Receiver struct {
 	Decode func(r *http.Request, body []byte) (*kyc.Event, error)
 	// Now stamps Event.ReceivedAt; nil means time.Now.
 	Now func() time.Time
-	// Logger receives refusals and failures, at debug level only; nil for
-	// none.
-	Logger *slog.Logger
-	// Success writes the vendor's expected 2xx answer; nil means 200 with
-	// no body.
-	Success func(w http.ResponseWriter)
-	// Refusal writes a refusal with its status and reason; nil means a
-	// plain-text body holding the reason.
-	Refusal func(w http.ResponseWriter, status int, reason string)
 }
 
 // Parse authenticates r (before reading its body), reads at most MaxBody
@@ -259,11 +219,8 @@ func (rc *Receiver) Parse(r *http.Request) (*kyc.Event, error) {
 	if ev == nil {
 		return nil, Refuse(rc.Provider, rc.Op, kyc.ErrInvalidRequest, 0, ReasonUnusable, nil)
 	}
-	if !authenticated && ev.Result != nil {
-		ev.Result = &kyc.Result{Provider: ev.Result.Provider, Reference: ev.Result.Reference,
-			Status: kyc.StatusPending, Raw: ev.Result.Raw}
-	}
-	ev.Authenticated = authenticated
+	ev.Authenticated, ev.Confirmed = authenticated, false
+	kyc.ScreenEvent(ev)
 	now := rc.Now
 	if now == nil {
 		now = time.Now
@@ -272,105 +229,12 @@ func (rc *Receiver) Parse(r *http.Request) (*kyc.Event, error) {
 	return ev, nil
 }
 
-// Handler returns an http.Handler that parses each webhook with Parse and
-// hands the Event to fn (nil: accept every parsed webhook). It answers
-// Success only when fn returned nil. Otherwise it answers a refusal naming
-// its reason in the SDK's words, never the request's content: 405 for a
-// method other than POST, 401 for missing or wrong credentials (or none
-// configured), 413 for a body over the cap, 408 for a request not read
-// within ReadTimeout, 400 for a body it cannot use,
-// and 500 when fn failed, so that the vendor sends the webhook again. Each
-// refusal is logged at debug level with the provider, status, reason and
-// error_kind (HandlerErrorKind for fn's own error, whose text is never
-// logged).
-func (rc *Receiver) Handler(fn func(context.Context, *kyc.Event) error) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method != http.MethodPost {
-			w.Header().Set("Allow", http.MethodPost)
-			rc.refuse(w, r, http.StatusMethodNotAllowed, ReasonMethod, kyc.ErrInvalidRequest.Error())
-			return
-		}
-		// The body is read under a deadline, lifted once it has been read
-		// (fn may take its time) but kept on a refusal, so that the
-		// server's discarding of an unread body is bounded too. A
-		// ResponseWriter that cannot set it (a wrapper without Unwrap)
-		// leaves the server's own ReadTimeout.
-		ctl := http.NewResponseController(w)
-		deadline := ctl.SetReadDeadline(time.Now().Add(rc.readTimeout())) == nil
-		ev, err := rc.Parse(r)
-		if err == nil && deadline {
-			_ = ctl.SetReadDeadline(time.Time{})
-		}
-		if err != nil {
-			reason := ReasonUnusable
-			var kerr *kyc.Error
-			if errors.As(err, &kerr) && kerr.Message != "" {
-				reason = kerr.Message
-			}
-			rc.refuse(w, r, StatusFor(err), reason, kindName(err))
-			return
-		}
-		if fn != nil {
-			if err := fn(r.Context(), ev); err != nil {
-				status, reason := HandlerStatus(w, err)
-				rc.refuse(w, r, status, reason, HandlerErrorKind)
-				return
-			}
-		}
-		if rc.Success != nil {
-			rc.Success(w)
-			return
-		}
-		w.WriteHeader(http.StatusOK)
-	})
-}
-
-// readTimeout is ReadTimeout, or its default.
-func (rc *Receiver) readTimeout() time.Duration {
-	if rc.ReadTimeout > 0 {
-		return rc.ReadTimeout
+// Options are the kyc.WebhookHandler options of a vendor's WebhookHandler:
+// its client's logger, and its Config's read timeout (0: the default).
+func Options(logger *slog.Logger, readTimeout time.Duration) []kyc.Option {
+	opts := []kyc.Option{kyc.WithLogger(logger)}
+	if readTimeout > 0 {
+		opts = append(opts, kyc.WithWebhookReadTimeout(readTimeout))
 	}
-	return ReadTimeout
-}
-
-// refuse logs a refusal at debug level and answers it.
-func (rc *Receiver) refuse(w http.ResponseWriter, r *http.Request, status int, reason, kind string) {
-	if rc.Logger != nil {
-		rc.Logger.LogAttrs(r.Context(), slog.LevelDebug, "kyc webhook refused",
-			slog.String("provider", string(rc.Provider)), slog.Int("status", status),
-			slog.String("reason", reason), slog.String("error_kind", kind))
-	}
-	if rc.Refusal != nil {
-		rc.Refusal(w, status, reason)
-		return
-	}
-	http.Error(w, reason, status)
-}
-
-// StatusFor is the status answering a parse error: the error's own
-// StatusCode when it is 400, 401, 408 or 413, 401 for kyc.ErrUnauthorized, 400 for
-// kyc.ErrInvalidRequest and kyc.ErrBadResponse, 500 otherwise.
-func StatusFor(err error) int {
-	var kerr *kyc.Error
-	if errors.As(err, &kerr) {
-		switch kerr.StatusCode {
-		case http.StatusBadRequest, http.StatusUnauthorized, http.StatusRequestTimeout, http.StatusRequestEntityTooLarge:
-			return kerr.StatusCode
-		}
-	}
-	switch {
-	case errors.Is(err, kyc.ErrUnauthorized):
-		return http.StatusUnauthorized
-	case errors.Is(err, kyc.ErrInvalidRequest), errors.Is(err, kyc.ErrBadResponse):
-		return http.StatusBadRequest
-	}
-	return http.StatusInternalServerError
-}
-
-// kindName is the error_kind of a refusal: the kyc kind's text.
-func kindName(err error) string {
-	if k := kyc.KindOf(err); k != nil {
-		return k.Error()
-	}
-	return "error"
+	return opts
 }

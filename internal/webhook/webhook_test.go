@@ -41,6 +41,28 @@ func testReceiver(auth Auth, decoded *atomic.Int32) *Receiver {
 	}
 }
 
+// served is a Receiver as a kyc.WebhookReceiver, as a vendor client is.
+type served struct{ rc *Receiver }
+
+func (s served) Provider() kyc.Provider                           { return s.rc.Provider }
+func (s served) ParseWebhook(r *http.Request) (*kyc.Event, error) { return s.rc.Parse(r) }
+
+// replying is a served Receiver with its vendor's own answers.
+type replying struct {
+	served
+	reply func(w http.ResponseWriter, status int, reason string)
+}
+
+func (s replying) ReplyWebhook(w http.ResponseWriter, status int, reason string) {
+	s.reply(w, status, reason)
+}
+
+// handler serves rc through the one exchange, as a vendor's WebhookHandler
+// does.
+func handler(rc *Receiver, fn func(context.Context, *kyc.Event) error, opts ...kyc.Option) http.Handler {
+	return kyc.WebhookHandler(served{rc}, fn, opts...)
+}
+
 func TestHandlerStatuses(t *testing.T) {
 	t.Parallel()
 	basic := Basic("hook", kyc.NewSecret("pw"), false)
@@ -67,8 +89,8 @@ func TestHandlerStatuses(t *testing.T) {
 		{"oversized", basic, "POST", "hook", "pw", strings.Repeat("x", 17), nil, 413, ReasonTooLarge, "invalid request", false, false, false},
 		{"vendor refusal", basic, "POST", "hook", "pw", "bad", nil, 400, "a test reason", "invalid request", false, true, false},
 		{"opaque decoder error", basic, "POST", "hook", "pw", "opaque", nil, 400, ReasonUnusable, "invalid request", false, true, false},
-		{"not a POST", basic, "GET", "hook", "pw", "", nil, 405, ReasonMethod, "invalid request", false, false, false},
-		{"handler failed", basic, "POST", "hook", "pw", "{}", errors.New("db down for Maria"), 500, ReasonHandler, HandlerErrorKind, true, true, true},
+		{"not a POST", basic, "GET", "hook", "pw", "", nil, 405, "only POST is accepted", "invalid request", false, false, false},
+		{"handler failed", basic, "POST", "hook", "pw", "{}", errors.New("db down for Maria"), 500, "the receiver's handler failed; send the webhook again later", "handler error", true, true, true},
 	}
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {
@@ -76,9 +98,9 @@ func TestHandlerStatuses(t *testing.T) {
 			var decoded atomic.Int32
 			rc := testReceiver(tt.auth, &decoded)
 			var logs bytes.Buffer
-			rc.Logger = slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+			logger := slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 			var got *kyc.Event
-			h := rc.Handler(func(_ context.Context, ev *kyc.Event) error { got = ev; return tt.fnErr })
+			h := handler(rc, func(_ context.Context, ev *kyc.Event) error { got = ev; return tt.fnErr }, kyc.WithLogger(logger))
 			r := httptest.NewRequest(tt.method, "/hook", strings.NewReader(tt.body))
 			if tt.user != "" {
 				r.SetBasicAuth(tt.user, tt.pw)
@@ -106,7 +128,7 @@ func TestHandlerStatuses(t *testing.T) {
 				assert.Equal(t, tt.authorized, got.Authenticated)
 				assert.Equal(t, time.Unix(42, 0), got.ReceivedAt)
 				if !tt.authorized {
-					assert.Equal(t, &kyc.Result{Provider: "test", Reference: "test:1", Status: kyc.StatusPending}, got.Result,
+					assert.Equal(t, &kyc.Result{Provider: "test", Reference: "test:1", Status: kyc.StatusPending, Source: kyc.SourceWebhook}, got.Result,
 						"an unauthenticated Event keeps nothing the body claims")
 				}
 			}
@@ -118,12 +140,15 @@ func TestHandlerReplies(t *testing.T) {
 	t.Parallel()
 	var decoded atomic.Int32
 	rc := testReceiver(Bearer(kyc.NewSecret("tok"), false), &decoded)
-	rc.Success = func(w http.ResponseWriter) { w.WriteHeader(http.StatusAccepted); _, _ = w.Write([]byte("yes")) }
-	rc.Refusal = func(w http.ResponseWriter, status int, reason string) {
+	h := kyc.WebhookHandler(replying{served{rc}, func(w http.ResponseWriter, status int, reason string) {
+		if status == http.StatusOK {
+			w.WriteHeader(http.StatusAccepted)
+			_, _ = w.Write([]byte("yes"))
+			return
+		}
 		w.WriteHeader(status)
 		_, _ = w.Write([]byte("no: " + reason))
-	}
-	h := rc.Handler(nil)
+	}}, nil)
 	for _, tt := range []struct {
 		auth string
 		code int
@@ -187,13 +212,22 @@ func TestReadBodyLimit(t *testing.T) {
 	r := httptest.NewRequest("POST", "/", strings.NewReader(strings.Repeat("a", MaxBody+1)))
 	_, err := ReadBody(r, "test", "op", MaxBody)
 	require.Error(t, err)
-	assert.Equal(t, http.StatusRequestEntityTooLarge, StatusFor(err))
+	assert.Equal(t, http.StatusRequestEntityTooLarge, statusOf(err))
 	r = httptest.NewRequest("POST", "/", strings.NewReader(strings.Repeat("a", MaxBody+1)))
 	r.ContentLength = -1
 	_, err = ReadBody(r, "test", "op", MaxBody)
-	assert.Equal(t, http.StatusRequestEntityTooLarge, StatusFor(err), "without Content-Length")
+	assert.Equal(t, http.StatusRequestEntityTooLarge, statusOf(err), "without Content-Length")
 	r = httptest.NewRequest("POST", "/", strings.NewReader("ok"))
 	b, err := ReadBody(r, "test", "op", MaxBody)
 	require.NoError(t, err)
 	assert.Equal(t, "ok", string(b))
+}
+
+// statusOf is the StatusCode of err's *kyc.Error.
+func statusOf(err error) int {
+	var kerr *kyc.Error
+	if errors.As(err, &kerr) {
+		return kerr.StatusCode
+	}
+	return 0
 }
