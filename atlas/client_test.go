@@ -166,7 +166,7 @@ func TestFixturesMapped(t *testing.T) {
 		env, err := atlas.DecodeEnvelope(testutil.Fixture(t, "error_500.json"))
 		require.NoError(t, err)
 		assert.True(t, env.Failed())
-		assert.Equal(t, &atlas.APIError{Code: "500", Message: "Internal server error."}, env.Error)
+		assert.Equal(t, &atlas.ErrorBody{Code: "500", Message: "Internal server error."}, env.Error)
 		assert.Equal(t, int64(1595488026806), env.ResponseTimestamp.UnixMilli())
 		assert.Nil(t, env.Data)
 	})

@@ -29,14 +29,15 @@ type Envelope struct {
 	// Data is the payload, as sent.
 	Data json.RawMessage
 	// Error is the vendor's error, nil when none.
-	Error *APIError
+	Error *ErrorBody
 	// Raw is the whole body (personal data: it holds what the vendor
 	// returned about the person).
 	Raw json.RawMessage
 }
 
-// APIError is the envelope's error object. Code is a string ("500").
-type APIError struct {
+// ErrorBody is the envelope's error object (not itself an error: the call
+// returns a *kyc.Error built from it). Code is a string ("500").
+type ErrorBody struct {
 	Code    string
 	Message string
 }
@@ -93,15 +94,15 @@ func DecodeEnvelope(body []byte) (*Envelope, error) {
 		if err := json.Unmarshal(e, &o); err != nil {
 			return nil, err
 		}
-		env.Error = &APIError{Code: strings.TrimSpace(string(o.Code)), Message: strings.TrimSpace(string(o.Message))}
+		env.Error = &ErrorBody{Code: strings.TrimSpace(string(o.Code)), Message: strings.TrimSpace(string(o.Message))}
 	case e[0] == '"':
 		var s string
 		if err := json.Unmarshal(e, &s); err != nil {
 			return nil, err
 		}
-		env.Error = &APIError{Message: s}
+		env.Error = &ErrorBody{Message: s}
 	default:
-		env.Error = &APIError{Message: string(e)}
+		env.Error = &ErrorBody{Message: string(e)}
 	}
 	return env, nil
 }

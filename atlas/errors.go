@@ -87,7 +87,7 @@ func (c *Client) check(op kyc.Operation, resp *transport.Response) error {
 		return c.apiError(op.Name, resp, env.Error)
 	}
 	if resp.StatusCode >= 400 {
-		return c.apiError(op.Name, resp, &APIError{Code: strconv.Itoa(resp.StatusCode)})
+		return c.apiError(op.Name, resp, &ErrorBody{Code: strconv.Itoa(resp.StatusCode)})
 	}
 	if derr != nil {
 		return c.tc.BadResponse(op.Name, resp, derr)
@@ -107,9 +107,9 @@ func mediaAnswer(op kyc.Operation) bool {
 // apiError is the error builder of Atlas answers: Message is the docs'
 // text and "what to do" for the code; the vendor's own message goes to
 // VendorMessage, which Error() never prints.
-func (c *Client) apiError(op string, resp *transport.Response, e *APIError) error {
+func (c *Client) apiError(op string, resp *transport.Response, e *ErrorBody) error {
 	if e == nil {
-		e = &APIError{}
+		e = &ErrorBody{}
 	}
 	code := e.Code
 	if code == "" && resp.StatusCode >= 400 {

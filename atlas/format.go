@@ -19,10 +19,10 @@ import (
 var printer = shape.New(PANStatus(""), AuthMode(0))
 
 // Format implements fmt.Formatter: it prints the shape only, under every verb.
-func (a APIError) Format(f fmt.State, verb rune) { printer.Write(f, verb, a) }
+func (a ErrorBody) Format(f fmt.State, verb rune) { printer.Write(f, verb, a) }
 
 // GoString prints the shape with the type name, as %#v does.
-func (a APIError) GoString() string { return printer.GoString(a) }
+func (a ErrorBody) GoString() string { return printer.GoString(a) }
 
 // Format implements fmt.Formatter: it prints the shape only, under every verb.
 func (a AadhaarOTPResult) Format(f fmt.State, verb rune) { printer.Write(f, verb, a) }

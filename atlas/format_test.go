@@ -19,7 +19,7 @@ func TestShapeOnlyPrinting(t *testing.T) {
 	require.NoError(t, err)
 	defer func() { _ = c.Close() }()
 	shapetest.Check(t, ".", printer.Allowed, []any{
-		&APIError{},
+		&ErrorBody{},
 		&AadhaarOTPResult{},
 		&BankAccountRequest{},
 		&BankAccountResult{},

@@ -39,7 +39,7 @@
 //
 //   - Front and back uploads answer HTTP 200 even when Incode refuses the
 //     image: IDSideResult.FailReason says why (nine documented values, see
-//     FailReasonReason). classification false alone is kept, not fatal.
+//     ReasonForFailure). classification false alone is kept, not fatal.
 //   - Selfie confidence 0 means live and 1 spoof suspected; a missing
 //     confidence means too dark. isBright false, hasLenses or hasFaceMask
 //     mean "capture again" in Incode's guide, so Verify rejects with

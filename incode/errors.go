@@ -88,9 +88,9 @@ var failReasons = map[string]kyc.Reason{
 	"UNEXPECTED_ERROR_OCCURRED":       kyc.ReasonOther,
 }
 
-// FailReasonReason maps an ID upload's failReason onto a kyc.Reason:
+// ReasonForFailure maps an ID upload's failReason onto a kyc.Reason:
 // "" for none, ReasonOther for a value Incode has not documented.
-func FailReasonReason(failReason string) kyc.Reason {
+func ReasonForFailure(failReason string) kyc.Reason {
 	if failReason == "" {
 		return ""
 	}

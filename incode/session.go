@@ -214,7 +214,7 @@ type IDSideResult struct {
 func (r *IDSideResult) Accepted() bool { return r.FailReason == "" }
 
 // Reason maps FailReason onto a kyc.Reason ("" when accepted).
-func (r *IDSideResult) Reason() kyc.Reason { return FailReasonReason(r.FailReason) }
+func (r *IDSideResult) Reason() kyc.Reason { return ReasonForFailure(r.FailReason) }
 
 type sideWire struct {
 	Classification       tolerant.Bool   `json:"classification"`
