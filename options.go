@@ -4,6 +4,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"time"
 )
 
@@ -259,4 +260,18 @@ func WithRateLimit(perSecond float64, burst int) Option {
 		s.RateLimit, s.RateBurst = perSecond, burst
 		return nil
 	})
+}
+
+// isNil reports whether v is nil or holds a nil pointer, map, slice,
+// function or channel: a typed nil whose methods would panic.
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface, reflect.UnsafePointer:
+		return rv.IsNil()
+	}
+	return false
 }

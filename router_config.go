@@ -3,7 +3,6 @@ package kyc
 import (
 	"context"
 	"fmt"
-	"reflect"
 	"time"
 )
 
@@ -115,18 +114,4 @@ func NewRouter(opts ...Option) (*Router, error) {
 		r.circuits = newCircuits(cfg.circuit, r.byName, cfg.observer)
 	}
 	return r, nil
-}
-
-// isNil reports whether v is nil or holds a nil pointer, map, slice,
-// function or channel: a typed nil whose methods would panic.
-func isNil(v any) bool {
-	if v == nil {
-		return true
-	}
-	rv := reflect.ValueOf(v)
-	switch rv.Kind() {
-	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan, reflect.Interface, reflect.UnsafePointer:
-		return rv.IsNil()
-	}
-	return false
 }
