@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kyc-go/kyc"
+	"github.com/kyc-go/kyc/internal/flight"
 	"github.com/kyc-go/kyc/internal/tolerant"
 	"github.com/kyc-go/kyc/internal/transport"
 )
@@ -68,7 +69,7 @@ type Client struct {
 	base
 	tc     *transport.Client
 	cfg    Config
-	tokens tokenCache
+	tokens flight.Cache[string] // the access token and the one fetch in flight
 }
 
 var _ kyc.Verifier = (*Client)(nil)

@@ -3,7 +3,5 @@ package advanceai
 // DropToken forgets the cached token, so the next call fetches one: the
 // baseline of BenchmarkVerifyTokenPerCall.
 func (c *Client) DropToken() {
-	c.tokens.mu.Lock()
-	defer c.tokens.mu.Unlock()
-	c.tokens.tok = ""
+	c.tokens.Forget(func(string) bool { return true })
 }

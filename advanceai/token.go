@@ -8,10 +8,10 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/kyc-go/kyc"
+	"github.com/kyc-go/kyc/internal/flight"
 	"github.com/kyc-go/kyc/internal/transport"
 )
 
@@ -93,80 +93,23 @@ func (c *Client) Token(ctx context.Context) (kyc.Secret, error) {
 // the token's lifetime.
 const tokenMargin = time.Minute
 
-// tokenCache holds the access token and the one fetch in flight.
-type tokenCache struct {
-	mu        sync.Mutex
-	tok       string
-	refreshAt time.Time // by the client clock
-	flight    *flight
-}
-
-// flight is one token fetch shared by every caller that needs a token while
-// it runs. It runs on a context of its own, detached from whichever caller
-// started it, and is cancelled only when every caller waiting for it has
-// given up: one caller's cancellation never fails the others.
-type flight struct {
-	done    chan struct{}
-	cancel  context.CancelFunc
-	waiters int // guarded by tokenCache.mu
-	tok     string
-	err     error
-}
-
 // token returns a valid token for a call of op, from the cache or from the
-// flight in progress, starting one when none runs. Its errors name op and
-// say that op was not sent.
+// fetch in flight (one for every concurrent caller, see internal/flight),
+// starting one when none runs. Its errors name op and say that op was not
+// sent.
 func (c *Client) token(ctx context.Context, op kyc.Operation) (string, error) {
-	tc := &c.tokens
-	tc.mu.Lock()
-	if tc.tok != "" && c.tc.Now().Before(tc.refreshAt) {
-		t := tc.tok
-		tc.mu.Unlock()
-		return t, nil
-	}
-	if err := ctx.Err(); err != nil {
-		tc.mu.Unlock()
-		return "", c.tc.ContextError(op.Name, err, false)
-	}
-	f := tc.flight
-	if f == nil {
-		// WithoutCancel keeps the starter's values (trace ids) but not its
-		// deadline or cancellation; the transport's per-attempt timeout and
-		// the waiters' departure bound the fetch instead.
-		fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-		f = &flight{done: make(chan struct{}), cancel: cancel}
-		tc.flight = f
-		go c.refresh(fctx, f)
-	}
-	f.waiters++
-	tc.mu.Unlock()
-
-	select {
-	case <-f.done:
-	case <-ctx.Done():
-		tc.mu.Lock()
-		f.waiters--
-		select {
-		case <-f.done: // finished meanwhile: use it
-			tc.mu.Unlock()
-			return f.tok, tokenError(op, f.err)
-		default:
+	t, err := c.tokens.Get(ctx, c.tc.Now, false, nil, func(ctx context.Context) (string, time.Time, error) {
+		r, err := c.GenerateToken(ctx)
+		if err != nil {
+			return "", time.Time{}, err
 		}
-		if f.waiters == 0 {
-			// Nobody wants this fetch any more: stop it, and let the next
-			// caller start afresh rather than join a cancelled fetch.
-			f.cancel()
-			if tc.flight == f {
-				tc.flight = nil
-			}
-		}
-		tc.mu.Unlock()
-		return "", c.tc.ContextError(op.Name, ctx.Err(), false)
+		return r.Token.Reveal(), refreshTime(c.tc.Now(), r.ExpiresAt, c.cfg.TokenTTL), nil
+	})
+	var abandoned *flight.Abandoned
+	if errors.As(err, &abandoned) {
+		return "", c.tc.ContextError(op.Name, abandoned.Err, false)
 	}
-	tc.mu.Lock()
-	f.waiters--
-	tc.mu.Unlock()
-	return f.tok, tokenError(op, f.err)
+	return t, tokenError(op, err)
 }
 
 // tokenError is a failed token fetch as the error of op, which was not
@@ -186,31 +129,6 @@ func tokenError(op kyc.Operation, err error) error {
 	return &e
 }
 
-// refresh runs one flight and stores its token.
-func (c *Client) refresh(ctx context.Context, f *flight) {
-	defer f.cancel()
-	r, err := c.GenerateToken(ctx)
-	now := c.tc.Now()
-	tc := &c.tokens
-	tc.mu.Lock()
-	defer tc.mu.Unlock()
-	if err != nil {
-		f.err = err
-	} else {
-		f.tok = r.Token.Reveal()
-		at := refreshTime(now, r.ExpiresAt, c.cfg.TokenTTL)
-		// A flight abandoned earlier may finish after a newer one: keep the
-		// token that lasts longer.
-		if tc.tok == "" || !at.Before(tc.refreshAt) {
-			tc.tok, tc.refreshAt = f.tok, at
-		}
-	}
-	if tc.flight == f {
-		tc.flight = nil
-	}
-	close(f.done)
-}
-
 // refreshTime is when a token fetched at now should be replaced. The
 // vendor's expiredTime is on its clock; it is trusted only within the
 // lifetime asked for, so a clock skew either way cannot keep a token past
@@ -221,16 +139,6 @@ func refreshTime(now, expires time.Time, ttl time.Duration) time.Time {
 		expires = limit
 	}
 	return expires.Add(-min(tokenMargin, expires.Sub(now)/4))
-}
-
-// drop forgets tok after the vendor refused it, unless another caller has
-// already replaced it: concurrent refusals of one token cause one fetch.
-func (tc *tokenCache) drop(tok string) {
-	tc.mu.Lock()
-	defer tc.mu.Unlock()
-	if tc.tok == tok {
-		tc.tok, tc.refreshAt = "", time.Time{}
-	}
 }
 
 // tokenUse is what the signer of one call did: the token its last attempt
@@ -281,7 +189,7 @@ func (c *Client) authorize(r *transport.Request) {
 		if u.token == "" || u.signFailed || !isAuthFailure(err) {
 			return false
 		}
-		c.tokens.drop(u.token)
+		c.tokens.Forget(func(t string) bool { return t == u.token })
 		*u = tokenUse{}
 		return true
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/kyc-go/kyc"
 	"github.com/kyc-go/kyc/internal/ctxwait"
+	"github.com/kyc-go/kyc/internal/flight"
 	"github.com/kyc-go/kyc/internal/transport"
 )
 
@@ -200,12 +201,12 @@ func (c *Client) hasExecutive() bool {
 	return c.cfg.ExecutiveEmail != "" && !c.cfg.ExecutivePassword.IsZero()
 }
 
-// execCache holds the executive token and the one log-in in flight.
+// execCache holds the executive token and the one log-in in flight (one
+// for every concurrent caller, see internal/flight), and the last refused
+// log-in.
 type execCache struct {
-	mu        sync.Mutex
-	tok       kyc.Secret
-	refreshAt time.Time // by the client clock
-	flight    *flight
+	tokens flight.Cache[kyc.Secret]
+	mu     sync.Mutex
 	// refused is the last refused log-in, remembered until refusedUntil
 	// (by the client clock).
 	refused      *kyc.Error
@@ -213,8 +214,10 @@ type execCache struct {
 }
 
 // refusal is the remembered refusal of the log-in while it is remembered,
-// as an error of its own for op; nil otherwise. e.mu is held.
+// as an error of its own for op; nil otherwise.
 func (e *execCache) refusal(c *Client, op string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	if e.refused == nil || !c.tc.Now().Before(e.refusedUntil) {
 		return nil
 	}
@@ -234,103 +237,35 @@ func refusedLogIn(err error) (*kyc.Error, bool) {
 	return kerr, s >= 400 && s < 500 && s != http.StatusTooManyRequests
 }
 
-// flight is one log-in shared by every caller that needs a token while it
-// runs. It runs on a context of its own, detached from whichever caller
-// started it (as ADVANCE.AI's token fetch does), and is cancelled only when
-// every caller waiting for it has given up: one caller's cancellation never
-// fails the others.
-type flight struct {
-	done    chan struct{}
-	cancel  context.CancelFunc
-	waiters int // guarded by execCache.mu
-	tok     kyc.Secret
-	err     error
-}
-
 // token returns a valid executive token, from the cache (unless force) or
-// from the log-in in flight, starting one when none runs.
+// from the log-in in flight, starting one when none runs; while a refused
+// log-in is remembered, its refusal without calling Incode.
 func (e *execCache) token(ctx context.Context, c *Client, op string, force bool) (kyc.Secret, error) {
-	e.mu.Lock()
-	if !force && !e.tok.IsZero() && c.tc.Now().Before(e.refreshAt) {
-		t := e.tok
-		e.mu.Unlock()
-		return t, nil
-	}
-	if err := e.refusal(c, op); err != nil {
-		e.mu.Unlock()
-		return kyc.Secret{}, err
-	}
-	if err := ctx.Err(); err != nil {
-		e.mu.Unlock()
-		return kyc.Secret{}, c.tc.ContextError(op, err, false)
-	}
-	f := e.flight
-	if f == nil {
-		// WithoutCancel keeps the starter's values (trace ids) but not its
-		// deadline; the attempt timeout and the waiters bound the log-in.
-		fctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-		f = &flight{done: make(chan struct{}), cancel: cancel}
-		e.flight = f
-		go e.refresh(fctx, c, f)
-	}
-	f.waiters++
-	e.mu.Unlock()
-
-	select {
-	case <-f.done:
-	case <-ctx.Done():
-		e.mu.Lock()
-		f.waiters--
-		select {
-		case <-f.done: // finished meanwhile: use it
-			e.mu.Unlock()
-			return f.tok, f.err
-		default:
-		}
-		if f.waiters == 0 {
-			f.cancel()
-			if e.flight == f {
-				e.flight = nil
+	tok, err := e.tokens.Get(ctx, c.tc.Now, force, func() error { return e.refusal(c, op) },
+		func(ctx context.Context) (kyc.Secret, time.Time, error) {
+			tok, err := c.logIn(ctx)
+			at := c.tc.Now().Add(ExecutiveTokenTTL - executiveTokenMargin)
+			e.mu.Lock()
+			defer e.mu.Unlock()
+			if err == nil {
+				e.refused = nil
 			}
-		}
-		e.mu.Unlock()
-		return kyc.Secret{}, c.tc.ContextError(op, ctx.Err(), false)
+			if kerr, ok := refusedLogIn(err); ok {
+				e.refused, e.refusedUntil = kerr, c.tc.Now().Add(ExecutiveRefusalMemory)
+			}
+			return tok, at, err
+		})
+	var abandoned *flight.Abandoned
+	if errors.As(err, &abandoned) {
+		return kyc.Secret{}, c.tc.ContextError(op, abandoned.Err, false)
 	}
-	e.mu.Lock()
-	f.waiters--
-	e.mu.Unlock()
-	return f.tok, f.err
-}
-
-// refresh runs one log-in and stores its token.
-func (e *execCache) refresh(ctx context.Context, c *Client, f *flight) {
-	defer f.cancel()
-	tok, err := c.logIn(ctx)
-	at := c.tc.Now().Add(ExecutiveTokenTTL - executiveTokenMargin)
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	f.tok, f.err = tok, err
-	if err == nil {
-		e.tok, e.refreshAt = tok, at
-		e.refused = nil
-	}
-	if kerr, ok := refusedLogIn(err); ok {
-		e.refused, e.refusedUntil = kerr, c.tc.Now().Add(ExecutiveRefusalMemory)
-	}
-	if e.flight == f {
-		e.flight = nil
-	}
-	close(f.done)
+	return tok, err
 }
 
 // drop forgets tok after Incode refused it, unless another caller has
 // already replaced it: concurrent refusals of one token cause one log-in.
 func (e *execCache) drop(tok kyc.Secret) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	if e.tok.Equal(tok) {
-		e.tok, e.refreshAt = kyc.Secret{}, time.Time{}
-	}
+	e.tokens.Forget(tok.Equal)
 }
 
 // logIn sends POST /executive/log-in with the account's e-mail and password.
