@@ -470,3 +470,24 @@ func ExampleClient_Verify_hostedLink() {
 	// pending true
 	// approved
 }
+
+// TestHostedLinkResendsOnlyTheRead: a lost onboarding-url answer is asked
+// again (a read); the billed start is sent once.
+func TestHostedLinkResendsOnlyTheRead(t *testing.T) {
+	t.Parallel()
+	srv := incodetest.New(t)
+	c := setup(t, srv, hostedConfig)
+	srv.Inject(kyctest.Fault{Kind: kyctest.FaultStatus, Path: "/0/omni/onboarding-url", After: true})
+	res, err := c.Verify(context.Background(), linkRequest("resent"))
+	require.NoError(t, err)
+	require.NotNil(t, res.Link)
+	assert.Equal(t, 2, srv.Count("/0/omni/onboarding-url"))
+	assert.Equal(t, 1, srv.Count("/omni/start"))
+
+	srv.Inject(kyctest.Fault{Kind: kyctest.FaultStatus, Path: "/omni/start", After: true})
+	_, err = c.Verify(context.Background(), linkRequest("start-lost"))
+	require.Error(t, err)
+	assert.True(t, kyc.MayHaveCharged(err))
+	assert.Equal(t, 2, srv.Count("/omni/start"), "a start that may have reached Incode is never resent")
+	assert.Equal(t, 2, srv.Count("/0/omni/onboarding-url"), "no link is asked for a start without an answer")
+}
