@@ -113,6 +113,19 @@ type Config struct {
 	// set it: a server calling it directly sets http.Server.ReadTimeout.
 	WebhookReadTimeout time.Duration
 
+	// Flow is how Verify verifies: kyc.FlowDirect (the default, also
+	// when empty) sends the Request's images; kyc.FlowHostedLink returns a
+	// link to Incode's hosted pages instead, where the person captures
+	// everything (see the package doc's "Hosted link" section). A Router
+	// holds one Verifier per provider: give it the Incode client of the
+	// flow its routes need.
+	Flow kyc.Flow
+	// Language is the language of Incode's hosted pages, sent at the
+	// session start of the hosted link, such as "en-US", "es-ES" or
+	// "pt-BR"; empty leaves the flow's default. Letters, digits and '-',
+	// at most MaxLanguageLength.
+	Language string
+
 	// PollInterval is the first wait between onboarding-status reads in
 	// Verify; zero means DefaultPollInterval.
 	PollInterval time.Duration
@@ -164,6 +177,8 @@ func New(cfg Config, opts ...kyc.Option) (*Client, error) {
 		OptionalSecret("ExecutivePassword", cfg.ExecutivePassword).
 		OptionalSecret("WebhookToken", cfg.WebhookToken).
 		That(cfg.WebhookReadTimeout >= 0, "WebhookReadTimeout", "negative").
+		That(cfg.Flow == "" || cfg.Flow == kyc.FlowDirect || cfg.Flow == kyc.FlowHostedLink, "Flow", `kyc.FlowDirect or kyc.FlowHostedLink`).
+		That(languageForm(cfg.Language), "Language", "a language tag such as en-US: letters, digits and '-', at most 35 characters").
 		That(cfg.PollInterval >= 0, "PollInterval", "negative").
 		That(cfg.PollTimeout >= 0, "PollTimeout", "negative").
 		Err(); err != nil {

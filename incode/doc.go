@@ -28,12 +28,56 @@
 // cap).
 //
 // Client.Verify (kyc.Verifier) runs the whole flow and maps the outcome:
-// see its documentation. Its Reference is "incode:<interviewId>" and
+// see its documentation, and the hosted link below for the other flow. Its Reference is "incode:<interviewId>" and
 // carries no credential. Client.Result reads it back wherever the client
 // finds a token for the session: Config documents where it looks, and which
 // setup (executive credentials, or a TokenStore on your database) reads
 // back across processes. References of the old form
 // "incode:<interviewId>.<token>" still parse.
+//
+// # Hosted link
+//
+// With Config.Flow kyc.FlowHostedLink, the client is a link provider, like
+// ADVANCE.AI: its Capabilities say kyc.FlowHostedLink and require
+// Link.ReturnURL, and Verify sends no image. It starts a session (POST
+// /omni/start, billed, never resent) with Link.ReturnURL as redirectionUrl,
+// Config.Language as language and Request.ID as externalCustomerId, then
+// asks for the link (Session.OnboardingURL: GET /0/omni/onboarding-url with
+// the session token and the clientId the start answered). The Result is
+// StatusPending with ReasonNotFinished, Result.Link (the URL to send to the
+// person) and the Reference "incode:<interviewId>"; an error after the start
+// carries that Reference. The person captures the document and the selfie
+// on Incode's pages; the outcome arrives by the ONBOARDING_FINISHED webhook
+// (ParseWebhook, ConfirmEvent) or by Client.Result. A hosted client never
+// calls finish-status: the person may still be on Incode's pages, so its
+// Result stays StatusPending until the flow marks the session completed
+// (ONBOARDING_FINISHED or a manual review). Configure the dashboard flow to
+// do so ("Mark session completed on status", as Incode's integration guide
+// says). A Router holds one Verifier per provider: one Incode flow per
+// Router.
+//
+// Documented (https://developer.incode.com/docs/generate-onboarding-url and
+// https://developer.incode.com/docs/api-onboarding-start-session): the
+// path, the session token in X-Incode-Hardware-Id, the clientId query
+// parameter, the answer's url, and the start's redirectionUrl and language.
+// Inferred: that onboarding-url is free (a read of a session already
+// started), so it is resent like a read; that x-api-key may go with it, as
+// on every call of this client (Incode's Salesforce integration,
+// https://github.com/Incode-Technologies-Example-Repos/incode-salesforce,
+// sends it on /omni/onboarding-url); that a session whose start answered no
+// clientId is asked without one; that the link does not expire before the
+// session (Incode documents no expiry: Result.Link.ExpiresAt is zero); and
+// that completion is ONBOARDING_FINISHED, read from the integration guide's
+// "listen for completion of the session … until onboardingStatus equals
+// ONBOARDING_FINISHED" (https://docs.incode.com/docs/omni-api/integration-guide).
+// Incode takes one redirectionUrl: the person returns to Link.ReturnURL
+// whatever the outcome, and Link.FailReturnURL is not sent. The client
+// requires an https ReturnURL (http only on loopback, for development)
+// without user information, and an https url in the answer.
+//
+// The link's URL opens the person's session: treat it as a credential.
+// The package's values and kyc.Result print no URL under fmt verbs
+// (Result prints "Link: set"); a *kyc.Link printed by itself shows its URL.
 //
 // # Quirks
 //
@@ -78,7 +122,8 @@
 // its reference), the HTTP status paired with each code, which onboarding
 // statuses mean the ID processing is over (OnboardingStatus.Ready), the
 // finish-status action values, {"success": false} meaning failure, and
-// MaxImageBytes read as 10,000,000 bytes before encoding. Inferred from
+// MaxImageBytes read as 10,000,000 bytes before encoding, and the hosted
+// link's points listed in its section. Inferred from
 // Incode's official sample code only: the deletion Client.Erase sends
 // (DELETE /omni/interviews, its body, and how its answer reads). The
 // incodetest package fakes the API for tests.

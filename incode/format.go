@@ -85,6 +85,12 @@ func (o OCRName) Format(f fmt.State, verb rune) { printer.Write(f, verb, o) }
 func (o OCRName) GoString() string { return printer.GoString(o) }
 
 // Format implements fmt.Formatter: it prints the shape only, under every verb.
+func (l OnboardingLink) Format(f fmt.State, verb rune) { printer.Write(f, verb, l) }
+
+// GoString prints the shape with the type name, as %#v does.
+func (l OnboardingLink) GoString() string { return printer.GoString(l) }
+
+// Format implements fmt.Formatter: it prints the shape only, under every verb.
 func (d OCRResult) Format(f fmt.State, verb rune) { printer.Write(f, verb, d) }
 
 // GoString prints the shape with the type name, as %#v does.

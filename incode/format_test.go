@@ -32,6 +32,7 @@ func TestShapeOnlyPrinting(t *testing.T) {
 		&OCRConfidenceScores{},
 		&OCRName{},
 		&OCRResult{},
+		&OnboardingLink{},
 		&ScoreItem{},
 		&ScoreResult{},
 		&SelfieResult{},

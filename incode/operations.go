@@ -61,7 +61,8 @@ const opCall = "incode.Call"
 var operations = []kyc.Operation{
 	opExecutiveLogIn, opStartSession, opAddFrontID, opAddBackID, opProcessID, opAddSelfie,
 	opProcessFace, opOnboardingStatus, opFinishStatus, opScore, opOCRData, opApprove,
-	opErase, // erasure: the block at the end
+	opErase,         // erasure: the block after Operations
+	opOnboardingURL, // the hosted link: the block at the end
 }
 
 // Operations returns the package's operation table: every operation the
@@ -76,3 +77,10 @@ func Operations() []kyc.Operation { return slices.Clone(operations) }
 var opErase = kyc.Operation{Name: "incode.Erase", Method: http.MethodDelete,
 	Path: "/omni/interviews", Class: kyc.ClassFree,
 	Doc: "inferred from Incode's official sample code (GitHub Incode-Technologies-Example-Repos/nodejs-samples, purge-webhook/src/api/delete-multiple-sessions.ts): DELETE with the executive token and body {filter:{ids:[interviewId]}, config:{deletePiiDataOnly:true, sendNotification:false, relatedEntitiesToKeep:[deviceFingerPrints, stats]}}; inferred free: a deletion, not a check, and deleting twice leaves the same state"}
+
+// The hosted link (Config.Flow kyc.FlowHostedLink). The path and the
+// answer's url are documented; the class is inferred: a read of a session
+// already started (and billed), so it is resent like a read.
+var opOnboardingURL = kyc.Operation{Name: "incode.OnboardingURL", Method: http.MethodGet,
+	Path: "/0/omni/onboarding-url", Class: kyc.ClassFree,
+	Doc: "https://developer.incode.com/docs/generate-onboarding-url: GET /0/omni/onboarding-url?clientId=… with the session token in X-Incode-Hardware-Id answers {\"url\": …}, the flow's settings coming from POST /omni/start; inferred free: it reads the URL of a session already started"}

@@ -16,7 +16,7 @@ func TestOperationTable(t *testing.T) {
 	t.Parallel()
 	c, s, _ := mock(t)
 	sessionSteps := []string{"AddFrontID", "AddBackID", "ProcessID", "AddSelfie", "ProcessFace",
-		"OnboardingStatus", "FinishStatus", "Score", "OCRData", "Approve"}
+		"OnboardingStatus", "FinishStatus", "Score", "OCRData", "Approve", "OnboardingURL"}
 	composite := []string{"Verify", "Result", "Call", "ConfirmEvent"}
 	// The table against the Client's methods, then against the Session's:
 	// each type's operations are the other's steps.
@@ -98,6 +98,10 @@ func TestFailurePaths(t *testing.T) {
 		}),
 		m("Approve", func(ctx context.Context, c any) error {
 			_, err := session(c).Approve(ctx)
+			return err
+		}),
+		m("OnboardingURL", func(ctx context.Context, c any) error {
+			_, err := session(c).OnboardingURL(ctx)
 			return err
 		}),
 		eraseMethod(m("Erase", func(ctx context.Context, c any) error { return c.(*Client).Erase(ctx, "incode:"+testID) })),

@@ -12,18 +12,26 @@ import (
 // Provider returns kyc.Incode.
 func (c *Client) Provider() kyc.Provider { return kyc.Incode }
 
-// Capabilities describes a direct flow that needs the front of the document and a
-// selfie. The back is sent when given (never for passports); without it the
-// front is uploaded with onlyFront. Incode classifies the document itself,
-// so any country and document type is accepted.
+// Capabilities describes the flow Config.Flow chose. The direct flow (the
+// default) needs the front of the document and a selfie: the back is sent
+// when given (never for passports); without it the front is uploaded with
+// onlyFront. The hosted link (kyc.FlowHostedLink) needs Link.ReturnURL and
+// no image: the person captures everything on Incode's pages. Incode classifies the document itself, so any country and
+// document type is accepted.
 func (c *Client) Capabilities() kyc.Capabilities {
+	if c.hosted() {
+		return hostedCapabilities()
+	}
 	return kyc.Capabilities{
 		Flow:     kyc.FlowDirect,
 		Requires: []kyc.Field{kyc.FieldDocumentFront, kyc.FieldSelfie},
 	}
 }
 
-// Verify runs Incode's whole flow: start a session (sending req.ID as
+// Verify runs the flow Config.Flow chose. With kyc.FlowHostedLink it starts
+// a session and returns StatusPending with the link to Incode's hosted
+// pages, as the package doc's "Hosted link" section says. Otherwise it
+// runs Incode's whole direct flow: start a session (sending req.ID as
 // externalCustomerId) → front → back (unless a passport or no back) →
 // process ID → selfie → process face → poll the onboarding status with
 // backoff until ID processing is over → finish → scores and OCR.
@@ -54,6 +62,9 @@ func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, erro
 // verify is Verify, inside its span.
 func (c *Client) verify(ctx context.Context, req kyc.Request) (*kyc.Result, error) {
 	const op = "incode.Verify"
+	if c.hosted() {
+		return c.verifyLink(ctx, req)
+	}
 	if err := c.Capabilities().CheckFor(ctx, kyc.Incode, op, req); err != nil {
 		return nil, err
 	}
@@ -147,7 +158,11 @@ func (c *Client) run(ctx context.Context, s *Session, res *kyc.Result, frontImg,
 // and the Result's Reference is the new form. When ID processing is over
 // but the session is not finished (Verify's context ended while it waited),
 // Result finishes it, as Verify would have, then reads scores and OCR.
-// While processing is still running it returns StatusPending.
+// While processing is still running it returns StatusPending. A client of
+// the hosted link (Config.Flow) never finishes a session itself: the person
+// may still be on Incode's pages, so its Result is StatusPending until the
+// flow marks the session completed (ONBOARDING_FINISHED, or a manual
+// review).
 func (c *Client) Result(ctx context.Context, ref string) (*kyc.Result, error) {
 	ctx, end := c.tc.Span(ctx, "incode.Result")
 	res, err := c.result(ctx, ref)
@@ -199,7 +214,7 @@ func (c *Client) complete(ctx context.Context, s *Session, res *kyc.Result, wait
 	if err != nil {
 		return pendingOrError(ctx, res, status, err, wait)
 	}
-	if !status.Ready() {
+	if !status.Ready() || (c.hosted() && !status.Finished()) {
 		return pending(res, status), nil
 	}
 	if !status.Finished() && s.ownToken(ctx) {

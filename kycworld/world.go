@@ -21,9 +21,11 @@
 //
 // Request builds, for any provider and any kyctest magic input, a Request
 // that the Router sends to that provider with the marker where the fakes
-// read it; Complete finishes the two link flows as the person and the
-// vendor would (ADVANCE.AI: the person captures the card; Verificar: the
-// fake posts its report to the world's webhook server). Outcomes is the
+// read it; Complete finishes the link flows as the person and the vendor
+// would (ADVANCE.AI: the person captures the card; Incode's hosted link,
+// with WithIncodeLink: the person goes through Incode's pages and the fake
+// posts ONBOARDING_FINISHED; Verificar: the fake posts its report to the
+// world's webhook server). Outcomes is the
 // table of what every provider gives for every magic input, the one the
 // kyctest package doc lists; this package's tests drive every cell of it.
 //
@@ -138,13 +140,14 @@ type World struct {
 type Option func(*settings)
 
 type settings struct {
-	client    []kyc.Option
-	router    []kyc.Option
-	atlas     []atlastest.Option
-	incode    []incodetest.Option
-	advanceai []advanceaitest.Option
-	ekycid    []ekycidtest.Option
-	verificar []verificartest.Option
+	incodeLink bool
+	client     []kyc.Option
+	router     []kyc.Option
+	atlas      []atlastest.Option
+	incode     []incodetest.Option
+	advanceai  []advanceaitest.Option
+	ekycid     []ekycidtest.Option
+	verificar  []verificartest.Option
 }
 
 // WithClientOptions adds options to every client, after the fake's own
@@ -164,6 +167,14 @@ func WithRouterOptions(opts ...kyc.Option) Option {
 func WithAtlas(opts ...atlastest.Option) Option {
 	return func(s *settings) { s.atlas = append(s.atlas, opts...) }
 }
+
+// WithIncodeLink builds the World's Incode client for Incode's hosted link
+// (incode.Config.Flow kyc.FlowHostedLink) instead of the direct flow: the
+// default route then gives the person a link, Request builds Incode
+// Requests with a return URL and no image, and Complete finishes them as
+// the person would. A Router holds one Verifier per provider, so a World
+// has one Incode flow.
+func WithIncodeLink() Option { return func(s *settings) { s.incodeLink = true } }
 
 // WithIncode passes options to the Incode fake.
 func WithIncode(opts ...incodetest.Option) Option {
@@ -216,6 +227,9 @@ func Start(opts ...Option) (*World, error) {
 
 	incCfg := w.Fakes.Incode.ExecutiveConfig()
 	incCfg.WebhookToken = kyc.NewSecret(IncodeWebhookToken)
+	if s.incodeLink {
+		incCfg.Flow = kyc.FlowHostedLink
+	}
 	var errs [5]error
 	w.Atlas, errs[0] = atlas.New(w.Fakes.Atlas.Config(), with(w.Fakes.Atlas.Options())...)
 	w.Incode, errs[1] = incode.New(incCfg, with(w.Fakes.Incode.Options())...)
@@ -395,8 +409,9 @@ var (
 // phone, so Sends counts it apart.
 //
 // The link providers receive no image: ADVANCE.AI's marker goes into the
-// card the person captures, and Verificar's into the fake's report; Complete
-// uses marker for both. For Verificar, kyctest.ImageServerError gives the
+// card the person captures, Incode's hosted link's (WithIncodeLink) into
+// the captures on Incode's pages, and Verificar's into the fake's report;
+// Complete uses marker for all three. For Verificar, kyctest.ImageServerError gives the
 // fake's magic phone verificartest.PhoneServerError, its equivalent.
 func (w *World) Request(p kyc.Provider, marker string) kyc.Request {
 	n := w.seq.Add(1)
@@ -417,6 +432,10 @@ func (w *World) Request(p kyc.Provider, marker string) kyc.Request {
 		req.Document = kyc.Document{Type: kyc.DocumentPAN, Number: "ABCDE1234F", Front: img(doc)}
 		req.Person = kyc.Person{FullName: atlastest.HolderName}
 	case kyc.Incode:
+		if w.Incode.Capabilities().Flow == kyc.FlowHostedLink {
+			req.Link = kyc.LinkOptions{ReturnURL: "https://example.com/kyc/done"}
+			break
+		}
 		req.Selfie = img(face)
 		req.Document = kyc.Document{Type: kyc.DocumentIDCard, Front: img(doc), Back: img(false)}
 	case kyc.EKYC:
@@ -460,6 +479,13 @@ func FictionalPhone(i int) string {
 //   - ADVANCE.AI: the person captures a card carrying marker on the H5 page
 //     (advanceaitest.Server.Capture); Router.Result then reads get-result
 //     once.
+//   - Incode's hosted link (WithIncodeLink): the person goes through the
+//     link (incodetest.Server.Onboard), capturing a front and a selfie with
+//     marker where Request puts it for the direct flow; the fake posts
+//     ONBOARDING_FINISHED to the world's webhook server, which confirms it
+//     (a read-back) and puts its Result into Store; Router.Result then
+//     reads the session back. A capture Incode's pages refuse is an error
+//     wrapping incodetest.ErrCaptureRefused.
 //   - Verificar: the fake posts the finished report for marker
 //     (verificartest.Webhook.Magic) to the world's webhook server, which
 //     authenticates it and puts its Result into Store; Router.Result then
@@ -478,6 +504,13 @@ func (w *World) Complete(ctx context.Context, res *kyc.Result, marker string) (*
 	case kyc.AdvanceAI:
 		if err := w.Fakes.AdvanceAI.Capture(advanceaitest.SignatureID(res.Reference), kyctest.MagicImage(marker, 0)); err != nil {
 			return nil, fmt.Errorf("kycworld: capture on the ADVANCE.AI fake: %w", err)
+		}
+	case kyc.Incode:
+		if res.Link == nil {
+			return res, nil // the direct flow: nothing for the person to do
+		}
+		if err := w.onboard(ctx, res, ref.ID, marker); err != nil {
+			return nil, err
 		}
 	case kyc.Verificar:
 		status, err := w.Fakes.Verificar.SendWebhook(ctx, verificartest.Webhook{

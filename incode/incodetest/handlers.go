@@ -50,6 +50,9 @@ func jwt(sub string) string {
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if s.servePage(w, r) { // the hosted pages: a browser, no API headers (hosted.go)
+		return
+	}
 	if r.Header.Get("api-version") != "1.0" {
 		badRequest(w, r, "api-version header is mandatory")
 		return
@@ -107,6 +110,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		{http.MethodGet, "/omni/get/score"}:             s.score,
 		{http.MethodGet, "/omni/get/ocr-data"}:          s.ocr,
 		{http.MethodPost, "/omni/process/approve"}:      s.approve,
+		{http.MethodGet, "/0/omni/onboarding-url"}:      s.onboardingURL,
 	}
 	h := handlers[route{r.Method, path}]
 	if h == nil {
@@ -143,13 +147,16 @@ func (s *Server) start(w http.ResponseWriter, r *http.Request) {
 		CountryCode        string `json:"countryCode"`
 		ConfigurationID    string `json:"configurationId"`
 		ExternalCustomerID string `json:"externalCustomerId"`
+		RedirectionURL     string `json:"redirectionUrl"`
+		Language           string `json:"language"`
 	}
 	if err := json.NewDecoder(io.LimitReader(r.Body, 64<<10)).Decode(&req); err != nil {
 		badRequest(w, r, "Malformed body")
 		return
 	}
 	id := kyctest.RandomHex(12)
-	ss := &session{id: id, token: jwt(id), external: req.ExternalCustomerID}
+	ss := &session{id: id, token: jwt(id), external: req.ExternalCustomerID,
+		redirect: req.RedirectionURL, language: req.Language}
 	s.mu.Lock()
 	s.sessions[ss.token] = ss
 	s.byID[id] = ss
@@ -158,7 +165,7 @@ func (s *Server) start(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 	writeJSON(w, http.StatusOK, map[string]any{
 		"token": ss.token, "interviewId": id, "interviewCode": strings.ToUpper(kyctest.RandomHex(3)),
-		"flowType": "flow", "clientId": "incodetest", "env": "demo", "existingSession": false,
+		"flowType": "flow", "clientId": ClientID, "env": "demo", "existingSession": false,
 		"idCaptureTimeout": 30, "idCaptureRetries": 3, "selfieCaptureTimeout": 30, "selfieCaptureRetries": 3,
 	})
 }

@@ -11,8 +11,11 @@
 // (WithDelay) so that clients poll the onboarding status, refuses bodies
 // over Incode's 10 MB image cap, answers with the documented bodies, and
 // sends the onboarding-status webhook (SendWebhook, Webhook, PostWebhook),
-// and serves the session deletion of incode.Client.Erase (DELETE
-// /omni/interviews with an executive token; see Deletions).
+// serves the session deletion of incode.Client.Erase (DELETE
+// /omni/interviews with an executive token; see Deletions), and serves the
+// hosted link (GET /0/omni/onboarding-url, the clientId ClientID required,
+// and the page it points to, HostedPagePath): Onboard is the person going
+// through it.
 // Faults are injected through the embedded kyctest.Server.
 //
 // # Magic inputs
@@ -73,6 +76,9 @@ const (
 	ConfigurationID   = "incodetest-flow"
 	ExecutiveEmail    = "executive@incodetest.example"
 	ExecutivePassword = "incodetest-executive-password"
+	// ClientID is the clientId the fake's session start answers, and the
+	// one its onboarding-url requires.
+	ClientID = "incodetest"
 )
 
 // DefaultDelay is how long ID processing takes after ProcessID, by default.
@@ -151,6 +157,8 @@ type Server struct {
 	issued   []string
 	// deletions are the DELETE /omni/interviews served (erase.go).
 	deletions []Deletion
+	// links are the hosted links issued, by link token (hosted.go).
+	links map[string]*session
 }
 
 type session struct {
@@ -165,6 +173,8 @@ type session struct {
 	hasSelfie           bool
 	faceDone            bool
 	finished            bool
+	redirect, language  string // the start's redirectionUrl and language
+	link                string // the hosted link's token; "" none issued
 }
 
 // New starts a fake closed when the test ends.
@@ -175,7 +185,8 @@ func New(t testing.TB, opts ...Option) *Server {
 // NewServer starts a fake; Close it when done.
 func NewServer(opts ...Option) *Server {
 	s := &Server{key: APIKey, delay: DefaultDelay, hook: http.DefaultClient,
-		sessions: map[string]*session{}, byID: map[string]*session{}, exec: map[string]bool{}}
+		sessions: map[string]*session{}, byID: map[string]*session{}, exec: map[string]bool{},
+		links: map[string]*session{}}
 	kyctest.ApplyOptions(s, opts)
 	s.Server = kyctest.NewServer(http.HandlerFunc(s.serve))
 	return s
