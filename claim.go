@@ -81,6 +81,11 @@ func RequestFingerprint(req Request) string {
 	str(req.Link.Message)
 	str(req.Link.Sender)
 	str(req.Link.SendAt.UTC().Format(time.RFC3339Nano))
+	if req.Link.Language != "" {
+		// Only when set, so that the fingerprints of claims made before
+		// the field existed stay the same.
+		str(req.Link.Language)
+	}
 	return hex.EncodeToString(h.Sum(nil))
 }
 

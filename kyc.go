@@ -123,7 +123,16 @@ type LinkOptions struct {
 	Sender string
 	// SendAt schedules the SMS; zero sends now.
 	SendAt time.Time
+	// Language is the language of the hosted pages, as a language tag
+	// ("en-US", "es"; ASCII letters, digits and '-', at most
+	// MaxLanguageLength); empty means the client's own default (Incode's
+	// Config.Language, then Incode's). Incode's hosted link takes it.
+	Language string
 }
+
+// MaxLanguageLength bounds LinkOptions.Language: the longest language tag
+// in common use (BCP 47 with extensions) fits.
+const MaxLanguageLength = 35
 
 // Status is where a verification stands.
 type Status string

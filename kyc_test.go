@@ -382,3 +382,35 @@ func TestReverifyBy(t *testing.T) {
 		assert.Equal(t, tc.want, tc.res.ReverifyBy(), tc.name)
 	}
 }
+
+// TestLinkLanguage checks LinkOptions.Language's form, and that a Request
+// without one keeps the fingerprint it had before the field existed (a
+// claim made by an older replica still matches its retry).
+func TestLinkLanguage(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		lang string
+		ok   bool
+	}{
+		{"", true}, {"en", true}, {"en-US", true}, {"zh-Hant-TW", true}, {"es-419", true},
+		{"en US", false}, {"en_US", false}, {"-en", false}, {"en-", false}, {"en--US", false}, {"1en", false},
+		{"en\n", false}, {"énglish", false}, {strings.Repeat("a", kyc.MaxLanguageLength+1), false},
+	} {
+		req := kyc.Request{ID: "case-42", Link: kyc.LinkOptions{ReturnURL: "https://example.com/done", Language: tt.lang}}
+		err := req.Validate()
+		assert.Equal(t, tt.ok, kyc.IsLanguageTag(tt.lang), "%q", tt.lang)
+		if tt.ok {
+			assert.NoError(t, err, "%q", tt.lang)
+			continue
+		}
+		var kerr *kyc.Error
+		require.ErrorAs(t, err, &kerr, "%q", tt.lang)
+		assert.Equal(t, kyc.FieldLanguage, kerr.Field)
+	}
+	old := kyc.Request{ID: "case-42", Country: "ESP", Link: kyc.LinkOptions{ReturnURL: "https://example.com/done"}}
+	assert.Equal(t, "472d5b3eeb3342bcf266eae71063c083af6754c52472e5b6ffa5e02e96863084", kyc.RequestFingerprint(old),
+		"the fingerprint of a Request without a Language is the one it had before the field")
+	withLang := old
+	withLang.Link.Language = "en"
+	assert.NotEqual(t, kyc.RequestFingerprint(old), kyc.RequestFingerprint(withLang), "a different Language is a different Request")
+}

@@ -51,6 +51,7 @@ const (
 	FieldPhone          Field = "Person.Phone"
 	FieldEmail          Field = "Person.Email"
 	FieldReturnURL      Field = "Link.ReturnURL"
+	FieldLanguage       Field = "Link.Language"
 	// FieldID is Request.ID: the idempotency key of a Router with a store.
 	FieldID Field = "ID"
 	// FieldReference names a reference argument (Verifier.Result's ref, a
@@ -155,7 +156,8 @@ func sameRequest(a, b Request) bool {
 		a.Person.FullName == b.Person.FullName && a.Person.DateOfBirth.Equal(b.Person.DateOfBirth) &&
 		a.Person.Phone == b.Person.Phone && a.Person.Email == b.Person.Email &&
 		a.Link.ReturnURL == b.Link.ReturnURL && a.Link.FailReturnURL == b.Link.FailReturnURL &&
-		a.Link.Message == b.Link.Message && a.Link.Sender == b.Link.Sender && a.Link.SendAt.Equal(b.Link.SendAt)
+		a.Link.Message == b.Link.Message && a.Link.Sender == b.Link.Sender && a.Link.SendAt.Equal(b.Link.SendAt) &&
+		a.Link.Language == b.Link.Language
 }
 
 // Has reports whether req fills field f.

@@ -48,6 +48,9 @@ func (req Request) Validate() error {
 	if req.Country != "" && !IsCountryCode(req.Country) {
 		return invalid(op, string(FieldCountry), countryHint(req.Country))
 	}
+	if !IsLanguageTag(req.Link.Language) {
+		return invalid(op, string(FieldLanguage), "a language tag such as en-US: ASCII letters, digits and '-', at most 35")
+	}
 	if req.Person.Phone != "" {
 		if _, err := normalizePhone(op, req.Person.Phone, req.Country); err != nil {
 			return err
@@ -91,3 +94,25 @@ func checkText(op, field, v string, limit int) error {
 	}
 	return nil
 }
+
+// IsLanguageTag reports whether l is empty or a plausible language tag, the
+// form LinkOptions.Language takes:
+// ASCII letters, digits and '-', at most MaxLanguageLength, starting with a
+// letter and neither ending with '-' nor holding "--".
+func IsLanguageTag(l string) bool {
+	if l == "" {
+		return true
+	}
+	if len(l) > MaxLanguageLength || !isASCIILetter(l[0]) || l[len(l)-1] == '-' || strings.Contains(l, "--") {
+		return false
+	}
+	for i := 0; i < len(l); i++ {
+		c := l[i]
+		if !isASCIILetter(c) && (c < '0' || c > '9') && c != '-' {
+			return false
+		}
+	}
+	return true
+}
+
+func isASCIILetter(c byte) bool { return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' }

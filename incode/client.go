@@ -123,7 +123,8 @@ type Config struct {
 	// Language is the language of Incode's hosted pages, sent at the
 	// session start of the hosted link, such as "en-US", "es-ES" or
 	// "pt-BR"; empty leaves the flow's default. Letters, digits and '-',
-	// at most MaxLanguageLength.
+	// at most kyc.MaxLanguageLength. Request.Link.Language, when set, takes
+	// precedence for that request.
 	Language string
 
 	// PollInterval is the first wait between onboarding-status reads in
@@ -178,7 +179,7 @@ func New(cfg Config, opts ...kyc.Option) (*Client, error) {
 		OptionalSecret("WebhookToken", cfg.WebhookToken).
 		That(cfg.WebhookReadTimeout >= 0, "WebhookReadTimeout", "negative").
 		That(cfg.Flow == "" || cfg.Flow == kyc.FlowDirect || cfg.Flow == kyc.FlowHostedLink, "Flow", `kyc.FlowDirect or kyc.FlowHostedLink`).
-		That(languageForm(cfg.Language), "Language", "a language tag such as en-US: letters, digits and '-', at most 35 characters").
+		That(kyc.IsLanguageTag(cfg.Language), "Language", "a language tag such as en-US: letters, digits and '-', at most 35 characters").
 		That(cfg.PollInterval >= 0, "PollInterval", "negative").
 		That(cfg.PollTimeout >= 0, "PollTimeout", "negative").
 		Err(); err != nil {

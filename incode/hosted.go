@@ -15,10 +15,6 @@ import (
 	"github.com/kyc-go/kyc/internal/transport"
 )
 
-// MaxLanguageLength bounds Config.Language: the longest language tag
-// (BCP 47) that common software supports is 35 characters.
-const MaxLanguageLength = 35
-
 // maxClientIDLength bounds the clientId sent to onboarding-url, as
 // Config.ConfigurationID is bounded.
 const maxClientIDLength = 256
@@ -32,26 +28,9 @@ func hostedCapabilities() kyc.Capabilities {
 	return kyc.Capabilities{Flow: kyc.FlowHostedLink, Requires: []kyc.Field{kyc.FieldReturnURL}}
 }
 
-// languageForm reports whether l is empty or a plausible language tag:
-// ASCII letters, digits and '-', at most MaxLanguageLength, starting with a
-// letter.
-func languageForm(l string) bool {
-	if len(l) > MaxLanguageLength {
-		return false
-	}
-	for i := 0; i < len(l); i++ {
-		c := l[i]
-		letter := c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-		if !letter && (i == 0 || !(c >= '0' && c <= '9' || c == '-')) {
-			return false
-		}
-	}
-	return true
-}
-
 // verifyLink is Verify for the hosted link: it checks the Request (a return
 // URL, https unless on loopback, without user information), starts a session
-// with it as redirectionUrl and Config.Language, and asks for the
+// with it as redirectionUrl and Request.Link.Language (else Config.Language), and asks for the
 // onboarding URL. The session start is billed and never resent; an error
 // after it carries the session's Reference.
 func (c *Client) verifyLink(ctx context.Context, req kyc.Request) (*kyc.Result, error) {
@@ -66,8 +45,12 @@ func (c *Client) verifyLink(ctx context.Context, req kyc.Request) (*kyc.Result, 
 	if country == "" {
 		country = "ALL"
 	}
+	language := req.Link.Language
+	if language == "" {
+		language = c.cfg.Language
+	}
 	s, err := c.StartSession(ctx, StartRequest{CountryCode: country, ExternalCustomerID: req.ID,
-		Language: c.cfg.Language, RedirectionURL: req.Link.ReturnURL})
+		Language: language, RedirectionURL: req.Link.ReturnURL})
 	if err != nil {
 		return nil, err
 	}

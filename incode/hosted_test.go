@@ -328,7 +328,7 @@ func TestHostedLinkRefusesBadInput(t *testing.T) {
 		{"unknown flow", func(c *incode.Config) { c.Flow = "hosted" }, "Flow"},
 		{"language with a space", func(c *incode.Config) { c.Language = "en US" }, "Language"},
 		{"language control character", func(c *incode.Config) { c.Language = "en\n" }, "Language"},
-		{"language too long", func(c *incode.Config) { c.Language = strings.Repeat("a", incode.MaxLanguageLength+1) }, "Language"},
+		{"language too long", func(c *incode.Config) { c.Language = strings.Repeat("a", kyc.MaxLanguageLength+1) }, "Language"},
 		{"language starting with a digit", func(c *incode.Config) { c.Language = "1en" }, "Language"},
 	} {
 		cfg := srv.Config()
@@ -490,4 +490,28 @@ func TestHostedLinkResendsOnlyTheRead(t *testing.T) {
 	assert.True(t, kyc.MayHaveCharged(err))
 	assert.Equal(t, 2, srv.Count("/omni/start"), "a start that may have reached Incode is never resent")
 	assert.Equal(t, 2, srv.Count("/0/omni/onboarding-url"), "no link is asked for a start without an answer")
+}
+
+// TestHostedLinkLanguageOfTheRequest sends Request.Link.Language in
+// preference to Config.Language, and Config.Language when the Request has
+// none.
+func TestHostedLinkLanguageOfTheRequest(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct{ request, want string }{{"pt-BR", "pt-BR"}, {"", "es-ES"}} {
+		srv := incodetest.New(t)
+		c := setup(t, srv, hostedConfig)
+		req := linkRequest("lang-" + tt.want)
+		req.Link.Language = tt.request
+		_, err := c.Verify(t.Context(), req)
+		require.NoError(t, err)
+		var sent struct {
+			Language string `json:"language"`
+		}
+		for _, r := range srv.Requests() {
+			if r.Path == "/omni/start" {
+				require.NoError(t, json.Unmarshal(r.Body, &sent))
+			}
+		}
+		assert.Equal(t, tt.want, sent.Language, "request %q", tt.request)
+	}
 }
