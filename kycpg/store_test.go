@@ -179,3 +179,47 @@ func TestApplyReportsConflicts(t *testing.T) {
 	require.True(t, errors.As(err, &ke))
 	assert.Equal(t, kyc.ErrNotFound, ke.Kind)
 }
+
+// An Apply whose statement began before another caller's first Result
+// for the reference committed (its snapshot saw no row, its upsert waited
+// on the other's insert) still reports the conflict: the rare case where
+// the store reads the row again. The other caller holds its insert in an
+// open transaction until the Apply waits on it (seen in pg_locks).
+func TestApplyReportsAConflictWithARowInsertedAfterItsSnapshot(t *testing.T) {
+	pool := newPool(t, testURL, 0)
+	s := newStore(t, pool)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	first := &kyc.Result{Provider: kyc.Incode, Reference: "incode:late", Status: kyc.StatusApproved}
+	tx, err := pool.Begin(ctx)
+	require.NoError(t, err)
+	defer func() { _ = tx.Rollback(ctx) }()
+	var stored *bool
+	var final *bool
+	var status *string
+	var sequence *int64
+	var digest []byte
+	require.NoError(t, tx.QueryRow(ctx, kycpg.ApplySQL(s), kycpg.ApplyArgs(first)...).Scan(&stored, &final, &status, &sequence, &digest))
+	require.NotNil(t, stored)
+
+	got := make(chan kyc.Applied, 1)
+	go func() {
+		a, err := s.Apply(ctx, &kyc.Result{Provider: kyc.Incode, Reference: "incode:late", Status: kyc.StatusRejected})
+		assert.NoError(t, err)
+		got <- a
+	}()
+	for { // until the Apply waits on the open transaction's insert
+		var waiting int
+		require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM pg_locks WHERE NOT granted`).Scan(&waiting))
+		if waiting > 0 {
+			break
+		}
+		require.NoError(t, ctx.Err())
+		time.Sleep(5 * time.Millisecond)
+	}
+	require.NoError(t, tx.Commit(ctx))
+	assert.Equal(t, kyc.AppliedConflict, <-got)
+	res, err := s.Get(ctx, "incode:late")
+	require.NoError(t, err)
+	assert.Equal(t, kyc.StatusApproved, res.Status, "the first final verdict stays")
+}
