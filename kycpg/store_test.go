@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
@@ -74,16 +75,22 @@ func TestNewRefusesBadOptions(t *testing.T) {
 	assert.ErrorIs(t, err, kyc.ErrInvalidRequest)
 }
 
-// 256 webhook deliveries through kyc.WebhookMux's store path, on a pool of
-// 8 connections: every Apply lands, and the row ends at the maximum by the
-// rule.
-func TestManyConcurrentAppliesOnASmallPool(t *testing.T) {
+// 256 concurrent webhook deliveries through kyc.WebhookMux, on a pool of
+// 8 connections, progress events and final verdicts for 4 references in
+// every order: each is answered 200 and each reference ends at the final
+// verdict with the greatest Sequence, never at a progress event.
+func TestManyConcurrentWebhooksOnASmallPool(t *testing.T) {
 	pool := newPool(t, testURL, 8)
 	s := newStore(t, pool)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
+	recv := kyctest.NewReceiver("fake").RequireToken("tok")
+	mux, err := kyc.NewWebhookMux(func(context.Context, *kyc.Event) error { return nil }, kyc.WithResultStore(s))
+	require.NoError(t, err)
+	mux.Handle("/hook", recv)
 	var wg sync.WaitGroup
-	errs := make(chan error, 256)
+	codes := make(chan int, 256)
+	start := make(chan struct{})
 	for i := range 256 {
 		wg.Add(1)
 		go func() {
@@ -92,17 +99,21 @@ func TestManyConcurrentAppliesOnASmallPool(t *testing.T) {
 			if i%3 == 0 {
 				st = kyc.StatusApproved
 			}
-			_, err := s.Apply(ctx, &kyc.Result{Provider: kyc.Verificar, Reference: fmt.Sprintf("verificar:r%d", i%4), Status: st, Sequence: int64(i)})
-			errs <- err
+			req := recv.NewRequest("/hook", kyctest.Webhook{Reference: fmt.Sprintf("fake:r%d", i%4), Status: st, Sequence: int64(i)})
+			w := httptest.NewRecorder()
+			<-start
+			mux.ServeHTTP(w, req.WithContext(ctx))
+			codes <- w.Code
 		}()
 	}
+	close(start)
 	wg.Wait()
-	close(errs)
-	for err := range errs {
-		require.NoError(t, err)
+	close(codes)
+	for code := range codes {
+		require.Equal(t, 200, code)
 	}
 	for r := range 4 {
-		got, err := s.Get(ctx, fmt.Sprintf("verificar:r%d", r))
+		got, err := s.Get(ctx, fmt.Sprintf("fake:r%d", r))
 		require.NoError(t, err)
 		// the greatest i ≡ r (mod 4) with i%3 == 0 below 256
 		want := int64(-1)
