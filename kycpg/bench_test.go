@@ -41,8 +41,21 @@ func processCPU() time.Duration {
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-// run calls op n times from conc goroutines and measures it.
-func run(ctx context.Context, conc, n int, op func(ctx context.Context, i int) error) (measure, error) {
+// side is what run measured of one side, summed over its chunks.
+type side struct {
+	lat     []time.Duration
+	el, cpu time.Duration
+}
+
+func (s side) measure() measure {
+	slices.Sort(s.lat)
+	n := len(s.lat)
+	return measure{opsPerSec: float64(n) / s.el.Seconds(), p99: s.lat[n*99/100], cpu: s.cpu / time.Duration(n)}
+}
+
+// run calls op n times from conc goroutines and adds what it measured to
+// into.
+func run(ctx context.Context, conc, n int, op func(ctx context.Context, i int) error, into *side) error {
 	lat := make([]time.Duration, n)
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -66,18 +79,25 @@ func run(ctx context.Context, conc, n int, op func(ctx context.Context, i int) e
 		}()
 	}
 	wg.Wait()
-	el, used := time.Since(start), processCPU()-startCPU
+	into.el += time.Since(start)
+	into.cpu += processCPU() - startCPU
+	into.lat = append(into.lat, lat...)
 	if e, ok := firstErr.Load().(error); ok {
-		return measure{}, e
+		return e
 	}
-	slices.Sort(lat)
-	return measure{opsPerSec: float64(n) / el.Seconds(), p99: lat[n*99/100], cpu: used / time.Duration(n)}, nil
+	return nil
 }
+
+// benchChunk is how many operations one side runs before the other takes
+// its turn: the two sides of a round interleave in chunks, so that a
+// change in the machine's load (other processes on its 2 cores) reaches
+// both alike.
+const benchChunk = 250
 
 // TestPerformanceReport measures the store beside raw pgx running the same
 // statement, scanning the same row, on the same pool, at 1, 16 and 64
-// concurrent callers, in rounds (-kycpg.rounds) that alternate which goes
-// first. Each round gives a ratio; the report shows the median ratio and
+// concurrent callers, in rounds (-kycpg.rounds) in which the two take
+// turns by chunks of benchChunk operations. Each round gives a ratio; the report shows the median ratio and
 // the lowest and highest round, and this process's CPU per operation (the
 // client's share: the server's is the same statement on both sides). With
 // -kycpg.bench=N it prints the figures of BENCHMARKS.md; without, it
@@ -159,18 +179,21 @@ func TestPerformanceReport(t *testing.T) {
 			var st, rw []measure
 			var ratios []float64
 			for round := range rounds {
-				order := []func(ctx context.Context, i int) error{p.store, p.raw}
-				if round%2 == 1 {
-					order = []func(ctx context.Context, i int) error{p.raw, p.store}
+				var pair [2]side
+				for done := 0; done < n; done += benchChunk {
+					c := min(benchChunk, n-done)
+					for k := range 2 {
+						which := (k + round + done/benchChunk) % 2 // ABBA…: each side goes first as often
+						fn := p.store
+						if which == 1 {
+							fn = p.raw
+						}
+						require.NoError(t, run(ctx, conc, c, fn, &pair[which]), p.name)
+					}
 				}
-				var pair [2]measure
-				for k, fn := range order {
-					m, err := run(ctx, conc, n, fn)
-					require.NoError(t, err, p.name)
-					pair[(k+round)%2] = m
-				}
-				st, rw = append(st, pair[0]), append(rw, pair[1])
-				ratios = append(ratios, pair[1].opsPerSec/pair[0].opsPerSec)
+				sm, rm := pair[0].measure(), pair[1].measure()
+				st, rw = append(st, sm), append(rw, rm)
+				ratios = append(ratios, rm.opsPerSec/sm.opsPerSec)
 			}
 			slices.Sort(ratios)
 			fmt.Fprintf(&report, "| %s | %d | %.0f | %.0f | %s | %s | %.2fx (%.2f–%.2f) | %s / %s |\n", p.name, conc,
