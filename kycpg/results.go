@@ -72,9 +72,13 @@ func applyArgs(res *kyc.Result) ([]any, kyc.Ordering, error) {
 // Result is kept as its JSON, byte for byte. The same statement returns the
 // row as it stood before (its ordering columns), from which a Result the
 // statement did not store is reported AppliedUnchanged or AppliedConflict:
-// the report, never the decision, which is the upsert's. Only when the row
-// was inserted by another caller after the statement began (its snapshot
-// saw none) is it read again to shape the report.
+// the report, never the decision, which is the upsert's, on the row as it
+// is when the statement holds its lock. The row it reports against is the
+// one the statement's snapshot saw: when another caller changed it while
+// this statement waited for its lock, the report compares with the row
+// before that change. Only when another caller inserted the row after the
+// statement began (its snapshot saw none) is it read again, a second round
+// trip, to shape the report.
 func (s *Store) Apply(ctx context.Context, res *kyc.Result) (kyc.Applied, error) {
 	const op = "kycpg.Store.Apply"
 	if res == nil || res.Reference == "" {
