@@ -26,12 +26,23 @@ const applyRule = `results.digest <> EXCLUDED.digest AND (
 
 func (s *Store) prepare() {
 	t := s.schema
-	s.qApply = `INSERT INTO ` + t + `.results AS results (ref, final, status, sequence, digest, body)
-	VALUES ($1, $2, $3, $4, $5, $6)
-	ON CONFLICT (ref) DO UPDATE SET final = EXCLUDED.final, status = EXCLUDED.status, sequence = EXCLUDED.sequence,
-		digest = EXCLUDED.digest, body = EXCLUDED.body, updated_at = now()
-	WHERE ` + applyRule + `
-	RETURNING true`
+	// The upsert and, in the same statement and round trip, the row as it
+	// was before it (prev, read from the statement's snapshot), so that a
+	// Result the rule did not store is reported as unchanged or as a
+	// conflict without a second query. stored is NULL when nothing was
+	// stored.
+	s.qApply = `WITH prev AS (
+		SELECT final, status, sequence, digest FROM ` + t + `.results WHERE ref = $1
+	), up AS (
+		INSERT INTO ` + t + `.results AS results (ref, final, status, sequence, digest, body)
+		VALUES ($1, $2, $3, $4, $5, $6)
+		ON CONFLICT (ref) DO UPDATE SET final = EXCLUDED.final, status = EXCLUDED.status, sequence = EXCLUDED.sequence,
+			digest = EXCLUDED.digest, body = EXCLUDED.body, updated_at = now()
+		WHERE ` + applyRule + `
+		RETURNING true AS stored
+	)
+	SELECT (SELECT stored FROM up), prev.final, prev.status, prev.sequence, prev.digest
+	FROM (SELECT 1) AS one LEFT JOIN prev ON true`
 	s.qGet = `SELECT body FROM ` + t + `.results WHERE ref = $1`
 	s.qOrder = `SELECT final, status, sequence, digest FROM ` + t + `.results WHERE ref = $1`
 	s.qClaim = `INSERT INTO ` + t + `.claims AS claims (id, fingerprint, state, reference, expires)
@@ -58,9 +69,16 @@ func applyArgs(res *kyc.Result) ([]any, kyc.Ordering, error) {
 // Apply implements kyc.ResultStore: one INSERT … ON CONFLICT DO UPDATE
 // whose WHERE clause is the ordering rule (kyc.Decide), so that replicas
 // applying Results for one Reference at once end where the rule says. The
-// Result is kept as its JSON, byte for byte. When the statement did not
-// store the Result, a second read of the stored row tells AppliedUnchanged
-// from AppliedConflict; it only shapes the report, never the decision.
+// Result is kept as its JSON, byte for byte. The same statement returns the
+// row as it stood before (its ordering columns), from which a Result the
+// statement did not store is reported AppliedUnchanged or AppliedConflict:
+// the report, never the decision, which is the upsert's, on the row as it
+// is when the statement holds its lock. The row it reports against is the
+// one the statement's snapshot saw: when another caller changed it while
+// this statement waited for its lock, the report compares with the row
+// before that change. Only when another caller inserted the row after the
+// statement began (its snapshot saw none) is it read again, a second round
+// trip, to shape the report.
 func (s *Store) Apply(ctx context.Context, res *kyc.Result) (kyc.Applied, error) {
 	const op = "kycpg.Store.Apply"
 	if res == nil || res.Reference == "" {
@@ -73,30 +91,31 @@ func (s *Store) Apply(ctx context.Context, res *kyc.Result) (kyc.Applied, error)
 	if err != nil {
 		return 0, kycError{op: op, kind: kindInvalid, msg: "the Result does not encode as JSON"}.err()
 	}
-	var stored bool
-	err = s.pool.QueryRow(ctx, s.qApply, args...).Scan(&stored)
-	switch {
-	case err == nil:
-		return kyc.AppliedStored, nil
-	case !errors.Is(err, pgx.ErrNoRows):
-		return 0, wrap(ctx, op, err)
-	}
 	var (
-		old    kyc.Ordering
-		status string
-		digest []byte
+		stored, final *bool
+		status        *string
+		sequence      *int64
+		digest        []byte
 	)
-	err = s.pool.QueryRow(ctx, s.qOrder, res.Reference).Scan(&old.Final, &status, &old.Sequence, &digest)
-	if errors.Is(err, pgx.ErrNoRows) { // erased in between
-		return kyc.AppliedUnchanged, nil
-	}
-	if err != nil {
+	if err := s.pool.QueryRow(ctx, s.qApply, args...).Scan(&stored, &final, &status, &sequence, &digest); err != nil {
 		return 0, wrap(ctx, op, err)
 	}
-	old.Status = kyc.Status(status)
+	if stored != nil {
+		return kyc.AppliedStored, nil
+	}
+	if final == nil { // inserted by another caller after this statement's snapshot
+		err := s.pool.QueryRow(ctx, s.qOrder, res.Reference).Scan(&final, &status, &sequence, &digest)
+		if errors.Is(err, pgx.ErrNoRows) { // and erased since
+			return kyc.AppliedUnchanged, nil
+		}
+		if err != nil {
+			return 0, wrap(ctx, op, err)
+		}
+	}
+	old := kyc.Ordering{Final: *final, Status: kyc.Status(*status), Sequence: *sequence}
 	copy(old.Digest[:], digest)
-	if a := kyc.Decide(old, ord); a == kyc.AppliedConflict {
-		return a, nil
+	if kyc.Decide(old, ord) == kyc.AppliedConflict {
+		return kyc.AppliedConflict, nil
 	}
 	return kyc.AppliedUnchanged, nil
 }

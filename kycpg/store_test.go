@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http/httptest"
 	"sync"
 	"testing"
 	"time"
@@ -74,16 +75,22 @@ func TestNewRefusesBadOptions(t *testing.T) {
 	assert.ErrorIs(t, err, kyc.ErrInvalidRequest)
 }
 
-// 256 webhook deliveries through kyc.WebhookMux's store path, on a pool of
-// 8 connections: every Apply lands, and the row ends at the maximum by the
-// rule.
-func TestManyConcurrentAppliesOnASmallPool(t *testing.T) {
+// 256 concurrent webhook deliveries through kyc.WebhookMux, on a pool of
+// 8 connections, progress events and final verdicts for 4 references in
+// every order: each is answered 200 and each reference ends at the final
+// verdict with the greatest Sequence, never at a progress event.
+func TestManyConcurrentWebhooksOnASmallPool(t *testing.T) {
 	pool := newPool(t, testURL, 8)
 	s := newStore(t, pool)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
+	recv := kyctest.NewReceiver("fake").RequireToken("tok")
+	mux, err := kyc.NewWebhookMux(func(context.Context, *kyc.Event) error { return nil }, kyc.WithResultStore(s))
+	require.NoError(t, err)
+	mux.Handle("/hook", recv)
 	var wg sync.WaitGroup
-	errs := make(chan error, 256)
+	codes := make(chan int, 256)
+	start := make(chan struct{})
 	for i := range 256 {
 		wg.Add(1)
 		go func() {
@@ -92,17 +99,21 @@ func TestManyConcurrentAppliesOnASmallPool(t *testing.T) {
 			if i%3 == 0 {
 				st = kyc.StatusApproved
 			}
-			_, err := s.Apply(ctx, &kyc.Result{Provider: kyc.Verificar, Reference: fmt.Sprintf("verificar:r%d", i%4), Status: st, Sequence: int64(i)})
-			errs <- err
+			req := recv.NewRequest("/hook", kyctest.Webhook{Reference: fmt.Sprintf("fake:r%d", i%4), Status: st, Sequence: int64(i)})
+			w := httptest.NewRecorder()
+			<-start
+			mux.ServeHTTP(w, req.WithContext(ctx))
+			codes <- w.Code
 		}()
 	}
+	close(start)
 	wg.Wait()
-	close(errs)
-	for err := range errs {
-		require.NoError(t, err)
+	close(codes)
+	for code := range codes {
+		require.Equal(t, 200, code)
 	}
 	for r := range 4 {
-		got, err := s.Get(ctx, fmt.Sprintf("verificar:r%d", r))
+		got, err := s.Get(ctx, fmt.Sprintf("fake:r%d", r))
 		require.NoError(t, err)
 		// the greatest i ≡ r (mod 4) with i%3 == 0 below 256
 		want := int64(-1)
@@ -178,4 +189,48 @@ func TestApplyReportsConflicts(t *testing.T) {
 	_, err = s.Get(ctx, "incode:none")
 	require.True(t, errors.As(err, &ke))
 	assert.Equal(t, kyc.ErrNotFound, ke.Kind)
+}
+
+// An Apply whose statement began before another caller's first Result
+// for the reference committed (its snapshot saw no row, its upsert waited
+// on the other's insert) still reports the conflict: the rare case where
+// the store reads the row again. The other caller holds its insert in an
+// open transaction until the Apply waits on it (seen in pg_locks).
+func TestApplyReportsAConflictWithARowInsertedAfterItsSnapshot(t *testing.T) {
+	pool := newPool(t, testURL, 0)
+	s := newStore(t, pool)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	first := &kyc.Result{Provider: kyc.Incode, Reference: "incode:late", Status: kyc.StatusApproved}
+	tx, err := pool.Begin(ctx)
+	require.NoError(t, err)
+	defer func() { _ = tx.Rollback(ctx) }()
+	var stored *bool
+	var final *bool
+	var status *string
+	var sequence *int64
+	var digest []byte
+	require.NoError(t, tx.QueryRow(ctx, kycpg.ApplySQL(s), kycpg.ApplyArgs(first)...).Scan(&stored, &final, &status, &sequence, &digest))
+	require.NotNil(t, stored)
+
+	got := make(chan kyc.Applied, 1)
+	go func() {
+		a, err := s.Apply(ctx, &kyc.Result{Provider: kyc.Incode, Reference: "incode:late", Status: kyc.StatusRejected})
+		assert.NoError(t, err)
+		got <- a
+	}()
+	for { // until the Apply waits on the open transaction's insert
+		var waiting int
+		require.NoError(t, pool.QueryRow(ctx, `SELECT count(*) FROM pg_locks WHERE NOT granted`).Scan(&waiting))
+		if waiting > 0 {
+			break
+		}
+		require.NoError(t, ctx.Err())
+		time.Sleep(5 * time.Millisecond)
+	}
+	require.NoError(t, tx.Commit(ctx))
+	assert.Equal(t, kyc.AppliedConflict, <-got)
+	res, err := s.Get(ctx, "incode:late")
+	require.NoError(t, err)
+	assert.Equal(t, kyc.StatusApproved, res.Status, "the first final verdict stays")
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -35,16 +36,40 @@ import (
 //     (the final verdict with the greatest Sequence; a final verdict over
 //     every progress event);
 //   - keys are byte-exact and case-sensitive ("A" and "a" are two
-//     verifications, "_" and "%" are not wildcards);
+//     verifications, "_" and "%" are not wildcards), and kept whole up to
+//     kyc.MaxReferenceLength (references) and kyc.MaxIDLength (claim IDs);
 //   - claims: exactly one winner among 64 concurrent claims of one ID, the
 //     others see its claim; Settle records the outcome; a released or
-//     expired claim can be won again; IDs are case-sensitive;
+//     expired claim can be won again; IDs are case-sensitive and kept whole;
 //   - a cancelled context makes every method return promptly with an error
 //     matching context.Canceled.
 func StoreConformance(t *testing.T, newStore func() kyc.ResultStore) {
 	t.Helper()
+	storeConformance(testingT{t}, newStore)
+}
+
+// suiteT is what StoreConformance needs of a *testing.T: kyctest's own
+// tests run the suite with a recording T, to check that it fails the
+// broken stores it is meant to catch.
+type suiteT interface {
+	Helper()
+	Errorf(format string, args ...any)
+	Fatalf(format string, args ...any)
+	Fatal(args ...any)
+	Run(name string, f func(t suiteT)) bool
+}
+
+// testingT is a *testing.T as a suiteT.
+type testingT struct{ *testing.T }
+
+func (t testingT) Run(name string, f func(t suiteT)) bool {
+	return t.T.Run(name, func(t *testing.T) { f(testingT{t}) })
+}
+
+func storeConformance(t suiteT, newStore func() kyc.ResultStore) {
+	t.Helper()
 	ctx := context.Background()
-	apply := func(t *testing.T, s kyc.ResultStore, r *kyc.Result) kyc.Applied {
+	apply := func(t suiteT, s kyc.ResultStore, r *kyc.Result) kyc.Applied {
 		t.Helper()
 		a, err := s.Apply(ctx, r)
 		if err != nil {
@@ -53,7 +78,7 @@ func StoreConformance(t *testing.T, newStore func() kyc.ResultStore) {
 		return a
 	}
 
-	t.Run("apply then get gives every field back", func(t *testing.T) {
+	t.Run("apply then get gives every field back", func(t suiteT) {
 		s := newStore()
 		want := FullResult("conformance:1")
 		if a := apply(t, s, want); a != kyc.AppliedStored {
@@ -66,7 +91,7 @@ func StoreConformance(t *testing.T, newStore func() kyc.ResultStore) {
 		sameResult(t, want, got)
 	})
 
-	t.Run("unknown reference is ErrNotFound", func(t *testing.T) {
+	t.Run("unknown reference is ErrNotFound", func(t suiteT) {
 		s := newStore()
 		got, err := s.Get(ctx, "conformance:missing")
 		if !errors.Is(err, kyc.ErrNotFound) {
@@ -74,9 +99,9 @@ func StoreConformance(t *testing.T, newStore func() kyc.ResultStore) {
 		}
 	})
 
-	t.Run("the ordering rule", func(t *testing.T) {
+	t.Run("the ordering rule", func(t suiteT) {
 		for _, tc := range orderingCases() {
-			t.Run(tc.name, func(t *testing.T) {
+			t.Run(tc.name, func(t suiteT) {
 				s := newStore()
 				for i, r := range tc.steps {
 					if got := apply(t, s, r); got != tc.want[i] {
@@ -92,7 +117,7 @@ func StoreConformance(t *testing.T, newStore func() kyc.ResultStore) {
 		}
 	})
 
-	t.Run("agrees with kyc.Decide on random sequences", func(t *testing.T) {
+	t.Run("agrees with kyc.Decide on random sequences", func(t suiteT) {
 		s := newStore()
 		rng := rand.New(rand.NewPCG(1, 2))
 		model := map[string]*kyc.Result{}
@@ -119,7 +144,7 @@ func StoreConformance(t *testing.T, newStore func() kyc.ResultStore) {
 		}
 	})
 
-	t.Run("concurrent writers end at the maximum", func(t *testing.T) {
+	t.Run("concurrent writers end at the maximum", func(t suiteT) {
 		for round := range 8 {
 			s := newStore()
 			ref := fmt.Sprintf("conformance:race%d", round)
@@ -165,15 +190,20 @@ func StoreConformance(t *testing.T, newStore func() kyc.ResultStore) {
 		}
 	})
 
-	t.Run("keys are byte-exact and case-sensitive", func(t *testing.T) {
+	t.Run("keys are byte-exact and case-sensitive", func(t suiteT) {
 		s := newStore()
-		refs := []string{"atlas:AbC", "atlas:abc", "atlas:ABC", "atlas:a_c", "atlas:a%c", "atlas:abc."}
+		// Two references of kyc.MaxReferenceLength bytes that differ only
+		// in their last byte: a store that cuts keys short holds them as one.
+		long := "atlas:" + strings.Repeat("L", kyc.MaxReferenceLength-len("atlas:")-1)
+		refs := []string{"atlas:AbC", "atlas:abc", "atlas:ABC", "atlas:a_c", "atlas:a%c", "atlas:abc.", long + "a", long + "b"}
 		for i, ref := range refs {
 			st := kyc.StatusApproved
 			if i%2 == 1 {
 				st = kyc.StatusRejected
 			}
-			apply(t, s, &kyc.Result{Provider: kyc.Atlas, Reference: ref, Status: st, Sequence: int64(i + 1)})
+			if a := apply(t, s, &kyc.Result{Provider: kyc.Atlas, Reference: ref, Status: st, Sequence: int64(i + 1)}); a != kyc.AppliedStored {
+				t.Fatalf("Apply(%q), a reference not applied before: got %v, want stored", ref, a)
+			}
 		}
 		for i, ref := range refs {
 			got, err := s.Get(ctx, ref)
@@ -184,14 +214,14 @@ func StoreConformance(t *testing.T, newStore func() kyc.ResultStore) {
 				t.Fatalf("Get(%q) gave the Result of %q (sequence %d): keys must be byte-exact and case-sensitive", ref, got.Reference, got.Sequence)
 			}
 		}
-		for _, ref := range []string{"atlas:Abc", "atlas:abcd", "atlas:aXc", "atlas:ab"} {
+		for _, ref := range []string{"atlas:Abc", "atlas:abcd", "atlas:aXc", "atlas:ab", long, long + "c"} {
 			if got, err := s.Get(ctx, ref); !errors.Is(err, kyc.ErrNotFound) {
 				t.Fatalf("Get(%q): got (%v, %v), want ErrNotFound: no other key may match", ref, got, err)
 			}
 		}
 	})
 
-	t.Run("a Result without Reference is refused", func(t *testing.T) {
+	t.Run("a Result without Reference is refused", func(t suiteT) {
 		s := newStore()
 		_, err := s.Apply(ctx, &kyc.Result{Provider: kyc.Atlas, Status: kyc.StatusApproved})
 		if !errors.Is(err, kyc.ErrInvalidRequest) {
@@ -199,7 +229,7 @@ func StoreConformance(t *testing.T, newStore func() kyc.ResultStore) {
 		}
 	})
 
-	t.Run("no sharing with the caller", func(t *testing.T) {
+	t.Run("no sharing with the caller", func(t suiteT) {
 		s := newStore()
 		in := FullResult("conformance:3")
 		want := FullResult("conformance:3")
@@ -218,7 +248,7 @@ func StoreConformance(t *testing.T, newStore func() kyc.ResultStore) {
 		sameResult(t, want, again)
 	})
 
-	t.Run("exactly one of 64 concurrent claims wins", func(t *testing.T) {
+	t.Run("exactly one of 64 concurrent claims wins", func(t suiteT) {
 		s := newStore()
 		var wg sync.WaitGroup
 		var mu sync.Mutex
@@ -250,7 +280,7 @@ func StoreConformance(t *testing.T, newStore func() kyc.ResultStore) {
 		}
 	})
 
-	t.Run("claims settle, release, expire, and are case-sensitive", func(t *testing.T) {
+	t.Run("claims settle, release, expire, and are case-sensitive", func(t suiteT) {
 		s := newStore()
 		claim := func(id, fp string, expires time.Time) (kyc.Claim, bool) {
 			t.Helper()
@@ -266,6 +296,13 @@ func StoreConformance(t *testing.T, newStore func() kyc.ResultStore) {
 		}
 		if _, won := claim("req-1", "b", later); !won {
 			t.Fatal(`"req-1" lost to "Req-1": claim IDs must be case-sensitive`)
+		}
+		longID := strings.Repeat("i", kyc.MaxIDLength-1)
+		if _, won := claim(longID+"a", "x", later); !won {
+			t.Fatal("the first claim of an ID did not win")
+		}
+		if _, won := claim(longID+"b", "y", later); !won {
+			t.Fatalf("a claim ID of %d bytes lost to one that differs only in its last byte: IDs must be kept whole", kyc.MaxIDLength)
 		}
 		if err := s.Settle(ctx, kyc.Claim{ID: "Req-1", State: kyc.ClaimDone, Reference: "atlas:R1"}); err != nil {
 			t.Fatalf("Settle: %v", err)
@@ -288,7 +325,7 @@ func StoreConformance(t *testing.T, newStore func() kyc.ResultStore) {
 		}
 	})
 
-	t.Run("a cancelled context returns promptly with its error", func(t *testing.T) {
+	t.Run("a cancelled context returns promptly with its error", func(t suiteT) {
 		s := newStore()
 		apply(t, s, &kyc.Result{Provider: kyc.Atlas, Reference: "conformance:ctx", Status: kyc.StatusApproved})
 		cctx, cancel := context.WithCancel(ctx)
@@ -356,7 +393,7 @@ func randomResult(rng *rand.Rand, ref string) *kyc.Result {
 }
 
 // sameResult compares two Results by their complete JSON.
-func sameResult(t *testing.T, want, got *kyc.Result) {
+func sameResult(t suiteT, want, got *kyc.Result) {
 	t.Helper()
 	if got == nil {
 		t.Fatalf("got a nil Result, want %v", want)
