@@ -26,12 +26,20 @@ type Eraser interface {
 // an ErrUnsupported *Error when the vendor has no deletion API (its
 // message says the vendor's documented retention; the store's copy is
 // erased all the same), the store's failure as an ErrUnavailable *Error.
-// A malformed reference is refused before anything is erased.
+// A malformed reference, or one of a provider neither this module nor the
+// Router has, is refused before anything is erased (the store never sees
+// it).
 func (r *Router) Erase(ctx context.Context, ref string) error {
 	const op = "kyc.Router.Erase"
 	parsed, err := ParseReference(ref)
 	if err != nil {
 		return err
+	}
+	if _, ok := r.byName[parsed.Provider]; !ok && !knownProvider(parsed.Provider) {
+		// No provider of this module, nor of this Router: nothing holds
+		// it, and the store is not asked.
+		return &Error{Op: op, Kind: ErrNotFound, Field: FieldReference, NotSent: true, Unprocessed: true,
+			Message: "no provider of this module has this name"}
 	}
 	var errs []error
 	switch v, ok := r.byName[parsed.Provider]; {

@@ -51,6 +51,8 @@ func TestRouterEraseFansOut(t *testing.T) {
 	failing, err := kyc.NewRouter(kyc.DefaultRoute(inc), kyc.WithResultStore(erasingFailingStore{}))
 	require.NoError(t, err)
 	assert.ErrorIs(t, failing.Erase(ctx, "incode:x"), kyc.ErrUnavailable)
+	assert.ErrorIs(t, failing.Erase(ctx, "zzz:../../x"), kyc.ErrNotFound,
+		"a provider of neither the module nor the Router never reaches the store (which would answer ErrUnavailable)")
 }
 
 func TestMemoryStoreEraseID(t *testing.T) {

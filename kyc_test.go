@@ -414,3 +414,31 @@ func TestLinkLanguage(t *testing.T) {
 	withLang.Link.Language = "en"
 	assert.NotEqual(t, kyc.RequestFingerprint(old), kyc.RequestFingerprint(withLang), "a different Language is a different Request")
 }
+
+// TestRequestTextsRefuseInvisibleControls: an ID is one visible key (no
+// newline, no format character), names and numbers are one line without
+// bidirectional controls, and only the SMS text may span lines.
+func TestRequestTextsRefuseInvisibleControls(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name  string
+		req   kyc.Request
+		field string
+	}{
+		{"ID with a newline", kyc.Request{ID: "case\n1"}, "ID"},
+		{"ID with a right-to-left override", kyc.Request{ID: "case-\u202e1"}, "ID"},
+		{"ID with a zero-width space", kyc.Request{ID: "case\u200b1"}, "ID"},
+		{"name with a newline", kyc.Request{Person: kyc.Person{FullName: "Maria\nGarcia"}}, "Person.FullName"},
+		{"name with an isolate", kyc.Request{Person: kyc.Person{FullName: "Maria \u2067Garcia"}}, "Person.FullName"},
+		{"number with a tab", kyc.Request{Document: kyc.Document{Number: "123\t45"}}, "Document.Number"},
+		{"message with a bidi override", kyc.Request{Link: kyc.LinkOptions{Message: "Hola [LINK] \u202e"}}, "Link.Message"},
+	} {
+		err := tt.req.Validate()
+		var kerr *kyc.Error
+		require.ErrorAs(t, err, &kerr, tt.name)
+		assert.EqualValues(t, tt.field, kerr.Field, tt.name)
+	}
+	ok := kyc.Request{ID: "case-1", Person: kyc.Person{FullName: "अनु\u200dराग"},
+		Link: kyc.LinkOptions{Message: "Hola\n[LINK]"}}
+	assert.NoError(t, ok.Validate(), "a zero-width joiner in a Devanagari name, a newline in an SMS")
+}

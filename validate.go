@@ -32,16 +32,17 @@ func (req Request) Validate() error {
 		field string
 		value string
 		max   int
+		form  textForm
 	}{
-		{"ID", req.ID, MaxIDLength},
-		{"Document.Number", req.Document.Number, MaxNumberLength},
-		{"Person.FullName", req.Person.FullName, MaxNameLength},
-		{"Person.Email", req.Person.Email, MaxNameLength},
-		{"Link.Message", req.Link.Message, MaxMessageLength},
-		{"Link.Sender", req.Link.Sender, MaxNameLength},
+		{"ID", req.ID, MaxIDLength, keyText},
+		{"Document.Number", req.Document.Number, MaxNumberLength, lineText},
+		{"Person.FullName", req.Person.FullName, MaxNameLength, lineText},
+		{"Person.Email", req.Person.Email, MaxNameLength, lineText},
+		{"Link.Message", req.Link.Message, MaxMessageLength, multilineText},
+		{"Link.Sender", req.Link.Sender, MaxNameLength, lineText},
 	}
 	for _, t := range texts {
-		if err := checkText(op, t.field, t.value, t.max); err != nil {
+		if err := checkText(op, t.field, t.value, t.max, t.form); err != nil {
 			return err
 		}
 	}
@@ -80,7 +81,22 @@ func (req Request) Validate() error {
 	return nil
 }
 
-func checkText(op, field, v string, limit int) error {
+// textForm is what a Request text may hold beyond printable characters.
+type textForm uint8
+
+const (
+	// lineText: one line; no control characters, no bidirectional
+	// controls (which make a text read differently from its bytes). Other
+	// format characters stay (the zero-width joiners of Indic names).
+	lineText textForm = iota
+	// multilineText: lineText with newlines (an SMS text).
+	multilineText
+	// keyText: an idempotency key, compared byte for byte and shown to
+	// operators: no control and no format character at all.
+	keyText
+)
+
+func checkText(op, field, v string, limit int, form textForm) error {
 	if len(v) > limit {
 		return invalid(op, field, "too long")
 	}
@@ -88,8 +104,13 @@ func checkText(op, field, v string, limit int) error {
 		return invalid(op, field, "not valid UTF-8")
 	}
 	for _, r := range v {
-		if unicode.IsControl(r) && r != '\n' {
+		switch {
+		case unicode.IsControl(r) && (r != '\n' || form != multilineText):
 			return invalid(op, field, "contains control characters")
+		case form == keyText && unicode.Is(unicode.Cf, r):
+			return invalid(op, field, "contains invisible format characters")
+		case unicode.Is(unicode.Bidi_Control, r):
+			return invalid(op, field, "contains bidirectional control characters")
 		}
 	}
 	return nil

@@ -31,6 +31,7 @@ const (
 	reasonUnusable = "the webhook cannot be used"
 	reasonHandler  = "the receiver's handler failed; send the webhook again later"
 	reasonBusy     = "too many webhooks to confirm; send the webhook again later"
+	reasonForeign  = "the webhook names another provider's verification"
 )
 
 // handlerErrorKind is the error_kind logged when the application's function
@@ -79,7 +80,10 @@ func WebhookHandler(receiver WebhookReceiver, fn func(context.Context, *Event) e
 //  3. receiver.ParseWebhook authenticates the request before reading its
 //     body and decodes it; a refusal is answered with the status of its
 //     *Error (401 credentials, 413 too large, 408 too slow, 400 a body it
-//     cannot use) and its Message as the reason;
+//     cannot use) and its Message as the reason; so is, with 400, an
+//     Event of another provider than the receiver's, or naming another
+//     provider's verification, or with a malformed reference: no receiver
+//     can write a verdict under another vendor's reference;
 //  4. the Event goes through the steps WebhookMux lists (confirm, the
 //     webhook rule, store) and then to fn;
 //  5. the answer is the receiver's success reply only when all of that
@@ -134,8 +138,8 @@ func (x *exchange) serve(ctx context.Context, w http.ResponseWriter, r *http.Req
 	ctl := http.NewResponseController(w)
 	deadline := ctl.SetReadDeadline(time.Now().Add(x.m.readTimeout())) == nil
 	ev, err := x.receiver.ParseWebhook(r)
-	if err == nil && ev == nil {
-		err = &Error{Provider: x.provider, Op: "kyc.WebhookMux", Kind: ErrInvalidRequest, Message: reasonUnusable}
+	if err == nil {
+		err = x.belongs(ev)
 	}
 	if err != nil {
 		reason := reasonUnusable
@@ -173,6 +177,43 @@ func (x *exchange) serve(ctx context.Context, w http.ResponseWriter, r *http.Req
 		w.WriteHeader(http.StatusOK)
 	}
 	return seen
+}
+
+// belongs refuses an Event that is not the receiver's own: none, another
+// provider's, or naming a verification of another provider (so that a
+// receiver, forged or buggy, can never write a verdict under someone
+// else's reference), or with a malformed reference.
+func (x *exchange) belongs(ev *Event) error {
+	refuse := func(msg string) error {
+		return &Error{Provider: x.provider, Op: "kyc.WebhookMux", Kind: ErrInvalidRequest, Message: msg, NotSent: true, Unprocessed: true}
+	}
+	if ev == nil {
+		return refuse(reasonUnusable)
+	}
+	if ev.Provider != x.provider || (ev.Result != nil && ev.Result.Provider != "" && ev.Result.Provider != x.provider) {
+		return refuse(reasonForeign)
+	}
+	for _, ref := range []string{ev.Reference, resultReference(ev.Result)} {
+		if ref == "" {
+			continue
+		}
+		parsed, err := ParseReference(ref)
+		if err != nil {
+			return refuse("the webhook's reference is malformed")
+		}
+		if parsed.Provider != x.provider {
+			return refuse(reasonForeign)
+		}
+	}
+	return nil
+}
+
+// resultReference is res's Reference, "" for none.
+func resultReference(res *Result) string {
+	if res == nil {
+		return ""
+	}
+	return res.Reference
 }
 
 // refuse logs a refusal at debug level and answers it.

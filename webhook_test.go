@@ -168,6 +168,23 @@ func TestWebhookMuxFailures(t *testing.T) {
 			assert.ErrorIs(t, err, kyc.ErrNotFound)
 		}
 	})
+	t.Run("another provider's reference is refused, never stored", func(t *testing.T) {
+		t.Parallel()
+		for _, ref := range []string{"atlas:victim", "incode:6595c84ce69d469f69ad39fb"} {
+			recv := kyctest.NewReceiver("fake").RequireToken("tok")
+			var h handlerLog
+			store := kyc.NewMemoryStore(0)
+			mux := mustMux(t, h.fn, kyc.WithResultStore(store))
+			mux.Handle("/hook", recv)
+			w := httptest.NewRecorder()
+			mux.ServeHTTP(w, recv.NewRequest("/hook", kyctest.Webhook{Reference: ref, Status: kyc.StatusApproved}))
+			assert.Equal(t, 400, w.Code, ref)
+			assert.Contains(t, w.Body.String(), "another provider", ref)
+			assert.Empty(t, h.evs)
+			_, err := store.Get(t.Context(), ref)
+			assert.ErrorIs(t, err, kyc.ErrNotFound, "nothing stored under %s", ref)
+		}
+	})
 	t.Run("store fails: the vendor sends again", func(t *testing.T) {
 		t.Parallel()
 		recv := kyctest.NewReceiver("fake").RequireToken("tok")

@@ -82,11 +82,13 @@ func TestConcurrentCallersShareOneFetch(t *testing.T) {
 	got := make([]string, n)
 	go func() { <-started; close(release) }()
 	for i := range n {
-		wg.Go(func() {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
 			v, err := c.Get(t.Context(), func() time.Time { return t0 }, false, nil, fetch)
 			assert.NoError(t, err)
 			got[i] = v
-		})
+		}()
 	}
 	wg.Wait()
 	for _, v := range got {
