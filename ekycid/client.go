@@ -3,13 +3,13 @@ package ekycid
 import (
 	"bytes"
 	"context"
-	"errors"
 	"strings"
 	"time"
 
 	"github.com/kyc-go/kyc"
 	"github.com/kyc-go/kyc/internal/poll"
 	"github.com/kyc-go/kyc/internal/transport"
+	"github.com/kyc-go/kyc/internal/verifier"
 )
 
 // Base URLs of the EWS platform, as the vendor's Node SDK names them.
@@ -191,18 +191,4 @@ const MaxIDLength = 128
 // path: 1 to MaxIDLength ASCII letters, digits, '-' and '_'. Inferred: the
 // Node SDK puts the id into the path unescaped, and the ids seen are hex
 // strings and UUIDs; '.', '/' and control characters would change the path.
-func idForm(id string) error {
-	switch {
-	case id == "":
-		return errors.New("empty")
-	case len(id) > MaxIDLength:
-		return errors.New("longer than 128 characters")
-	}
-	for i := 0; i < len(id); i++ {
-		b := id[i]
-		if !(b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '-' || b == '_') {
-			return errors.New("only letters, digits, '-' and '_'")
-		}
-	}
-	return nil
-}
+var idForm = verifier.IDForm(MaxIDLength)
