@@ -89,6 +89,19 @@ func (c *Client) Result(ctx context.Context, ref string) (*kyc.Result, error) {
 	})
 }
 
+// result is Result, inside its span.
+func (c *Client) result(ctx context.Context, ref string) (*kyc.Result, error) {
+	id, err := c.tc.Ref(nameResult, ref)
+	if err != nil {
+		return nil, err
+	}
+	res, err := c.GetResult(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return toResult(res, ref)
+}
+
 var _ kyc.Eraser = (*Client)(nil)
 
 // Erase implements kyc.Eraser. ADVANCE.AI's public documentation
@@ -103,19 +116,6 @@ var _ kyc.Eraser = (*Client)(nil)
 func (c *Client) Erase(_ context.Context, ref string) error {
 	return verifier.Erase(c.tc, "advanceai.Erase", ref, verifier.NoDeletion{Vendor: "ADVANCE.AI", Docs: "https://doc.advance.ai",
 		Note: "it says only that the image links of a Get Result answer expire after 24 hours, which is the link's life, not the images' retention"})
-}
-
-// result is Result, inside its span.
-func (c *Client) result(ctx context.Context, ref string) (*kyc.Result, error) {
-	id, err := c.tc.Ref(nameResult, ref)
-	if err != nil {
-		return nil, err
-	}
-	res, err := c.GetResult(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return toResult(res, ref)
 }
 
 // toResult maps a Get Result answer onto a kyc.Result.

@@ -297,6 +297,18 @@ func (c *Client) encode(op kyc.Operation, in any) (*transport.Request, error) {
 	return r, nil
 }
 
+// sendFor is send for a typed method whose answer carries the request_id
+// the SDK sent: it decodes the answer into out, sets *requestID (out's
+// RequestID) and returns out, or nil and the error.
+func sendFor[T any](ctx context.Context, c *Client, op kyc.Operation, q url.Values, body transport.Body, out *T, requestID *string) (*T, error) {
+	id, err := c.send(ctx, op, q, body, out)
+	if err != nil {
+		return nil, err
+	}
+	*requestID = id
+	return out, nil
+}
+
 // send is the one sender of the typed methods: it builds the request of op
 // with its query string and body, signs each attempt with a fresh
 // request_id, and runs it through the core's call path (send, check,

@@ -126,20 +126,6 @@ func (c *Client) Result(ctx context.Context, ref string) (*kyc.Result, error) {
 	})
 }
 
-var _ kyc.Eraser = (*Client)(nil)
-
-// Erase implements kyc.Eraser. EKYC Solutions' public documentation
-// (https://docs.ekycsolutions.com) has no call that deletes a
-// submission's data and states no retention period.
-//
-// Erase sends nothing: it answers an ErrUnsupported *kyc.Error whose
-// Message says so (a kyc.Router erases its store's copy all the same). A
-// reference that is not an EKYC one is ErrInvalidRequest.
-func (c *Client) Erase(_ context.Context, ref string) error {
-	return verifier.Erase(c.tc, "ekycid.Erase", ref, verifier.NoDeletion{Vendor: "EKYC Solutions", Data: "a submission's data",
-		Docs: "https://docs.ekycsolutions.com"})
-}
-
 // result is Result, inside its span.
 func (c *Client) result(ctx context.Context, ref string) (*kyc.Result, error) {
 	id, err := c.tc.Ref("ekycid.Result", ref)
@@ -154,6 +140,20 @@ func (c *Client) result(ctx context.Context, ref string) (*kyc.Result, error) {
 		return c.pending(id, r), nil
 	}
 	return c.toResult(r, err)
+}
+
+var _ kyc.Eraser = (*Client)(nil)
+
+// Erase implements kyc.Eraser. EKYC Solutions' public documentation
+// (https://docs.ekycsolutions.com) has no call that deletes a
+// submission's data and states no retention period.
+//
+// Erase sends nothing: it answers an ErrUnsupported *kyc.Error whose
+// Message says so (a kyc.Router erases its store's copy all the same). A
+// reference that is not an EKYC one is ErrInvalidRequest.
+func (c *Client) Erase(_ context.Context, ref string) error {
+	return verifier.Erase(c.tc, "ekycid.Erase", ref, verifier.NoDeletion{Vendor: "EKYC Solutions", Data: "a submission's data",
+		Docs: "https://docs.ekycsolutions.com"})
 }
 
 func (c *Client) pending(id string, r *ReplyResult) *kyc.Result {
