@@ -2,6 +2,7 @@ package ekycid
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"strings"
 	"time"
@@ -86,21 +87,11 @@ func New(cfg Config, opts ...kyc.Option) (*Client, error) {
 		Err(); err != nil {
 		return nil, err
 	}
-	if cfg.PollInterval == 0 {
-		cfg.PollInterval = DefaultPollInterval
-	}
-	if cfg.MaxPollInterval == 0 {
-		cfg.MaxPollInterval = max(DefaultMaxPollInterval, cfg.PollInterval)
-	}
-	if cfg.PollTimeout == 0 {
-		cfg.PollTimeout = DefaultPollTimeout
-	}
-	if cfg.FaceMatchThreshold == 0 {
-		cfg.FaceMatchThreshold = DefaultFaceMatchThreshold
-	}
-	if cfg.LivenessThreshold == 0 {
-		cfg.LivenessThreshold = DefaultLivenessThreshold
-	}
+	cfg.PollInterval = cmp.Or(cfg.PollInterval, DefaultPollInterval)
+	cfg.MaxPollInterval = cmp.Or(cfg.MaxPollInterval, max(DefaultMaxPollInterval, cfg.PollInterval))
+	cfg.PollTimeout = cmp.Or(cfg.PollTimeout, DefaultPollTimeout)
+	cfg.FaceMatchThreshold = cmp.Or(cfg.FaceMatchThreshold, DefaultFaceMatchThreshold)
+	cfg.LivenessThreshold = cmp.Or(cfg.LivenessThreshold, DefaultLivenessThreshold)
 	c := &Client{cfg: cfg, poll: poll.Config{Initial: cfg.PollInterval, Max: cfg.MaxPollInterval}}
 	tc, err := transport.New(transport.Params{
 		Provider: kyc.EKYC,
