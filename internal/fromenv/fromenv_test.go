@@ -32,6 +32,7 @@ func TestVendors(t *testing.T) {
 				assert.NotEmpty(t, field)
 				assert.Regexp(t, `^[A-Z]+_[A-Z_]+$`, name)
 			}
+			assert.Regexp(t, `^[A-Z]+_BASE_URL$`, v.BaseURL)
 			assert.Len(t, v.Options(getenv(nil)), 0)
 			assert.Len(t, v.Options(getenv(map[string]string{v.BaseURL: "https://sandbox.example"})), 1)
 
