@@ -1,6 +1,7 @@
 package advanceai
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -79,9 +80,7 @@ var _ kyc.Verifier = (*Client)(nil)
 // SecretKey and a TokenTTL outside 60s..86400s with ErrInvalidRequest naming
 // the field.
 func New(cfg Config, opts ...kyc.Option) (*Client, error) {
-	if cfg.TokenTTL == 0 {
-		cfg.TokenTTL = DefaultTokenTTL
-	}
+	cfg.TokenTTL = cmp.Or(cfg.TokenTTL, DefaultTokenTTL)
 	if err := transport.CheckConfig(kyc.AdvanceAI).
 		Required("AccessKey", cfg.AccessKey).
 		Secret("SecretKey", cfg.SecretKey).

@@ -1,12 +1,11 @@
 package advanceai
 
 import (
-	"errors"
 	"net/http"
 	"slices"
-	"strconv"
 
 	"github.com/kyc-go/kyc"
+	"github.com/kyc-go/kyc/internal/verifier"
 )
 
 // The operations this package sends, declared once. Each Doc cites the
@@ -58,18 +57,4 @@ const MaxSignatureIDLength = 64
 // to 64 ASCII letters, digits, '-' or '_'. The vendor documents no form;
 // this one holds its examples and refuses what could change the request's
 // meaning (a path, "..", control characters, a huge id).
-func idForm(id string) error {
-	switch {
-	case id == "":
-		return errors.New("empty")
-	case len(id) > MaxSignatureIDLength:
-		return errors.New("longer than " + strconv.Itoa(MaxSignatureIDLength) + " characters")
-	}
-	for i := 0; i < len(id); i++ {
-		c := id[i]
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_') {
-			return errors.New("only ASCII letters, digits, '-' and '_'")
-		}
-	}
-	return nil
-}
+var idForm = verifier.IDForm(MaxSignatureIDLength)

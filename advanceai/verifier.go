@@ -8,6 +8,7 @@ import (
 	"github.com/kyc-go/kyc"
 	"github.com/kyc-go/kyc/internal/tolerant"
 	"github.com/kyc-go/kyc/internal/transport"
+	"github.com/kyc-go/kyc/internal/verifier"
 )
 
 // Provider returns kyc.AdvanceAI.
@@ -37,10 +38,9 @@ func (c *Client) Capabilities() kyc.Capabilities {
 //
 //	POST /intl/openapi/face-identity/h5-idv/v1/generate-url (billed) — https://doc.advance.ai, Back-end Integration, "Generate URL API"
 func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, error) {
-	ctx, end := c.tc.Span(ctx, "advanceai.Verify")
-	res, err := c.verify(ctx, req)
-	end(res, err)
-	return res, err
+	return verifier.Traced(ctx, c.tc, "advanceai.Verify", func(ctx context.Context) (*kyc.Result, error) {
+		return c.verify(ctx, req)
+	})
 }
 
 // verify is Verify, inside its span.
@@ -84,10 +84,9 @@ func (c *Client) verify(ctx context.Context, req kyc.Request) (*kyc.Result, erro
 //
 //	POST /intl/openapi/face-identity/h5-idv/v1/get-result (free) — https://doc.advance.ai, Back-end Integration, "Get Result API"
 func (c *Client) Result(ctx context.Context, ref string) (*kyc.Result, error) {
-	ctx, end := c.tc.Span(ctx, "advanceai.Result")
-	res, err := c.result(ctx, ref)
-	end(res, err)
-	return res, err
+	return verifier.Traced(ctx, c.tc, "advanceai.Result", func(ctx context.Context) (*kyc.Result, error) {
+		return c.result(ctx, ref)
+	})
 }
 
 // result is Result, inside its span.
@@ -101,6 +100,22 @@ func (c *Client) result(ctx context.Context, ref string) (*kyc.Result, error) {
 		return nil, err
 	}
 	return toResult(res, ref)
+}
+
+var _ kyc.Eraser = (*Client)(nil)
+
+// Erase implements kyc.Eraser. ADVANCE.AI's public documentation
+// (https://doc.advance.ai) has no call that deletes a verification's
+// data and states no retention period; it says only that the image links
+// of a Get Result answer expire after 24 hours ("This link will be
+// expired in 1 day"), which is the link's life, not the images'.
+//
+// Erase sends nothing: it answers an ErrUnsupported *kyc.Error whose
+// Message says so (a kyc.Router erases its store's copy all the same). A
+// reference that is not an ADVANCE.AI one is ErrInvalidRequest.
+func (c *Client) Erase(_ context.Context, ref string) error {
+	return verifier.Erase(c.tc, "advanceai.Erase", ref, verifier.NoDeletion{Vendor: "ADVANCE.AI", Docs: "https://doc.advance.ai",
+		Note: "it says only that the image links of a Get Result answer expire after 24 hours, which is the link's life, not the images' retention"})
 }
 
 // toResult maps a Get Result answer onto a kyc.Result.

@@ -57,12 +57,7 @@ func (c *Client) AadhaarOTP(ctx context.Context, aadhaarNumber string) (*Aadhaar
 		return nil, c.tc.Invalid(opAadhaarOTP.Name, "aadhaar_number", "an Aadhaar number is 12 digits, not starting with 0 or 1")
 	}
 	out := new(AadhaarOTPResult)
-	id, err := c.send(ctx, opAadhaarOTP, url.Values{"aadhaar_number": {n}}, transport.Body{}, out)
-	if err != nil {
-		return nil, err
-	}
-	out.RequestID = id
-	return out, nil
+	return sendFor(ctx, c, opAadhaarOTP, url.Values{"aadhaar_number": {n}}, transport.Body{}, out, &out.RequestID)
 }
 
 // AadhaarKYC submits the OTP the person received and returns their Aadhaar

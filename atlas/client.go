@@ -1,6 +1,7 @@
 package atlas
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net/url"
@@ -136,9 +137,7 @@ var _ kyc.Verifier = (*Client)(nil)
 // milliseconds), once per secret in the process: call Warm at start-up to
 // pay it there.
 func New(cfg Config, opts ...kyc.Option) (*Client, error) {
-	if cfg.TimestampLayout == "" {
-		cfg.TimestampLayout = DefaultTimestampLayout
-	}
+	cfg.TimestampLayout = cmp.Or(cfg.TimestampLayout, DefaultTimestampLayout)
 	layout, layoutErr := tslayout.Parse(cfg.TimestampLayout)
 	layoutMsg := ""
 	if layoutErr != nil {
@@ -147,15 +146,9 @@ func New(cfg Config, opts ...kyc.Option) (*Client, error) {
 	if cfg.Location == nil {
 		cfg.Location = istZone
 	}
-	if cfg.SaltRotation == 0 {
-		cfg.SaltRotation = DefaultSaltRotation
-	}
-	if cfg.FaceMatchThreshold == 0 {
-		cfg.FaceMatchThreshold = DefaultFaceMatchThreshold
-	}
-	if cfg.FaceReviewThreshold == 0 {
-		cfg.FaceReviewThreshold = min(DefaultFaceReviewThreshold, cfg.FaceMatchThreshold)
-	}
+	cfg.SaltRotation = cmp.Or(cfg.SaltRotation, DefaultSaltRotation)
+	cfg.FaceMatchThreshold = cmp.Or(cfg.FaceMatchThreshold, DefaultFaceMatchThreshold)
+	cfg.FaceReviewThreshold = cmp.Or(cfg.FaceReviewThreshold, min(DefaultFaceReviewThreshold, cfg.FaceMatchThreshold))
 	if err := transport.CheckConfig(kyc.Atlas).
 		Required("KeyID", cfg.KeyID).
 		That(headerSafeKeyID(cfg.KeyID, cfg.Auth), "KeyID", "contains a character the Authorization header cannot carry").
@@ -295,6 +288,18 @@ func (c *Client) encode(op kyc.Operation, in any) (*transport.Request, error) {
 		r.Query, r.Body = d.Query, d.Body
 	}
 	return r, nil
+}
+
+// sendFor is send for a typed method whose answer carries the request_id
+// the SDK sent: it decodes the answer into out, sets *requestID (out's
+// RequestID) and returns out, or nil and the error.
+func sendFor[T any](ctx context.Context, c *Client, op kyc.Operation, q url.Values, body transport.Body, out *T, requestID *string) (*T, error) {
+	id, err := c.send(ctx, op, q, body, out)
+	if err != nil {
+		return nil, err
+	}
+	*requestID = id
+	return out, nil
 }
 
 // send is the one sender of the typed methods: it builds the request of op

@@ -97,12 +97,7 @@ func (c *Client) ESignRequest(ctx context.Context, req ESignRequest) (*ESignResu
 		return nil, c.tc.Invalid(op, "Fields", "cannot be encoded as multipart")
 	}
 	out := new(ESignResult)
-	id, err := c.send(ctx, opESignRequest, nil, body, out)
-	if err != nil {
-		return nil, err
-	}
-	out.RequestID = id
-	return out, nil
+	return sendFor(ctx, c, opESignRequest, nil, body, out, &out.RequestID)
 }
 
 // document is an eSign document as a transport.Media.
@@ -126,12 +121,7 @@ func (c *Client) ESignStatus(ctx context.Context, esignID string) (*ESignResult,
 		return nil, err
 	}
 	out := new(ESignResult)
-	id, err := c.send(ctx, opESignStatus, url.Values{"id": {esignID}}, transport.Body{}, out)
-	if err != nil {
-		return nil, err
-	}
-	out.RequestID = id
-	return out, nil
+	return sendFor(ctx, c, opESignStatus, url.Values{"id": {esignID}}, transport.Body{}, out, &out.RequestID)
 }
 
 // ESignCallback is what FRS Labs sends when an eSign ends: a POST whose form

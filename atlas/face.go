@@ -163,10 +163,7 @@ func (c *Client) EnrolFace(ctx context.Context, img *kyc.Image) (*EnrolFaceResul
 		return nil, err
 	}
 	out := new(EnrolFaceResult)
-	if out.RequestID, err = c.send(ctx, opEnrolFace, nil, body, out); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return sendFor(ctx, c, opEnrolFace, nil, body, out, &out.RequestID)
 }
 
 // CompareFaces compares the faces in two images (multipart parts
@@ -185,12 +182,7 @@ func (c *Client) compareFaces(ctx context.Context, image1, image2 namedImage) (*
 		return nil, err
 	}
 	out := new(FaceMatchResult)
-	id, err := c.send(ctx, opCompareFaces, nil, body, out)
-	if err != nil {
-		return nil, err
-	}
-	out.RequestID = id
-	return out, nil
+	return sendFor(ctx, c, opCompareFaces, nil, body, out, &out.RequestID)
 }
 
 // VerifyFace verifies a face against one enrolled with EnrolFace (query
@@ -206,12 +198,7 @@ func (c *Client) VerifyFace(ctx context.Context, faceID string, img *kyc.Image) 
 		return nil, err
 	}
 	out := new(FaceMatchResult)
-	id, err := c.send(ctx, opVerifyFace, url.Values{"face_id": {faceID}}, body, out)
-	if err != nil {
-		return nil, err
-	}
-	out.RequestID = id
-	return out, nil
+	return sendFor(ctx, c, opVerifyFace, url.Values{"face_id": {faceID}}, body, out, &out.RequestID)
 }
 
 // FetchFace downloads the image of an enrolled face (query face_id). The
@@ -281,12 +268,7 @@ func (c *Client) VideoChallenge(ctx context.Context, n int) (*VideoChallengeResu
 		return nil, c.tc.Invalid(opVideoChallenge.Name, "no_of_challenges", "must be 1 to 10")
 	}
 	out := new(VideoChallengeResult)
-	id, err := c.send(ctx, opVideoChallenge, url.Values{"no_of_challenges": {strconv.Itoa(n)}}, transport.Body{}, out)
-	if err != nil {
-		return nil, err
-	}
-	out.RequestID = id
-	return out, nil
+	return sendFor(ctx, c, opVideoChallenge, url.Values{"no_of_challenges": {strconv.Itoa(n)}}, transport.Body{}, out, &out.RequestID)
 }
 
 // stringArray reads a JSON array of scalars as strings, or nil.

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/kyc-go/kyc"
+	"github.com/kyc-go/kyc/internal/verifier"
 )
 
 // Provider returns kyc.Atlas.
@@ -52,10 +53,9 @@ func (c *Client) Capabilities() kyc.Capabilities {
 // billed), the error's Reference is the PAN check's, so the caller knows a
 // charge was made and does not fall back to another vendor unawares.
 func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, error) {
-	ctx, end := c.tc.Span(ctx, "atlas.Verify")
-	res, err := c.verify(ctx, req)
-	end(res, err)
-	return res, err
+	return verifier.Traced(ctx, c.tc, "atlas.Verify", func(ctx context.Context) (*kyc.Result, error) {
+		return c.verify(ctx, req)
+	})
 }
 
 // verify is Verify, inside its span.
@@ -143,20 +143,25 @@ func (c *Client) verify(ctx context.Context, req kyc.Request) (*kyc.Result, erro
 // reference that is not an Atlas one, or whose id is not a request_id of
 // this package (22 letters and digits), is ErrInvalidRequest.
 func (c *Client) Result(ctx context.Context, ref string) (*kyc.Result, error) {
-	ctx, end := c.tc.Span(ctx, "atlas.Result")
-	res, err := c.result(ctx, ref)
-	end(res, err)
-	return res, err
+	return verifier.Traced(ctx, c.tc, "atlas.Result", func(context.Context) (*kyc.Result, error) {
+		return nil, verifier.Unsupported(c.tc, "atlas.Result", ref,
+			"Atlas answers synchronously: Verify returns the final result and there is no read-back by request id")
+	})
 }
 
-// result is Result, inside its span.
-func (c *Client) result(ctx context.Context, ref string) (*kyc.Result, error) {
-	const op = "atlas.Result"
-	if _, err := c.tc.Ref(op, ref); err != nil {
-		return nil, err
-	}
-	return nil, &kyc.Error{Provider: kyc.Atlas, Op: op, Kind: kyc.ErrUnsupported, NotSent: true, Unprocessed: true,
-		Message: "Atlas answers synchronously: Verify returns the final result and there is no read-back by request id"}
+var _ kyc.Eraser = (*Client)(nil)
+
+// Erase implements kyc.Eraser. FRS Labs' public API documentation
+// (https://api-docs.atlaskyc.com/atlas-api/) has no call that deletes a
+// verification's data and states no retention period; its /face/delete
+// (DeleteFace) removes only a face enrolled with EnrolFace.
+//
+// Erase sends nothing: it answers an ErrUnsupported *kyc.Error whose
+// Message says so (a kyc.Router erases its store's copy all the same). A
+// reference that is not an Atlas one is ErrInvalidRequest.
+func (c *Client) Erase(_ context.Context, ref string) error {
+	return verifier.Erase(c.tc, "atlas.Erase", ref, verifier.NoDeletion{Vendor: "Atlas (FRS Labs)", Docs: "https://api-docs.atlaskyc.com/atlas-api/",
+		Note: "its /face/delete, DeleteFace, removes only a face enrolled with EnrolFace", Contact: "FRS Labs (support@frslabs.com)"})
 }
 
 type outcome struct {

@@ -141,24 +141,14 @@ func (c *Client) VerifyPAN(ctx context.Context, pan string) (*PANResult, error) 
 		return nil, c.tc.Invalid(opVerifyPAN.Name, "pan_number", "a PAN is five letters, four digits and a letter, such as ABCDE1234F")
 	}
 	out := new(PANResult)
-	id, err := c.send(ctx, opVerifyPAN, url.Values{"pan_number": {p}}, transport.Body{}, out)
-	if err != nil {
-		return nil, err
-	}
-	out.RequestID = id
-	return out, nil
+	return sendFor(ctx, c, opVerifyPAN, url.Values{"pan_number": {p}}, transport.Body{}, out, &out.RequestID)
 }
 
 // verification sends op and reads its answer as a VerificationResult whose
 // Status is the first of statusKeys, "status", or any "<x>_status".
 func (c *Client) verification(ctx context.Context, op kyc.Operation, q url.Values, body transport.Body, statusKeys ...string) (*VerificationResult, error) {
 	out := &VerificationResult{statusKeys: statusKeys}
-	id, err := c.send(ctx, op, q, body, out)
-	if err != nil {
-		return nil, err
-	}
-	out.RequestID = id
-	return out, nil
+	return sendFor(ctx, c, op, q, body, out, &out.RequestID)
 }
 
 // VerifyGSTIN checks a GST identification number (query gst_number). The
@@ -249,12 +239,7 @@ func (c *Client) VerifyBankAccount(ctx context.Context, acc BankAccountRequest) 
 		q.Set("fuzzy_match", "1")
 	}
 	out := new(BankAccountResult)
-	id, err := c.send(ctx, opVerifyBankAccount, q, transport.Body{}, out)
-	if err != nil {
-		return nil, err
-	}
-	out.RequestID = id
-	return out, nil
+	return sendFor(ctx, c, opVerifyBankAccount, q, transport.Body{}, out, &out.RequestID)
 }
 
 // VerifyPassport checks an Indian passport. Its parameter names are not

@@ -2,14 +2,15 @@ package ekycid
 
 import (
 	"bytes"
+	"cmp"
 	"context"
-	"errors"
 	"strings"
 	"time"
 
 	"github.com/kyc-go/kyc"
 	"github.com/kyc-go/kyc/internal/poll"
 	"github.com/kyc-go/kyc/internal/transport"
+	"github.com/kyc-go/kyc/internal/verifier"
 )
 
 // Base URLs of the EWS platform, as the vendor's Node SDK names them.
@@ -86,21 +87,11 @@ func New(cfg Config, opts ...kyc.Option) (*Client, error) {
 		Err(); err != nil {
 		return nil, err
 	}
-	if cfg.PollInterval == 0 {
-		cfg.PollInterval = DefaultPollInterval
-	}
-	if cfg.MaxPollInterval == 0 {
-		cfg.MaxPollInterval = max(DefaultMaxPollInterval, cfg.PollInterval)
-	}
-	if cfg.PollTimeout == 0 {
-		cfg.PollTimeout = DefaultPollTimeout
-	}
-	if cfg.FaceMatchThreshold == 0 {
-		cfg.FaceMatchThreshold = DefaultFaceMatchThreshold
-	}
-	if cfg.LivenessThreshold == 0 {
-		cfg.LivenessThreshold = DefaultLivenessThreshold
-	}
+	cfg.PollInterval = cmp.Or(cfg.PollInterval, DefaultPollInterval)
+	cfg.MaxPollInterval = cmp.Or(cfg.MaxPollInterval, max(DefaultMaxPollInterval, cfg.PollInterval))
+	cfg.PollTimeout = cmp.Or(cfg.PollTimeout, DefaultPollTimeout)
+	cfg.FaceMatchThreshold = cmp.Or(cfg.FaceMatchThreshold, DefaultFaceMatchThreshold)
+	cfg.LivenessThreshold = cmp.Or(cfg.LivenessThreshold, DefaultLivenessThreshold)
 	c := &Client{cfg: cfg, poll: poll.Config{Initial: cfg.PollInterval, Max: cfg.MaxPollInterval}}
 	tc, err := transport.New(transport.Params{
 		Provider: kyc.EKYC,
@@ -191,18 +182,4 @@ const MaxIDLength = 128
 // path: 1 to MaxIDLength ASCII letters, digits, '-' and '_'. Inferred: the
 // Node SDK puts the id into the path unescaped, and the ids seen are hex
 // strings and UUIDs; '.', '/' and control characters would change the path.
-func idForm(id string) error {
-	switch {
-	case id == "":
-		return errors.New("empty")
-	case len(id) > MaxIDLength:
-		return errors.New("longer than 128 characters")
-	}
-	for i := 0; i < len(id); i++ {
-		b := id[i]
-		if !(b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || b == '-' || b == '_') {
-			return errors.New("only letters, digits, '-' and '_'")
-		}
-	}
-	return nil
-}
+var idForm = verifier.IDForm(MaxIDLength)

@@ -210,12 +210,9 @@ func hasAny(m map[string]json.RawMessage, keys ...string) bool {
 // ({firstName, lastName, idCardNumber, dateOfBirth, expireDate, gender,
 // address}); both are inferred for this API.
 func (r *ReplyResult) Document() *kyc.DocumentData {
-	m := objectOf(r.resultObject())
+	m := r.section(ocrKeys)
 	if m == nil {
 		return nil
-	}
-	if sub := firstObject(m, ocrKeys...); sub != nil {
-		m = sub
 	}
 	return documentFrom(m)
 }
@@ -224,12 +221,9 @@ func (r *ReplyResult) Document() *kyc.DocumentData {
 // confidence; percentages are scaled to 0..1) and a decision (is_match,
 // matched). Inferred: the vendor's Flutter app reads a score only.
 func (r *ReplyResult) FaceMatch() Verdict {
-	m := objectOf(r.resultObject())
+	m := r.section(faceKeys)
 	if m == nil {
 		return Verdict{}
-	}
-	if sub := firstObject(m, faceKeys...); sub != nil {
-		m = sub
 	}
 	return faceVerdict(m)
 }
@@ -237,14 +231,25 @@ func (r *ReplyResult) FaceMatch() Verdict {
 // Liveness decodes a liveness result: a score and a decision (is_live,
 // is_success), or per-sequence decisions, all of which must pass. Inferred.
 func (r *ReplyResult) Liveness() Verdict {
-	m := objectOf(r.resultObject())
+	m := r.section(livenessKeys)
 	if m == nil {
 		return Verdict{}
 	}
-	if sub := firstObject(m, livenessKeys...); sub != nil {
-		m = sub
-	}
 	return livenessVerdict(m)
+}
+
+// section returns the reply's result object, or its first sub-object
+// under one of keys when it has one ({"face_compare": {…}}); nil when the
+// result is not an object.
+func (r *ReplyResult) section(keys []string) map[string]json.RawMessage {
+	m := objectOf(r.resultObject())
+	if m == nil {
+		return nil
+	}
+	if sub := firstObject(m, keys...); sub != nil {
+		return sub
+	}
+	return m
 }
 
 // resultObject unwraps a result held in a string or under "data".

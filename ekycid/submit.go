@@ -122,19 +122,8 @@ func (c *Client) sendForm(ctx context.Context, op kyc.Operation, f *Form) (*Subm
 //
 //	POST /v0/ocr (billed) — https://github.com/EKYCSolutions/node-sdk (packages/ml-vision/src/index.ts)
 func (c *Client) OCR(ctx context.Context, req OCRRequest) (*SubmissionResult, error) {
-	op := opOCR
-	f, err := c.newForm(op, req.IdempotentID)
-	if err != nil {
-		return nil, err
-	}
-	if err := c.checkMedia(op, "Image", req.Image, true); err != nil {
-		return nil, err
-	}
-	if err := c.checkObjectType(op, req.ObjectType); err != nil {
-		return nil, err
-	}
-	f.Set("is_raw", yesNo(req.Raw)).Set("object_type", string(objectType(req.ObjectType))).media("image", "Image", req.Image)
-	return c.sendForm(ctx, op, f)
+	return c.submit(opOCR, req.IdempotentID).kind(req.Raw, req.ObjectType).
+		media("image", "Image", req.Image, true).send(ctx)
 }
 
 // DetectID submits an image to find an identity document in it. The
@@ -142,16 +131,7 @@ func (c *Client) OCR(ctx context.Context, req OCRRequest) (*SubmissionResult, er
 //
 //	POST /v0/id-detection (billed) — https://github.com/EKYCSolutions/node-sdk (packages/ml-vision/src/index.ts)
 func (c *Client) DetectID(ctx context.Context, req DetectIDRequest) (*SubmissionResult, error) {
-	op := opDetectID
-	f, err := c.newForm(op, req.IdempotentID)
-	if err != nil {
-		return nil, err
-	}
-	if err := c.checkMedia(op, "Image", req.Image, true); err != nil {
-		return nil, err
-	}
-	f.media("image", "Image", req.Image)
-	return c.sendForm(ctx, op, f)
+	return c.submit(opDetectID, req.IdempotentID).media("image", "Image", req.Image, true).send(ctx)
 }
 
 // CompareFaces submits two faces for comparison; ReplyResult.FaceMatch
@@ -160,19 +140,8 @@ func (c *Client) DetectID(ctx context.Context, req DetectIDRequest) (*Submission
 //
 //	POST /v0/face-compare (billed) — https://github.com/EKYCSolutions/node-sdk (packages/ml-vision/src/index.ts)
 func (c *Client) CompareFaces(ctx context.Context, req CompareFacesRequest) (*SubmissionResult, error) {
-	op := opCompareFaces
-	f, err := c.newForm(op, req.IdempotentID)
-	if err != nil {
-		return nil, err
-	}
-	if err := c.checkMedia(op, "Face0", req.Face0, true); err != nil {
-		return nil, err
-	}
-	if err := c.checkMedia(op, "Face1", req.Face1, true); err != nil {
-		return nil, err
-	}
-	f.media("face_image_0", "Face0", req.Face0).media("face_image_1", "Face1", req.Face1)
-	return c.sendForm(ctx, op, f)
+	return c.submit(opCompareFaces, req.IdempotentID).
+		media("face_image_0", "Face0", req.Face0, true).media("face_image_1", "Face1", req.Face1, true).send(ctx)
 }
 
 // Liveness submits liveness videos; ReplyResult.Liveness decodes the
@@ -180,19 +149,11 @@ func (c *Client) CompareFaces(ctx context.Context, req CompareFacesRequest) (*Su
 //
 //	POST /v0/liveness-detection (billed) — https://github.com/EKYCSolutions/node-sdk (packages/ml-vision/src/index.ts)
 func (c *Client) Liveness(ctx context.Context, req LivenessRequest) (*SubmissionResult, error) {
-	op := opLiveness
-	f, err := c.newForm(op, req.IdempotentID)
-	if err != nil {
-		return nil, err
-	}
+	s := c.submit(opLiveness, req.IdempotentID)
 	if len(req.Sequences) == 0 {
-		return nil, c.tc.Invalid(op.Name, "Sequences", "at least one sequence is required")
+		s.refuse("Sequences", "at least one sequence is required")
 	}
-	if err := c.checkSequences(op.Name, req.Sequences); err != nil {
-		return nil, err
-	}
-	f.sequences(req.Sequences)
-	return c.sendForm(ctx, op, f)
+	return s.sequences(req.Sequences).send(ctx)
 }
 
 // ManualKYC submits a document and face photos for a KYC check a person
@@ -201,32 +162,10 @@ func (c *Client) Liveness(ctx context.Context, req LivenessRequest) (*Submission
 //
 //	POST /v0/manual-kyc (billed) — https://github.com/EKYCSolutions/node-sdk (packages/ml-vision/src/index.ts)
 func (c *Client) ManualKYC(ctx context.Context, req ManualKYCRequest) (*SubmissionResult, error) {
-	op := opManualKYC
-	f, err := c.newForm(op, req.IdempotentID)
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range []struct {
-		field    string
-		m        Media
-		required bool
-	}{{"Document", req.Document, true}, {"Face", req.Face, true}, {"FaceLeft", req.FaceLeft, false}, {"FaceRight", req.FaceRight, false}} {
-		if err := c.checkMedia(op, m.field, m.m, m.required); err != nil {
-			return nil, err
-		}
-	}
-	if err := c.checkObjectType(op, req.ObjectType); err != nil {
-		return nil, err
-	}
-	f.Set("is_raw", yesNo(req.Raw)).Set("object_type", string(objectType(req.ObjectType))).
-		media("ocr_image", "Document", req.Document).media("face_image", "Face", req.Face)
-	if !req.FaceLeft.IsZero() {
-		f.media("face_turn_left_image", "FaceLeft", req.FaceLeft)
-	}
-	if !req.FaceRight.IsZero() {
-		f.media("face_turn_right_image", "FaceRight", req.FaceRight)
-	}
-	return c.sendForm(ctx, op, f)
+	return c.submit(opManualKYC, req.IdempotentID).kind(req.Raw, req.ObjectType).
+		media("ocr_image", "Document", req.Document, true).media("face_image", "Face", req.Face, true).
+		media("face_turn_left_image", "FaceLeft", req.FaceLeft, false).media("face_turn_right_image", "FaceRight", req.FaceRight, false).
+		send(ctx)
 }
 
 // ExpressKYC submits a document, a selfie and optional liveness videos in
@@ -235,33 +174,78 @@ func (c *Client) ManualKYC(ctx context.Context, req ManualKYCRequest) (*Submissi
 //
 //	POST /v0/express-kyc (billed) — https://github.com/EKYCSolutions/node-sdk (packages/ml-vision/src/index.ts)
 func (c *Client) ExpressKYC(ctx context.Context, req ExpressKYCRequest) (*SubmissionResult, error) {
-	op := opExpressKYC
-	f, err := c.newForm(op, req.IdempotentID)
-	if err != nil {
-		return nil, err
-	}
-	if err := c.checkMedia(op, "Document", req.Document, true); err != nil {
-		return nil, err
-	}
-	if err := c.checkMedia(op, "Face", req.Face, true); err != nil {
-		return nil, err
-	}
-	if err := c.checkSequences(op.Name, req.Sequences); err != nil {
-		return nil, err
-	}
-	if err := c.checkObjectType(op, req.ObjectType); err != nil {
-		return nil, err
-	}
-	f.Set("is_raw", yesNo(req.Raw)).Set("object_type", string(objectType(req.ObjectType))).
-		media("ocr_image", "Document", req.Document).media("face_image", "Face", req.Face).sequences(req.Sequences)
-	return c.sendForm(ctx, op, f)
+	return c.submit(opExpressKYC, req.IdempotentID).kind(req.Raw, req.ObjectType).
+		media("ocr_image", "Document", req.Document, true).media("face_image", "Face", req.Face, true).
+		sequences(req.Sequences).send(ctx)
 }
 
-func (c *Client) newForm(op kyc.Operation, id string) (*Form, error) {
+// submission is a v0 submission being built: each input is checked as it
+// is added, in the order of the form's parts, and the first refusal is
+// kept; send sends the form only when every input passed.
+type submission struct {
+	c   *Client
+	op  kyc.Operation
+	f   *Form
+	err error
+}
+
+// submit starts the submission of op with idempotent_id id: a UUID, or
+// empty for a fresh one.
+func (c *Client) submit(op kyc.Operation, id string) *submission {
+	s := &submission{c: c, op: op, f: newFormWithID(id)}
 	if id != "" && !isUUID(id) {
-		return nil, c.tc.Invalid(op.Name, "IdempotentID", "must be a UUID")
+		s.refuse("IdempotentID", "must be a UUID")
 	}
-	return newFormWithID(id), nil
+	return s
+}
+
+// refuse records the refusal of field, unless an earlier one was recorded.
+func (s *submission) refuse(field, msg string) {
+	if s.err == nil {
+		s.err = s.c.tc.Invalid(s.op.Name, field, msg)
+	}
+}
+
+// keep records err, unless an earlier refusal was recorded; it reports
+// whether the submission is still valid.
+func (s *submission) keep(err error) bool {
+	if s.err == nil {
+		s.err = err
+	}
+	return s.err == nil
+}
+
+// kind adds is_raw and object_type (NationalID when t is empty), t checked.
+func (s *submission) kind(raw bool, t ObjectType) *submission {
+	if s.keep(s.c.checkObjectType(s.op, t)) {
+		s.f.Set("is_raw", yesNo(raw)).Set("object_type", string(objectType(t)))
+	}
+	return s
+}
+
+// media adds m as the part name (see Form.media), checked (see checkMedia);
+// an optional m that is zero adds nothing.
+func (s *submission) media(name, field string, m Media, required bool) *submission {
+	if s.keep(s.c.checkMedia(s.op, field, m, required)) && !m.IsZero() {
+		s.f.media(name, field, m)
+	}
+	return s
+}
+
+// sequences adds the liveness sequences, checked (see checkSequences).
+func (s *submission) sequences(seqs []Sequence) *submission {
+	if s.keep(s.c.checkSequences(s.op.Name, seqs)) {
+		s.f.sequences(seqs)
+	}
+	return s
+}
+
+// send sends the submission through sendForm, or returns its first refusal.
+func (s *submission) send(ctx context.Context) (*SubmissionResult, error) {
+	if s.err != nil {
+		return nil, s.err
+	}
+	return s.c.sendForm(ctx, s.op, s.f)
 }
 
 // checkMedia checks one image input. Its size is capped by the form

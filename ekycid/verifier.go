@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kyc-go/kyc"
+	"github.com/kyc-go/kyc/internal/verifier"
 )
 
 // Country is the one country EKYC verifies: the vendor reads Cambodian
@@ -75,10 +76,9 @@ func (c *Client) VerifyWithLiveness(ctx context.Context, req kyc.Request, seqs .
 
 // verify runs Verify and VerifyWithLiveness inside their span.
 func (c *Client) verify(ctx context.Context, op string, req kyc.Request, seqs []Sequence) (*kyc.Result, error) {
-	ctx, end := c.tc.Span(ctx, op)
-	res, err := c.verifyIn(ctx, op, req, seqs)
-	end(res, err)
-	return res, err
+	return verifier.Traced(ctx, c.tc, op, func(ctx context.Context) (*kyc.Result, error) {
+		return c.verifyIn(ctx, op, req, seqs)
+	})
 }
 
 func (c *Client) verifyIn(ctx context.Context, op string, req kyc.Request, seqs []Sequence) (*kyc.Result, error) {
@@ -121,10 +121,9 @@ func (c *Client) verifyIn(ctx context.Context, op string, req kyc.Request, seqs 
 //
 //	GET /v0/api-request-reply/{id} (free) — https://github.com/EKYCSolutions/node-sdk (packages/client/src/node.ts)
 func (c *Client) Result(ctx context.Context, ref string) (*kyc.Result, error) {
-	ctx, end := c.tc.Span(ctx, "ekycid.Result")
-	res, err := c.result(ctx, ref)
-	end(res, err)
-	return res, err
+	return verifier.Traced(ctx, c.tc, "ekycid.Result", func(ctx context.Context) (*kyc.Result, error) {
+		return c.result(ctx, ref)
+	})
 }
 
 // result is Result, inside its span.
@@ -141,6 +140,20 @@ func (c *Client) result(ctx context.Context, ref string) (*kyc.Result, error) {
 		return c.pending(id, r), nil
 	}
 	return c.toResult(r, err)
+}
+
+var _ kyc.Eraser = (*Client)(nil)
+
+// Erase implements kyc.Eraser. EKYC Solutions' public documentation
+// (https://docs.ekycsolutions.com) has no call that deletes a
+// submission's data and states no retention period.
+//
+// Erase sends nothing: it answers an ErrUnsupported *kyc.Error whose
+// Message says so (a kyc.Router erases its store's copy all the same). A
+// reference that is not an EKYC one is ErrInvalidRequest.
+func (c *Client) Erase(_ context.Context, ref string) error {
+	return verifier.Erase(c.tc, "ekycid.Erase", ref, verifier.NoDeletion{Vendor: "EKYC Solutions", Data: "a submission's data",
+		Docs: "https://docs.ekycsolutions.com"})
 }
 
 func (c *Client) pending(id string, r *ReplyResult) *kyc.Result {

@@ -244,16 +244,7 @@ func (o *Observer) StartCall(ctx context.Context, c kyc.CallInfo) (context.Conte
 			SentKey.Bool(e.Sent),
 			ChargedKey.Bool(e.Charged),
 		}
-		if e.StatusCode != 0 {
-			end = append(end, semconv.HTTPResponseStatusCodeKey.Int(e.StatusCode))
-		}
-		if t, ok := errorType(e.StatusCode, e.Kind); ok {
-			end = append(end, semconv.ErrorTypeKey.String(t))
-			span.SetStatus(codes.Error, t)
-		}
-		span.SetAttributes(end...)
-		span.End()
-		m := append(append(make([]attribute.KeyValue, 0, len(attrs)+len(end)), attrs...), end...)
+		m := endSpan(span, attrs, end, e.StatusCode, e.Kind)
 		o.callH.Record(context.WithoutCancel(ctx), seconds(e.Duration), metric.WithAttributes(without(m, AttemptsKey)...))
 	}
 }
@@ -276,17 +267,8 @@ func (o *Observer) StartAttempt(ctx context.Context, a kyc.AttemptInfo) (context
 			RetryReasonKey.String(e.Reason),
 			OutcomeKey.String(outcome(e.Kind, e.StatusCode)),
 		}
-		if e.StatusCode != 0 {
-			end = append(end, semconv.HTTPResponseStatusCodeKey.Int(e.StatusCode))
-		}
-		if t, ok := errorType(e.StatusCode, e.Kind); ok {
-			end = append(end, semconv.ErrorTypeKey.String(t))
-			span.SetStatus(codes.Error, t)
-		}
-		span.SetAttributes(end...)
-		span.End()
+		m := endSpan(span, attrs, end, e.StatusCode, e.Kind)
 		mctx := context.WithoutCancel(ctx)
-		m := append(append(make([]attribute.KeyValue, 0, len(attrs)+len(end)), attrs...), end...)
 		o.attemptH.Record(mctx, seconds(e.Duration), metric.WithAttributes(without(m, RetryKey, semconv.HTTPRequestResendCountKey)...))
 		if e.Retry {
 			o.retries.Add(mctx, 1, metric.WithAttributes(
@@ -294,6 +276,23 @@ func (o *Observer) StartAttempt(ctx context.Context, a kyc.AttemptInfo) (context
 				ClassKey.String(a.Operation.Class.String()), RetryReasonKey.String(e.Reason)))
 		}
 	}
+}
+
+// endSpan ends the span of a call or an attempt: it adds to end the HTTP
+// status code, when there was one, and the error.type of a failure (which
+// also sets the span's status), sets end on the span and ends it. It returns
+// the start attributes followed by end, for the duration metric.
+func endSpan(span trace.Span, attrs, end []attribute.KeyValue, status int, kind error) []attribute.KeyValue {
+	if status != 0 {
+		end = append(end, semconv.HTTPResponseStatusCodeKey.Int(status))
+	}
+	if t, ok := errorType(status, kind); ok {
+		end = append(end, semconv.ErrorTypeKey.String(t))
+		span.SetStatus(codes.Error, t)
+	}
+	span.SetAttributes(end...)
+	span.End()
+	return append(append(make([]attribute.KeyValue, 0, len(attrs)+len(end)), attrs...), end...)
 }
 
 // without drops keys whose values would make a metric's cardinality grow

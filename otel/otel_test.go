@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
 	"go.opentelemetry.io/otel/propagation"
 	sdkmetric "go.opentelemetry.io/otel/sdk/metric"
 	"go.opentelemetry.io/otel/sdk/metric/metricdata"
@@ -109,16 +110,20 @@ func TestSpansAndMetricsPerCallAndAttempt(t *testing.T) {
 			assert.Equal(t, "true", m["kyc.retry"])
 			assert.Equal(t, "refused unprocessed: HTTP 429 or 503", m["kyc.retry_reason"])
 			assert.Equal(t, "503", m["error.type"])
+			assert.Equal(t, codes.Error, a.Status.Code, "a failed attempt's span has the error status")
+			assert.Equal(t, "503", a.Status.Description)
 		} else {
 			assert.Equal(t, "200", m["http.response.status_code"])
 			assert.Equal(t, "1", m["http.request.resend_count"])
 			assert.Equal(t, "false", m["kyc.retry"])
+			assert.Equal(t, codes.Unset, a.Status.Code)
 		}
 	}
 	cm := attrsOf(call.Attributes)
 	assert.Equal(t, "2", cm["kyc.attempts"])
 	assert.Equal(t, "true", cm["kyc.charged"], "a billed call the vendor answered 200 may have charged")
 	assert.Equal(t, "ok", cm["kyc.outcome"])
+	assert.Equal(t, codes.Unset, call.Status.Code, "the call succeeded")
 
 	var rm metricdata.ResourceMetrics
 	require.NoError(t, w.reader.Collect(context.Background(), &rm))

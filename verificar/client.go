@@ -1,6 +1,7 @@
 package verificar
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -130,12 +131,8 @@ func New(cfg Config, opts ...kyc.Option) (*Client, error) {
 		return nil, err
 	}
 	c.tc, c.base = tc, transport.NewBase(tc)
-	if c.certTimeout == 0 {
-		c.certTimeout = tc.Timeout()
-	}
-	if c.certStall == 0 {
-		c.certStall = DefaultCertificateStallTimeout
-	}
+	c.certTimeout = cmp.Or(c.certTimeout, tc.Timeout())
+	c.certStall = cmp.Or(c.certStall, DefaultCertificateStallTimeout)
 	return c, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"github.com/kyc-go/kyc"
+	"github.com/kyc-go/kyc/internal/verifier"
 	"github.com/kyc-go/kyc/phone"
 )
 
@@ -39,10 +40,9 @@ func (c *Client) Capabilities() kyc.Capabilities {
 //
 //	POST /VerificarIdentidad (messaging) — through SendVerification; https://www.mensatek.com/api-verificacion-identidad-en.html, "Send Identity Verification Request"
 func (c *Client) Verify(ctx context.Context, req kyc.Request) (*kyc.Result, error) {
-	ctx, end := c.tc.Span(ctx, "verificar.Verify")
-	res, err := c.verify(ctx, req)
-	end(res, err)
-	return res, err
+	return verifier.Traced(ctx, c.tc, "verificar.Verify", func(ctx context.Context) (*kyc.Result, error) {
+		return c.verify(ctx, req)
+	})
 }
 
 // verify is Verify, inside its span.
@@ -86,18 +86,24 @@ func (c *Client) verify(ctx context.Context, req kyc.Request) (*kyc.Result, erro
 // whose id is not digits, is ErrInvalidRequest, any other ErrUnsupported.
 // Nothing is sent.
 func (c *Client) Result(ctx context.Context, ref string) (*kyc.Result, error) {
-	ctx, end := c.tc.Span(ctx, "verificar.Result")
-	res, err := c.result(ctx, ref)
-	end(res, err)
-	return res, err
+	return verifier.Traced(ctx, c.tc, "verificar.Result", func(context.Context) (*kyc.Result, error) {
+		return nil, verifier.Unsupported(c.tc, "verificar.Result", ref,
+			"Mensatek has no read-back of a verification: its outcome arrives by webhook (ParseWebhook, WebhookHandler)")
+	})
 }
 
-// result is Result, inside its span.
-func (c *Client) result(_ context.Context, ref string) (*kyc.Result, error) {
-	const op = "verificar.Result"
-	if _, err := c.tc.Ref(op, ref); err != nil {
-		return nil, err
-	}
-	return nil, &kyc.Error{Provider: kyc.Verificar, Op: op, Kind: kyc.ErrUnsupported, NotSent: true, Unprocessed: true,
-		Message: "Mensatek has no read-back of a verification: its outcome arrives by webhook (ParseWebhook, WebhookHandler)"}
+var _ kyc.Eraser = (*Client)(nil)
+
+// Erase implements kyc.Eraser. Mensatek's public API documentation
+// (https://www.mensatek.com/api-verificacion-identidad-en.html) has no
+// call that deletes a verification's data and states no retention period;
+// it says that once the process has finished "the information is
+// available in the panel".
+//
+// Erase sends nothing: it answers an ErrUnsupported *kyc.Error whose
+// Message says so (a kyc.Router erases its store's copy all the same). A
+// reference that is not a Verificar one is ErrInvalidRequest.
+func (c *Client) Erase(_ context.Context, ref string) error {
+	return verifier.Erase(c.tc, "verificar.Erase", ref, verifier.NoDeletion{Vendor: "Mensatek", Docs: "https://www.mensatek.com/api-verificacion-identidad-en.html",
+		Note: "it says the verification's data is available in its user panel"})
 }

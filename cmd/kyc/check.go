@@ -10,9 +10,8 @@ import (
 
 	"github.com/kyc-go/kyc"
 	"github.com/kyc-go/kyc/advanceai"
-	"github.com/kyc-go/kyc/atlas"
-	"github.com/kyc-go/kyc/ekycid"
 	"github.com/kyc-go/kyc/incode"
+	"github.com/kyc-go/kyc/internal/fromenv"
 	"github.com/kyc-go/kyc/verificar"
 )
 
@@ -26,97 +25,37 @@ const (
 	uncheckable
 )
 
-// checker checks one vendor. It builds the client from the environment,
-// and calls free operations only.
-type checker struct {
-	name kyc.Provider
-	// vars are the credential variables: the vendor is configured when
-	// any of them is set.
-	vars []string
-	// fields maps Config field names to the variables they come from, for
-	// configuration errors.
-	fields map[string]string
-	check  func(ctx context.Context, getenv func(string) string, opts []kyc.Option) (verdict, string, error)
-}
-
-var checkers = []checker{
-	{name: kyc.Atlas, vars: []string{"ATLAS_KEY_ID", "ATLAS_KEY_SECRET"},
-		fields: map[string]string{"KeyID": "ATLAS_KEY_ID", "KeySecret": "ATLAS_KEY_SECRET"},
-		check: func(_ context.Context, getenv func(string) string, opts []kyc.Option) (verdict, string, error) {
-			cfg := atlas.Config{KeyID: getenv("ATLAS_KEY_ID"), KeySecret: kyc.NewSecret(getenv("ATLAS_KEY_SECRET"))}
-			if getenv("ATLAS_AUTH") == "basic" {
-				cfg.Auth = atlas.AuthBasic
-			}
-			c, err := atlas.New(cfg, opts...)
-			if err != nil {
-				return checkFailed, "", err
-			}
-			_ = c.Close()
-			return uncheckable, "every Atlas check is billed; nothing was sent", nil
-		}},
-	{name: kyc.Incode, vars: []string{"INCODE_API_KEY", "INCODE_EXECUTIVE_EMAIL", "INCODE_EXECUTIVE_PASSWORD"},
-		fields: map[string]string{"APIKey": "INCODE_API_KEY", "ConfigurationID": "INCODE_CONFIGURATION_ID",
-			"Environment": "INCODE_ENVIRONMENT", "ExecutiveEmail": "INCODE_EXECUTIVE_EMAIL", "ExecutivePassword": "INCODE_EXECUTIVE_PASSWORD"},
-		check: func(ctx context.Context, getenv func(string) string, opts []kyc.Option) (verdict, string, error) {
-			c, err := incode.New(incode.Config{APIKey: kyc.NewSecret(getenv("INCODE_API_KEY")),
-				ConfigurationID: getenv("INCODE_CONFIGURATION_ID"), Environment: getenv("INCODE_ENVIRONMENT"),
-				ExecutiveEmail: getenv("INCODE_EXECUTIVE_EMAIL"), ExecutivePassword: kyc.NewSecret(getenv("INCODE_EXECUTIVE_PASSWORD"))}, opts...)
-			if err != nil {
-				return checkFailed, "", err
-			}
-			defer c.Close()
-			if getenv("INCODE_EXECUTIVE_EMAIL") == "" {
-				return uncheckable, "the API key alone has no free call; set INCODE_EXECUTIVE_EMAIL and INCODE_EXECUTIVE_PASSWORD to check with the executive log-in", nil
-			}
-			if err := c.ExecutiveLogIn(ctx); err != nil {
-				return checkFailed, "", err
-			}
-			return checkedOK, "executive log-in accepted (free)", nil
-		}},
-	{name: kyc.AdvanceAI, vars: []string{"ADVANCEAI_ACCESS_KEY", "ADVANCEAI_SECRET_KEY"},
-		fields: map[string]string{"AccessKey": "ADVANCEAI_ACCESS_KEY", "SecretKey": "ADVANCEAI_SECRET_KEY"},
-		check: func(ctx context.Context, getenv func(string) string, opts []kyc.Option) (verdict, string, error) {
-			c, err := advanceai.New(advanceai.Config{AccessKey: getenv("ADVANCEAI_ACCESS_KEY"), SecretKey: kyc.NewSecret(getenv("ADVANCEAI_SECRET_KEY"))}, opts...)
-			if err != nil {
-				return checkFailed, "", err
-			}
-			defer c.Close()
-			if _, err := c.GenerateToken(ctx); err != nil {
-				return checkFailed, "", err
-			}
-			return checkedOK, "token exchange accepted (free)", nil
-		}},
-	{name: kyc.EKYC, vars: []string{"EKYC_API_KEY"},
-		fields: map[string]string{"APIKey": "EKYC_API_KEY"},
-		check: func(_ context.Context, getenv func(string) string, opts []kyc.Option) (verdict, string, error) {
-			c, err := ekycid.New(ekycid.Config{APIKey: kyc.NewSecret(getenv("EKYC_API_KEY"))}, opts...)
-			if err != nil {
-				return checkFailed, "", err
-			}
-			_ = c.Close()
-			return uncheckable, "every EKYC operation is billed; nothing was sent", nil
-		}},
-	{name: kyc.Verificar, vars: []string{"VERIFICAR_API_USER", "VERIFICAR_API_TOKEN"},
-		fields: map[string]string{"APIUser": "VERIFICAR_API_USER", "APIToken": "VERIFICAR_API_TOKEN"},
-		check: func(ctx context.Context, getenv func(string) string, opts []kyc.Option) (verdict, string, error) {
-			c, err := verificar.New(verificar.Config{APIUser: getenv("VERIFICAR_API_USER"), APIToken: kyc.NewSecret(getenv("VERIFICAR_API_TOKEN"))}, opts...)
-			if err != nil {
-				return checkFailed, "", err
-			}
-			defer c.Close()
-			credit, err := c.Credits(ctx)
-			if err != nil {
-				return checkFailed, "", err
-			}
-			return checkedOK, fmt.Sprintf("credit query accepted (free): %g credits left", credit), nil
-		}},
-}
-
-// baseURLVars are the variables that point a vendor at another host (a
-// sandbox, or kyc fake).
-var baseURLVars = map[kyc.Provider]string{
-	kyc.Atlas: "ATLAS_BASE_URL", kyc.Incode: "INCODE_BASE_URL", kyc.AdvanceAI: "ADVANCEAI_BASE_URL",
-	kyc.EKYC: "EKYC_BASE_URL", kyc.Verificar: "VERIFICAR_BASE_URL",
+// checks check each vendor with its client, built from the environment,
+// calling free operations only.
+var checks = map[kyc.Provider]func(ctx context.Context, c fromenv.Client, getenv func(string) string) (verdict, string, error){
+	kyc.Atlas: func(context.Context, fromenv.Client, func(string) string) (verdict, string, error) {
+		return uncheckable, "every Atlas check is billed; nothing was sent", nil
+	},
+	kyc.Incode: func(ctx context.Context, c fromenv.Client, getenv func(string) string) (verdict, string, error) {
+		if getenv("INCODE_EXECUTIVE_EMAIL") == "" {
+			return uncheckable, "the API key alone has no free call; set INCODE_EXECUTIVE_EMAIL and INCODE_EXECUTIVE_PASSWORD to check with the executive log-in", nil
+		}
+		if err := c.(*incode.Client).ExecutiveLogIn(ctx); err != nil {
+			return checkFailed, "", err
+		}
+		return checkedOK, "executive log-in accepted (free)", nil
+	},
+	kyc.AdvanceAI: func(ctx context.Context, c fromenv.Client, _ func(string) string) (verdict, string, error) {
+		if _, err := c.(*advanceai.Client).GenerateToken(ctx); err != nil {
+			return checkFailed, "", err
+		}
+		return checkedOK, "token exchange accepted (free)", nil
+	},
+	kyc.EKYC: func(context.Context, fromenv.Client, func(string) string) (verdict, string, error) {
+		return uncheckable, "every EKYC operation is billed; nothing was sent", nil
+	},
+	kyc.Verificar: func(ctx context.Context, c fromenv.Client, _ func(string) string) (verdict, string, error) {
+		credit, err := c.(*verificar.Client).Credits(ctx)
+		if err != nil {
+			return checkFailed, "", err
+		}
+		return checkedOK, fmt.Sprintf("credit query accepted (free): %g credits left", credit), nil
+	},
 }
 
 func runCheck(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
@@ -134,13 +73,9 @@ func runCheck(ctx context.Context, args []string, getenv func(string) string, st
 	}
 
 	var configured, failed, unchecked int
-	for _, ch := range checkers {
-		set := false
-		for _, v := range ch.vars {
-			set = set || getenv(v) != ""
-		}
-		if !set {
-			fmt.Fprintf(stdout, "%-10s not configured (%s)\n", ch.name, strings.Join(ch.vars, ", "))
+	for _, v := range fromenv.Vendors() {
+		if !v.Configured(getenv) {
+			fmt.Fprintf(stdout, "%-10s not configured (%s)\n", v.Provider, strings.Join(v.Vars, ", "))
 			continue
 		}
 		configured++
@@ -148,21 +83,16 @@ func runCheck(ctx context.Context, args []string, getenv func(string) string, st
 		if hc.Transport != nil {
 			opts = append(opts, kyc.WithHTTPClient(hc))
 		}
-		if u := getenv(baseURLVars[ch.name]); u != "" {
-			opts = append(opts, kyc.WithBaseURL(u))
-		}
-		cctx, cancel := context.WithTimeout(ctx, *timeout)
-		v, detail, err := ch.check(cctx, getenv, opts)
-		cancel()
-		switch v {
+		verdict, detail, err := check(ctx, v, getenv, v.Options(getenv, opts...), *timeout)
+		switch verdict {
 		case checkedOK:
-			fmt.Fprintf(stdout, "%-10s ok: %s\n", ch.name, detail)
+			fmt.Fprintf(stdout, "%-10s ok: %s\n", v.Provider, detail)
 		case uncheckable:
 			unchecked++
-			fmt.Fprintf(stdout, "%-10s cannot check for free: %s\n", ch.name, detail)
+			fmt.Fprintf(stdout, "%-10s cannot check for free: %s\n", v.Provider, detail)
 		default:
 			failed++
-			fmt.Fprintf(stdout, "%-10s failed: %s\n", ch.name, describe(err, ch.fields))
+			fmt.Fprintf(stdout, "%-10s failed: %s\n", v.Provider, describe(err, v.Fields))
 		}
 	}
 	switch {
@@ -175,6 +105,18 @@ func runCheck(ctx context.Context, args []string, getenv func(string) string, st
 		return exitUncheckable
 	}
 	return exitOK
+}
+
+// check builds vendor v's client with opts and checks it, within timeout.
+func check(ctx context.Context, v fromenv.Vendor, getenv func(string) string, opts []kyc.Option, timeout time.Duration) (verdict, string, error) {
+	c, err := v.New(getenv, opts...)
+	if err != nil {
+		return checkFailed, "", err
+	}
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	return checks[v.Provider](ctx, c, getenv)
 }
 
 // describe says why a check failed without any secret: the kind, the HTTP

@@ -25,6 +25,7 @@ import (
 	"github.com/kyc-go/kyc/atlas/atlastest"
 	"github.com/kyc-go/kyc/ekycid/ekycidtest"
 	"github.com/kyc-go/kyc/incode/incodetest"
+	"github.com/kyc-go/kyc/internal/transport"
 	"github.com/kyc-go/kyc/kyctest"
 	"github.com/kyc-go/kyc/verificar/verificartest"
 )
@@ -57,7 +58,7 @@ func runFake(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	// Loopback only: the fakes accept published credentials over plain HTTP,
 	// and the SDK refuses plain HTTP off loopback anyway.
-	if !isLoopback(host) {
+	if !transport.IsLoopback(host) {
 		fmt.Fprintf(stderr, "kyc fake: -listen %q: the fakes serve on loopback only (localhost, 127.0.0.1 or ::1), not on every or another interface\n", *listen)
 		return exitUsage
 	}

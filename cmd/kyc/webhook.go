@@ -6,7 +6,6 @@ import (
 	"crypto/x509"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/kyc-go/kyc/incode"
 	"github.com/kyc-go/kyc/incode/incodetest"
+	"github.com/kyc-go/kyc/internal/transport"
 	"github.com/kyc-go/kyc/kyctest"
 	"github.com/kyc-go/kyc/verificar"
 	"github.com/kyc-go/kyc/verificar/verificartest"
@@ -63,7 +63,7 @@ func runWebhook(ctx context.Context, args []string, getenv func(string) string, 
 	if u, err := url.Parse(*target); *target == "" || err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 		return bad("-url must be an http(s) URL")
 	}
-	if u, _ := url.Parse(*target); u.Scheme == "http" && !isLoopback(u.Hostname()) && !*insecure {
+	if u, _ := url.Parse(*target); u.Scheme == "http" && !transport.IsLoopback(u.Hostname()) && !*insecure {
 		return bad("-url %s: plain http off loopback would send the webhook credentials in clear; use https, or -insecure-plain-http if you mean it", u.Redacted())
 	}
 	hc, err := httpClient(*cacert, *timeout)
@@ -140,14 +140,4 @@ func httpClient(caFile string, timeout time.Duration) (*http.Client, error) {
 	tr.TLSClientConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	hc.Transport = tr
 	return hc, nil
-}
-
-// isLoopback reports whether host (no port, no brackets) is localhost or a
-// loopback IP address.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

@@ -7,47 +7,29 @@ import (
 	"time"
 
 	"github.com/kyc-go/kyc"
-	"github.com/kyc-go/kyc/advanceai"
-	"github.com/kyc-go/kyc/atlas"
-	"github.com/kyc-go/kyc/ekycid"
-	"github.com/kyc-go/kyc/incode"
-	"github.com/kyc-go/kyc/verificar"
+	"github.com/kyc-go/kyc/internal/fromenv"
 )
 
-// liveVendor is one vendor's real client, built from the environment.
+// liveVendor is one vendor's real client, built from the environment
+// (internal/fromenv, as kyc check builds it).
 type liveVendor struct {
-	country string
-	env     []string // the variables it needs
-	build   func() (kyc.Verifier, error)
-	adjust  func(*kyc.Request) // live values the sample request lacks
+	country  string
+	provider kyc.Provider
+	env      []string           // the variables it needs
+	adjust   func(*kyc.Request) // live values the sample request lacks
 }
 
 func liveVendors() []liveVendor {
 	return []liveVendor{
-		{country: "IND", env: []string{"ATLAS_KEY_ID", "ATLAS_KEY_SECRET", "ATLAS_PAN", "ATLAS_NAME"},
-			build: func() (kyc.Verifier, error) {
-				return atlas.New(atlas.Config{KeyID: os.Getenv("ATLAS_KEY_ID"), KeySecret: kyc.NewSecret(os.Getenv("ATLAS_KEY_SECRET"))})
-			},
+		{country: "IND", provider: kyc.Atlas, env: []string{"ATLAS_KEY_ID", "ATLAS_KEY_SECRET", "ATLAS_PAN", "ATLAS_NAME"},
 			adjust: func(r *kyc.Request) {
 				r.Document.Number, r.Person.FullName = os.Getenv("ATLAS_PAN"), os.Getenv("ATLAS_NAME")
 			}},
-		{country: "IDN", env: []string{"ADVANCEAI_ACCESS_KEY", "ADVANCEAI_SECRET_KEY"},
-			build: func() (kyc.Verifier, error) {
-				return advanceai.New(advanceai.Config{AccessKey: os.Getenv("ADVANCEAI_ACCESS_KEY"), SecretKey: kyc.NewSecret(os.Getenv("ADVANCEAI_SECRET_KEY"))})
-			}},
-		{country: "ESP", env: []string{"VERIFICAR_API_USER", "VERIFICAR_API_TOKEN", "VERIFICAR_PHONE"},
-			build: func() (kyc.Verifier, error) {
-				return verificar.New(verificar.Config{APIUser: os.Getenv("VERIFICAR_API_USER"), APIToken: kyc.NewSecret(os.Getenv("VERIFICAR_API_TOKEN"))})
-			},
+		{country: "IDN", provider: kyc.AdvanceAI, env: []string{"ADVANCEAI_ACCESS_KEY", "ADVANCEAI_SECRET_KEY"}},
+		{country: "ESP", provider: kyc.Verificar, env: []string{"VERIFICAR_API_USER", "VERIFICAR_API_TOKEN", "VERIFICAR_PHONE"},
 			adjust: func(r *kyc.Request) { r.Person.Phone = os.Getenv("VERIFICAR_PHONE") }},
-		{country: "KHM", env: []string{"EKYC_API_KEY"},
-			build: func() (kyc.Verifier, error) {
-				return ekycid.New(ekycid.Config{APIKey: kyc.NewSecret(os.Getenv("EKYC_API_KEY"))})
-			}},
-		{country: "MEX", env: []string{"INCODE_API_KEY"},
-			build: func() (kyc.Verifier, error) {
-				return incode.New(incode.Config{APIKey: kyc.NewSecret(os.Getenv("INCODE_API_KEY")), ConfigurationID: os.Getenv("INCODE_CONFIGURATION_ID")})
-			}},
+		{country: "KHM", provider: kyc.EKYC, env: []string{"EKYC_API_KEY"}},
+		{country: "MEX", provider: kyc.Incode, env: []string{"INCODE_API_KEY"}},
 	}
 }
 
@@ -70,7 +52,8 @@ func runLive(ctx context.Context) error {
 			fmt.Printf("skipping %s: set %v\n", v.country, missing)
 			continue
 		}
-		client, err := v.build()
+		vendor, _ := fromenv.Lookup(v.provider)
+		client, err := vendor.New(os.Getenv)
 		if err != nil {
 			rows = append(rows, row{country: v.country, err: err})
 			continue
@@ -86,9 +69,7 @@ func runLive(ctx context.Context) error {
 			r.note = "open " + res.Link.URL
 		}
 		rows = append(rows, r)
-		if c, ok := client.(interface{ Close() error }); ok {
-			_ = c.Close()
-		}
+		_ = client.Close()
 	}
 	if len(rows) == 0 {
 		return fmt.Errorf("no vendor credentials in the environment; see the README's per-vendor sections")

@@ -35,17 +35,26 @@ func (s *String) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// text decodes b as String does and returns it without surrounding white
+// space: the text Int, Float and Bool parse.
+func text(b []byte) (string, error) {
+	var s String
+	if err := s.UnmarshalJSON(b); err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(string(s)), nil
+}
+
 // Int decodes a JSON number or a string holding an integer; "" and null are
 // 0. A fractional number is truncated.
 type Int int64
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (i *Int) UnmarshalJSON(b []byte) error {
-	var s String
-	if err := s.UnmarshalJSON(b); err != nil {
+	t, err := text(b)
+	if err != nil {
 		return err
 	}
-	t := strings.TrimSpace(string(s))
 	if t == "" {
 		*i = 0
 		return nil
@@ -71,11 +80,10 @@ type Float struct {
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (f *Float) UnmarshalJSON(b []byte) error {
-	var s String
-	if err := s.UnmarshalJSON(b); err != nil {
+	t, err := text(b)
+	if err != nil {
 		return err
 	}
-	t := strings.TrimSpace(string(s))
 	if t == "" {
 		*f = Float{}
 		return nil
@@ -93,11 +101,11 @@ type Bool bool
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (v *Bool) UnmarshalJSON(b []byte) error {
-	var s String
-	if err := s.UnmarshalJSON(b); err != nil {
+	t, err := text(b)
+	if err != nil {
 		return err
 	}
-	switch strings.ToLower(strings.TrimSpace(string(s))) {
+	switch strings.ToLower(t) {
 	case "true", "1", "yes", "si", "sí", "y":
 		*v = true
 	default:
