@@ -1,10 +1,8 @@
 package incode_test
 
 import (
-	"bytes"
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"sync/atomic"
 	"testing"
 
@@ -14,19 +12,8 @@ import (
 	"github.com/kyc-go/kyc"
 	"github.com/kyc-go/kyc/incode"
 	"github.com/kyc-go/kyc/incode/incodetest"
+	"github.com/kyc-go/kyc/internal/webhook/webhooktest"
 )
-
-// bothProtocols serves h over HTTP/1.1 and over HTTP/2 (TLS).
-func bothProtocols(t *testing.T, h http.Handler) map[string]*httptest.Server {
-	t.Helper()
-	h1 := httptest.NewServer(h)
-	h2 := httptest.NewUnstartedServer(h)
-	h2.EnableHTTP2 = true
-	h2.StartTLS()
-	t.Cleanup(h1.Close)
-	t.Cleanup(h2.Close)
-	return map[string]*httptest.Server{"HTTP/1.1": h1, "HTTP/2": h2}
-}
 
 // TestWebhookAuthModes sends both families, in both value styles, to a
 // receiver configured with the static header, the bearer token, or
@@ -43,9 +30,9 @@ func TestWebhookAuthModes(t *testing.T) {
 		"session camel upper":  incodetest.SessionWebhook(incodetest.FieldEventTypeCamel, "SESSION_SUCCEEDED", hookID, "", "MANUAL_REVIEW_APPROVED"),
 		"session without a st": incodetest.SessionWebhook(incodetest.FieldEventType, "SESSION_PROGRESS", hookID, "", ""),
 	}
-	type sent map[string][]string
+	type sent = http.Header
 	// Each credential is sent to each receiver; want is the answer by
-	// receiver (0: refused over HTTP/2 only, see above).
+	// receiver (0: webhooktest.Padded).
 	const padded = 0
 	receivers := []struct {
 		name string
@@ -90,27 +77,17 @@ func TestWebhookAuthModes(t *testing.T) {
 			last.Store(ev)
 			return nil
 		})
-		for proto, srv := range bothProtocols(t, h) {
+		for proto, srv := range webhooktest.Servers(t, h) {
 			for _, cred := range credentials {
 				for bname, body := range bodies {
 					t.Run(rcv.name+"/"+cred.name+"/"+bname+"/"+proto, func(t *testing.T) {
 						last.Store(nil)
 						before := calls.Load()
-						req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL, bytes.NewReader(body))
-						require.NoError(t, err)
-						req.Header.Set("Content-Type", "application/json")
-						for k, vs := range cred.h {
-							req.Header[k] = vs
-						}
-						resp, err := srv.Client().Do(req)
-						require.NoError(t, err)
-						defer resp.Body.Close()
-						require.Equal(t, proto, map[int]string{1: "HTTP/1.1", 2: "HTTP/2"}[resp.ProtoMajor])
 						want := cred.want[ri]
 						if want == padded {
-							want = map[string]int{"HTTP/1.1": 200, "HTTP/2": 401}[proto]
+							want = webhooktest.Padded(proto)
 						}
-						assert.Equal(t, want, resp.StatusCode)
+						assert.Equal(t, want, webhooktest.Post(t, srv, proto, cred.h, body))
 						assert.Equal(t, want == 200, calls.Load() == before+1, "the handler runs only on acceptance")
 						if want != 200 {
 							return

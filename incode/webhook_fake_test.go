@@ -5,7 +5,6 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -44,14 +43,8 @@ func TestFakeSendsBothFamilies(t *testing.T) {
 			require.NoError(t, err)
 			id := parsed.ID
 
-			var mu sync.Mutex
-			var got []*kyc.Event
-			hs := httptest.NewServer(c.WebhookHandler(func(_ context.Context, ev *kyc.Event) error {
-				mu.Lock()
-				defer mu.Unlock()
-				got = append(got, ev)
-				return nil
-			}))
+			got := make(chan *kyc.Event, 8)
+			hs := httptest.NewServer(c.WebhookHandler(func(_ context.Context, ev *kyc.Event) error { got <- ev; return nil }))
 			defer hs.Close()
 			hooks := []incodetest.Hook{
 				{OnboardingStatus: "ONBOARDING_FINISHED"},
@@ -69,11 +62,10 @@ func TestFakeSendsBothFamilies(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, http.StatusUnauthorized, status, "no credential")
 
-			mu.Lock()
-			defer mu.Unlock()
+			close(got)
 			require.Len(t, got, len(hooks))
-			for i, want := range []string{"ONBOARDING_FINISHED", "SESSION_SUCCEEDED", "SESSION_SUCCEEDED"} {
-				ev := got[i]
+			for _, want := range []string{"ONBOARDING_FINISHED", "SESSION_SUCCEEDED", "SESSION_SUCCEEDED"} {
+				ev := <-got
 				assert.True(t, ev.Authenticated)
 				assert.Equal(t, want, ev.Type)
 				assert.Equal(t, res.Reference, ev.Reference)

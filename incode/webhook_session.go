@@ -1,5 +1,7 @@
 package incode
 
+import "slices"
+
 // SessionEvent is the event of Incode's session-events webhook family
 // (https://developer.incode.com/docs/session-webhooks), in the SDK's
 // canonical form: upper case with underscores, such as SESSION_SUCCEEDED.
@@ -27,14 +29,7 @@ func SessionEvents() []SessionEvent {
 }
 
 // Documented reports whether e is one of SessionEvents.
-func (e SessionEvent) Documented() bool {
-	for _, d := range SessionEvents() {
-		if e == d {
-			return true
-		}
-	}
-	return false
-}
+func (e SessionEvent) Documented() bool { return slices.Contains(SessionEvents(), e) }
 
 // StatusExpired is the onboarding status of a session that expired before
 // it was finished. Incode's reference pages do not list it; its official

@@ -9,9 +9,9 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/kyc-go/kyc"
+	"github.com/kyc-go/kyc/internal/webhook/webhooktest"
 )
 
 // TestStaticHeaderIsByteExact sends the same static-header fields over
@@ -25,49 +25,47 @@ func TestStaticHeaderIsByteExact(t *testing.T) {
 	cases := []struct {
 		name   string
 		auth   Auth
-		fields map[string][]string
+		fields http.Header
 		want   int // 0: padded, see below
 	}{
-		{"exact", auth, map[string][]string{name: {value}}, http.StatusOK},
-		{"lower-case name", auth, map[string][]string{"x-hook-secret": {value}}, http.StatusOK},
+		{"exact", auth, http.Header{name: {value}}, http.StatusOK},
+		{"lower-case name", auth, http.Header{"x-hook-secret": {value}}, http.StatusOK},
 		{"none", auth, nil, http.StatusUnauthorized},
-		{"other field", auth, map[string][]string{"X-Hook-Secret-2": {value}}, http.StatusUnauthorized},
-		{"in Authorization", auth, map[string][]string{"Authorization": {value}}, http.StatusUnauthorized},
-		{"wrong case of value", auth, map[string][]string{name: {strings.ToUpper(value)}}, http.StatusUnauthorized},
-		{"prefix", auth, map[string][]string{name: {value[:5]}}, http.StatusUnauthorized},
-		{"two fields, first right", auth, map[string][]string{name: {value, "x"}}, http.StatusUnauthorized},
-		{"two fields, both right", auth, map[string][]string{name: {value, value}}, http.StatusUnauthorized},
-		{"empty field", auth, map[string][]string{name: {""}}, http.StatusUnauthorized},
-		{"blank value configured, blank sent", Header(name, kyc.NewSecret("  "), false), map[string][]string{name: {"  "}}, http.StatusUnauthorized},
-		{"padded after", auth, map[string][]string{name: {value + " "}}, 0},
-		{"padded before", auth, map[string][]string{name: {" " + value}}, 0},
-		{"padded tab", auth, map[string][]string{name: {"\t" + value}}, 0},
+		{"other field", auth, http.Header{"X-Hook-Secret-2": {value}}, http.StatusUnauthorized},
+		{"in Authorization", auth, http.Header{"Authorization": {value}}, http.StatusUnauthorized},
+		{"wrong case of value", auth, http.Header{name: {strings.ToUpper(value)}}, http.StatusUnauthorized},
+		{"prefix", auth, http.Header{name: {value[:5]}}, http.StatusUnauthorized},
+		{"two fields, first right", auth, http.Header{name: {value, "x"}}, http.StatusUnauthorized},
+		{"two fields, both right", auth, http.Header{name: {value, value}}, http.StatusUnauthorized},
+		{"empty field", auth, http.Header{name: {""}}, http.StatusUnauthorized},
+		{"blank value configured, blank sent", Header(name, kyc.NewSecret("  "), false), http.Header{name: {"  "}}, http.StatusUnauthorized},
+		{"padded after", auth, http.Header{name: {value + " "}}, 0},
+		{"padded before", auth, http.Header{name: {" " + value}}, 0},
+		{"padded tab", auth, http.Header{name: {"\t" + value}}, 0},
 	}
-	padded := map[string]int{"HTTP/1.1": http.StatusOK, "HTTP/2": http.StatusUnauthorized}
 	for _, tc := range cases {
-		var authenticated atomic.Bool
-		rc := testReceiver(tc.auth, new(atomic.Int32))
-		h := rc.Handler(func(_ context.Context, ev *kyc.Event) error { authenticated.Store(ev.Authenticated); return nil })
-		for proto, srv := range servers(t, h) {
-			t.Run(tc.name+"/"+proto, func(t *testing.T) {
-				authenticated.Store(false)
-				req, err := http.NewRequestWithContext(t.Context(), http.MethodPost, srv.URL, strings.NewReader("{}"))
-				require.NoError(t, err)
-				for k, vs := range tc.fields {
-					req.Header[k] = vs
-				}
-				resp, err := srv.Client().Do(req)
-				require.NoError(t, err)
-				defer resp.Body.Close()
-				require.Equal(t, proto, map[int]string{1: "HTTP/1.1", 2: "HTTP/2"}[resp.ProtoMajor])
-				want := tc.want
-				if want == 0 {
-					want = padded[proto]
-				}
-				assert.Equal(t, want, resp.StatusCode)
-				assert.Equal(t, want == http.StatusOK, authenticated.Load())
-			})
-		}
+		sendOverBoth(t, tc.name, tc.auth, tc.fields, tc.want)
+	}
+}
+
+// sendOverBoth sends fields to a receiver with auth over HTTP/1.1 and
+// HTTP/2: the answer must be want (0: webhooktest.Padded), and the Event
+// Authenticated exactly when accepted.
+func sendOverBoth(t *testing.T, name string, auth Auth, fields http.Header, want int) {
+	t.Helper()
+	var authenticated atomic.Bool
+	rc := testReceiver(auth, new(atomic.Int32))
+	h := handler(rc, func(_ context.Context, ev *kyc.Event) error { authenticated.Store(ev.Authenticated); return nil })
+	for proto, srv := range webhooktest.Servers(t, h) {
+		t.Run(name+"/"+proto, func(t *testing.T) {
+			authenticated.Store(false)
+			want := want
+			if want == 0 {
+				want = webhooktest.Padded(proto)
+			}
+			assert.Equal(t, want, webhooktest.Post(t, srv, proto, fields, []byte("{}")))
+			assert.Equal(t, want == http.StatusOK, authenticated.Load())
+		})
 	}
 }
 
