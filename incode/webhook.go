@@ -277,6 +277,14 @@ func reply(w http.ResponseWriter, status int, reason string) {
 // status-only one, becomes a Result with scores this way. It finds the token
 // as Result does (see Config). It refuses an event that is not Incode's, or
 // whose Reference is not its body's interview.
+//
+// For an interview Incode answers 404 for (one the account does not have:
+// never started, or erased), it returns a *kyc.Error of kind
+// kyc.ErrNotFound with StatusCode 404 (Op "incode.OnboardingStatus", the
+// read that was refused): answer such a webhook 200, so that Incode stops
+// sending it. Without executive credentials or a TokenStore holding the
+// session's token, the session cannot be read at all and the error is
+// kyc.ErrUnsupported, sent nowhere.
 func (c *Client) ConfirmEvent(ctx context.Context, ev *kyc.Event) (*kyc.Event, error) {
 	const op = "incode.ConfirmEvent"
 	if ev == nil || ev.Provider != kyc.Incode {

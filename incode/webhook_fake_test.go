@@ -122,4 +122,13 @@ func TestUnknownInterviewIsNotFound(t *testing.T) {
 		assert.False(t, errors.Is(err, kyc.ErrUnauthorized), name)
 		t.Logf("%s: %v", name, err)
 	}
+
+	// Without executive credentials (nor a TokenStore) nothing can read
+	// the session: that is the client's setup, not Incode's answer.
+	plain := setup(t, srv)
+	_, err = plain.ConfirmEvent(ctx, ev)
+	var kerr *kyc.Error
+	require.ErrorAs(t, err, &kerr)
+	assert.ErrorIs(t, err, kyc.ErrUnsupported)
+	assert.True(t, kerr.NotSent)
 }
