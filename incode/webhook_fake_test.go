@@ -132,3 +132,45 @@ func TestUnknownInterviewIsNotFound(t *testing.T) {
 	assert.ErrorIs(t, err, kyc.ErrUnsupported)
 	assert.True(t, kerr.NotSent)
 }
+
+// TestMuxAcknowledgesUnknownInterviews: through a kyc.WebhookMux that
+// confirms events, a session event for an interview Incode does not know
+// is answered 200 (so Incode stops retrying), the handler is not called
+// and nothing is stored; a known one reaches the handler confirmed.
+func TestMuxAcknowledgesUnknownInterviews(t *testing.T) {
+	t.Parallel()
+	srv := incodetest.New(t)
+	c := setup(t, srv, func(cfg *incode.Config) {
+		*cfg = srv.ExecutiveConfig()
+		cfg.WebhookHeaderName, cfg.WebhookHeaderValue = hookHeader, kyc.NewSecret(hookValue)
+	})
+	ctx := context.Background()
+	res, err := c.Verify(ctx, request(t, "mux-1", "", "", ""))
+	require.NoError(t, err)
+	parsed, err := kyc.ParseReference(res.Reference)
+	require.NoError(t, err)
+
+	store := kyc.NewMemoryStore(0)
+	got := make(chan *kyc.Event, 4)
+	mux, err := kyc.NewWebhookMux(func(_ context.Context, ev *kyc.Event) error { got <- ev; return nil },
+		kyc.ConfirmEvents(), kyc.WithResultStore(store))
+	require.NoError(t, err)
+	hs := httptest.NewServer(mux.Handler(c))
+	defer hs.Close()
+
+	const unknown = "0123456789abcdef01234567"
+	for _, id := range []string{unknown, parsed.ID} {
+		status, err := srv.Deliver(ctx, hs.URL, incodetest.Hook{InterviewID: id, Event: "Session Succeeded",
+			OnboardingStatus: "ONBOARDING_FINISHED", HeaderName: hookHeader, HeaderValue: hookValue})
+		require.NoError(t, err)
+		assert.Equal(t, http.StatusOK, status, id)
+	}
+	close(got)
+	require.Len(t, got, 1, "only the known interview reaches the handler")
+	ev := <-got
+	assert.Equal(t, res.Reference, ev.Reference)
+	assert.True(t, ev.Confirmed)
+	assert.Equal(t, kyc.StatusApproved, ev.Result.Status)
+	_, err = store.Get(ctx, "incode:"+unknown)
+	assert.ErrorIs(t, err, kyc.ErrNotFound, "nothing stored for the unknown interview")
+}
