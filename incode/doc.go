@@ -91,10 +91,11 @@
 // Reference; Client.ConfirmEvent (kyc.EventConfirmer) reads the session
 // back and returns the Event with the read-back Result and Confirmed set.
 // For an interview the account does not know (never started, or erased),
-// ConfirmEvent and Result return a *kyc.Error of kind kyc.ErrNotFound:
-// answer that webhook 200 (return nil from the handler's function), as
-// Incode's own Salesforce integration does, so that Incode stops sending
-// it.
+// ConfirmEvent and Result return a *kyc.Error of kind kyc.ErrNotFound. A
+// kyc.WebhookMux with kyc.ConfirmEvents answers that webhook 200 by itself,
+// as Incode's own Salesforce integration does, so that Incode stops
+// sending it; with Client.WebhookHandler, return nil from the function for
+// that error.
 //
 // Confirmed by Incode's pages: the onboarding-status body and reply, the
 // onboarding statuses (ID_VALIDATION_FINISHED_SECOND_ID on
