@@ -11,6 +11,7 @@ import (
 
 	"github.com/kyc-go/kyc"
 	"github.com/kyc-go/kyc/internal/transport"
+	"github.com/kyc-go/kyc/internal/webhook"
 )
 
 // Base URLs of Incode's two public environments. Some customers have a
@@ -96,13 +97,29 @@ type Config struct {
 	// DefaultSessionTokens, a negative value keeps none.
 	SessionTokens int
 
-	// WebhookToken is the bearer token Incode must present on webhooks (the
-	// token your OAuth endpoint issued to Incode). When it is empty, every
-	// webhook is refused with 401, unless AcceptUnauthenticatedWebhooks is
-	// set.
+	// WebhookToken is the bearer token Incode must present on webhooks, as
+	// "Authorization: Bearer <token>": the access token your OAuth2
+	// client-credentials endpoint issues to Incode
+	// (https://docs.incode.com/docs/omni-api/api/web-hooks). It is one
+	// fixed value: it verifies Incode's OAuth option when your endpoint
+	// always issues that same token. Set it or WebhookHeaderName, not
+	// both. With neither, every webhook is refused with 401, unless
+	// AcceptUnauthenticatedWebhooks is set.
 	WebhookToken kyc.Secret
+	// WebhookHeaderName and WebhookHeaderValue are the static custom
+	// header Incode's dashboard sends on every webhook
+	// (https://developer.incode.com/docs/webhooks): the request must carry
+	// exactly one field of that name whose value is WebhookHeaderValue,
+	// byte for byte, compared in constant time. Both or neither. The name
+	// must be an HTTP field name other than Authorization (use
+	// WebhookToken for a bearer token), Proxy-Authorization, Cookie, or a
+	// field net/http or a proxy handles itself; the value visible ASCII,
+	// not blank, without leading or trailing spaces.
+	WebhookHeaderName  string
+	WebhookHeaderValue kyc.Secret
 	// AcceptUnauthenticatedWebhooks accepts webhooks without any
-	// credential when WebhookToken is empty. Such an Event has
+	// credential when neither WebhookToken nor WebhookHeaderName is set.
+	// Such an Event has
 	// Authenticated false and never a final Status: confirm it with
 	// ConfirmEvent (a read-back) before acting on it.
 	AcceptUnauthenticatedWebhooks bool
@@ -177,6 +194,10 @@ func New(cfg Config, opts ...kyc.Option) (*Client, error) {
 		That(cfg.ExecutiveEmail == "" || strings.Contains(cfg.ExecutiveEmail, "@"), "ExecutiveEmail", "an e-mail address").
 		OptionalSecret("ExecutivePassword", cfg.ExecutivePassword).
 		OptionalSecret("WebhookToken", cfg.WebhookToken).
+		That((cfg.WebhookHeaderName == "") == cfg.WebhookHeaderValue.IsZero(), "WebhookHeaderValue", "WebhookHeaderName and WebhookHeaderValue go together").
+		That(cfg.WebhookHeaderName == "" || webhook.HeaderNameProblem(cfg.WebhookHeaderName) == "", "WebhookHeaderName", webhook.HeaderNameProblem(cfg.WebhookHeaderName)).
+		That(cfg.WebhookHeaderValue.IsZero() || webhook.HeaderValueProblem(cfg.WebhookHeaderValue) == "", "WebhookHeaderValue", webhook.HeaderValueProblem(cfg.WebhookHeaderValue)).
+		That(cfg.WebhookHeaderName == "" || cfg.WebhookToken.IsZero(), "WebhookHeaderName", "set WebhookToken or WebhookHeaderName, not both: configure the credential your Incode webhook sends").
 		That(cfg.WebhookReadTimeout >= 0, "WebhookReadTimeout", "negative").
 		That(cfg.Flow == "" || cfg.Flow == kyc.FlowDirect || cfg.Flow == kyc.FlowHostedLink, "Flow", `kyc.FlowDirect or kyc.FlowHostedLink`).
 		That(kyc.IsLanguageTag(cfg.Language), "Language", "a language tag such as en-US: letters, digits and '-', at most 35 characters").

@@ -99,14 +99,65 @@
 //
 // # Webhooks
 //
-// Incode posts {interviewId, externalId, onboardingStatus} to your URL and
-// expects 200 {"success": true}. The body is not signed; Incode can only
-// present an OAuth bearer token (Config.WebhookToken). Without it every
-// webhook is refused with 401, unless Config.AcceptUnauthenticatedWebhooks
-// is set. Client.WebhookHandler and Client.ParseWebhook receive it; every
-// Event carries its Reference; Client.ConfirmEvent (kyc.EventConfirmer)
-// reads the session back and returns the Event with the read-back Result
-// and Confirmed set.
+// Incode posts two families of webhooks, both received by
+// Client.WebhookHandler and Client.ParseWebhook into the same kyc.Event
+// (see DecodeWebhook and ParseWebhook for the fields and the verdicts):
+//
+//   - onboarding status (https://docs.incode.com/docs/omni-api/api/web-hooks):
+//     {interviewId, externalId, onboardingStatus};
+//   - session events (https://developer.incode.com/docs/session-webhooks):
+//     Session Started, Session Progress, Session Failed, Session Succeeded,
+//     Session Pending Review, Identity Enrolled, read from event_type or
+//     eventType, in either value style ("Session Succeeded" or
+//     SESSION_SUCCEEDED), with interviewId, externalCustomerId,
+//     onboardingStatus and identityId.
+//
+// Event.Type is the event or status in the canonical form
+// (SESSION_SUCCEEDED, ONBOARDING_FINISHED). Incode expects 200 {"success":
+// true}; it sends the webhook again on a timeout or any other answer. The
+// body is not signed. Incode authenticates it in one of two ways, and the
+// client checks the one configured (New refuses both at once), in constant
+// time, before reading the body, with a padded, repeated or empty field
+// never matching over HTTP/1.1 or HTTP/2:
+//
+//   - static custom headers set on Incode's dashboard
+//     (https://developer.incode.com/docs/webhooks): Config.WebhookHeaderName
+//     and WebhookHeaderValue;
+//   - OAuth2 client credentials (https://docs.incode.com/docs/omni-api/api/web-hooks):
+//     Incode gets an access token from your token URL and sends
+//     "Authorization: Bearer <token>". Config.WebhookToken is that bearer
+//     token as one fixed value: it verifies this option when your token
+//     endpoint always issues the same token; the client does not serve
+//     the token endpoint, nor follow tokens that rotate.
+//
+// Without either, every webhook is refused with 401, unless
+// Config.AcceptUnauthenticatedWebhooks is set. Every Event carries its
+// Reference; Client.ConfirmEvent (kyc.EventConfirmer) reads the session
+// back and returns the Event with the read-back Result and Confirmed set.
+// For an interview the account does not know (never started, or erased),
+// ConfirmEvent and Result return a *kyc.Error of kind kyc.ErrNotFound. A
+// kyc.WebhookMux with kyc.ConfirmEvents answers that webhook 200 by itself,
+// as Incode's own Salesforce integration does, so that Incode stops
+// sending it; with Client.WebhookHandler, return nil from the function for
+// that error.
+//
+// Confirmed by Incode's pages: the onboarding-status body and reply, the
+// onboarding statuses (ID_VALIDATION_FINISHED_SECOND_ID on
+// developer.incode.com's newer pages), the session event names, the static
+// headers, the OAuth2 option, the retries, and that no signature is
+// documented. Inferred: the session family's fields and its two value
+// styles (read by Incode's official Salesforce integration,
+// https://github.com/Incode-Technologies-Example-Repos/incode-salesforce,
+// and, for eventType, by a third-party integration); the EXPIRED status
+// (handled by Incode's official purge sample,
+// https://github.com/Incode-Technologies-Example-Repos/nodejs-samples);
+// that a session event's name is no verdict (Incode's docs say to decide by
+// the score's overall status, https://developer.incode.com/docs/fetch-scores,
+// which no webhook carries, so the event is pending until confirmed); and
+// Incode's answer for an unknown interview (404 is read as
+// kyc.ErrNotFound; the incodetest fake answers 404). The Salesforce
+// guide's X-Incode-Signature HMAC is in no Incode page and is not
+// supported; the status field its handler also reads is not read.
 //
 // # Operations
 //
@@ -116,7 +167,8 @@
 // # Documented and inferred
 //
 // Paths, headers, the error shape, the failReason values, the confidence
-// semantics, the score tree and the webhook body are documented by Incode.
+// semantics, the score tree and the onboarding-status webhook body are
+// documented by Incode (the webhooks' own split is under Webhooks).
 // Inferred or observed only in production clients: the production host
 // (ProductionURL), the selfie codes 100 and 101 (from Incode's guide, not
 // its reference), the HTTP status paired with each code, which onboarding

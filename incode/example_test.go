@@ -2,6 +2,7 @@ package incode_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
@@ -130,6 +131,34 @@ func ExampleClient_WebhookHandler() {
 		confirmed, err := c.ConfirmEvent(ctx, ev)
 		if err != nil {
 			return err // answered 500: Incode sends the webhook once more
+		}
+		return saveOutcome(ctx, confirmed.Reference, confirmed.Result.Status)
+	}))
+}
+
+// Authenticate webhooks by the static custom header set on Incode's
+// dashboard, and answer 200 for an interview Incode no longer knows, so
+// that it stops sending that webhook.
+func ExampleClient_WebhookHandler_staticHeader() {
+	c, err := incode.New(incode.Config{
+		APIKey:             kyc.NewSecret(os.Getenv("INCODE_API_KEY")),
+		WebhookHeaderName:  "X-Incode-Secret", // the name configured on the dashboard
+		WebhookHeaderValue: kyc.NewSecret(os.Getenv("INCODE_WEBHOOK_SECRET")),
+		ExecutiveEmail:     os.Getenv("INCODE_EXECUTIVE_EMAIL"),
+		ExecutivePassword:  kyc.NewSecret(os.Getenv("INCODE_EXECUTIVE_PASSWORD")),
+	})
+	if err != nil {
+		return
+	}
+	http.Handle("/webhooks/incode", c.WebhookHandler(func(ctx context.Context, ev *kyc.Event) error {
+		// ev.Type is SESSION_SUCCEEDED, ONBOARDING_FINISHED…, whichever
+		// family and value style Incode sent.
+		confirmed, err := c.ConfirmEvent(ctx, ev)
+		if errors.Is(err, kyc.ErrNotFound) {
+			return nil // never started here, or erased: nothing to retry
+		}
+		if err != nil {
+			return err
 		}
 		return saveOutcome(ctx, confirmed.Reference, confirmed.Result.Status)
 	}))

@@ -16,7 +16,7 @@ import (
 // Client prints its provider only, through the transport.Base it embeds.
 
 // printer also prints the values of the package's own enums.
-var printer = shape.New(ScoreStatus(""), OnboardingStatus(""))
+var printer = shape.New(ScoreStatus(""), OnboardingStatus(""), SessionEvent(""))
 
 // Format implements fmt.Formatter: it prints the shape only, under every verb.
 func (a ApproveResult) Format(f fmt.State, verb rune) { printer.Write(f, verb, a) }

@@ -115,27 +115,63 @@ func FuzzErrorBody(f *testing.F) {
 	})
 }
 
+// FuzzParseWebhook feeds bodies of both families to an unauthenticated
+// and an authenticated receiver: a refusal is ErrInvalidRequest whose
+// reason never quotes the body; an Event has a canonical Type (a session
+// event or a status webhooks may carry), never a verdict unauthenticated,
+// and authenticated a final verdict only from a manual review or an
+// expiry.
 func FuzzParseWebhook(f *testing.F) {
-	seeds(f, "webhook.json")
+	seeds(f, "webhook.json", "inferred_session_succeeded.json", "inferred_session_failed.json",
+		"inferred_session_pending_review.json", "inferred_session_started.json", "inferred_onboarding_expired.json",
+		"inferred_onboarding_second_id.json", "inferred_onboarding_manual_rejected.json")
 	f.Add([]byte(`{"interviewId":1,"onboardingStatus":true}`))
-	c, err := New(Config{APIKey: kyc.NewSecret("k"), AcceptUnauthenticatedWebhooks: true})
+	f.Add([]byte(`{"event_type":"Session Succeeded","eventType":"SESSION_FAILED","interviewId":"6595c84ce69d469f69ad39fb"}`))
+	f.Add([]byte(`{"eventType":"ſession ſucceeded","interviewId":"6595c84ce69d469f69ad39fb"}`))
+	f.Add([]byte(`{"EVENTTYPE":"session progress","INTERVIEWID":"6595c84ce69d469f69ad39fb","onboardingStatus":""}`))
+	open, err := New(Config{APIKey: kyc.NewSecret("k"), AcceptUnauthenticatedWebhooks: true})
+	if err != nil {
+		f.Fatal(err)
+	}
+	authed, err := New(Config{APIKey: kyc.NewSecret("k"), WebhookHeaderName: "X-Hook", WebhookHeaderValue: kyc.NewSecret("v")})
 	if err != nil {
 		f.Fatal(err)
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
-		r := httptest.NewRequest(http.MethodPost, "/hook", bytes.NewReader(b))
-		ev, err := c.ParseWebhook(r)
-		if err != nil {
-			if !errors.Is(err, kyc.ErrInvalidRequest) {
-				t.Fatalf("unexpected kind: %v", err)
+		for _, c := range []*Client{open, authed} {
+			r := httptest.NewRequest(http.MethodPost, "/hook", bytes.NewReader(b))
+			r.Header.Set("X-Hook", "v")
+			ev, err := c.ParseWebhook(r)
+			if err != nil {
+				var kerr *kyc.Error
+				if !errors.As(err, &kerr) || !errors.Is(err, kyc.ErrInvalidRequest) {
+					t.Fatalf("unexpected kind: %v", err)
+				}
+				if len(b) >= 8 && bytes.Contains([]byte(kerr.Message), b) {
+					t.Fatal("the reason quotes the body")
+				}
+				return
 			}
-			return
-		}
-		if ev.Type == "" || ev.Result == nil || ev.Authenticated || ev.Result.Status.Final() || ev.Reference == "" {
-			t.Fatalf("bad event %+v", ev)
-		}
-		if _, err := EventPayload(ev); err != nil {
-			t.Fatal(err)
+			if ev.Type == "" || ev.Result == nil || ev.Reference == "" || ev.Authenticated != (c == authed) {
+				t.Fatalf("bad event %+v", ev)
+			}
+			if !SessionEvent(ev.Type).Documented() && !webhookStatus(OnboardingStatus(ev.Type)) {
+				t.Fatalf("Type %q is not canonical", ev.Type)
+			}
+			p, err := EventPayload(ev)
+			if err != nil {
+				t.Fatal(err)
+			}
+			final := p.OnboardingStatus == StatusManualReviewApproved || p.OnboardingStatus == StatusManualReviewRejected ||
+				p.OnboardingStatus == StatusExpired
+			if ev.Result.Status.Final() != (final && ev.Authenticated) {
+				t.Fatalf("status %s for %s, authenticated %v", ev.Result.Status, p.OnboardingStatus, ev.Authenticated)
+			}
+			for _, x := range ev.Result.Reasons {
+				if !x.Valid() {
+					t.Fatalf("invalid reason %q", x)
+				}
+			}
 		}
 	})
 }

@@ -81,6 +81,9 @@ type Delivery struct {
 	// Authorization, when not empty, is the Authorization header
 	// (BasicAuth, BearerAuth).
 	Authorization string
+	// Header holds further fields sent as they are, such as a vendor's
+	// static custom header.
+	Header http.Header
 	// Attempts is how many times Deliver POSTs while the answer is not 200
 	// or the call fails, as a vendor that retries does (0 or 1: once).
 	Attempts int
@@ -111,6 +114,9 @@ func deliverOnce(ctx context.Context, hc *http.Client, d Delivery) (int, error) 
 	req.Header.Set("Content-Type", d.ContentType)
 	if d.Authorization != "" {
 		req.Header.Set("Authorization", d.Authorization)
+	}
+	for k, vs := range d.Header {
+		req.Header[k] = append(req.Header[k], vs...)
 	}
 	resp, err := hc.Do(req)
 	if err != nil {

@@ -96,6 +96,31 @@ func ExampleServer_SendWebhook() {
 	// 200 <nil>
 }
 
+// Send a session event in Incode's production value style, with the static
+// custom header the receiver expects.
+func ExampleServer_Deliver() {
+	srv := incodetest.NewServer()
+	defer srv.Close()
+	cfg := srv.Config()
+	cfg.WebhookHeaderName, cfg.WebhookHeaderValue = "X-Incode-Secret", kyc.NewSecret("hook-secret")
+	c, _ := incode.New(cfg, srv.Options()...)
+	defer c.Close()
+	res, _ := c.Verify(context.Background(), request("user-6", "", ""))
+
+	hook := httptest.NewServer(c.WebhookHandler(func(ctx context.Context, ev *kyc.Event) error {
+		fmt.Println(ev.Type, ev.Authenticated, ev.Result.Status)
+		return nil
+	}))
+	defer hook.Close()
+	status, err := srv.Deliver(context.Background(), hook.URL, incodetest.Hook{
+		InterviewID: res.Reference[len("incode:"):], Event: "Session Succeeded",
+		HeaderName: "X-Incode-Secret", HeaderValue: "hook-secret"})
+	fmt.Println(status, err)
+	// Output:
+	// SESSION_SUCCEEDED true pending
+	// 200 <nil>
+}
+
 // Post a webhook body built by Webhook, as the kyc command does.
 func ExamplePostWebhook() {
 	srv := incodetest.NewServer()

@@ -18,3 +18,9 @@ func (s *Server) Format(f fmt.State, verb rune) { shape.Format(f, verb, s) }
 
 // GoString prints the shape with the type name, as %#v does.
 func (s *Server) GoString() string { return shape.GoString(s) }
+
+// Format implements fmt.Formatter: it prints the shape only, under every verb.
+func (h Hook) Format(f fmt.State, verb rune) { shape.Format(f, verb, h) }
+
+// GoString prints the shape with the type name, as %#v does.
+func (h Hook) GoString() string { return shape.GoString(h) }

@@ -17,5 +17,6 @@ func TestShapeOnlyPrinting(t *testing.T) {
 	shapetest.Check(t, ".", shape.Default.Allowed, []any{
 		&Server{},
 		&Deletion{},
+		&Hook{},
 	}, srv)
 }

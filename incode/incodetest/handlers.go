@@ -85,7 +85,14 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	}
 	s.mu.Unlock()
 	if ss == nil {
-		if exec {
+		switch {
+		case exec && (r.URL.Query().Get("id") != "" || r.URL.Query().Get("interviewId") != ""):
+			// An interview the account does not have (never started, or
+			// erased): Incode documents 404 "Not Found" among its HTTP
+			// statuses, not the answer to this case; the fake's is inferred.
+			writeError(w, r, http.StatusNotFound, 404, "Not Found", "Interview not found")
+			return
+		case exec:
 			badRequest(w, r, "An executive token needs the interview id")
 			return
 		}

@@ -80,23 +80,9 @@ func equal(a, b string) bool {
 // such a credential never authenticates anyone (New refuses it too).
 func blank(s kyc.Secret) bool { return strings.TrimSpace(s.Reveal()) == "" }
 
-// authorization is r's one Authorization field value, exactly as received:
-// false when there is none, more than one, or the value starts or ends with
-// a space or tab. HTTP/1.1 strips that optional whitespace before the
-// handler sees the value, HTTP/2 does not (RFC 9113 §8.2.1 calls such a
-// field malformed), so refusing it makes both protocols compare the same
-// bytes: a token never matches a padded or trimmed copy of itself.
-func authorization(r *http.Request) (string, bool) {
-	vs := r.Header.Values("Authorization")
-	if len(vs) != 1 {
-		return "", false
-	}
-	v := vs[0]
-	if v == "" || strings.Trim(v, " \t") != v {
-		return "", false
-	}
-	return v, true
-}
+// authorization is r's one Authorization field value, exactly as received
+// (see field): padded, repeated or empty fields never match.
+func authorization(r *http.Request) (string, bool) { return field(r, "Authorization") }
 
 // CheckBasic reports whether r carries Basic credentials equal to user and
 // pass, byte for byte, comparing in constant time. A request with more than
