@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/kyc-go/kyc"
+	"github.com/kyc-go/kyc/internal/tolerant"
 	"github.com/kyc-go/kyc/internal/transport"
 )
 
@@ -36,7 +37,7 @@ func FuzzDecodeScore(f *testing.F) {
 			return
 		}
 		for _, it := range r.namedLeaves() {
-			if _, number, ok := percent(it.Value); number && !ok {
+			if _, number, ok := tolerant.Percent(it.Value); number && !ok {
 				t.Fatal("a named leaf out of range was accepted")
 			}
 		}

@@ -56,11 +56,11 @@ func (it *ScoreItem) UnmarshalJSON(b []byte) error {
 }
 
 // Fraction reads Value as a 0..1 score: percentages are divided by 100.
-// ok is false when Value is not a plain decimal from 0 to 100 ("99.9",
-// "100"): text such as "PASSED", and numbers out of range or in another
-// form ("-1", "1e308", "NaN", "Inf", "0x1p6"), give no score.
+// ok is false when Value is not a decimal number from 0 to 100 ("99.9",
+// "100", "1.0E-4"): text such as "PASSED", and numbers out of range or in
+// another form ("-1", "1e308", "NaN", "Inf", "0x1p6"), give no score.
 func (it ScoreItem) Fraction() (float64, bool) {
-	v, _, ok := percent(it.Value)
+	v, _, ok := tolerant.Percent(it.Value)
 	if !ok {
 		return 0, false
 	}
@@ -199,8 +199,8 @@ func (r *ScoreResult) UnmarshalJSON(b []byte) error {
 
 // DecodeScore decodes a /omni/get/score body. A body whose named leaves
 // (every section's overall, livenessScore, photoQuality, the face checks,
-// overallConfidence) hold a number that is not a plain decimal from 0 to
-// 100 — "-1", "100.1", "1e308", "NaN", "Inf", "0x1p6" — is refused with an
+// overallConfidence) hold a number that is not a decimal from 0 to 100 —
+// "-1", "100.1", "1e308", "NaN", "Inf", "0x1p6" — is refused with an
 // error, which Score returns as a *kyc.Error of kind kyc.ErrBadResponse:
 // a score out of its range never reaches a verdict. Text values ("PASSED",
 // "", null) are accepted and give no number.

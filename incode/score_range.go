@@ -5,55 +5,22 @@ package incode
 
 import (
 	"errors"
-	"strconv"
-	"strings"
 
 	"github.com/kyc-go/kyc/internal/tolerant"
 )
 
-// scoreMax is the top of a score leaf's range. Incode's page
+// errScoreRange is the cause of a refused score body: a leaf's value is a
+// number, but not a decimal from 0 to 100 (tolerant.Percent). Incode's page
 // (https://developer.incode.com/docs/fetch-scores) states no range and
 // advises against relying on the values; the numbers public score answers
 // carry are percentages written as decimal strings ("99.9", "100.0", "96"),
 // so the range 0 to 100 is inferred from those.
-const scoreMax = 100
-
-// errScoreRange is the cause of a refused score body: a leaf's value is a
-// number, but not a plain decimal from 0 to 100.
 var errScoreRange = errors.New("incode: a score value is not a decimal from 0 to 100")
 
 // errConfidenceRange is the cause of a refused selfie or face-match answer:
 // Incode documents confidence as 0 or 1
 // (https://developer.incode.com/docs/api-onboarding-face-validation).
 var errConfidenceRange = errors.New("incode: a confidence is not a number from 0 to 1")
-
-// percent reads a score leaf's value. number reports that the value is
-// written as a number at all: anything strconv.ParseFloat reads, "NaN",
-// "Inf", "0x1p6", "-5" and the overflowing "1e999" included. ok reports
-// that it is a score: a plain decimal (digits, at most one point, no sign,
-// exponent or hex) from 0 to 100. Text such as "PASSED" or "" is neither.
-func percent(v string) (x float64, number, ok bool) {
-	t := strings.TrimSpace(v)
-	if t == "" {
-		return 0, false, false
-	}
-	x, err := strconv.ParseFloat(t, 64)
-	if err != nil && !errors.Is(err, strconv.ErrRange) {
-		return 0, false, false
-	}
-	if !plainDecimal(t) || err != nil || x < 0 || x > scoreMax {
-		return 0, true, false
-	}
-	return x, true, true
-}
-
-// plainDecimal reports whether s is digits with at most one '.' between
-// digits: "99.9", "100", never "+1", "1e2", ".5" or "0x1p6".
-func plainDecimal(s string) bool {
-	whole, frac, dot := strings.Cut(s, ".")
-	digits := func(p string) bool { return p != "" && strings.Trim(p, "0123456789") == "" }
-	return digits(whole) && (!dot || digits(frac))
-}
 
 // unit reports whether an optional confidence is absent or a number from 0
 // to 1; NaN and the infinities are not.
@@ -86,7 +53,7 @@ func (r *ScoreResult) namedLeaves() []ScoreItem {
 // out of its range.
 func (r *ScoreResult) checkRanges() error {
 	for _, it := range r.namedLeaves() {
-		if _, number, ok := percent(it.Value); number && !ok {
+		if _, number, ok := tolerant.Percent(it.Value); number && !ok {
 			return errScoreRange
 		}
 	}
