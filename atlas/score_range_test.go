@@ -16,9 +16,6 @@ import (
 // refused answer (ErrBadResponse), never a match, even beside a match flag.
 func TestFaceScoreRange(t *testing.T) {
 	t.Parallel()
-	env := func(data string) string {
-		return `{"status":"success","response_timestamp":"1595488026806","data":` + data + `,"error":null}`
-	}
 	tests := []struct {
 		score   string // the JSON value of data.match_score
 		refused bool
