@@ -3,28 +3,18 @@ package kyc
 import (
 	"encoding/json"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kyc-go/kyc/internal/shape"
 )
 
 // Format implements fmt.Formatter for Error. %v, %+v, %s and every verb
 // but %#v and %q print Error(), which is safe to log; %q quotes it; %#v
 // prints GoString. So no verb prints VendorMessage, the vendor's free text
 // that may quote what was sent, nor the wrapped cause's text.
-func (e Error) Format(f fmt.State, verb rune) {
-	var s string
-	switch {
-	case verb == 'v' && f.Flag('#'):
-		s = e.GoString()
-	case verb == 'q':
-		s = strconv.Quote(e.Error())
-	default:
-		s = e.Error()
-	}
-	_, _ = io.WriteString(f, s)
-}
+func (e Error) Format(f fmt.State, verb rune) { shape.Text(f, verb, e.Error, e.GoString) }
 
 // GoString prints the Error as Go syntax, every field but VendorMessage;
 // the cause Err is given by its type only, since its text may hold what the

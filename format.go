@@ -2,10 +2,12 @@ package kyc
 
 import (
 	"fmt"
-	"io"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kyc-go/kyc/internal/shape"
 )
 
 // Shape-only printing. Request, Person, Document, DocumentData, Result,
@@ -22,106 +24,72 @@ import (
 // a Format of their own, or hold a *Result (fmt prints a nested pointer as
 // an address).
 
-// shape builds "Name:value" pairs.
-type shape []string
+// The shapes are built with internal/shape's Fields and written by it, as
+// every shape of the module is: this file only chooses, type by type, what
+// a shape says.
 
-func (s *shape) add(name, value string) { *s = append(*s, name+":"+value) }
-
-// set adds "name:set" when ok.
-func (s *shape) set(name string, ok bool) {
-	if ok {
-		s.add(name, "set")
-	}
-}
-
-func (s shape) String() string { return "{" + strings.Join(s, " ") + "}" }
-
-// writeShape writes body for verb: %#v gets the type name in front (as Go
-// syntax would), %q a quoted form, every other verb the plain form.
-func writeShape(f fmt.State, verb rune, typeName string, body string) {
-	switch {
-	case verb == 'v' && f.Flag('#'):
-		body = "kyc." + typeName + body
-	case verb == 'q':
-		body = strconv.Quote(body)
-	}
-	_, _ = io.WriteString(f, body)
-}
-
-// token returns s when it is a short identifier-like value (an enum, a
-// vendor's event name, a country code), "?" otherwise, so that nothing
-// free-form reaches a shape.
-func token(s string) string {
-	if s == "" || len(s) > 64 {
-		if s == "" {
-			return `""`
-		}
-		return "?"
-	}
-	for _, c := range s {
-		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-' || c == '.') {
-			return "?"
-		}
-	}
-	return s
-}
-
-func bytesLen(n int) string { return strconv.Itoa(n) + " bytes" }
-
-// shape of a Person: which fields are set.
-func (p Person) shape() shape {
-	var s shape
-	s.set("FullName", p.FullName != "")
-	s.set("DateOfBirth", !p.DateOfBirth.IsZero())
-	s.set("Phone", p.Phone != "")
-	s.set("Email", p.Email != "")
+// fields is the shape of a Person: which fields are set.
+func (p Person) fields() shape.Fields {
+	var s shape.Fields
+	s.Set("FullName", p.FullName != "")
+	s.Set("DateOfBirth", !p.DateOfBirth.IsZero())
+	s.Set("Phone", p.Phone != "")
+	s.Set("Email", p.Email != "")
 	return s
 }
 
 // Format implements fmt.Formatter: it prints which fields are set, never
 // their values, under every verb.
-func (p Person) Format(f fmt.State, verb rune) { writeShape(f, verb, "Person", p.shape().String()) }
+func (p Person) Format(f fmt.State, verb rune) { p.fields().Write(f, verb, "kyc.Person") }
 
 // GoString prints the shape, as %#v does.
-func (p Person) GoString() string { return "kyc.Person" + p.shape().String() }
+func (p Person) GoString() string { return p.fields().GoString("kyc.Person") }
 
-func (d Document) shape() shape {
-	var s shape
+// LogValue implements slog.LogValuer: the shape, as %v prints it, so that
+// a JSON handler does not encode the person's fields.
+func (p Person) LogValue() slog.Value { return slog.StringValue(p.fields().String()) }
+
+func (d Document) fields() shape.Fields {
+	var s shape.Fields
 	if d.Type != "" {
-		s.add("Type", token(string(d.Type)))
+		s.Add("Type", shape.Token(string(d.Type)))
 	}
-	s.set("Number", d.Number != "")
-	s.set("Front", d.Front != nil)
-	s.set("Back", d.Back != nil)
+	s.Set("Number", d.Number != "")
+	s.Set("Front", d.Front != nil)
+	s.Set("Back", d.Back != nil)
 	return s
 }
 
 // Format implements fmt.Formatter: it prints the document type and which
 // fields are set, never the number, under every verb.
 func (d Document) Format(f fmt.State, verb rune) {
-	writeShape(f, verb, "Document", d.shape().String())
+	d.fields().Write(f, verb, "kyc.Document")
 }
 
 // GoString prints the shape, as %#v does.
-func (d Document) GoString() string { return "kyc.Document" + d.shape().String() }
+func (d Document) GoString() string { return d.fields().GoString("kyc.Document") }
 
-func (r Request) shape() shape {
-	var s shape
-	s.set("ID", r.ID != "")
+// LogValue implements slog.LogValuer: the shape, as %v prints it, never
+// the number.
+func (d Document) LogValue() slog.Value { return slog.StringValue(d.fields().String()) }
+
+func (r Request) fields() shape.Fields {
+	var s shape.Fields
+	s.Set("ID", r.ID != "")
 	if r.Country != "" {
-		s.add("Country", token(r.Country))
+		s.Add("Country", shape.Token(r.Country))
 	}
-	s.add("Document", r.Document.shape().String())
-	s.set("Selfie", r.Selfie != nil)
-	s.add("Person", r.Person.shape().String())
-	var l shape
-	l.set("ReturnURL", r.Link.ReturnURL != "")
-	l.set("FailReturnURL", r.Link.FailReturnURL != "")
-	l.set("Message", r.Link.Message != "")
-	l.set("Sender", r.Link.Sender != "")
-	l.set("SendAt", !r.Link.SendAt.IsZero())
+	s.Add("Document", r.Document.fields().String())
+	s.Set("Selfie", r.Selfie != nil)
+	s.Add("Person", r.Person.fields().String())
+	var l shape.Fields
+	l.Set("ReturnURL", r.Link.ReturnURL != "")
+	l.Set("FailReturnURL", r.Link.FailReturnURL != "")
+	l.Set("Message", r.Link.Message != "")
+	l.Set("Sender", r.Link.Sender != "")
+	l.Set("SendAt", !r.Link.SendAt.IsZero())
 	if len(l) > 0 {
-		s.add("Link", l.String())
+		s.Add("Link", l.String())
 	}
 	return s
 }
@@ -129,29 +97,29 @@ func (r Request) shape() shape {
 // Format implements fmt.Formatter: it prints the request's shape (country,
 // document type, which inputs are present) under every verb, never the ID or
 // a personal value.
-func (r Request) Format(f fmt.State, verb rune) { writeShape(f, verb, "Request", r.shape().String()) }
+func (r Request) Format(f fmt.State, verb rune) { r.fields().Write(f, verb, "kyc.Request") }
 
 // GoString prints the shape, as %#v does.
-func (r Request) GoString() string { return "kyc.Request" + r.shape().String() }
+func (r Request) GoString() string { return r.fields().GoString("kyc.Request") }
 
-func (d DocumentData) shape() shape {
-	var s shape
+func (d DocumentData) fields() shape.Fields {
+	var s shape.Fields
 	if d.Type != "" {
-		s.add("Type", token(string(d.Type)))
+		s.Add("Type", shape.Token(string(d.Type)))
 	}
-	s.set("Number", d.Number != "")
-	s.set("FullName", d.FullName != "")
-	s.set("FirstName", d.FirstName != "")
-	s.set("LastName", d.LastName != "")
-	s.set("DateOfBirth", !d.DateOfBirth.IsZero())
-	s.set("IssueDate", !d.IssueDate.IsZero())
-	s.set("ExpiryDate", !d.ExpiryDate.IsZero())
-	s.set("Sex", d.Sex != "")
-	s.set("Nationality", d.Nationality != "")
-	s.set("IssuingCountry", d.IssuingCountry != "")
-	s.set("Address", d.Address != "")
+	s.Set("Number", d.Number != "")
+	s.Set("FullName", d.FullName != "")
+	s.Set("FirstName", d.FirstName != "")
+	s.Set("LastName", d.LastName != "")
+	s.Set("DateOfBirth", !d.DateOfBirth.IsZero())
+	s.Set("IssueDate", !d.IssueDate.IsZero())
+	s.Set("ExpiryDate", !d.ExpiryDate.IsZero())
+	s.Set("Sex", d.Sex != "")
+	s.Set("Nationality", d.Nationality != "")
+	s.Set("IssuingCountry", d.IssuingCountry != "")
+	s.Set("Address", d.Address != "")
 	if len(d.Extra) > 0 {
-		s.add("Extra", strconv.Itoa(len(d.Extra))+" fields")
+		s.Add("Extra", strconv.Itoa(len(d.Extra))+" fields")
 	}
 	return s
 }
@@ -159,39 +127,42 @@ func (d DocumentData) shape() shape {
 // Format implements fmt.Formatter: it prints which fields the provider
 // read, never their values, under every verb.
 func (d DocumentData) Format(f fmt.State, verb rune) {
-	writeShape(f, verb, "DocumentData", d.shape().String())
+	d.fields().Write(f, verb, "kyc.DocumentData")
 }
 
 // GoString prints the shape, as %#v does.
-func (d DocumentData) GoString() string { return "kyc.DocumentData" + d.shape().String() }
+func (d DocumentData) GoString() string { return d.fields().GoString("kyc.DocumentData") }
 
-func (r Result) shape() shape {
-	var s shape
-	s.add("Provider", token(string(r.Provider)))
-	s.add("Status", token(string(r.Status)))
+func (r Result) fields() shape.Fields {
+	var s shape.Fields
+	s.Add("Provider", shape.Token(string(r.Provider)))
+	s.Add("Status", shape.Token(string(r.Status)))
 	reasons := make([]string, len(r.Reasons))
 	for i, x := range r.Reasons {
-		reasons[i] = token(string(x))
+		reasons[i] = shape.Token(string(x))
 	}
-	s.add("Reasons", "["+strings.Join(reasons, " ")+"]")
+	s.Add("Reasons", "["+strings.Join(reasons, " ")+"]")
 	if r.Resubmit {
-		s.add("Resubmit", "true")
+		s.Add("Resubmit", "true")
 	}
-	s.add("Scores", "{FaceMatch:"+r.Scores.FaceMatch.String()+" Liveness:"+r.Scores.Liveness.String()+
-		" Document:"+r.Scores.Document.String()+"}")
-	s.add("Charged", r.Charged.String())
+	var sc shape.Fields
+	sc.Add("FaceMatch", r.Scores.FaceMatch.String())
+	sc.Add("Liveness", r.Scores.Liveness.String())
+	sc.Add("Document", r.Scores.Document.String())
+	s.Add("Scores", sc.String())
+	s.Add("Charged", r.Charged.String())
 	if r.Source != "" {
-		s.add("Source", token(string(r.Source)))
+		s.Add("Source", shape.Token(string(r.Source)))
 	}
-	s.set("Reference", r.Reference != "")
+	s.Set("Reference", r.Reference != "")
 	if r.Document != nil {
-		s.add("Document", r.Document.shape().String())
+		s.Add("Document", r.Document.fields().String())
 	}
 	if r.Link != nil {
-		s.add("Link", "set")
+		s.Add("Link", "set")
 	}
 	if len(r.Raw) > 0 {
-		s.add("Raw", bytesLen(len(r.Raw)))
+		s.Add("Raw", shape.Bytes(len(r.Raw)))
 	}
 	return s
 }
@@ -199,26 +170,26 @@ func (r Result) shape() shape {
 // Format implements fmt.Formatter: it prints the result's shape (provider,
 // status, reasons, scores, which fields are set) under every verb, never
 // the reference, a document field, the link or the raw body.
-func (r Result) Format(f fmt.State, verb rune) { writeShape(f, verb, "Result", r.shape().String()) }
+func (r Result) Format(f fmt.State, verb rune) { r.fields().Write(f, verb, "kyc.Result") }
 
 // GoString prints the shape, as %#v does.
-func (r Result) GoString() string { return "kyc.Result" + r.shape().String() }
+func (r Result) GoString() string { return r.fields().GoString("kyc.Result") }
 
-func (e Event) shape() shape {
-	var s shape
-	s.add("Provider", token(string(e.Provider)))
-	s.add("Type", token(e.Type))
-	s.set("Reference", e.Reference != "")
-	s.add("Authenticated", strconv.FormatBool(e.Authenticated))
-	s.add("Confirmed", strconv.FormatBool(e.Confirmed))
+func (e Event) fields() shape.Fields {
+	var s shape.Fields
+	s.Add("Provider", shape.Token(string(e.Provider)))
+	s.Add("Type", shape.Token(e.Type))
+	s.Set("Reference", e.Reference != "")
+	s.Add("Authenticated", strconv.FormatBool(e.Authenticated))
+	s.Add("Confirmed", strconv.FormatBool(e.Confirmed))
 	if !e.ReceivedAt.IsZero() {
-		s.add("ReceivedAt", e.ReceivedAt.UTC().Format(time.RFC3339))
+		s.Add("ReceivedAt", e.ReceivedAt.UTC().Format(time.RFC3339))
 	}
 	if e.Result != nil {
-		s.add("Result", e.Result.shape().String())
+		s.Add("Result", e.Result.fields().String())
 	}
 	if len(e.Raw) > 0 {
-		s.add("Raw", bytesLen(len(e.Raw)))
+		s.Add("Raw", shape.Bytes(len(e.Raw)))
 	}
 	return s
 }
@@ -226,31 +197,26 @@ func (e Event) shape() shape {
 // Format implements fmt.Formatter: it prints the event's shape (provider,
 // type, whether it was authenticated or confirmed, its result's shape)
 // under every verb, never the reference or the raw body.
-func (e Event) Format(f fmt.State, verb rune) { writeShape(f, verb, "Event", e.shape().String()) }
+func (e Event) Format(f fmt.State, verb rune) { e.fields().Write(f, verb, "kyc.Event") }
 
 // GoString prints the shape, as %#v does.
-func (e Event) GoString() string { return "kyc.Event" + e.shape().String() }
+func (e Event) GoString() string { return e.fields().GoString("kyc.Event") }
 
 // refShape is "<provider>:[id, N bytes]".
 func (r Reference) refShape() string {
-	return token(string(r.Provider)) + ":[id, " + bytesLen(len(r.ID)) + "]"
+	return shape.Token(string(r.Provider)) + ":[id, " + shape.Bytes(len(r.ID)) + "]"
 }
 
 // Format implements fmt.Formatter. It prints the provider and the id's
 // length, under every verb, %s and %v included; String returns the
 // storable form. See Reference for why.
-func (r Reference) Format(f fmt.State, verb rune) {
-	s := r.refShape()
-	switch {
-	case verb == 'v' && f.Flag('#'):
-		s = r.GoString()
-	case verb == 'q':
-		s = strconv.Quote(s)
-	}
-	_, _ = io.WriteString(f, s)
-}
+func (r Reference) Format(f fmt.State, verb rune) { shape.Text(f, verb, r.refShape, r.GoString) }
 
 // GoString prints the provider and the id's length, as %#v does.
 func (r Reference) GoString() string {
-	return "kyc.Reference{Provider:" + token(string(r.Provider)) + " ID:[" + bytesLen(len(r.ID)) + "]}"
+	return "kyc.Reference{Provider:" + shape.Token(string(r.Provider)) + " ID:[" + shape.Bytes(len(r.ID)) + "]}"
 }
+
+// LogValue implements slog.LogValuer: the provider and the id's length,
+// as %v prints them; log String() where the storable form is meant.
+func (r Reference) LogValue() slog.Value { return slog.StringValue(r.refShape()) }

@@ -1,8 +1,14 @@
 package kyc_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"log/slog"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -159,4 +165,87 @@ func TestResultAndEventJSONStayComplete(t *testing.T) {
 	b2, err := json.Marshal(&back)
 	require.NoError(t, err)
 	assert.JSONEq(t, string(b), string(b2), "a Result survives its JSON")
+}
+
+// TestShapeOnlyLogging logs every type that has a LogValue through slog's
+// JSON and text handlers, as a value and as a pointer: no marker may show.
+// Request logs the caller's own ID by design; Result, DocumentData and
+// Event log through their pointers (a value of them in a JSON handler is
+// encoded as JSON, complete, as users store it).
+func TestShapeOnlyLogging(t *testing.T) {
+	t.Parallel()
+	vals := markedValues(t)
+	handlers := map[string]func(*bytes.Buffer) slog.Handler{
+		"json": func(b *bytes.Buffer) slog.Handler { return slog.NewJSONHandler(b, nil) },
+		"text": func(b *bytes.Buffer) slog.Handler { return slog.NewTextHandler(b, nil) },
+	}
+	for _, name := range []string{"Person", "*Person", "Document", "*Document", "Reference", "*Reference",
+		"Request", "*Request", "*Result", "*DocumentData", "*Event"} {
+		for hn, h := range handlers {
+			var buf bytes.Buffer
+			slog.New(h(&buf)).Info("m", "v", vals[name], "group", slog.GroupValue(slog.Any("nested", vals[name])))
+			for _, m := range markers() {
+				if m == mID && strings.Contains(name, "Request") {
+					continue
+				}
+				assert.NotContains(t, buf.String(), m, "%s through %s: %s", name, hn, buf.String())
+			}
+		}
+	}
+}
+
+// TestRootPrintsThroughShape: every Format method of the root package
+// hands its fmt.State to internal/shape (shape.Text, or a shape.Fields'
+// Write) and never writes to it itself, so that the module has one shape
+// printer.
+func TestRootPrintsThroughShape(t *testing.T) {
+	t.Parallel()
+	entries, err := os.ReadDir(".")
+	require.NoError(t, err)
+	fset := token.NewFileSet()
+	found := 0
+	for _, e := range entries {
+		if !strings.HasSuffix(e.Name(), ".go") || strings.HasSuffix(e.Name(), "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, e.Name(), nil, 0)
+		require.NoError(t, err)
+		for _, d := range f.Decls {
+			fn, ok := d.(*ast.FuncDecl)
+			if !ok || fn.Recv == nil || fn.Name.Name != "Format" || fn.Body == nil {
+				continue
+			}
+			found++
+			state := fn.Type.Params.List[0].Names[0].Name
+			through := 0
+			ast.Inspect(fn.Body, func(n ast.Node) bool {
+				call, ok := n.(*ast.CallExpr)
+				if !ok {
+					return true
+				}
+				sel, _ := call.Fun.(*ast.SelectorExpr)
+				toShape := false
+				if sel != nil {
+					x, _ := sel.X.(*ast.Ident)
+					toShape = x != nil && x.Name == "shape" && sel.Sel.Name == "Text" || // shape.Text(f, …)
+						(x == nil || x.Name != state) && sel.Sel.Name == "Write" && len(call.Args) == 3 // Fields.Write(f, verb, name)
+					if x != nil && x.Name == state {
+						t.Errorf("%s: Format writes to its fmt.State itself", fset.Position(call.Pos()))
+					}
+				}
+				for _, a := range call.Args {
+					if id, ok := a.(*ast.Ident); ok && id.Name == state {
+						if toShape {
+							through++
+						} else {
+							t.Errorf("%s: Format hands its fmt.State to another printer than internal/shape", fset.Position(call.Pos()))
+						}
+					}
+				}
+				return true
+			})
+			assert.Positive(t, through, "%s: Format does not go through internal/shape", fset.Position(fn.Pos()))
+		}
+	}
+	assert.GreaterOrEqual(t, found, 8, "the root's Format methods were found")
 }

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/sony/gobreaker/v2"
+
+	"github.com/kyc-go/kyc/internal/shape"
 )
 
 // RouterProvider is what a Router's Provider method returns.
@@ -138,13 +140,7 @@ func (r *Router) GoString() string { return r.String() }
 
 // Format prints String under every fmt verb, so that fmt never walks the
 // Verifiers the Router holds (their cached tokens and credentials).
-func (r *Router) Format(f fmt.State, verb rune) {
-	if verb == 'q' {
-		_, _ = fmt.Fprintf(f, "%q", r.String())
-		return
-	}
-	_, _ = io.WriteString(f, r.String())
-}
+func (r *Router) Format(f fmt.State, verb rune) { shape.Text(f, verb, r.String, r.GoString) }
 
 // Provider returns RouterProvider. Each Result names the provider that
 // produced it.

@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"sync"
 	"unsafe"
+
+	"github.com/kyc-go/kyc/internal/shape"
 )
 
 // Secret holds a credential: an API key, a secret key, a session token. It
@@ -94,13 +96,7 @@ func (s Secret) String() string { return redacted }
 func (s Secret) GoString() string { return redacted }
 
 // Format prints "[REDACTED]" for every verb.
-func (s Secret) Format(f fmt.State, verb rune) {
-	if verb == 'q' {
-		_, _ = f.Write([]byte(`"` + redacted + `"`))
-		return
-	}
-	_, _ = f.Write([]byte(redacted))
-}
+func (s Secret) Format(f fmt.State, verb rune) { shape.Text(f, verb, s.String, s.GoString) }
 
 // MarshalJSON encodes "[REDACTED]".
 func (s Secret) MarshalJSON() ([]byte, error) { return []byte(`"` + redacted + `"`), nil }

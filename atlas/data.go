@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/kyc-go/kyc"
@@ -76,24 +75,31 @@ func (f fields) first(keys ...string) string {
 	return ""
 }
 
-// score reads the first of keys as a 0..1 score; values above 1 are taken
-// as percentages.
-func (f fields) score(keys ...string) kyc.Score {
+// errScoreRange is the cause of a refused answer whose score is a number
+// out of range: a score is never read as a match it does not state.
+var errScoreRange = errors.New("atlas: a score is not a decimal from 0 to 100")
+
+// score reads the first of keys that holds a number as a 0..1 score:
+// values above 1 are taken as percentages, a trailing "%" is allowed. A
+// number that is not a decimal from 0 to 100 ("-1", "150", "1e308", "NaN",
+// "Inf", "0x1p6") is errScoreRange, so that the answer is refused
+// (ErrBadResponse) rather than read as a match. A value that is not a
+// number at all is skipped, as an absent one is.
+func (f fields) score(keys ...string) (kyc.Score, error) {
 	for _, k := range keys {
-		v := f[k]
-		if v == "" {
+		x, number, ok := tolerant.Percent(strings.TrimSuffix(strings.TrimSpace(f[k]), "%"))
+		switch {
+		case !number:
 			continue
-		}
-		x, err := strconv.ParseFloat(strings.TrimSpace(strings.TrimSuffix(v, "%")), 64)
-		if err != nil || x != x || x < 0 {
-			continue
+		case !ok:
+			return kyc.Score{}, errScoreRange
 		}
 		if x > 1 {
 			x /= 100
 		}
-		return kyc.NewScore(x)
+		return kyc.NewScore(x), nil
 	}
-	return kyc.Score{}
+	return kyc.Score{}, nil
 }
 
 // yesNo reads a boolean-ish vendor value: true, "Y", "MATCH", "SUCCESS"…

@@ -46,7 +46,8 @@ func (r *EnrolFaceResult) fromEnvelope(env *Envelope) error {
 // FaceMatchResult is the answer of CompareFaces and VerifyFace. The shape
 // is inferred. Score is the first of data.match_score, face_match_score,
 // similarity, similarity_score, score or confidence, taken as a percentage
-// when above 1. Matched is the first of data.is_match, match, matched,
+// when above 1; a score that is a number out of 0..100 (1e308, NaN, -1) is
+// refused as ErrBadResponse. Matched is the first of data.is_match, match, matched,
 // face_match or match_status that reads as yes or no (nil when none does).
 // NoFace is set when data.face_detected, face_found, face_detected_1 or
 // face_detected_2 is false, or data.no_face is true.
@@ -62,10 +63,11 @@ type FaceMatchResult struct {
 
 func (m *FaceMatchResult) fromEnvelope(env *Envelope) error {
 	f := flatten(env.Data)
-	*m = FaceMatchResult{
-		Score: f.score("match_score", "face_match_score", "similarity", "similarity_score", "score", "confidence"),
-		Data:  env.Data, Raw: env.Raw,
+	score, err := f.score("match_score", "face_match_score", "similarity", "similarity_score", "score", "confidence")
+	if err != nil {
+		return err
 	}
+	*m = FaceMatchResult{Score: score, Data: env.Data, Raw: env.Raw}
 	if v, ok := f.flag("is_match", "match", "matched", "face_match", "match_status"); ok {
 		m.Matched = &v
 	}

@@ -13,12 +13,14 @@ import (
 	"github.com/kyc-go/kyc/atlas"
 )
 
+// env wraps data in a success envelope.
+func env(data string) string {
+	return `{"status":"success","response_timestamp":"1595488026806","data":` + data + `,"error":null}`
+}
+
 // Verify's decisions on answers the fake does not produce.
 func TestVerifyDecisionsOnVendorShapes(t *testing.T) {
 	t.Parallel()
-	env := func(data string) string {
-		return `{"status":"success","response_timestamp":"1595488026806","data":` + data + `,"error":null}`
-	}
 	tests := []struct {
 		name, pan, face string
 		status          kyc.Status

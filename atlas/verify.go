@@ -196,11 +196,15 @@ func (b *BankAccountResult) AccountExists() bool {
 
 func (b *BankAccountResult) fromEnvelope(env *Envelope) error {
 	f := flatten(env.Data)
+	score, err := f.score("match_score.name_1_match_score", "name_1_match_score", "name_match_score")
+	if err != nil {
+		return err
+	}
 	*b = BankAccountResult{
 		Status:          f.first("bank_status", "status"),
 		BeneficiaryName: f.first("bank_details.beneficiary_name", "beneficiary_name", "name_at_bank"),
 		NameMatchStatus: f.first("match_status", "name_match_status"),
-		NameMatchScore:  f.score("match_score.name_1_match_score", "name_1_match_score", "name_match_score"),
+		NameMatchScore:  score,
 		Raw:             env.Raw,
 	}
 	if b.Status == "" {

@@ -124,14 +124,27 @@ const (
 type Verdict struct {
 	Score    kyc.Score
 	Decision Decision
+	// outOfRange is set when the score the vendor sent is a number that
+	// is not a decimal from 0 to 100; Score is then not given.
+	outOfRange bool
 }
 
 // Given reports whether the vendor said anything about the check.
 func (v Verdict) Given() bool { return v.Score.Given() || v.Decision != DecisionNone }
 
+// OutOfRange reports that the vendor's score is a number that is not a
+// decimal from 0 to 100 ("-1", "150", 1e308, "NaN", "Inf"): the check is
+// then undecided whatever the decision says, and Verify and Result refuse
+// the reply (ErrBadResponse).
+func (v Verdict) OutOfRange() bool { return v.outOfRange }
+
 // Passed decides the check: the vendor's decision when it gave one, else the
-// score against threshold. ok is false when neither was given.
+// score against threshold. ok is false when neither was given, and when the
+// score is out of range (OutOfRange).
 func (v Verdict) Passed(threshold float64) (pass, ok bool) {
+	if v.outOfRange {
+		return false, false
+	}
 	switch v.Decision {
 	case DecisionPass:
 		return true, true
@@ -273,17 +286,13 @@ func (r *ReplyResult) resultObject() json.RawMessage {
 }
 
 func faceVerdict(m map[string]json.RawMessage) Verdict {
-	return Verdict{
-		Score:    score(m, "score", "similarity", "confidence", "face_compare_score", "match_score"),
-		Decision: flag(m, "is_match", "matched", "is_same_person", "match", "is_success"),
-	}
+	sc, bad := score(m, "score", "similarity", "confidence", "face_compare_score", "match_score")
+	return Verdict{Score: sc, outOfRange: bad, Decision: flag(m, "is_match", "matched", "is_same_person", "match", "is_success")}
 }
 
 func livenessVerdict(m map[string]json.RawMessage) Verdict {
-	v := Verdict{
-		Score:    score(m, "score", "liveness_score", "confidence"),
-		Decision: flag(m, "is_live", "is_liveness", "live", "is_success", "passed"),
-	}
+	sc, bad := score(m, "score", "liveness_score", "confidence")
+	v := Verdict{Score: sc, outOfRange: bad, Decision: flag(m, "is_live", "is_liveness", "live", "is_success", "passed")}
 	if v.Decision != DecisionNone {
 		return v
 	}
@@ -373,18 +382,29 @@ func field(m map[string]json.RawMessage, keys ...string) string {
 	return ""
 }
 
-func score(m map[string]json.RawMessage, keys ...string) kyc.Score {
+// score reads the first of keys that holds a number as a 0..1 score
+// (values above 1 are percentages; a decimal comma is read as a point).
+// outOfRange is set, and the score not given, when that number is not a
+// decimal from 0 to 100. A value that is not a number is skipped.
+func score(m map[string]json.RawMessage, keys ...string) (s kyc.Score, outOfRange bool) {
 	for _, k := range keys {
-		var f tolerant.Float
-		if raw, ok := m[k]; ok && json.Unmarshal(raw, &f) == nil && f.Valid {
-			v := f.Value
-			if v > 1 && v <= 100 { // a percentage
-				v /= 100
-			}
-			return kyc.NewScore(v)
+		var t tolerant.String
+		if raw, ok := m[k]; !ok || json.Unmarshal(raw, &t) != nil {
+			continue
 		}
+		v, number, ok := tolerant.Percent(strings.Replace(string(t), ",", ".", 1))
+		switch {
+		case !number:
+			continue
+		case !ok:
+			return kyc.Score{}, true
+		}
+		if v > 1 { // a percentage
+			v /= 100
+		}
+		return kyc.NewScore(v), false
 	}
-	return kyc.Score{}
+	return kyc.Score{}, false
 }
 
 func flag(m map[string]json.RawMessage, keys ...string) Decision {

@@ -183,6 +183,10 @@ func (c *Client) toResult(r *ReplyResult, replyErr error) (*kyc.Result, error) {
 		return res, nil
 	}
 	o := r.Outcome()
+	if o.FaceMatch.OutOfRange() || o.Liveness.OutOfRange() {
+		return nil, &kyc.Error{Provider: kyc.EKYC, Op: opReply.Name, Kind: kyc.ErrBadResponse,
+			Message: "the reply's score is not a decimal from 0 to 100"}
+	}
 	res.Document = o.Document
 	res.Scores = kyc.Scores{FaceMatch: o.FaceMatch.Score, Liveness: o.Liveness.Score}
 	face, faceKnown := o.FaceMatch.Passed(c.cfg.FaceMatchThreshold)

@@ -16,7 +16,9 @@ import (
 // SelfieResult is the answer to a selfie upload, which runs the liveness
 // check. Confidence reads the opposite way to FaceMatchResult's: 0 means the
 // person is live, anything above 0 that a spoof is suspected; no confidence
-// at all means the selfie was too dark to judge.
+// at all means the selfie was too dark to judge. A confidence outside 0..1
+// (negative, over 1, NaN, an infinity) or not a number is refused: AddSelfie
+// returns a *kyc.Error of kind kyc.ErrBadResponse.
 type SelfieResult struct {
 	// Confidence is Incode's spoof confidence, valid when HasConfidence.
 	Confidence    float64
@@ -68,6 +70,9 @@ func decodeSelfie(b []byte) (*SelfieResult, error) {
 	if err := json.Unmarshal(transport.StripBOM(b), &w); err != nil {
 		return nil, err
 	}
+	if !unit(w.Confidence) {
+		return nil, errConfidenceRange
+	}
 	return &SelfieResult{
 		Confidence: w.Confidence.Value, HasConfidence: w.Confidence.Valid,
 		IsBright: w.IsBright == nil || bool(*w.IsBright), HasLenses: bool(w.HasLenses), HasFaceMask: bool(w.HasFaceMask),
@@ -102,7 +107,9 @@ func (s *Session) addSelfie(ctx context.Context, img *kyc.Image, field string) (
 }
 
 // FaceMatchResult is the answer to ProcessFace: Confidence 1 means the
-// selfie matches the ID photo, 0 that it does not.
+// selfie matches the ID photo, 0 that it does not. A confidence outside
+// 0..1 (1e308, NaN, an infinity, a negative) or not a number is refused:
+// ProcessFace returns a *kyc.Error of kind kyc.ErrBadResponse.
 type FaceMatchResult struct {
 	Confidence          float64
 	HasConfidence       bool
@@ -129,6 +136,9 @@ func decodeFace(b []byte) (*FaceMatchResult, error) {
 	var w faceWire
 	if err := json.Unmarshal(transport.StripBOM(b), &w); err != nil {
 		return nil, err
+	}
+	if !unit(w.Confidence) {
+		return nil, errConfidenceRange
 	}
 	return &FaceMatchResult{
 		Confidence: w.Confidence.Value, HasConfidence: w.Confidence.Valid, ExistingUser: bool(w.ExistingUser),

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/kyc-go/kyc"
+	"github.com/kyc-go/kyc/internal/tolerant"
 	"github.com/kyc-go/kyc/internal/transport"
 )
 
@@ -28,10 +29,17 @@ func seeds(f *testing.F, names ...string) {
 
 func FuzzDecodeScore(f *testing.F) {
 	seeds(f, "score.json")
+	f.Add([]byte(`{"overall":{"value":"1e308","status":"OK"}}`))
+	f.Add([]byte(`{"liveness":{"overall":{"value":"100.0","status":"OK"}}}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		r, err := DecodeScore(b)
 		if err != nil {
 			return
+		}
+		for _, it := range r.namedLeaves() {
+			if _, number, ok := tolerant.Percent(it.Value); number && !ok {
+				t.Fatal("a named leaf out of range was accepted")
+			}
 		}
 		st := r.Status()
 		if st == "" {
@@ -75,8 +83,14 @@ func FuzzDecodeSteps(f *testing.F) {
 		if r, err := decodeSelfie(b); err == nil && r.Reason() != "" && !r.Reason().Valid() {
 			t.Fatalf("invalid reason %q", r.Reason())
 		}
+		if r, err := decodeSelfie(b); err == nil && r.HasConfidence && !(r.Confidence >= 0 && r.Confidence <= 1) {
+			t.Fatalf("selfie confidence out of range: %v", r.Confidence)
+		}
 		if r, err := decodeFace(b); err == nil {
 			_ = r.Match()
+			if r.HasConfidence && !(r.Confidence >= 0 && r.Confidence <= 1) {
+				t.Fatalf("face confidence out of range: %v", r.Confidence)
+			}
 		}
 	})
 }

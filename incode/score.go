@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"sort"
-	"strconv"
 	"strings"
 	"time"
 
@@ -57,16 +56,18 @@ func (it *ScoreItem) UnmarshalJSON(b []byte) error {
 }
 
 // Fraction reads Value as a 0..1 score: percentages are divided by 100.
-// ok is false when Value is not a number.
+// ok is false when Value is not a decimal number from 0 to 100 ("99.9",
+// "100", "1.0E-4"): text such as "PASSED", and numbers out of range or in
+// another form ("-1", "1e308", "NaN", "Inf", "0x1p6"), give no score.
 func (it ScoreItem) Fraction() (float64, bool) {
-	v, err := strconv.ParseFloat(strings.TrimSpace(it.Value), 64)
-	if err != nil || v != v || v < 0 {
+	v, _, ok := tolerant.Percent(it.Value)
+	if !ok {
 		return 0, false
 	}
 	if v > 1 {
 		v /= 100
 	}
-	return min(v, 1), true
+	return v, true
 }
 
 // ScoreItems is a list of leaves. Incode sends it as an array of keyed
@@ -196,7 +197,13 @@ func (r *ScoreResult) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// DecodeScore decodes a /omni/get/score body.
+// DecodeScore decodes a /omni/get/score body. A body whose named leaves
+// (every section's overall, livenessScore, photoQuality, the face checks,
+// overallConfidence) hold a number that is not a decimal from 0 to 100 —
+// "-1", "100.1", "1e308", "NaN", "Inf", "0x1p6" — is refused with an
+// error, which Score returns as a *kyc.Error of kind kyc.ErrBadResponse:
+// a score out of its range never reaches a verdict. Text values ("PASSED",
+// "", null) are accepted and give no number.
 func DecodeScore(b []byte) (*ScoreResult, error) {
 	b = transport.StripBOM(b)
 	if t := bytes.TrimSpace(b); len(t) == 0 || t[0] != '{' {
@@ -204,6 +211,9 @@ func DecodeScore(b []byte) (*ScoreResult, error) {
 	}
 	var r ScoreResult
 	if err := json.Unmarshal(b, &r); err != nil {
+		return nil, err
+	}
+	if err := r.checkRanges(); err != nil {
 		return nil, err
 	}
 	r.Raw = json.RawMessage(b)
@@ -403,7 +413,8 @@ type OCRResult struct {
 	Nationality      string
 	NationalityMrz   string
 	MRZ1, MRZ2, MRZ3 string
-	// Confidence holds ocrDataConfidence: per-field confidences, 0..1.
+	// Confidence holds ocrDataConfidence: per-field confidences, 0..1; a
+	// value outside 0..1 (or NaN) is left out.
 	Confidence map[string]float64
 	// Raw is the body as Incode sent it.
 	Raw json.RawMessage
@@ -469,7 +480,7 @@ func DecodeOCR(b []byte) (*OCRResult, error) {
 		d.BirthDate, d.HasBirthDate = int64(*w.BirthDate), true
 	}
 	for k, v := range w.Confidence {
-		if v.Valid {
+		if v.Valid && unit(v) {
 			if d.Confidence == nil {
 				d.Confidence = map[string]float64{}
 			}

@@ -286,6 +286,12 @@ func TestWireFailures(t *testing.T) {
 		{"malformed", 200, `{"Res": 1,,}`, kyc.ErrBadResponse, sends{kyc.ClassMessaging: 1, kyc.ClassFree: 1, kyc.ClassBilled: 1}},
 		{"no Res", 200, `[{"ID":"1"}]`, kyc.ErrBadResponse, sends{kyc.ClassMessaging: 1, kyc.ClassFree: 1, kyc.ClassBilled: 1}},
 		{"empty array", 200, `[]`, kyc.ErrBadResponse, sends{kyc.ClassMessaging: 1, kyc.ClassFree: 1, kyc.ClassBilled: 1}},
+		// Res only in integer form: none of these is the success code 1.
+		{"Res 1.9", 200, `[{"Res":1.9,"ID":"1","Cred":1}]`, kyc.ErrBadResponse, sends{kyc.ClassMessaging: 1, kyc.ClassFree: 1, kyc.ClassBilled: 1}},
+		{"Res 1.0", 200, `[{"Res":1.0,"ID":"1","Cred":1}]`, kyc.ErrBadResponse, sends{kyc.ClassMessaging: 1, kyc.ClassFree: 1, kyc.ClassBilled: 1}},
+		{"Res 1e0", 200, `[{"Res":1e0,"ID":"1","Cred":1}]`, kyc.ErrBadResponse, sends{kyc.ClassMessaging: 1, kyc.ClassFree: 1, kyc.ClassBilled: 1}},
+		{"Res hex", 200, `[{"Res":"0x1p0","ID":"1","Cred":1}]`, kyc.ErrBadResponse, sends{kyc.ClassMessaging: 1, kyc.ClassFree: 1, kyc.ClassBilled: 1}},
+		{"Res 1.5 string", 200, `[{"Res":"1.5","ID":"1","Cred":1}]`, kyc.ErrBadResponse, sends{kyc.ClassMessaging: 1, kyc.ClassFree: 1, kyc.ClassBilled: 1}},
 	}
 	for _, o := range ops {
 		for _, tt := range cases {

@@ -36,12 +36,14 @@ var codeMessages = map[int64]string{
 }
 
 // envelope is the answer of every function: Res, and for some ID, Cred and
-// Error. Numbers may arrive as strings.
+// Error. Numbers may arrive as strings; Res is read only in its documented
+// integer form (1 or "1", never 1.9, 1e0, 1.0 or "0x1p0": tolerant.StrictInt),
+// so that no answer reads as the success code 1 unless it says 1.
 type envelope struct {
-	Res   *tolerant.Int   `json:"Res"`
-	ID    tolerant.String `json:"ID"`
-	Cred  tolerant.Float  `json:"Cred"`
-	Error tolerant.String `json:"Error"`
+	Res   *tolerant.StrictInt `json:"Res"`
+	ID    tolerant.String     `json:"ID"`
+	Cred  tolerant.Float      `json:"Cred"`
+	Error tolerant.String     `json:"Error"`
 }
 
 var (

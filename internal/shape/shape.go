@@ -35,13 +35,20 @@
 // as a string shows as "set". Give the field a named enum type and list it
 // in New to have it printed.
 //
+// # Hand-built shapes
+//
+// The root package's types (Request, Result, Event, Person, Document,
+// DocumentData) choose their shapes field by field with Fields, which
+// prints them the same way; kyc.Error and kyc.Reference print texts of
+// their own through Text. So every shape-only Format of the module goes
+// through this package, and it imports nothing of the module.
+//
 // %#v and GoString prefix the shape with the type's name ("atlas.PANResult");
 // %q quotes the shape; every other verb prints it as it is.
 package shape
 
 import (
 	"fmt"
-	"io"
 	"reflect"
 	"strconv"
 	"strings"
@@ -82,19 +89,10 @@ func New(enums ...any) *Printer {
 	return p
 }
 
-// Write writes v's shape for verb: it is the whole body of a type's
-// Format method.
+// Write writes v's shape for verb (see Text): it is the whole body of a
+// type's Format method.
 func (p *Printer) Write(f fmt.State, verb rune, v any) {
-	var s string
-	switch {
-	case verb == 'v' && f.Flag('#'):
-		s = p.GoString(v)
-	case verb == 'q':
-		s = strconv.Quote(p.String(v))
-	default:
-		s = p.String(v)
-	}
-	_, _ = io.WriteString(f, s)
+	Text(f, verb, func() string { return p.String(v) }, func() string { return p.GoString(v) })
 }
 
 // GoString returns v's type name followed by its shape, as %#v prints it.
@@ -137,15 +135,15 @@ func GoString(v any) string { return Default.GoString(v) }
 
 func (p *Printer) structShape(v reflect.Value, depth int) string {
 	t := v.Type()
-	parts := make([]string, 0, t.NumField())
+	s := make(Fields, 0, t.NumField())
 	for i := range t.NumField() {
 		sf := t.Field(i)
 		if !sf.IsExported() {
 			continue
 		}
-		parts = append(parts, sf.Name+":"+p.value(v.Field(i), depth+1))
+		s.Add(sf.Name, p.value(v.Field(i), depth+1))
 	}
-	return "{" + strings.Join(parts, " ") + "}"
+	return s.String()
 }
 
 // Allowed reports whether the values of type t are printed (as tokens).
@@ -224,7 +222,7 @@ func (p *Printer) value(v reflect.Value, depth int) string {
 			return "-"
 		}
 		if t.Elem().Kind() == reflect.Uint8 {
-			return strconv.Itoa(v.Len()) + " bytes"
+			return Bytes(v.Len())
 		}
 		if p.isAllowed(t.Elem()) {
 			items := make([]string, v.Len())

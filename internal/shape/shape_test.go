@@ -172,3 +172,25 @@ func TestFillAndCheck(t *testing.T) {
 	assert.NotEmpty(t, shapetest.Leaks(bare{S: s.Inner}))
 	assert.Len(t, shapetest.Leaks(&s), 0)
 }
+
+// TestFieldsAndTextFollowTheVerbs: a hand-built shape prints as the
+// reflective Printer does under each verb.
+func TestFieldsAndTextFollowTheVerbs(t *testing.T) {
+	t.Parallel()
+	var s shape.Fields
+	s.Add("Status", shape.Token("approved"))
+	s.Set("Name", true)
+	s.Set("Unset", false)
+	s.Add("Raw", shape.Bytes(3))
+	v := handBuilt{s}
+	assert.Equal(t, "{Status:approved Name:set Raw:3 bytes}", fmt.Sprint(v))
+	assert.Equal(t, "{Status:approved Name:set Raw:3 bytes}", fmt.Sprintf("%+v", v))
+	assert.Equal(t, "x.T{Status:approved Name:set Raw:3 bytes}", fmt.Sprintf("%#v", v))
+	assert.Equal(t, `"{Status:approved Name:set Raw:3 bytes}"`, fmt.Sprintf("%q", v))
+	assert.Equal(t, "{Status:approved Name:set Raw:3 bytes}", fmt.Sprintf("%x", v), "no verb reaches the value")
+	assert.Equal(t, "{}", shape.Fields(nil).String())
+}
+
+type handBuilt struct{ s shape.Fields }
+
+func (h handBuilt) Format(f fmt.State, verb rune) { h.s.Write(f, verb, "x.T") }

@@ -63,3 +63,26 @@ func TestDates(t *testing.T) {
 	assert.Equal(t, want, EpochMillis("636163200000"))
 	assert.True(t, EpochMillis("x").IsZero())
 }
+
+func TestPercent(t *testing.T) {
+	tests := []struct {
+		in         string
+		x          float64
+		number, ok bool
+	}{
+		{"0", 0, true, true}, {"0.0", 0, true, true}, {"99.9", 99.9, true, true}, {"100", 100, true, true},
+		{"100.0", 100, true, true}, {" 96 ", 96, true, true}, {"1e2", 100, true, true}, {"1.0E-4", 0.0001, true, true},
+		{"5E+1", 50, true, true},
+		{"100.0000001", 0, true, false}, {"101", 0, true, false}, {"-0", 0, true, false}, {"-1", 0, true, false},
+		{"1e308", 0, true, false}, {"1e999", 0, true, false}, {"+5", 0, true, false}, {".5", 0, true, false},
+		{"5.", 0, true, false}, {"NaN", 0, true, false}, {"Inf", 0, true, false}, {"-Inf", 0, true, false},
+		{"infinity", 0, true, false}, {"0x1p6", 0, true, false}, {"1e+-2", 0, false, false}, {"1e", 0, false, false},
+		{"", 0, false, false}, {"PASSED", 0, false, false}, {"99,9", 0, false, false}, {"1_0", 0, true, false},
+	}
+	for _, tt := range tests {
+		x, number, ok := Percent(tt.in)
+		assert.Equal(t, tt.number, number, "number %q", tt.in)
+		assert.Equal(t, tt.ok, ok, "ok %q", tt.in)
+		assert.InDelta(t, tt.x, x, 1e-12, tt.in)
+	}
+}
