@@ -40,10 +40,10 @@ type report struct {
 
 // result is the documented Result of a report.
 type result struct {
-	Resultado          tolerant.Float  `json:"Resultado"`
+	Resultado          tolerant.Signed `json:"Resultado"`
 	DNIAnverso         tolerant.String `json:"DNIAnverso"`
 	DNI                *dniData        `json:"DNI"`
-	ParecidoPersonaDNI tolerant.Float  `json:"ParecidoPersonaDNI"`
+	ParecidoPersonaDNI tolerant.Signed `json:"ParecidoPersonaDNI"`
 	PruebaDeVida       tolerant.String `json:"PruebaDeVida"`
 }
 
@@ -247,7 +247,7 @@ var errDuplicate = errors.New("verificar: the webhook repeats a field")
 // inRange reports whether an optional number is absent or within [lo, hi]
 // (similarities are 0..100; a Resultado under 0 is a code, an unknown one
 // reads as review).
-func inRange(f tolerant.Float, lo, hi float64) bool {
+func inRange(f tolerant.Signed, lo, hi float64) bool {
 	return !f.Valid || (f.Value >= lo && f.Value <= hi)
 }
 

@@ -34,6 +34,12 @@ func TestWebhookOneRuleForOddInput(t *testing.T) {
 		{"huge Resultado", "application/json", `{"ID":"1","Estado":5001,"Result":{"Resultado":1e308,"PruebaDeVida":"Si"}}`, refuseResultado},
 		{"Resultado over 100", "application/json", `{"ID":"1","Estado":5001,"Result":{"Resultado":100.5,"PruebaDeVida":"Si"}}`, refuseResultado},
 		{"similarity over 100", "application/json", `{"ID":"1","Estado":5001,"Result":{"Resultado":90,"ParecidoPersonaDNI":1e9,"PruebaDeVida":"Si"}}`, refuseResultado},
+		{"Resultado in hex", "application/json", `{"ID":"1","Estado":5001,"Result":{"Resultado":"0x1.4p6","PruebaDeVida":"Si"}}`, refuseResult},
+		{"Resultado with a plus sign", "application/json", `{"ID":"1","Estado":5001,"Result":{"Resultado":"+80","PruebaDeVida":"Si"}}`, refuseResult},
+		{"Resultado with a decimal comma", "application/json", `{"ID":"1","Estado":5001,"Result":{"Resultado":"80,0","PruebaDeVida":"Si"}}`, refuseResult},
+		{"Resultado code with a fraction", "application/json", `{"ID":"1","Estado":5001,"Result":{"Resultado":-7.5,"PruebaDeVida":"Si"}}`, refuseResult},
+		{"Resultado NaN", "application/json", `{"ID":"1","Estado":5001,"Result":{"Resultado":"NaN","PruebaDeVida":"Si"}}`, refuseResult},
+		{"similarity in hex", "application/json", `{"ID":"1","Estado":5001,"Result":{"Resultado":90,"ParecidoPersonaDNI":"0x5Ap0","PruebaDeVida":"Si"}}`, refuseResult},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -48,3 +48,40 @@ func decimal(s string) bool {
 	whole, frac, dot := strings.Cut(mant, ".")
 	return digits(whole) && (!dot || digits(frac))
 }
+
+// Signed is a number written either as a decimal (Percent's form: digits,
+// an optional fraction and exponent, no sign) or as a negative integer code
+// ("-7"): Verificar's Resultado, a similarity or the code of why the check
+// failed. Any other spelling ("0x1.4p6", "+80", "80,0", "-7.5", "NaN",
+// "Inf") is refused, so that no odd spelling of a number can become a
+// passing similarity; the range is the caller's to check (a decimal may be
+// 1e308). An empty text or null is absent (Valid false).
+type Signed struct {
+	Value float64
+	Valid bool
+}
+
+// UnmarshalJSON implements json.Unmarshaler.
+func (s *Signed) UnmarshalJSON(b []byte) error {
+	t, err := text(b)
+	if err != nil {
+		return err
+	}
+	if t == "" {
+		*s = Signed{}
+		return nil
+	}
+	if digits, code := strings.CutPrefix(t, "-"); code {
+		if digits == "" || len(digits) > 18 || strings.Trim(digits, "0123456789") != "" {
+			return errors.New("tolerant: a negative code is an integer")
+		}
+	} else if !decimal(t) {
+		return errors.New("tolerant: not a decimal number")
+	}
+	v, err := strconv.ParseFloat(t, 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		return errors.New("tolerant: not a decimal number")
+	}
+	*s = Signed{Value: v, Valid: true}
+	return nil
+}
