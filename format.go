@@ -3,9 +3,9 @@ package kyc
 import (
 	"fmt"
 	"log/slog"
+	"time"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/kyc-go/kyc/internal/shape"
 )
@@ -49,6 +49,24 @@ func (p Person) GoString() string { return p.fields().GoString("kyc.Person") }
 // a JSON handler does not encode the person's fields.
 func (p Person) LogValue() slog.Value { return slog.StringValue(p.fields().String()) }
 
+func (l Link) fields() shape.Fields {
+	var s shape.Fields
+	s.Set("URL", l.URL != "")
+	s.Set("ExpiresAt", !l.ExpiresAt.IsZero())
+	return s
+}
+
+// Format implements fmt.Formatter: it prints which fields are set, never
+// the URL (it opens the person's session, like a
+// credential), under every verb.
+func (l Link) Format(f fmt.State, verb rune) { l.fields().Write(f, verb, "kyc.Link") }
+
+// GoString prints the shape, as %#v does.
+func (l Link) GoString() string { return l.fields().GoString("kyc.Link") }
+
+// LogValue implements slog.LogValuer: the shape, never the URL.
+func (l Link) LogValue() slog.Value { return slog.StringValue(l.fields().String()) }
+
 func (d Document) fields() shape.Fields {
 	var s shape.Fields
 	if d.Type != "" {
@@ -88,6 +106,9 @@ func (r Request) fields() shape.Fields {
 	l.Set("Message", r.Link.Message != "")
 	l.Set("Sender", r.Link.Sender != "")
 	l.Set("SendAt", !r.Link.SendAt.IsZero())
+	if r.Link.Language != "" {
+		l.Add("Language", shape.Token(r.Link.Language))
+	}
 	if len(l) > 0 {
 		s.Add("Link", l.String())
 	}

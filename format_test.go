@@ -67,7 +67,7 @@ func markedValues(t *testing.T) map[string]any {
 	return map[string]any{
 		"Request": req, "*Request": &req, "Person": person, "*Person": &person, "Document": doc, "*Document": &doc,
 		"DocumentData": data, "*DocumentData": &data, "Result": res, "*Result": &res, "Event": ev, "*Event": &ev,
-		"Reference": ref, "*Reference": &ref,
+		"Reference": ref, "*Reference": &ref, "Link": *res.Link, "*Link": res.Link,
 		"[]*Result":            []*kyc.Result{&res},
 		"map[string]kyc.Event": map[string]kyc.Event{"k": ev},
 		"struct{R kyc.Result}": struct{ R kyc.Result }{res},
@@ -124,6 +124,7 @@ func TestShapesSayWhatIsSet(t *testing.T) {
 		"Person:{FullName:set DateOfBirth:set Phone:set Email:set} "+
 		"Link:{ReturnURL:set FailReturnURL:set Message:set Sender:set SendAt:set}}", fmt.Sprint(req))
 	assert.Equal(t, "{Document:{} Person:{}}", fmt.Sprint(kyc.Request{}))
+	assert.Equal(t, "{URL:set ExpiresAt:set}", fmt.Sprint(res.Link))
 
 	ev := vals["Event"].(kyc.Event)
 	assert.Contains(t, fmt.Sprint(ev), "Type:ONBOARDING_FINISHED Reference:set Authenticated:true Confirmed:true ReceivedAt:2025-01-02T03:04:05Z")
