@@ -515,3 +515,22 @@ func TestHostedLinkLanguageOfTheRequest(t *testing.T) {
 		assert.Equal(t, tt.want, sent.Language, "request %q", tt.request)
 	}
 }
+
+// TestExpiredSessionReadsBackRejected: a session Incode reports EXPIRED
+// (the person never finished the link) reads back rejected with Resubmit,
+// as its webhook says, instead of pending for ever.
+func TestExpiredSessionReadsBackRejected(t *testing.T) {
+	t.Parallel()
+	srv := incodetest.New(t)
+	c := setup(t, srv, hostedConfig)
+	res, err := c.Verify(t.Context(), linkRequest("expire-1"))
+	require.NoError(t, err)
+	id, _ := strings.CutPrefix(res.Reference, "incode:")
+	require.True(t, srv.Expire(id))
+	got, err := c.Result(t.Context(), res.Reference)
+	require.NoError(t, err)
+	assert.Equal(t, kyc.StatusRejected, got.Status)
+	assert.Equal(t, []kyc.Reason{kyc.ReasonNotFinished}, got.Reasons)
+	assert.True(t, got.Resubmit, "the person may start again")
+	assert.JSONEq(t, `{"onboardingStatus":"EXPIRED"}`, string(got.Raw))
+}

@@ -197,7 +197,7 @@ func (c *Client) complete(ctx context.Context, s *Session, res *kyc.Result, wait
 			return false, err
 		}
 		status = st
-		return st.Ready(), nil
+		return st.Ready() || st == StatusExpired, nil
 	}
 	var err error
 	if wait {
@@ -213,6 +213,14 @@ func (c *Client) complete(ctx context.Context, s *Session, res *kyc.Result, wait
 	}
 	if err != nil {
 		return pendingOrError(ctx, res, status, err, wait)
+	}
+	if status == StatusExpired {
+		// The session expired before the person finished it (inferred
+		// from Incode's purge sample, as the webhook's EXPIRED is): what
+		// its webhook says, without waiting for a score that never comes.
+		res = webhookVerdict(res, status)
+		res.Raw, _ = json.Marshal(map[string]OnboardingStatus{"onboardingStatus": status})
+		return res, nil
 	}
 	if !status.Ready() || (c.hosted() && !status.Finished()) {
 		return pending(res, status), nil

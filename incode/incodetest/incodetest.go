@@ -175,6 +175,7 @@ type session struct {
 	finished            bool
 	redirect, language  string // the start's redirectionUrl and language
 	link                string // the hosted link's token; "" none issued
+	expired             bool   // Expire: the status reads EXPIRED
 }
 
 // New starts a fake closed when the test ends.

@@ -15,6 +15,8 @@ func (s *Server) status(w http.ResponseWriter, _ *http.Request, ss *session) {
 	}
 	st := incode.StatusUnknown
 	switch {
+	case ss.expired:
+		st = incode.StatusExpired
 	case !ss.processed:
 	case !ss.ready():
 		st = incode.StatusIDValidationFinished
@@ -153,4 +155,18 @@ func (ss *session) scores() (map[string]any, string) {
 		"overall":   top,
 		"reasonMsg": reason,
 	}, overall
+}
+
+// Expire makes the session of interviewID expire, as Incode's sessions do
+// when the person never finishes: its onboarding status reads EXPIRED
+// (inferred from Incode's purge sample). It reports whether the fake knows
+// the interview.
+func (s *Server) Expire(interviewID string) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	ss := s.byID[interviewID]
+	if ss != nil {
+		ss.expired = true
+	}
+	return ss != nil
 }
