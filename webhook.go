@@ -106,7 +106,9 @@ type EventConfirmer interface {
 //	}, kyc.ConfirmEvents(), kyc.WithResultStore(store))
 //	mux.Handle("/webhooks/incode", incodeClient)
 //	mux.Handle("/webhooks/verificar", verificarClient)
-//	http.ListenAndServe(":8080", mux)
+//	srv := &http.Server{Addr: ":8080", Handler: mux, ReadHeaderTimeout: 5 * time.Second,
+//		ReadTimeout: 10 * time.Second, IdleTimeout: time.Minute}
+//	log.Fatal(srv.ListenAndServe())
 //
 // Before fn sees an Event, the mux:
 //
