@@ -13,17 +13,20 @@ type Call func(ctx context.Context) error
 // Sequential makes n calls one after the other and returns their cost.
 func Sequential(ctx context.Context, n int, call Call) PerCall {
 	lat := make([]time.Duration, 0, n)
-	errs := 0
+	errs, first := 0, ""
 	u := Snap()
 	for range n {
 		t := time.Now()
-		if call(ctx) != nil {
+		if err := call(ctx); err != nil {
+			if errs == 0 {
+				first = err.Error()
+			}
 			errs++
 		}
 		lat = append(lat, time.Since(t))
 	}
 	p := u.Since(n)
-	p.Errs = errs
+	p.Errs, p.First = errs, first
 	return p.WithLatencies(lat)
 }
 

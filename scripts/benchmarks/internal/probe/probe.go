@@ -143,6 +143,16 @@ type PerCall struct {
 	Over  int     `json:"over_ms"`  // calls over 10 ms, when recorded
 	Extra float64 `json:"extra_ns"` // a figure of the probe's own (first result, ...)
 	Errs  int     `json:"errors"`   // calls that failed
+	// First is the first failure's text, when a call failed.
+	First string `json:"first_error,omitempty"`
+}
+
+// Err reports calls that failed.
+func (p PerCall) Err() error {
+	if p.Errs > 0 {
+		return fmt.Errorf("%d of %d calls failed, the first with: %s", p.Errs, p.Calls, p.First)
+	}
+	return nil
 }
 
 // Since returns the cost of n calls made since u.
