@@ -2,7 +2,8 @@
 // (internal/transport with its default pool, no kyc.WithHTTPClient), raw
 // resty (the version the SDK uses) and raw net/http, both with the same
 // pool settings, take turns against the benchmark server, in an order
-// rotated each round. The three send the same request (method, headers,
+// rotated each round (and, for the sequential calls, every -chunk calls
+// within a round). The three send the same request (method, headers,
 // body) and decode the same 1 KiB answer into the same struct, so that the
 // SDK's figures against resty's are the cost of the SDK's own layer. It measures one caller's round
 // trip with no server latency (client CPU, bytes and allocations per call)
@@ -86,7 +87,9 @@ type side struct {
 
 func main() {
 	f := probe.Register()
-	n := flag.Int("calls", 3000, "sequential calls per side per round")
+	n := flag.Int("calls", 6000, "sequential calls per side per round")
+	chunk := flag.Int("chunk", 500, "the sides take turns every chunk calls within a round")
+	seqRounds := flag.Int("seqrounds", 0, "rounds of sequential calls (default -rounds)")
 	latency := flag.Duration("latency", 5*time.Millisecond, "server latency under load")
 	warm := flag.Duration("warm", time.Second, "warm-up before each load window")
 	dur := flag.Duration("dur", 3*time.Second, "load window per side per round")
@@ -97,6 +100,9 @@ func main() {
 	profiled := flag.String("side", "sdk", "the side -cpuprofile and -memprofile profile: sdk, resty or raw")
 	flag.Parse()
 	ctx := context.Background()
+	if *seqRounds <= 0 {
+		*seqRounds = f.Rounds
+	}
 	if *memProfile != "" {
 		runtime.MemProfileRate = *memRate
 	}
@@ -127,6 +133,8 @@ func main() {
 		"warm":                warm.String(),
 		"window":              dur.String(),
 		"rounds":              strconv.Itoa(f.Rounds),
+		"seqrounds":           strconv.Itoa(*seqRounds),
+		"chunk":               strconv.Itoa(*chunk),
 		"resty":               restyVersion,
 	}}
 
@@ -137,10 +145,13 @@ func main() {
 			probe.Fatal(fmt.Errorf("%s: %w", s.name, err))
 		}
 	}
-	for r := range f.Rounds {
-		for _, s := range probe.Order(sides, r) {
-			p := probe.Sequential(ctx, *n, s.call)
-			out.Samples = append(out.Samples, probe.Sample{Case: "roundtrip", Side: s.name, Round: r, Cost: p})
+	calls := make([]probe.Call, len(sides))
+	for i, s := range sides {
+		calls[i] = s.call
+	}
+	for r := range *seqRounds {
+		for i, p := range probe.Interleaved(ctx, calls, *n, *chunk, r) {
+			out.Samples = append(out.Samples, probe.Sample{Case: "roundtrip", Side: sides[i].name, Round: r, Cost: p})
 		}
 	}
 

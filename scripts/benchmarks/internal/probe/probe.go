@@ -118,6 +118,16 @@ func Snap() Usage {
 	return Usage{wall: time.Now(), cpu: cpuTime(), bytes: ms.TotalAlloc, allocs: ms.Mallocs}
 }
 
+// minus is the usage between o and u, as a Usage from the zero time.
+func (u Usage) minus(o Usage) Usage {
+	return Usage{wall: time.Time{}.Add(u.wall.Sub(o.wall)), cpu: u.cpu - o.cpu, bytes: u.bytes - o.bytes, allocs: u.allocs - o.allocs}
+}
+
+// add sums two usages from the zero time.
+func (u Usage) add(o Usage) Usage {
+	return Usage{wall: u.wall.Add(o.wall.Sub(time.Time{})), cpu: u.cpu + o.cpu, bytes: u.bytes + o.bytes, allocs: u.allocs + o.allocs}
+}
+
 func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
