@@ -20,6 +20,8 @@ import (
 	"slices"
 	"syscall"
 	"time"
+
+	"github.com/kyc-go/kyc/scripts/internal/benchapi"
 )
 
 // Flags are the flags every client program takes.
@@ -45,23 +47,7 @@ func Register() *Flags {
 }
 
 // Counters are the server's counters (see scripts/benchserver).
-type Counters struct {
-	Conns      int64 `json:"conns"`
-	Hellos     int64 `json:"hellos"`
-	Handshakes int64 `json:"handshakes"`
-	Open       int64 `json:"open"`
-	Requests   int64 `json:"requests"`
-	Tokens     int64 `json:"tokens"`
-	Salts      int64 `json:"salts"`
-	LatencyNS  int64 `json:"latency_ns"`
-}
-
-// Sub returns c minus o, counter by counter (Open and LatencyNS are c's).
-func (c Counters) Sub(o Counters) Counters {
-	return Counters{Conns: c.Conns - o.Conns, Hellos: c.Hellos - o.Hellos, Handshakes: c.Handshakes - o.Handshakes,
-		Open: c.Open, Requests: c.Requests - o.Requests, Tokens: c.Tokens - o.Tokens, Salts: c.Salts - o.Salts,
-		LatencyNS: c.LatencyNS}
-}
+type Counters = benchapi.Counters
 
 // admin is a plain client of the admin endpoint, apart from the pools
 // measured.
