@@ -122,7 +122,7 @@ type Client struct {
 	userAgent []string      // the User-Agent header's value, shared read-only by every attempt
 	urls      urlCache
 	log       *slog.Logger
-	idHeaders []string // where the vendor's request id may be
+	idHeaders []headerName // where the vendor's request id may be
 	// credHeaders are Params.CredentialHeaders, lower-cased: an
 	// Observer may not set them.
 	credHeaders map[string]bool
@@ -167,7 +167,7 @@ func New(p Params, opts []kyc.Option) (*Client, error) {
 		prefix:    (&url.URL{Scheme: base.Scheme, Host: base.Host}).String(),
 		basePath:  strings.TrimRight(base.EscapedPath(), "/"),
 		userAgent: []string{s.UserAgent},
-		idHeaders: append([]string{"X-Request-Id"}, p.RequestIDHeaders...)}
+		idHeaders: headerNames(append([]string{"X-Request-Id"}, p.RequestIDHeaders...)...)}
 	c.plainBase = plainPath(c.basePath)
 	c.credHeaders = make(map[string]bool, len(p.CredentialHeaders))
 	for _, h := range p.CredentialHeaders {
