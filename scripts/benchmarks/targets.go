@@ -69,9 +69,10 @@ func (g roundTripTarget) figures(s, b map[int]probe.PerCall) string {
 // raw side does not (from the profiles of the SDK's client process:
 // go run ./scripts/benchmarks/roundtrip -cpuprofile, -memprofile).
 var missed = map[string]string{
-	"CPU": "what the SDK adds to resty is its promises: the per-attempt timeout (a timer and a cancel context that " +
-		"net/http then watches), the signer, the resend policy and its budget, the bounded read, the redaction checks",
-	"allocations": "the per-attempt timeout context, the Response, the signer's header",
+	"CPU": "what the SDK adds to resty is what it promises: the per-attempt timeout (a deadline context and its timer, which net/http " +
+		"registers a cancel context under: see the round trip section for its cost, measured), the signer (the secret unmasked per attempt), " +
+		"the resend policy and its budget, the bounded read",
+	"allocations": "the per-attempt timeout's context, timer and cancel registration, the Response, the unmasked secret",
 }
 
 // restyVersion is the resty the probe linked.

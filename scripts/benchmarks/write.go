@@ -211,7 +211,7 @@ func (h *harness) writeRoundTrip(w func(string, ...any)) {
 	}
 	s, y, r := samples(rt, "roundtrip", "sdk"), samples(rt, "roundtrip", "resty"), samples(rt, "roundtrip", "raw")
 	w("## Round trip: one caller, no server latency\n\n")
-	w("%s sequential POSTs per side per round, %s rounds; within a round the three sides take turns every %s calls, their order rotated each turn. ",
+	w("%s sequential POSTs per side per round, %s rounds; within a round the sides take turns every %s calls, their order rotated each turn. ",
 		rt.Settings["calls"], rt.Settings["seqrounds"], rt.Settings["chunk"])
 	w("The three send the same request (method, headers, body) and decode the same 1 KiB JSON answer into the same struct: ")
 	w("the SDK through its transport's one send path (`Call`: signer, resend policy and budget, per-attempt timeout, size cap, JSON decode), ")
@@ -234,7 +234,19 @@ func (h *harness) writeRoundTrip(w func(string, ...any)) {
 	row("bytes allocated", fBytes, num)
 	row("allocations", fAllocs, num)
 	w("\n")
+	if u := samples(rt, "roundtrip", "sdk-untimed"); len(u) > 0 {
+		cpu, _ := ratios(s, u, fCPU, fCPU)
+		al, _ := ratios(s, u, fAllocs, fAllocs)
+		w("What the per-attempt timeout costs (`kyc.WithTimeout`, on by default: each attempt runs under a context with a deadline, ")
+		w("a timer, and a cancel context that net/http registers under it), measured by a fourth side in the same rounds, the SDK with `kyc.WithTimeout(0)`: ")
+		w("client CPU %s against %s, SDK / SDK without it %s; allocations %.0f against %.0f, %s; against raw resty, the SDK without it takes %s of the CPU.\n\n",
+			dur(value(s, fCPU).med), dur(value(u, fCPU).med), cpu.ratio(), value(s, fAllocs).med, value(u, fAllocs).med, al.ratio(),
+			must(ratios(u, y, fCPU, fCPU)).ratio())
+	}
 }
+
+// must is the spread of a ratio known to be there.
+func must(s spread, _ bool) spread { return s }
 
 func (h *harness) writeLoad(w func(string, ...any)) {
 	rt := h.roundtrip

@@ -97,7 +97,7 @@ func main() {
 	cpuProfile := flag.String("cpuprofile", "", "profile the SDK side alone: write the CPU profile of -calls sequential calls here, and measure nothing else")
 	memProfile := flag.String("memprofile", "", "profile the SDK side alone: write its allocation profile here")
 	memRate := flag.Int("memrate", 64, "runtime.MemProfileRate with -memprofile")
-	profiled := flag.String("side", "sdk", "the side -cpuprofile and -memprofile profile: sdk, resty or raw")
+	profiled := flag.String("side", "sdk", "the side -cpuprofile and -memprofile profile: sdk, resty, raw or sdk-untimed")
 	flag.Parse()
 	ctx := context.Background()
 	if *seqRounds <= 0 {
@@ -111,14 +111,21 @@ func main() {
 	if err != nil {
 		probe.Fatal(err)
 	}
+	// The SDK without its per-attempt timeout (on by default) takes part in
+	// the sequential rounds only: it shows what the timeout costs.
+	untimed, err := newSDK(f.URL, kyc.WithTimeout(0))
+	if err != nil {
+		probe.Fatal(err)
+	}
 	sides := []side{{"sdk", sdk}, {"resty", newResty(f.URL)}, {"raw", newRaw(f.URL)}}
+	seqSides := append(slices.Clone(sides), side{"sdk-untimed", untimed})
 	if *cpuProfile != "" || *memProfile != "" {
-		i := slices.IndexFunc(sides, func(s side) bool { return s.name == *profiled })
+		i := slices.IndexFunc(seqSides, func(s side) bool { return s.name == *profiled })
 		if i < 0 {
-			probe.Fatal(fmt.Errorf("-side: %q is not sdk, resty or raw", *profiled))
+			probe.Fatal(fmt.Errorf("-side: %q is not sdk, resty, raw or sdk-untimed", *profiled))
 		}
 		f.SetLatency(0)
-		if err := profile(ctx, sides[i], *n, *cpuProfile, *memProfile); err != nil {
+		if err := profile(ctx, seqSides[i], *n, *cpuProfile, *memProfile); err != nil {
 			probe.Fatal(err)
 		}
 		return
@@ -140,18 +147,18 @@ func main() {
 
 	// One caller, no latency: what a call costs the client.
 	f.SetLatency(0)
-	for _, s := range sides {
+	for _, s := range seqSides {
 		if err := probe.Sequential(ctx, min(*n, 200), s.call).Err(); err != nil { // dial, TLS, JIT of the pools
 			probe.Fatal(fmt.Errorf("%s: %w", s.name, err))
 		}
 	}
-	calls := make([]probe.Call, len(sides))
-	for i, s := range sides {
+	calls := make([]probe.Call, len(seqSides))
+	for i, s := range seqSides {
 		calls[i] = s.call
 	}
 	for r := range *seqRounds {
 		for i, p := range probe.Interleaved(ctx, calls, *n, *chunk, r) {
-			out.Samples = append(out.Samples, probe.Sample{Case: "roundtrip", Side: sides[i].name, Round: r, Cost: p})
+			out.Samples = append(out.Samples, probe.Sample{Case: "roundtrip", Side: seqSides[i].name, Round: r, Cost: p})
 		}
 	}
 
@@ -185,13 +192,13 @@ func main() {
 	out.Print()
 }
 
-// newSDK returns a call through the SDK's transport with its default pool:
-// the one send path of every typed method (Call: sign, the resend policy
-// and its budget, the per-attempt timeout, the size cap, the answer
-// decoded as JSON).
-func newSDK(base string) (probe.Call, error) {
+// newSDK returns a call through the SDK's transport with its default pool
+// and opts: the one send path of every typed method (Call: sign, the
+// resend policy and its budget, the per-attempt timeout, the size cap, the
+// answer decoded as JSON).
+func newSDK(base string, opts ...kyc.Option) (probe.Call, error) {
 	c, err := transport.New(transport.Params{Provider: kyc.Provider("bench"), BaseURL: base,
-		Sign: transport.SetHeader("X-Api-Key", kyc.NewSecret("bench-key"))}, nil)
+		Sign: transport.SetHeader("X-Api-Key", kyc.NewSecret("bench-key"))}, opts)
 	if err != nil {
 		return nil, err
 	}
