@@ -3,7 +3,9 @@
 // resty (the version the SDK uses) and raw net/http, both with the same
 // pool settings, take turns against the benchmark server, in an order
 // rotated each round (and, for the sequential calls, every -chunk calls
-// within a round). The three send the same request (method, headers,
+// within a round). The raw sides each get a transport.DefaultTransport,
+// the SDK's own default pool, so their pool settings are the SDK's by
+// construction. The three send the same request (method, headers,
 // body) and decode the same 1 KiB answer into the same struct, so that the
 // SDK's figures against resty's are the cost of the SDK's own layer. It measures one caller's round
 // trip with no server latency (client CPU, bytes and allocations per call)
@@ -72,13 +74,6 @@ func (a *answer) check() error {
 	return nil
 }
 
-// pool is the pool of the SDK's default transport, which the raw sides
-// copy. TODO(lead): if internal/transport renames these, or adds a
-// setting (IdleConnTimeout, ...), mirror it here.
-var pool = struct{ maxConnsPerHost, maxIdleConnsPerHost, maxIdleConns int }{
-	transport.DefaultMaxConnsPerHost, transport.DefaultMaxIdleConnsPerHost, transport.DefaultMaxIdleConns,
-}
-
 // side is one way of making the call.
 type side struct {
 	name string
@@ -132,9 +127,9 @@ func main() {
 	}
 
 	out := &probe.Output{Settings: map[string]string{
-		"MaxConnsPerHost":     strconv.Itoa(pool.maxConnsPerHost),
-		"MaxIdleConnsPerHost": strconv.Itoa(pool.maxIdleConnsPerHost),
-		"MaxIdleConns":        strconv.Itoa(pool.maxIdleConns),
+		"MaxConnsPerHost":     strconv.Itoa(transport.DefaultMaxConnsPerHost),
+		"MaxIdleConnsPerHost": strconv.Itoa(transport.DefaultMaxIdleConnsPerHost),
+		"MaxIdleConns":        strconv.Itoa(transport.DefaultMaxIdleConns),
 		"calls":               strconv.Itoa(*n),
 		"latency":             latency.String(),
 		"warm":                warm.String(),
@@ -216,16 +211,6 @@ func newSDK(base string, opts ...kyc.Option) (probe.Call, error) {
 // one this probe links.
 const restyVersion = resty.Version
 
-// rawTransport is a copy of http.DefaultTransport with the SDK's pool
-// settings: each raw side gets its own.
-func rawTransport() *http.Transport {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxConnsPerHost = pool.maxConnsPerHost
-	t.MaxIdleConnsPerHost = pool.maxIdleConnsPerHost
-	t.MaxIdleConns = pool.maxIdleConns
-	return t
-}
-
 // headers are the request headers every side sends.
 var headers = map[string]string{
 	"Content-Type": "application/json",
@@ -238,7 +223,7 @@ var headers = map[string]string{
 // README writes it: a client on the same pool, SetHeaders, SetBody of the
 // bytes, SetResult to decode the JSON answer.
 func newResty(base string) probe.Call {
-	rc := resty.NewWithClient(&http.Client{Transport: rawTransport()})
+	rc := resty.NewWithClient(&http.Client{Transport: transport.DefaultTransport()})
 	url := base + path
 	return func(ctx context.Context) error {
 		var a answer
@@ -256,7 +241,7 @@ func newResty(base string) probe.Call {
 // newRaw returns the same call through net/http alone: the same headers,
 // the body read whole and decoded with encoding/json.
 func newRaw(base string) probe.Call {
-	hc := &http.Client{Transport: rawTransport()}
+	hc := &http.Client{Transport: transport.DefaultTransport()}
 	url := base + path
 	return func(ctx context.Context) error {
 		req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(request))
