@@ -79,7 +79,7 @@ func main() {
 	if o.short {
 		o.noVendor = true
 	}
-	h := &harness{o: o, started: time.Now()}
+	h := &harness{o: o, started: time.Now(), load: [2]string{loadAverage()}}
 	err := h.run()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "benchmarks:", err)
@@ -98,7 +98,8 @@ func main() {
 type harness struct {
 	o       opts
 	started time.Time
-	root    string // module root
+	load    [2]string // the load average at start and at the end
+	root    string    // module root
 	tmp     string
 	server  serverInfo
 

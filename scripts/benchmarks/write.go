@@ -57,6 +57,9 @@ func (h *harness) write() error {
 		w("**This is a `-short` run: it checks that the harness works. Its counts are too small for its figures to mean anything.**\n\n")
 	}
 	w("Machine: %s, %d cores (%s/%s), %s. ", cpuModel(), runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, goVersion())
+	if h.load[1] = loadAverage(); h.load[0] != "" {
+		w("Load average (1, 5, 15 min) when the run started: %s; when it ended: %s: every process of the machine shares its cores with the run. ", h.load[0], h.load[1])
+	}
 	w("The vendor is `scripts/benchserver` in its own process on the same machine: loopback HTTPS (TLS 1.3, self-signed ")
 	w("certificate generated at start, HTTP/1.1), answering 1 KiB of vendor-shaped JSON, counting new connections and TLS ")
 	w("handshakes. The clients run in processes of their own; client CPU is their getrusage (user + system), bytes and ")
@@ -361,6 +364,15 @@ func goVersion() string {
 		return runtime.Version()
 	}
 	return strings.TrimSpace(string(out))
+}
+
+// loadAverage is the machine's load average (/proc/loadavg), or "".
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if f := strings.Fields(string(b)); err == nil && len(f) >= 3 {
+		return strings.Join(f[:3], ", ")
+	}
+	return ""
 }
 
 func cpuModel() string {
