@@ -23,7 +23,7 @@
 // The sides take turns in every round, in an order rotated each round, so
 // that a drift of a shared, noisy machine touches them alike.
 //
-//	go run ./scripts/benchmarks                 # full run, writes BENCHMARKS.md (about 4 minutes)
+//	go run ./scripts/benchmarks                 # full run, writes BENCHMARKS.md (about 6 minutes)
 //	go run ./scripts/benchmarks -rounds 3 -o -  # quicker, to stdout
 //	go run ./scripts/benchmarks -short          # CI: seconds, tiny counts, to stdout
 //
