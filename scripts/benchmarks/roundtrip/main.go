@@ -1,21 +1,26 @@
 // Command roundtrip is the harness's transport probe: the SDK's transport
 // (internal/transport with its default pool, no kyc.WithHTTPClient), raw
-// resty (the version the SDK uses) and raw net/http, both with the same
-// pool settings, take turns against the benchmark server, in an order
-// rotated each round (and, for the sequential calls, every -chunk calls
-// within a round). The raw sides each get a transport.DefaultTransport,
-// the SDK's own default pool, so their pool settings are the SDK's by
-// construction. The three send the same request (method, headers,
-// body) and decode the same 1 KiB answer into the same struct, so that the
-// SDK's figures against resty's are the cost of the SDK's own layer. It measures one caller's round
-// trip with no server latency (client CPU, bytes and allocations per call)
-// and the load at 1, 16, 64 and 256 goroutines with the server's latency
-// (throughput, p50, p99, new connections). It prints JSON for
-// scripts/benchmarks; run it through that script.
+// resty (the version the SDK uses) and raw net/http take turns against the
+// benchmark server, in an order rotated each round (and, for the
+// sequential calls, every -chunk calls within a round). The raw sides each
+// get a transport.DefaultTransport, the SDK's own default pool, so their
+// pool settings are the SDK's by construction. The three send the same
+// request (method, headers, body) and decode the same 1 KiB answer into
+// the same struct, so that the SDK's figures against resty's are the cost
+// of the SDK's own layer; a fourth side in the sequential rounds, the SDK
+// with kyc.WithTimeout(0), shows what the per-attempt timeout costs.
+//
+// It measures one caller's round trip with no server latency (client CPU,
+// bytes and allocations per call) and the load at 1, 16, 64 and 256
+// goroutines with the server's latency (throughput, p50, p99, new
+// connections). It prints JSON for scripts/benchmarks; run it through
+// that script.
 //
 // With -cpuprofile or -memprofile it measures nothing else: it profiles
 // -calls sequential calls of one side (-side, the SDK by default) alone,
-// in this process, the client's.
+// in this process, the client's. Run it by hand against a benchserver:
+//
+//	SSL_CERT_FILE=cert.pem roundtrip -url URL -admin ADMIN -calls 30000 -cpuprofile sdk.prof
 package main
 
 import (
