@@ -39,10 +39,7 @@ func benchServer(b *testing.B) *httptest.Server {
 // (DefaultMaxConnsPerHost, DefaultMaxIdleConnsPerHost, DefaultMaxIdleConns)
 // that trusts srv: each side gets its own, with the same settings.
 func benchClient(b *testing.B, srv *httptest.Server) *http.Client {
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.MaxConnsPerHost = DefaultMaxConnsPerHost
-	t.MaxIdleConnsPerHost = DefaultMaxIdleConnsPerHost
-	t.MaxIdleConns = DefaultMaxIdleConns
+	t := DefaultTransport().(*http.Transport)
 	t.TLSClientConfig = &tls.Config{RootCAs: srv.Client().Transport.(*http.Transport).TLSClientConfig.RootCAs, MinVersion: tls.VersionTLS12}
 	b.Cleanup(t.CloseIdleConnections)
 	return &http.Client{Transport: t}

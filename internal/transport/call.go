@@ -73,9 +73,12 @@ func (c *Client) do(ctx context.Context, r *Request, stream bool) (*Response, er
 
 // loop sends the attempts of one call as the resend policy allows.
 func (c *Client) loop(ctx context.Context, r *Request, path string, stream bool, call *callState) (*Response, error) {
-	target := c.buildURL(path, r.Query) // the log path (safePath) is built only when a record is written
+	// The log path (safePath) is built only when a record is written.
+	var target string
 	if len(r.Params) == 0 && len(r.Query) == 0 {
 		target = c.urls.get(path, c.buildURL) // a template without ids: cached
+	} else {
+		target = c.buildURL(path, r.Query)
 	}
 	pol := policy{op: r.Operation, replayable: r.Body.Replayable(), maxRetries: c.s.MaxRetries,
 		minBackoff: c.s.MinBackoff, maxWait: c.s.MaxWait}

@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/textproto"
 	"strings"
 	"syscall"
 	"unicode"
@@ -223,8 +224,9 @@ func (c *Client) WithReference(op string, err error, ref string) error {
 // SetHeader returns a Signer that sets header name to a fixed credential on
 // every attempt (an API key).
 func SetHeader(name string, value kyc.Secret) Signer {
+	key := textproto.CanonicalMIMEHeaderKey(name) // what h.Set would work out on every attempt
 	return func(_ context.Context, h http.Header) error {
-		h.Set(name, value.Reveal())
+		h[key] = []string{value.Reveal()}
 		return nil
 	}
 }

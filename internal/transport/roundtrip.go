@@ -11,6 +11,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptrace"
+	"net/textproto"
 	"slices"
 	"strings"
 	"sync"
@@ -213,7 +214,7 @@ func (c *Client) attempt(ctx context.Context, r *Request, target string, n int, 
 	}
 	// resty gives a request without a Content-Type one it guesses from
 	// the body; a placeholder, which the hook takes away, keeps it from it.
-	if h.Get("Content-Type") == "" {
+	if get(h, "Content-Type") == "" {
 		a.typeWas, a.typeSet = h["Content-Type"], true
 		h["Content-Type"] = typePlaceholder
 	}
@@ -276,10 +277,10 @@ func (c *Client) headers(r *Request) http.Header {
 		h[k] = v
 	}
 	h["User-Agent"] = c.userAgent[:1:1]
-	if ct := r.Body.ContentType(); ct != "" && h.Get("Content-Type") == "" {
+	if ct := r.Body.ContentType(); ct != "" && get(h, "Content-Type") == "" {
 		h["Content-Type"] = headerValue(ct)
 	}
-	if h.Get("Accept") == "" {
+	if get(h, "Accept") == "" {
 		h["Accept"] = acceptJSON[:1:1]
 	}
 	return h
@@ -375,13 +376,34 @@ func (c *cancelOnClose) Close() error {
 func (c *Client) requestID(reqHeader, respHeader http.Header) string {
 	for _, h := range [2]http.Header{respHeader, reqHeader} {
 		for _, n := range c.idHeaders {
-			if v := h.Get(n); v != "" {
+			if v := get(h, n.canonical); v != "" {
 				return v
 			}
-			if v := h[n]; len(v) > 0 && v[0] != "" { // non-canonical names such as request_id
+			if v := h[n.name]; n.name != n.canonical && len(v) > 0 && v[0] != "" { // non-canonical names such as request_id
 				return v[0]
 			}
 		}
+	}
+	return ""
+}
+
+// headerName is a header name as given and in its canonical form, worked
+// out once (http.Header.Get canonicalizes its key on every call).
+type headerName struct{ name, canonical string }
+
+func headerNames(names ...string) []headerName {
+	hs := make([]headerName, len(names))
+	for i, n := range names {
+		hs[i] = headerName{n, textproto.CanonicalMIMEHeaderKey(n)}
+	}
+	return hs
+}
+
+// get is http.Header.Get for a key already in canonical form (a constant
+// such as "Content-Type"): the same value, without canonicalizing it again.
+func get(h http.Header, canonical string) string {
+	if v := h[canonical]; len(v) > 0 {
+		return v[0]
 	}
 	return ""
 }

@@ -122,7 +122,7 @@ type Client struct {
 	userAgent []string      // the User-Agent header's value, shared read-only by every attempt
 	urls      urlCache
 	log       *slog.Logger
-	idHeaders []string // where the vendor's request id may be
+	idHeaders []headerName // where the vendor's request id may be
 	// credHeaders are Params.CredentialHeaders, lower-cased: an
 	// Observer may not set them.
 	credHeaders map[string]bool
@@ -153,7 +153,7 @@ func New(p Params, opts []kyc.Option) (*Client, error) {
 		hc = *s.HTTPClient // a copy: the caller's client is not modified
 	}
 	if hc.Transport == nil {
-		hc.Transport = defaultTransport()
+		hc.Transport = DefaultTransport()
 	}
 	// Redirects are returned, not followed: an API redirect is unexpected
 	// and following it could send credentials elsewhere.
@@ -167,7 +167,7 @@ func New(p Params, opts []kyc.Option) (*Client, error) {
 		prefix:    (&url.URL{Scheme: base.Scheme, Host: base.Host}).String(),
 		basePath:  strings.TrimRight(base.EscapedPath(), "/"),
 		userAgent: []string{s.UserAgent},
-		idHeaders: append([]string{"X-Request-Id"}, p.RequestIDHeaders...)}
+		idHeaders: headerNames(append([]string{"X-Request-Id"}, p.RequestIDHeaders...)...)}
 	c.plainBase = plainPath(c.basePath)
 	c.credHeaders = make(map[string]bool, len(p.CredentialHeaders))
 	for _, h := range p.CredentialHeaders {
@@ -201,10 +201,13 @@ const (
 	DefaultMaxIdleConns = 8 * DefaultMaxIdleConnsPerHost
 )
 
-// defaultTransport is the client's own copy of http.DefaultTransport (same
-// proxy, dial, TLS and timeout settings) with the pool sized above. Close
-// releases its idle connections without touching other clients'.
-func defaultTransport() http.RoundTripper {
+// DefaultTransport returns a new copy of http.DefaultTransport (same
+// proxy, dial, TLS and timeout settings) with the pool sized above: each
+// client without kyc.WithHTTPClient gets its own, so that its Close
+// releases its idle connections without touching other clients'. The
+// benchmark harness gives its raw sides one each, so that they pool as
+// the SDK does.
+func DefaultTransport() http.RoundTripper {
 	t, ok := http.DefaultTransport.(*http.Transport)
 	if !ok {
 		return http.DefaultTransport

@@ -46,27 +46,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-)
 
-// Counters are what the admin endpoint reports, totals since start.
-type Counters struct {
-	// Conns is the number of TCP connections accepted.
-	Conns int64 `json:"conns"`
-	// Hellos is the number of TLS ClientHellos received.
-	Hellos int64 `json:"hellos"`
-	// Handshakes is the number of TLS handshakes completed.
-	Handshakes int64 `json:"handshakes"`
-	// Open is the number of connections open now.
-	Open int64 `json:"open"`
-	// Requests is the number of requests answered.
-	Requests int64 `json:"requests"`
-	// Tokens is the number of ADVANCE.AI token exchanges answered.
-	Tokens int64 `json:"tokens"`
-	// Salts is the number of distinct Atlas PBKDF2 salts seen.
-	Salts int64 `json:"salts"`
-	// LatencyNS is the latency added to each answer now.
-	LatencyNS int64 `json:"latency_ns"`
-}
+	"github.com/kyc-go/kyc/scripts/internal/benchapi"
+)
 
 type server struct {
 	conns, hellos, handshakes, open, requests, tokens atomic.Int64
@@ -220,7 +202,7 @@ func (s *server) counters(w http.ResponseWriter, _ *http.Request) {
 	s.mu.Lock()
 	salts := int64(len(s.salts))
 	s.mu.Unlock()
-	c := Counters{Conns: s.conns.Load(), Hellos: s.hellos.Load(), Handshakes: s.handshakes.Load(),
+	c := benchapi.Counters{Conns: s.conns.Load(), Hellos: s.hellos.Load(), Handshakes: s.handshakes.Load(),
 		Open: s.open.Load(), Requests: s.requests.Load(), Tokens: s.tokens.Load(), Salts: salts,
 		LatencyNS: s.latency.Load()}
 	w.Header().Set("Content-Type", "application/json")

@@ -13,18 +13,68 @@ type Call func(ctx context.Context) error
 // Sequential makes n calls one after the other and returns their cost.
 func Sequential(ctx context.Context, n int, call Call) PerCall {
 	lat := make([]time.Duration, 0, n)
-	errs := 0
+	errs, first := 0, ""
 	u := Snap()
 	for range n {
 		t := time.Now()
-		if call(ctx) != nil {
+		if err := call(ctx); err != nil {
+			if errs == 0 {
+				first = err.Error()
+			}
 			errs++
 		}
 		lat = append(lat, time.Since(t))
 	}
 	p := u.Since(n)
-	p.Errs = errs
+	p.Errs, p.First = errs, first
 	return p.WithLatencies(lat)
+}
+
+// Interleaved measures one round of sequential calls of every side: n
+// calls each, made in slices of chunk calls that take turns, the order of
+// the sides rotated each slice (and by round), so that a drift of the
+// machine within the round touches every side alike. It returns the cost
+// of each side's n calls, in the order of calls.
+func Interleaved(ctx context.Context, calls []Call, n, chunk, round int) []PerCall {
+	chunk = max(min(chunk, n), 1)
+	type acc struct {
+		u     Usage // time, CPU and allocations summed over the slices
+		calls int
+		lat   []time.Duration
+		errs  int
+		first string
+	}
+	accs := make([]acc, len(calls))
+	idx := make([]int, len(calls))
+	for i := range idx {
+		idx[i] = i
+	}
+	for slice := 0; slice*chunk < n; slice++ {
+		k := min(chunk, n-slice*chunk)
+		for _, i := range Order(idx, round+slice) {
+			a := &accs[i]
+			u0 := Snap()
+			for range k {
+				t := time.Now()
+				if err := calls[i](ctx); err != nil {
+					if a.errs == 0 {
+						a.first = err.Error()
+					}
+					a.errs++
+				}
+				a.lat = append(a.lat, time.Since(t))
+			}
+			a.u = a.u.add(Snap().minus(u0))
+			a.calls += k
+		}
+	}
+	out := make([]PerCall, len(calls))
+	for i, a := range accs {
+		p := Usage{}.To(a.u, a.calls)
+		p.Errs, p.First = a.errs, a.first
+		out[i] = p.WithLatencies(a.lat)
+	}
+	return out
 }
 
 // Load runs g goroutines that call without pause for warm, then measures

@@ -20,6 +20,8 @@ import (
 	"slices"
 	"syscall"
 	"time"
+
+	"github.com/kyc-go/kyc/scripts/internal/benchapi"
 )
 
 // Flags are the flags every client program takes.
@@ -45,23 +47,7 @@ func Register() *Flags {
 }
 
 // Counters are the server's counters (see scripts/benchserver).
-type Counters struct {
-	Conns      int64 `json:"conns"`
-	Hellos     int64 `json:"hellos"`
-	Handshakes int64 `json:"handshakes"`
-	Open       int64 `json:"open"`
-	Requests   int64 `json:"requests"`
-	Tokens     int64 `json:"tokens"`
-	Salts      int64 `json:"salts"`
-	LatencyNS  int64 `json:"latency_ns"`
-}
-
-// Sub returns c minus o, counter by counter (Open and LatencyNS are c's).
-func (c Counters) Sub(o Counters) Counters {
-	return Counters{Conns: c.Conns - o.Conns, Hellos: c.Hellos - o.Hellos, Handshakes: c.Handshakes - o.Handshakes,
-		Open: c.Open, Requests: c.Requests - o.Requests, Tokens: c.Tokens - o.Tokens, Salts: c.Salts - o.Salts,
-		LatencyNS: c.LatencyNS}
-}
+type Counters = benchapi.Counters
 
 // admin is a plain client of the admin endpoint, apart from the pools
 // measured.
@@ -118,6 +104,16 @@ func Snap() Usage {
 	return Usage{wall: time.Now(), cpu: cpuTime(), bytes: ms.TotalAlloc, allocs: ms.Mallocs}
 }
 
+// minus is the usage between o and u, as a Usage from the zero time.
+func (u Usage) minus(o Usage) Usage {
+	return Usage{wall: time.Time{}.Add(u.wall.Sub(o.wall)), cpu: u.cpu - o.cpu, bytes: u.bytes - o.bytes, allocs: u.allocs - o.allocs}
+}
+
+// add sums two usages from the zero time.
+func (u Usage) add(o Usage) Usage {
+	return Usage{wall: u.wall.Add(o.wall.Sub(time.Time{})), cpu: u.cpu + o.cpu, bytes: u.bytes + o.bytes, allocs: u.allocs + o.allocs}
+}
+
 func cpuTime() time.Duration {
 	var ru syscall.Rusage
 	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
@@ -143,6 +139,16 @@ type PerCall struct {
 	Over  int     `json:"over_ms"`  // calls over 10 ms, when recorded
 	Extra float64 `json:"extra_ns"` // a figure of the probe's own (first result, ...)
 	Errs  int     `json:"errors"`   // calls that failed
+	// First is the first failure's text, when a call failed.
+	First string `json:"first_error,omitempty"`
+}
+
+// Err reports calls that failed.
+func (p PerCall) Err() error {
+	if p.Errs > 0 {
+		return fmt.Errorf("%d of %d calls failed, the first with: %s", p.Errs, p.Calls, p.First)
+	}
+	return nil
 }
 
 // Since returns the cost of n calls made since u.
