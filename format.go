@@ -3,9 +3,9 @@ package kyc
 import (
 	"fmt"
 	"log/slog"
-	"time"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/kyc-go/kyc/internal/shape"
 )
