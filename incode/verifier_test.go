@@ -498,16 +498,28 @@ func TestStreamOverCapIsAborted(t *testing.T) {
 	}
 }
 
+// TestVerifyCancelledAfterStartCarriesReference: a Verify whose context
+// ends during the selfie upload names the session it started. The context
+// ends once the fake holds the upload, not at a deadline: a loaded machine
+// could pass a deadline before the session started.
 func TestVerifyCancelledAfterStartCarriesReference(t *testing.T) {
 	t.Parallel()
 	srv := incodetest.New(t)
 	c := setup(t, srv)
-	srv.Inject(kyctest.Fault{Kind: kyctest.FaultLatency, Latency: 5 * time.Second, Path: "/omni/add/face"})
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second) // ends during the selfie upload
+	srv.Inject(kyctest.Fault{Kind: kyctest.FaultLatency, Latency: time.Hour, Path: "/omni/add/face"})
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	_, err := c.Verify(ctx, request(t, "c-1", "", "", ""))
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.Verify(ctx, request(t, "c-1", "", "", ""))
+		done <- err
+	}()
+	require.Eventually(t, func() bool { return srv.Count("/omni/add/face") == 1 }, time.Minute, time.Millisecond,
+		"the selfie upload reaches the fake")
+	cancel()
+	err := <-done
 	require.ErrorIs(t, err, kyc.ErrTimeout)
-	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.ErrorIs(t, err, context.Canceled)
 	var kerr *kyc.Error
 	require.ErrorAs(t, err, &kerr)
 	assert.True(t, strings.HasPrefix(kerr.Reference, "incode:"), "the started session can be found again")
