@@ -414,20 +414,38 @@ func TestWaiterCancellationDoesNotFailTheSharedRefresh(t *testing.T) {
 	assert.Zero(t, srv.Sends("impatient"))
 }
 
+// TestAbandonedRefreshIsReplaced: a refresh whose every waiter gave up is
+// cancelled, and the next caller starts its own rather than joining it.
+// The first caller leaves only once the fake holds its token request (the
+// fault holds it until the client hangs up): with a deadline instead, a
+// loaded machine could give up before the request arrived, and the held
+// fault would then catch the second caller's request.
 func TestAbandonedRefreshIsReplaced(t *testing.T) {
 	t.Parallel()
 	c, srv := setup(t)
-	srv.Inject(kyctest.Fault{Kind: kyctest.FaultLatency, Latency: 2 * time.Second, Path: advanceai.PathGenerateToken})
+	srv.Inject(kyctest.Fault{Kind: kyctest.FaultLatency, Latency: time.Hour, Path: advanceai.PathGenerateToken})
 
-	short, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
-	_, err := c.Token(short)
+	first, leave := context.WithCancel(context.Background())
+	defer leave()
+	firstErr := make(chan error, 1)
+	go func() {
+		_, err := c.Token(first)
+		firstErr <- err
+	}()
+	require.Eventually(t, func() bool { return srv.Count(advanceai.PathGenerateToken) == 1 },
+		time.Minute, time.Millisecond, "the first token request reaches the fake")
+	leave()
+	err := <-firstErr
 	require.ErrorIs(t, err, kyc.ErrTimeout)
+	assert.ErrorIs(t, err, context.Canceled)
 
-	start := time.Now()
-	_, err = c.Token(context.Background())
-	require.NoError(t, err)
-	assert.Less(t, time.Since(start), time.Second, "a new caller does not join the abandoned refresh")
+	// Joining the abandoned refresh would fail (it was cancelled) or, were
+	// it not cancelled, wait for the held answer: the bound only ends such
+	// a wait.
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	_, err = c.Token(ctx)
+	require.NoError(t, err, "a new caller does not join the abandoned refresh")
 	assert.Equal(t, 2, srv.Count(advanceai.PathGenerateToken))
 	assert.Equal(t, 1, srv.TokenRequests(), "the abandoned request was cancelled before the fake served it")
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/kyc-go/kyc"
@@ -116,22 +117,29 @@ func ExampleClient_Call() {
 }
 
 func ExampleClient_Result() {
-	srv := ekycidtest.NewServer(ekycidtest.WithDelay(2 * time.Second))
+	// The fake's clock, which the example moves on: the vendor takes a
+	// minute of it to finish.
+	var mu sync.Mutex
+	now := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	srv := ekycidtest.NewServer(ekycidtest.WithClock(clock), ekycidtest.WithDelay(time.Minute))
 	defer srv.Close()
-	c, _ := ekycid.New(srv.Config(), srv.Options()...)
+	cfg := srv.Config()
+	cfg.PollTimeout = 100 * time.Millisecond // Verify waits this long for the reply, then answers pending
+	c, _ := ekycid.New(cfg, srv.Options()...)
 	defer c.Close()
 
 	front, _ := kyc.ImageFromBytes(kyctest.MagicImage("", 0))
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second) // ends before the fake finishes
-	defer cancel()
-	res, err := c.Verify(ctx, kyc.Request{Country: "KHM", Document: kyc.Document{Front: front}, Selfie: front})
+	res, err := c.Verify(context.Background(), kyc.Request{Country: "KHM", Document: kyc.Document{Front: front}, Selfie: front})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	fmt.Println(res.Status)
 
-	time.Sleep(1500 * time.Millisecond)
+	mu.Lock()
+	now = now.Add(time.Minute) // the vendor has finished
+	mu.Unlock()
 	later, _ := c.Result(context.Background(), res.Reference)
 	fmt.Println(later.Status)
 	// Output:

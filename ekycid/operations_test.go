@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -96,12 +97,12 @@ func TestFailurePaths(t *testing.T) {
 			_, err := c.Reply(ctx, "r1")
 			return err
 		})},
-		// Wait: the reply read; a transient failure ends it at the poll
-		// timeout with the last read's error.
-		{Name: "ekycid.Reply", Call: call(func(ctx context.Context, c *ekycid.Client) error {
-			_, err := c.Wait(ctx, "r1")
-			return err
-		})},
+		// Wait: the reply read; a transient failure ends it, when the wait
+		// ends, with the last read's error. The wait ends once a read has
+		// ended (waitAfterARead), not at a 150 ms PollTimeout: a loaded
+		// machine reached that before the first read came back, and Wait
+		// rightly said only "not ready within Config.PollTimeout".
+		{Name: "ekycid.Reply", Call: call(waitAfterARead)},
 		// Result: the reply read.
 		{Name: "ekycid.Reply", Call: call(func(ctx context.Context, c *ekycid.Client) error {
 			_, err := c.Result(ctx, "ekycid:r1")
@@ -125,8 +126,49 @@ func TestFailurePaths(t *testing.T) {
 	}
 	t.Logf("%d typed methods through the failure paths", len(methods))
 	testutil.FailurePaths(t, kyc.EKYC, func(baseURL string, opts ...kyc.Option) (any, error) {
-		return ekycid.New(ekycid.Config{APIKey: kyc.NewSecret("k"), PollInterval: time.Millisecond,
-			MaxPollInterval: 5 * time.Millisecond, PollTimeout: 150 * time.Millisecond},
-			append(opts, kyc.WithBaseURL(baseURL))...)
+		reads := &readEnds{ended: make(chan struct{})}
+		c, err := ekycid.New(ekycid.Config{APIKey: kyc.NewSecret("k"), PollInterval: time.Millisecond,
+			MaxPollInterval: 5 * time.Millisecond, PollTimeout: time.Minute},
+			append(opts, kyc.WithBaseURL(baseURL), kyc.WithObserver(reads))...)
+		if err == nil {
+			readsOf.Store(c, reads)
+		}
+		return c, err
 	}, methods)
+}
+
+// readsOf holds each FailurePaths client's readEnds.
+var readsOf sync.Map // *ekycid.Client → *readEnds
+
+// readEnds is an Observer that closes ended when the client's first call
+// ends, answered or not.
+type readEnds struct {
+	once  sync.Once
+	ended chan struct{}
+}
+
+func (o *readEnds) StartCall(ctx context.Context, _ kyc.CallInfo) (context.Context, func(kyc.CallEnd)) {
+	return ctx, func(kyc.CallEnd) { o.once.Do(func() { close(o.ended) }) }
+}
+
+func (o *readEnds) StartAttempt(ctx context.Context, _ kyc.AttemptInfo) (context.Context, func(kyc.AttemptEnd)) {
+	return ctx, func(kyc.AttemptEnd) {}
+}
+
+// waitAfterARead runs Wait and ends it (as its caller's context would)
+// once a read of the reply has ended.
+func waitAfterARead(ctx context.Context, c *ekycid.Client) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	if o, ok := readsOf.Load(c); ok {
+		go func() {
+			select {
+			case <-o.(*readEnds).ended:
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
+	}
+	_, err := c.Wait(ctx, "r1")
+	return err
 }

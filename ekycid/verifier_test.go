@@ -159,12 +159,14 @@ func TestVerifyPendingThenResult(t *testing.T) {
 	t.Parallel()
 	clk := &fakeClock{}
 	clk.ns.Store(time.Date(2025, 3, 1, 10, 0, 0, 0, time.UTC).UnixNano())
-	srv, c := setup(t, ekycidtest.WithClock(clk.now), ekycidtest.WithDelay(time.Hour))
+	srv := ekycidtest.New(t, ekycidtest.WithClock(clk.now), ekycidtest.WithDelay(time.Hour))
+	// The fake takes an hour of its clock, which stands still: only the
+	// wait's bound ends Verify. (A 1 s context, which also bounded the
+	// upload, could end before the submission on a loaded machine.)
+	c := client(t, srv, func(cfg *ekycid.Config) { cfg.PollTimeout = 100 * time.Millisecond })
 
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second) // the fake takes an hour
-	defer cancel()
-	res, err := c.Verify(ctx, request(t, "", kyctest.ImageFaceMismatch))
-	require.NoError(t, err, "a context ending mid-wait is a pending result, not an error")
+	res, err := c.Verify(context.Background(), request(t, "", kyctest.ImageFaceMismatch))
+	require.NoError(t, err, "a wait that ends before the reply is a pending result, not an error")
 	assert.Equal(t, kyc.StatusPending, res.Status)
 	assert.Equal(t, []kyc.Reason{kyc.ReasonNotFinished}, res.Reasons)
 	assert.Regexp(t, `^ekycid:[0-9a-f]+$`, res.Reference)

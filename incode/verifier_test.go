@@ -139,11 +139,16 @@ func TestVerifyOutcomes(t *testing.T) {
 	assert.Zero(t, srv.DuplicateSends())
 }
 
+// TestVerifyApprovedDetails: what an approved Verify reads, and the order
+// of its calls. ID processing is held for the first status reads by count
+// (kyctest.ImageNotFinished), not by time: with a 600 ms delay, a loaded
+// machine that took longer than that to upload the selfie saw processing
+// over at the first read, and the status was read once.
 func TestVerifyApprovedDetails(t *testing.T) {
 	t.Parallel()
-	srv := incodetest.New(t, incodetest.WithDelay(600*time.Millisecond))
+	srv := incodetest.New(t, incodetest.WithDelay(0))
 	c := setup(t, srv)
-	res, err := c.Verify(context.Background(), request(t, "user-1", "", "", ""))
+	res, err := c.Verify(context.Background(), request(t, "user-1", "", "", kyctest.ImageNotFinished))
 	require.NoError(t, err)
 	assert.Equal(t, kyc.StatusApproved, res.Status)
 	assert.Equal(t, "S3441243", res.Document.Number)
@@ -260,15 +265,30 @@ func TestCancelMidPollThenResumeElsewhere(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv := incodetest.New(t, append(tt.opts, incodetest.WithDelay(2*time.Second))...)
+			// Processing is held for the first status reads by count
+			// (ImageNotFinished), the first client waits an hour between
+			// reads, and its context ends once the fake has had its first
+			// read: the context ends while polling however slow the
+			// machine (a 900 ms deadline could end during an upload).
+			srv := incodetest.New(t, append(tt.opts, incodetest.WithDelay(0))...)
 			store := newMemStore()
-			first := setup(t, srv, func(cfg *incode.Config) { cfg.TokenStore = store })
-			ctx, cancel := context.WithTimeout(context.Background(), 900*time.Millisecond)
+			first := setup(t, srv, func(cfg *incode.Config) { cfg.TokenStore, cfg.PollInterval = store, time.Hour })
+			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
-			start := time.Now()
-			res, err := first.Verify(ctx, request(t, "resume-1", "", "", ""))
+			type verified struct {
+				res *kyc.Result
+				err error
+			}
+			done := make(chan verified, 1)
+			go func() {
+				res, err := first.Verify(ctx, request(t, "resume-1", "", "", kyctest.ImageNotFinished))
+				done <- verified{res, err}
+			}()
+			require.Eventually(t, func() bool { return srv.Count("/omni/get/onboarding/status") == 1 }, time.Minute, time.Millisecond)
+			cancel()
+			v := <-done
+			res, err := v.res, v.err
 			require.NoError(t, err, "a context that ends while polling gives a pending result, not an error")
-			assert.Less(t, time.Since(start), 1900*time.Millisecond)
 			assert.Equal(t, kyc.StatusPending, res.Status)
 			assert.Equal(t, []kyc.Reason{kyc.ReasonNotFinished}, res.Reasons)
 			assert.Zero(t, srv.Count("/omni/finish-status"))
@@ -290,7 +310,7 @@ func TestCancelMidPollThenResumeElsewhere(t *testing.T) {
 				require.NoError(t, err)
 				final = r
 				return r.Status.Final()
-			}, 5*time.Second, 50*time.Millisecond)
+			}, time.Minute, 10*time.Millisecond)
 			assert.Equal(t, kyc.StatusApproved, final.Status)
 			assert.Empty(t, final.Reasons)
 			assert.Equal(t, res.Reference, final.Reference)
@@ -426,14 +446,34 @@ func TestCancelledLogInDoesNotFailOthers(t *testing.T) {
 	assert.Equal(t, 1, srv.LogIns())
 }
 
+// TestPollBound: PollTimeout ends Verify's polling under
+// context.Background(). ID processing never ends within the test, so only
+// the bound can end Verify (a 5 s delay with a 2 s limit on the whole
+// Verify failed whenever a loaded machine took 2 s to upload); the minute
+// only turns a broken bound into a failure instead of a hang.
 func TestPollBound(t *testing.T) {
 	t.Parallel()
-	srv := incodetest.New(t, incodetest.WithDelay(5*time.Second))
-	c := setup(t, srv, func(cfg *incode.Config) { cfg.PollTimeout = 200 * time.Millisecond })
-	start := time.Now()
-	res, err := c.Verify(context.Background(), request(t, "bound-1", "", "", ""))
+	srv := incodetest.New(t, incodetest.WithDelay(time.Hour))
+	c := setup(t, srv, func(cfg *incode.Config) {
+		cfg.PollTimeout, cfg.PollInterval = 200*time.Millisecond, 20*time.Millisecond
+	})
+	type verified struct {
+		res *kyc.Result
+		err error
+	}
+	done := make(chan verified, 1)
+	go func() {
+		res, err := c.Verify(context.Background(), request(t, "bound-1", "", "", ""))
+		done <- verified{res, err}
+	}()
+	var v verified
+	select {
+	case v = <-done:
+	case <-time.After(time.Minute):
+		t.Fatal("the poll bound did not end Verify")
+	}
+	res, err := v.res, v.err
 	require.NoError(t, err)
-	assert.Less(t, time.Since(start), 2*time.Second, "the poll bound ends Verify under context.Background()")
 	assert.Equal(t, kyc.StatusPending, res.Status)
 	assert.Equal(t, []kyc.Reason{kyc.ReasonNotFinished}, res.Reasons)
 	assert.NotEmpty(t, res.Reference)
@@ -493,16 +533,28 @@ func TestStreamOverCapIsAborted(t *testing.T) {
 	}
 }
 
+// TestVerifyCancelledAfterStartCarriesReference: a Verify whose context
+// ends during the selfie upload names the session it started. The context
+// ends once the fake holds the upload, not at a deadline: a loaded machine
+// could pass a deadline before the session started.
 func TestVerifyCancelledAfterStartCarriesReference(t *testing.T) {
 	t.Parallel()
 	srv := incodetest.New(t)
 	c := setup(t, srv)
-	srv.Inject(kyctest.Fault{Kind: kyctest.FaultLatency, Latency: 5 * time.Second, Path: "/omni/add/face"})
-	ctx, cancel := context.WithTimeout(context.Background(), time.Second) // ends during the selfie upload
+	srv.Inject(kyctest.Fault{Kind: kyctest.FaultLatency, Latency: time.Hour, Path: "/omni/add/face"})
+	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	_, err := c.Verify(ctx, request(t, "c-1", "", "", ""))
+	done := make(chan error, 1)
+	go func() {
+		_, err := c.Verify(ctx, request(t, "c-1", "", "", ""))
+		done <- err
+	}()
+	require.Eventually(t, func() bool { return srv.Count("/omni/add/face") == 1 }, time.Minute, time.Millisecond,
+		"the selfie upload reaches the fake")
+	cancel()
+	err := <-done
 	require.ErrorIs(t, err, kyc.ErrTimeout)
-	assert.ErrorIs(t, err, context.DeadlineExceeded)
+	assert.ErrorIs(t, err, context.Canceled)
 	var kerr *kyc.Error
 	require.ErrorAs(t, err, &kerr)
 	assert.True(t, strings.HasPrefix(kerr.Reference, "incode:"), "the started session can be found again")

@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"os"
 	"strings"
@@ -65,10 +67,25 @@ type rig struct {
 // tripper is the clients' HTTP transport: it counts attempts by path and
 // refuses, before anything is written, the requests whose path contains
 // refuse (a connection refused, as the dial would report it).
+//
+// A tripper with timed set serves a client that has the matrix's attempt
+// timeout: the fault there is "the answer comes after the attempt
+// timeout", so the attempt must time out after its request was written,
+// however slow the machine. Without help, a loaded machine sometimes spent
+// the whole timeout dialling, in the TLS handshake or writing, and the
+// transport then rightly resent a billed request it had never written
+// (two attempts where the table says one). So on the slow path (the one
+// the fault holds) the attempt's cancellation reaches net/http only once
+// the request is written; every other request (the steps before the
+// faulted call, the rest of a Router's flow) is not bounded by the attempt
+// timeout at all, since its speed is not what the cell measures.
 type tripper struct {
 	base   http.RoundTripper
+	fake   *kyctest.Server
 	mu     sync.Mutex
 	refuse string
+	timed  bool   // the client has the cell's attempt timeout
+	slow   string // the path whose answer the fault holds (timed only)
 	seen   []string
 }
 
@@ -76,14 +93,90 @@ func (t *tripper) RoundTrip(r *http.Request) (*http.Response, error) {
 	t.mu.Lock()
 	t.seen = append(t.seen, r.URL.Path)
 	refuse := t.refuse != "" && strings.Contains(r.URL.Path, t.refuse)
+	timed, slow := t.timed, t.slow != "" && strings.Contains(r.URL.Path, t.slow)
 	t.mu.Unlock()
-	if refuse {
+	switch {
+	case refuse:
 		if r.Body != nil {
 			_ = r.Body.Close()
 		}
 		return nil, &net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
+	case timed && slow:
+		return t.writeThenCancel(r)
+	case timed:
+		return t.base.RoundTrip(r.WithContext(context.WithoutCancel(r.Context())))
 	}
 	return t.base.RoundTrip(r)
+}
+
+// writeThenCancel sends r on a context that ignores r's cancellation until
+// net/http reports the request written (the trace composes with the
+// transport's own, which still sees the write) and the fake has received
+// it (else a client quick to hang up would leave a fake slow to read
+// nothing: the held answer presumes a vendor that has the request), then
+// follows it, while the answer is awaited and while its body is read.
+func (t *tripper) writeThenCancel(r *http.Request) (*http.Response, error) {
+	parent := r.Context()
+	received := t.fake.Count(r.URL.Path)
+	ctx, cancel := context.WithCancel(context.WithoutCancel(parent))
+	wrote, done := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	ctx = httptrace.WithClientTrace(ctx, &httptrace.ClientTrace{
+		WroteRequest: func(httptrace.WroteRequestInfo) { once.Do(func() { close(wrote) }) },
+	})
+	go func() {
+		select {
+		case <-wrote:
+		case <-done:
+			return
+		}
+		// The wait for the fake is bounded only so that a broken
+		// connection fails the cell instead of hanging it.
+		tick, giveUp := time.NewTicker(time.Millisecond), time.After(20*time.Second)
+		defer tick.Stop()
+		for t.fake.Count(r.URL.Path) == received {
+			select {
+			case <-tick.C:
+			case <-giveUp:
+				cancel()
+				return
+			case <-done:
+				return
+			}
+		}
+		select {
+		case <-parent.Done():
+			cancel()
+		case <-done:
+		}
+	}()
+	end := func() { cancel(); close(done) }
+	resp, err := t.base.RoundTrip(r.WithContext(ctx))
+	if err != nil {
+		end()
+		return nil, err
+	}
+	resp.Body = &endOnClose{ReadCloser: resp.Body, end: sync.OnceFunc(end)}
+	return resp, nil
+}
+
+// endOnClose runs end when the body is closed.
+type endOnClose struct {
+	io.ReadCloser
+	end func()
+}
+
+func (b *endOnClose) Close() error {
+	err := b.ReadCloser.Close()
+	b.end()
+	return err
+}
+
+// holdAnswers marks path as the one whose answer the fault holds.
+func (t *tripper) holdAnswers(path string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.slow = path
 }
 
 func (t *tripper) setRefuse(path string) {
@@ -108,7 +201,7 @@ func (t *tripper) attempts(path string) int {
 // httpClient is the fake's TLS client with the tripper in front.
 func (t *tripper) httpClient(fake *kyctest.Server) *http.Client {
 	base := fake.Client()
-	t.base = base.Transport
+	t.base, t.fake = base.Transport, fake
 	return &http.Client{Transport: t, Timeout: base.Timeout}
 }
 
