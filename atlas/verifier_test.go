@@ -23,14 +23,14 @@ import (
 
 // setup starts a fake Atlas (closed when the test ends) and returns a
 // client for it.
-func setup(t *testing.T, opts ...atlastest.Option) (*atlas.Client, *atlastest.Server) {
+func setup(t testing.TB, opts ...atlastest.Option) (*atlas.Client, *atlastest.Server) {
 	t.Helper()
 	srv := atlastest.New(t, opts...)
-	return clientFor(t, srv, nil), srv
+	return client(t, srv, nil), srv
 }
 
-// clientFor returns another client of srv, its Config changed by mutate.
-func clientFor(t *testing.T, srv *atlastest.Server, mutate func(*atlas.Config), opts ...kyc.Option) *atlas.Client {
+// client returns another client of srv, its Config changed by mutate.
+func client(t testing.TB, srv *atlastest.Server, mutate func(*atlas.Config), opts ...kyc.Option) *atlas.Client {
 	t.Helper()
 	cfg := srv.Config()
 	if mutate != nil {
@@ -129,7 +129,7 @@ func TestVerifyOutcomes(t *testing.T) {
 		assert.Equal(t, "500", kerr.Code)
 	})
 	t.Run("threshold is configurable", func(t *testing.T) {
-		lenient := clientFor(t, srv, func(cfg *atlas.Config) { cfg.FaceMatchThreshold, cfg.FaceReviewThreshold = 0.65, 0.5 })
+		lenient := client(t, srv, func(cfg *atlas.Config) { cfg.FaceMatchThreshold, cfg.FaceReviewThreshold = 0.65, 0.5 })
 		res, err := lenient.Verify(ctx, req("ABCDE1234F", "Rahul Kumar Sharma", kyctest.ImageFaceBorderline))
 		require.NoError(t, err)
 		assert.Equal(t, kyc.StatusApproved, res.Status)
@@ -160,7 +160,7 @@ func TestFakeAuthentication(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := clientFor(t, srv, tt.mutate, tt.opts...)
+			c := client(t, srv, tt.mutate, tt.opts...)
 			_, err := c.VerifyPAN(ctx, "ABCDE1234F")
 			require.ErrorIs(t, err, kyc.ErrUnauthorized)
 			assert.Equal(t, 1, countLast(srv), "authentication failures are not retried")
@@ -168,7 +168,7 @@ func TestFakeAuthentication(t *testing.T) {
 	}
 	t.Run("sample layout accepted when configured", func(t *testing.T) {
 		srv := atlastest.New(t, atlastest.WithTimestampLayout("ddMMyyyyHHmmss"), atlastest.WithLocation(time.UTC))
-		c := clientFor(t, srv, nil)
+		c := client(t, srv, nil)
 		p, err := c.VerifyPAN(ctx, "ABCDE1234F")
 		require.NoError(t, err)
 		assert.True(t, p.Valid())
@@ -177,21 +177,21 @@ func TestFakeAuthentication(t *testing.T) {
 	t.Run("fake clock", func(t *testing.T) {
 		at := time.Date(2030, 6, 1, 12, 0, 0, 0, time.UTC)
 		srv := atlastest.New(t, atlastest.WithClock(func() time.Time { return at }))
-		c := clientFor(t, srv, nil, kyc.WithClock(func() time.Time { return at.Add(2 * time.Minute) }))
+		c := client(t, srv, nil, kyc.WithClock(func() time.Time { return at.Add(2 * time.Minute) }))
 		_, err := c.VerifyPAN(ctx, "ABCDE1234F")
 		require.NoError(t, err, "within the freshness window")
 	})
 	t.Run("basic auth", func(t *testing.T) {
 		srv := atlastest.New(t, atlastest.WithAuth(atlas.AuthBasic))
-		c := clientFor(t, srv, nil)
+		c := client(t, srv, nil)
 		_, err := c.VerifyPAN(ctx, "ABCDE1234F")
 		require.NoError(t, err)
-		bad := clientFor(t, srv, func(c *atlas.Config) { c.KeySecret = kyc.NewSecret("nope") })
+		bad := client(t, srv, func(c *atlas.Config) { c.KeySecret = kyc.NewSecret("nope") })
 		_, err = bad.VerifyPAN(ctx, "ABCDE1234F")
 		require.ErrorIs(t, err, kyc.ErrUnauthorized)
 	})
 	t.Run("reused request_id refused", func(t *testing.T) {
-		c := clientFor(t, srv, nil)
+		c := client(t, srv, nil)
 		_, err := c.VerifyPAN(ctx, "ABCDE1234F")
 		require.NoError(t, err)
 		rec := srv.Requests()[len(srv.Requests())-1]
@@ -221,7 +221,7 @@ func countLast(srv *atlastest.Server) int {
 func TestFakeEndpoints(t *testing.T) {
 	ctx := context.Background()
 	srv := atlastest.New(t)
-	c := clientFor(t, srv, nil)
+	c := client(t, srv, nil)
 
 	t.Run("face lifecycle", func(t *testing.T) {
 		e, err := c.EnrolFace(ctx, mustImage(t, "enrolled"))
@@ -339,7 +339,7 @@ func TestNoDuplicateSendsUnderFaults(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	srv := atlastest.New(t)
-	c := clientFor(t, srv, nil, kyc.WithRetry(2, 20*time.Millisecond))
+	c := client(t, srv, nil, kyc.WithRetry(2, 20*time.Millisecond))
 
 	// Processed, then the answer is lost: a billed call must not be resent.
 	srv.Inject(kyctest.Fault{Kind: kyctest.FaultStatus, Status: 502, After: true, Path: "/verify/pan"})
@@ -493,7 +493,7 @@ func TestCapsHoldForStreams(t *testing.T) {
 	t.Run("the client aborts past the cap", func(t *testing.T) {
 		t.Parallel()
 		srv := atlastest.New(t, atlastest.WithMaxRequestBytes(limit))
-		c := clientFor(t, srv, nil, kyc.WithTimeout(0))
+		c := client(t, srv, nil, kyc.WithTimeout(0))
 		atlas.SetMaxRequestBytes(c, limit)
 		tests := []struct {
 			name, field string
@@ -527,7 +527,7 @@ func TestCapsHoldForStreams(t *testing.T) {
 	t.Run("the fake refuses what the vendor would", func(t *testing.T) {
 		t.Parallel()
 		srv := atlastest.New(t, atlastest.WithMaxRequestBytes(64<<10))
-		c := clientFor(t, srv, nil, kyc.WithTimeout(0))
+		c := client(t, srv, nil, kyc.WithTimeout(0))
 		big, err := kyc.ImageFromBytes(kyctest.MagicImage("", 100<<10))
 		require.NoError(t, err)
 		_, err = c.EnrolFace(ctx, big)

@@ -23,14 +23,14 @@ import (
 )
 
 // setup starts a fake and a client of it, retrying twice.
-func setup(t *testing.T, opts ...ekycidtest.Option) (*ekycidtest.Server, *ekycid.Client) {
+func setup(t testing.TB, opts ...ekycidtest.Option) (*ekycid.Client, *ekycidtest.Server) {
 	t.Helper()
 	srv := ekycidtest.New(t, opts...)
-	return srv, client(t, srv, nil)
+	return client(t, srv, nil), srv
 }
 
 // client is a client of srv with srv's Config changed by edit.
-func client(t *testing.T, srv *ekycidtest.Server, edit func(*ekycid.Config)) *ekycid.Client {
+func client(t testing.TB, srv *ekycidtest.Server, edit func(*ekycid.Config)) *ekycid.Client {
 	t.Helper()
 	cfg := srv.Config()
 	if edit != nil {
@@ -59,7 +59,7 @@ var uuidV4 = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-
 // through Verify: the table of the ekycidtest package doc.
 func TestVerifyOutcomes(t *testing.T) {
 	t.Parallel()
-	srv, c := setup(t, ekycidtest.WithDelay(30*time.Millisecond))
+	c, srv := setup(t, ekycidtest.WithDelay(30*time.Millisecond))
 	tests := []struct {
 		marker   string
 		doc      bool // the marker goes on the document, else on the selfie
@@ -109,7 +109,7 @@ func TestVerifyOutcomes(t *testing.T) {
 
 func TestVerifyApprovedDetails(t *testing.T) {
 	t.Parallel()
-	_, c := setup(t, ekycidtest.WithDelay(0))
+	c, _ := setup(t, ekycidtest.WithDelay(0))
 	res, err := c.Verify(context.Background(), request(t, "", ""))
 	require.NoError(t, err)
 	require.NotNil(t, res.Document)
@@ -136,7 +136,7 @@ func TestFaceBorderlineFollowsThreshold(t *testing.T) {
 
 func TestVerifyServerErrorIsAnError(t *testing.T) {
 	t.Parallel()
-	srv, c := setup(t, ekycidtest.WithDelay(0))
+	c, srv := setup(t, ekycidtest.WithDelay(0))
 	_, err := c.Verify(context.Background(), request(t, kyctest.ImageServerError, ""))
 	require.Error(t, err)
 	assert.ErrorIs(t, err, kyc.ErrUnavailable)
@@ -186,7 +186,7 @@ func TestVerifyPendingThenResult(t *testing.T) {
 
 func TestResultRefusesOtherReferences(t *testing.T) {
 	t.Parallel()
-	srv, c := setup(t)
+	c, srv := setup(t)
 	for _, ref := range []string{"", "ekycid", "atlas:123", "ekycid:", "ekycid:..", "ekycid:a/b", "ekycid:a\x00b"} {
 		_, err := c.Result(context.Background(), ref)
 		assert.ErrorIs(t, err, kyc.ErrInvalidRequest, ref)
@@ -198,7 +198,7 @@ func TestResultRefusesOtherReferences(t *testing.T) {
 
 func TestVerifyWithLivenessVideos(t *testing.T) {
 	t.Parallel()
-	_, c := setup(t, ekycidtest.WithDelay(0))
+	c, _ := setup(t, ekycidtest.WithDelay(0))
 	live := ekycid.Sequence{Checks: []ekycid.Check{ekycid.CheckLeft}, Video: ekycid.VideoFromBytes(ekycidtest.MagicVideo("approved"), "video/mp4")}
 	spoof := ekycid.Sequence{Checks: []ekycid.Check{ekycid.CheckBlink}, Video: ekycid.VideoFromBytes(ekycidtest.MagicVideo(kyctest.ImageLivenessFailed), "")}
 	byURL := ekycid.Sequence{Checks: []ekycid.Check{ekycid.CheckRight}, Video: ekycid.VideoURL(ekycidtest.MagicURL(kyctest.ImageLivenessFailed))}
@@ -217,7 +217,7 @@ func TestVerifyWithLivenessVideos(t *testing.T) {
 
 func TestBadInputSendsNothing(t *testing.T) {
 	t.Parallel()
-	srv, c := setup(t)
+	c, srv := setup(t)
 	ctx := context.Background()
 	img := magic(t, "")
 	noVideo := ekycid.Sequence{Checks: []ekycid.Check{ekycid.CheckLeft}}
@@ -338,7 +338,7 @@ func TestRetriedSubmissionReusesIdempotentID(t *testing.T) {
 	for _, f := range faults {
 		t.Run(f.Kind.String(), func(t *testing.T) {
 			t.Parallel()
-			srv, c := setup(t, ekycidtest.WithDelay(0))
+			c, srv := setup(t, ekycidtest.WithDelay(0))
 			srv.Inject(f)
 			sub, err := c.ExpressKYC(context.Background(), ekycid.ExpressKYCRequest{
 				Document: ekycid.MediaImage(magic(t, "")), Face: ekycid.MediaURL(ekycidtest.MagicURL("")),
@@ -360,7 +360,7 @@ func TestRetriedSubmissionReusesIdempotentID(t *testing.T) {
 	}
 	t.Run("a vendor ignoring the id would run it twice", func(t *testing.T) {
 		t.Parallel()
-		srv, c := setup(t, ekycidtest.WithDelay(0), ekycidtest.WithoutDedup())
+		c, srv := setup(t, ekycidtest.WithDelay(0), ekycidtest.WithoutDedup())
 		srv.Inject(kyctest.Fault{Kind: kyctest.FaultDrop, After: true, Path: "ocr"})
 		sub, err := c.OCR(context.Background(), ekycid.OCRRequest{Image: ekycid.MediaURL(ekycidtest.MagicURL(""))})
 		require.NoError(t, err)
@@ -371,7 +371,7 @@ func TestRetriedSubmissionReusesIdempotentID(t *testing.T) {
 
 func TestDifferentSubmissionsNeverShareAnIdempotentID(t *testing.T) {
 	t.Parallel()
-	srv, c := setup(t, ekycidtest.WithDelay(0))
+	c, srv := setup(t, ekycidtest.WithDelay(0))
 	img := magic(t, "")
 	const n = 24
 	var wg sync.WaitGroup
@@ -404,7 +404,7 @@ func TestDifferentSubmissionsNeverShareAnIdempotentID(t *testing.T) {
 
 func TestResubmitWithIdempotentID(t *testing.T) {
 	t.Parallel()
-	srv, c := setup(t, ekycidtest.WithDelay(0))
+	c, srv := setup(t, ekycidtest.WithDelay(0))
 	ctx := context.Background()
 	req := ekycid.OCRRequest{Image: ekycid.MediaURL(ekycidtest.MagicURL(""))}
 	first, err := c.OCR(ctx, req)
@@ -472,7 +472,7 @@ func TestAPIKeys(t *testing.T) {
 
 func TestTypedOperations(t *testing.T) {
 	t.Parallel()
-	_, c := setup(t, ekycidtest.WithDelay(0))
+	c, _ := setup(t, ekycidtest.WithDelay(0))
 	ctx := context.Background()
 	wait := func(t *testing.T) func(*ekycid.SubmissionResult, error) *ekycid.ReplyResult {
 		return func(s *ekycid.SubmissionResult, err error) *ekycid.ReplyResult {
@@ -552,7 +552,7 @@ func TestTypedOperations(t *testing.T) {
 
 func TestWaitContextEndsReturnsLastReply(t *testing.T) {
 	t.Parallel()
-	srv, c := setup(t, ekycidtest.WithDelay(time.Hour))
+	c, srv := setup(t, ekycidtest.WithDelay(time.Hour))
 	s, err := c.OCR(context.Background(), ekycid.OCRRequest{Image: ekycid.MediaURL(ekycidtest.MagicURL(""))})
 	require.NoError(t, err)
 	// The context ends once a reply was read (the second read has started,
@@ -576,7 +576,7 @@ func TestWaitContextEndsReturnsLastReply(t *testing.T) {
 
 func TestWaitSurvivesTransientFaults(t *testing.T) {
 	t.Parallel()
-	srv, c := setup(t, ekycidtest.WithDelay(0))
+	c, srv := setup(t, ekycidtest.WithDelay(0))
 	s, err := c.OCR(context.Background(), ekycid.OCRRequest{Image: ekycid.MediaURL(ekycidtest.MagicURL(""))})
 	require.NoError(t, err)
 	srv.Inject(kyctest.Fault{Kind: kyctest.FaultStatus, Status: 500, Path: "api-request-reply", Times: 2})
@@ -636,7 +636,7 @@ func TestVerifyErrorsCarryReference(t *testing.T) {
 	for _, tt := range faults {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			srv, c := setup(t, ekycidtest.WithDelay(0))
+			c, srv := setup(t, ekycidtest.WithDelay(0))
 			f := tt.fault
 			f.Path, f.Times = "api-request-reply", 10
 			srv.Inject(f)
@@ -666,7 +666,7 @@ func TestVerifyErrorsCarryReference(t *testing.T) {
 // Capabilities().Check and by Verify alike, and a Router skips EKYC for it.
 func TestCapabilitiesAgreeWithVerify(t *testing.T) {
 	t.Parallel()
-	srv, c := setup(t, ekycidtest.WithDelay(0))
+	c, srv := setup(t, ekycidtest.WithDelay(0))
 	for _, country := range []string{"", "KHM", "ESP"} {
 		t.Run("country "+country, func(t *testing.T) {
 			req := request(t, "", "")
@@ -702,7 +702,7 @@ func TestCapabilitiesAgreeWithVerify(t *testing.T) {
 // before its body completes, and the fake refuses an over-cap file.
 func TestFakeEnforcesCaps(t *testing.T) {
 	t.Parallel()
-	srv, c := setup(t, ekycidtest.WithDelay(0))
+	c, srv := setup(t, ekycidtest.WithDelay(0))
 	stream, err := kyc.ImageFromReader(io.MultiReader(bytes.NewReader(kyctest.MagicImage("", 0)), io.LimitReader(zeroReader{}, 30<<20)))
 	require.NoError(t, err)
 	req := request(t, "", "")

@@ -19,7 +19,7 @@ import (
 func TestEraseAgainstTheFake(t *testing.T) {
 	t.Parallel()
 	srv := incodetest.New(t)
-	c := setup(t, srv, func(cfg *incode.Config) { *cfg = srv.ExecutiveConfig() })
+	c := client(t, srv, func(cfg *incode.Config) { *cfg = srv.ExecutiveConfig() })
 	store := kyc.NewMemoryStore(0)
 	router, err := kyc.NewRouter(kyc.DefaultRoute(c), kyc.WithResultStore(store))
 	require.NoError(t, err)
@@ -58,8 +58,7 @@ func TestEraseAgainstTheFake(t *testing.T) {
 // before sending, and the Router still erases its store's copy.
 func TestEraseNeedsExecutiveCredentials(t *testing.T) {
 	t.Parallel()
-	srv := incodetest.New(t)
-	c := setup(t, srv)
+	c, srv := setup(t)
 	store := kyc.NewMemoryStore(0)
 	router, err := kyc.NewRouter(kyc.DefaultRoute(c), kyc.WithResultStore(store))
 	require.NoError(t, err)

@@ -34,7 +34,7 @@ func magic(marker string) []byte { return kyctest.MagicImage(marker, 0) }
 func TestHostedLinkEndToEnd(t *testing.T) {
 	t.Parallel()
 	srv := incodetest.New(t)
-	c := setup(t, srv, hostedConfig)
+	c := client(t, srv, hostedConfig)
 	caps := c.Capabilities()
 	assert.Equal(t, kyc.FlowHostedLink, caps.Flow)
 	assert.Equal(t, []kyc.Field{kyc.FieldReturnURL}, caps.Requires)
@@ -98,7 +98,7 @@ func TestHostedLinkEndToEnd(t *testing.T) {
 func TestHostedLinkOutcomes(t *testing.T) {
 	t.Parallel()
 	srv := incodetest.New(t)
-	c := setup(t, srv, hostedConfig)
+	c := client(t, srv, hostedConfig)
 	for _, tc := range []struct {
 		front, selfie string
 		status        kyc.Status
@@ -142,7 +142,7 @@ func TestHostedLinkOutcomes(t *testing.T) {
 func TestHostedResultNeverFinishesForThePerson(t *testing.T) {
 	t.Parallel()
 	srv := incodetest.New(t, incodetest.WithDelay(0))
-	c := setup(t, srv, hostedConfig)
+	c := client(t, srv, hostedConfig)
 	ctx := context.Background()
 	s, err := c.StartSession(ctx, incode.StartRequest{ExternalCustomerID: "half-way"})
 	require.NoError(t, err)
@@ -166,7 +166,7 @@ func TestHostedResultNeverFinishesForThePerson(t *testing.T) {
 func TestHostedLinkWebhook(t *testing.T) {
 	t.Parallel()
 	srv := incodetest.New(t)
-	c := setup(t, srv, hostedConfig, func(cfg *incode.Config) { cfg.WebhookToken = kyc.NewSecret("hook-token") })
+	c := client(t, srv, hostedConfig, func(cfg *incode.Config) { cfg.WebhookToken = kyc.NewSecret("hook-token") })
 	ctx := context.Background()
 	res, err := c.Verify(ctx, linkRequest("hooked"))
 	require.NoError(t, err)
@@ -208,7 +208,7 @@ func TestHostedLinkFaults(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			srv := incodetest.New(t)
-			c := setup(t, srv, hostedConfig)
+			c := client(t, srv, hostedConfig)
 			tc.fault.Path = "/0/omni/onboarding-url"
 			srv.Inject(tc.fault)
 			res, err := c.Verify(context.Background(), linkRequest("fault"))
@@ -249,7 +249,7 @@ func (c cancelAt) RoundTrip(r *http.Request) (*http.Response, error) {
 func TestHostedLinkContext(t *testing.T) {
 	t.Parallel()
 	srv := incodetest.New(t)
-	c := setup(t, srv, hostedConfig)
+	c := client(t, srv, hostedConfig)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	_, err := c.Verify(ctx, linkRequest("early"))
@@ -278,7 +278,7 @@ func TestHostedLinkContext(t *testing.T) {
 func TestHostedLinkRefusesBadInput(t *testing.T) {
 	t.Parallel()
 	srv := incodetest.New(t)
-	c := setup(t, srv, hostedConfig)
+	c := client(t, srv, hostedConfig)
 	long := "https://example.com/" + strings.Repeat("a", kyc.MaxURLLength)
 	for _, tc := range []struct {
 		name  string
@@ -345,8 +345,7 @@ func TestHostedLinkRefusesBadInput(t *testing.T) {
 // session (no clientId known) sends none.
 func TestHostedSessionOnboardingURL(t *testing.T) {
 	t.Parallel()
-	srv := incodetest.New(t)
-	c := setup(t, srv)
+	c, srv := setup(t)
 	ctx := context.Background()
 	s, err := c.StartSession(ctx, incode.StartRequest{RedirectionURL: "https://example.com/done"})
 	require.NoError(t, err)
@@ -376,7 +375,7 @@ func TestHostedSessionOnboardingURL(t *testing.T) {
 func TestHostedLinkPrintsNoToken(t *testing.T) {
 	t.Parallel()
 	srv := incodetest.New(t)
-	c := setup(t, srv, hostedConfig)
+	c := client(t, srv, hostedConfig)
 	ctx := context.Background()
 	res, err := c.Verify(ctx, linkRequest("print"))
 	require.NoError(t, err)
@@ -421,7 +420,7 @@ func TestHostedLinkPrintsNoToken(t *testing.T) {
 func TestHostedLinkThroughRouter(t *testing.T) {
 	t.Parallel()
 	srv := incodetest.New(t)
-	c := setup(t, srv, hostedConfig)
+	c := client(t, srv, hostedConfig)
 	r, err := kyc.NewRouter(kyc.DefaultRoute(c), kyc.WithResultStore(kyc.NewMemoryStore(0)))
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
@@ -476,7 +475,7 @@ func ExampleClient_Verify_hostedLink() {
 func TestHostedLinkResendsOnlyTheRead(t *testing.T) {
 	t.Parallel()
 	srv := incodetest.New(t)
-	c := setup(t, srv, hostedConfig)
+	c := client(t, srv, hostedConfig)
 	srv.Inject(kyctest.Fault{Kind: kyctest.FaultStatus, Path: "/0/omni/onboarding-url", After: true})
 	res, err := c.Verify(context.Background(), linkRequest("resent"))
 	require.NoError(t, err)
@@ -499,7 +498,7 @@ func TestHostedLinkLanguageOfTheRequest(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct{ request, want string }{{"pt-BR", "pt-BR"}, {"", "es-ES"}} {
 		srv := incodetest.New(t)
-		c := setup(t, srv, hostedConfig)
+		c := client(t, srv, hostedConfig)
 		req := linkRequest("lang-" + tt.want)
 		req.Link.Language = tt.request
 		_, err := c.Verify(t.Context(), req)
@@ -522,7 +521,7 @@ func TestHostedLinkLanguageOfTheRequest(t *testing.T) {
 func TestExpiredSessionReadsBackRejected(t *testing.T) {
 	t.Parallel()
 	srv := incodetest.New(t)
-	c := setup(t, srv, hostedConfig)
+	c := client(t, srv, hostedConfig)
 	res, err := c.Verify(t.Context(), linkRequest("expire-1"))
 	require.NoError(t, err)
 	id, _ := strings.CutPrefix(res.Reference, "incode:")

@@ -29,7 +29,7 @@ func TestTokenStoreCannotHoldACall(t *testing.T) {
 	store := stuckTokens{block: make(chan struct{})}
 	defer close(store.block)
 	srv := incodetest.New(t)
-	c := setup(t, srv, func(cfg *incode.Config) { cfg.TokenStore = store })
+	c := client(t, srv, func(cfg *incode.Config) { cfg.TokenStore = store })
 	for name, call := range map[string]func(context.Context) error{
 		"Result": func(ctx context.Context) error {
 			_, err := c.Result(ctx, "incode:0123456789abcdef01234567")

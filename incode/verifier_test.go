@@ -24,9 +24,16 @@ import (
 	"github.com/kyc-go/kyc/kyctest"
 )
 
-// setup is the fake-test constructor: a client of srv, with cfg applied to
-// srv.Config().
-func setup(t *testing.T, srv *incodetest.Server, cfg ...func(*incode.Config)) *incode.Client {
+// setup is the vendor tests' one constructor shape: a fake, and a client
+// of it (setup(t, opts...) in every vendor package).
+func setup(t testing.TB, opts ...incodetest.Option) (*incode.Client, *incodetest.Server) {
+	t.Helper()
+	srv := incodetest.New(t, opts...)
+	return client(t, srv), srv
+}
+
+// client is another client of srv, with cfg applied to srv.Config().
+func client(t testing.TB, srv *incodetest.Server, cfg ...func(*incode.Config)) *incode.Client {
 	t.Helper()
 	c0 := srv.Config()
 	for _, f := range cfg {
@@ -96,8 +103,7 @@ func TestVerifyOutcomes(t *testing.T) {
 			outcome{"front " + fr, incodetest.FailReasonImage(fr), "", "", kyc.StatusRejected, []kyc.Reason{reasons[fr]}, true, false},
 			outcome{"back " + fr, "", incodetest.FailReasonImage(fr), "", kyc.StatusRejected, []kyc.Reason{reasons[fr]}, true, false})
 	}
-	srv := incodetest.New(t, incodetest.WithDelay(50*time.Millisecond))
-	c := setup(t, srv)
+	c, srv := setup(t, incodetest.WithDelay(50*time.Millisecond))
 	covered := map[string]bool{}
 	for _, tt := range tests {
 		covered[tt.front], covered[tt.selfie] = true, true
@@ -146,8 +152,7 @@ func TestVerifyOutcomes(t *testing.T) {
 // over at the first read, and the status was read once.
 func TestVerifyApprovedDetails(t *testing.T) {
 	t.Parallel()
-	srv := incodetest.New(t, incodetest.WithDelay(0))
-	c := setup(t, srv)
+	c, srv := setup(t, incodetest.WithDelay(0))
 	res, err := c.Verify(context.Background(), request(t, "user-1", "", "", kyctest.ImageNotFinished))
 	require.NoError(t, err)
 	assert.Equal(t, kyc.StatusApproved, res.Status)
@@ -174,8 +179,7 @@ func TestVerifyApprovedDetails(t *testing.T) {
 
 func TestVerifyPassportSendsOnlyFront(t *testing.T) {
 	t.Parallel()
-	srv := incodetest.New(t, incodetest.WithDelay(10*time.Millisecond))
-	c := setup(t, srv)
+	c, srv := setup(t, incodetest.WithDelay(10*time.Millisecond))
 	req := request(t, "p-1", "", "", "")
 	req.Document.Type = kyc.DocumentPassport
 	res, err := c.Verify(context.Background(), req)
@@ -191,8 +195,7 @@ func TestVerifyPassportSendsOnlyFront(t *testing.T) {
 
 func TestVerifyRefusesBadInputBeforeSending(t *testing.T) {
 	t.Parallel()
-	srv := incodetest.New(t)
-	c := setup(t, srv)
+	c, srv := setup(t)
 	big := kyctest.MagicImage("", incode.MaxImageBytes+1)
 	bigImg, err := kyc.ImageFromBytes(big)
 	require.NoError(t, err)
@@ -213,8 +216,7 @@ func TestVerifyRefusesBadInputBeforeSending(t *testing.T) {
 
 func TestVerifyErrors(t *testing.T) {
 	t.Parallel()
-	srv := incodetest.New(t, incodetest.WithDelay(10*time.Millisecond))
-	c := setup(t, srv)
+	c, srv := setup(t, incodetest.WithDelay(10*time.Millisecond))
 	refOf := func(err error) string {
 		var kerr *kyc.Error
 		require.ErrorAs(t, err, &kerr)
@@ -234,7 +236,7 @@ func TestVerifyErrors(t *testing.T) {
 	assert.NotEmpty(t, refOf(err))
 	assert.Equal(t, before+1, srv.Count("/omni/add/face/third-party"), "a billed upload answered 500 is not resent")
 
-	bad := setup(t, srv, func(cfg *incode.Config) { cfg.APIKey = kyc.NewSecret("wrong") })
+	bad := client(t, srv, func(cfg *incode.Config) { cfg.APIKey = kyc.NewSecret("wrong") })
 	_, err = bad.Verify(context.Background(), request(t, "e-3", "", "", ""))
 	require.ErrorIs(t, err, kyc.ErrUnauthorized)
 	var kerr *kyc.Error
@@ -272,7 +274,7 @@ func TestCancelMidPollThenResumeElsewhere(t *testing.T) {
 			// machine (a 900 ms deadline could end during an upload).
 			srv := incodetest.New(t, append(tt.opts, incodetest.WithDelay(0))...)
 			store := newMemStore()
-			first := setup(t, srv, func(cfg *incode.Config) { cfg.TokenStore, cfg.PollInterval = store, time.Hour })
+			first := client(t, srv, func(cfg *incode.Config) { cfg.TokenStore, cfg.PollInterval = store, time.Hour })
 			ctx, cancel := context.WithCancel(context.Background())
 			defer cancel()
 			type verified struct {
@@ -298,8 +300,8 @@ func TestCancelMidPollThenResumeElsewhere(t *testing.T) {
 
 			// Another process: nothing shared with the first client but the
 			// store (or the executive credentials).
-			second := setup(t, srv, tt.second(srv, store))
-			alone := setup(t, srv)
+			second := client(t, srv, tt.second(srv, store))
+			alone := client(t, srv)
 			_, err = alone.Result(context.Background(), res.Reference)
 			require.ErrorIs(t, err, kyc.ErrUnsupported, "without a token source, another process cannot read back")
 			assert.False(t, kyc.MayHaveBeenSent(err))
@@ -356,7 +358,7 @@ func TestTokenStoreFailure(t *testing.T) {
 	srv := incodetest.New(t, incodetest.WithDelay(10*time.Millisecond))
 	store := newMemStore()
 	store.fail = errors.New("database down")
-	c := setup(t, srv, func(cfg *incode.Config) { cfg.TokenStore = store })
+	c := client(t, srv, func(cfg *incode.Config) { cfg.TokenStore = store })
 	_, err := c.Verify(context.Background(), request(t, "store-1", "", "", ""))
 	require.ErrorIs(t, err, kyc.ErrUnavailable)
 	var kerr *kyc.Error
@@ -371,7 +373,7 @@ func TestTokenStoreFailure(t *testing.T) {
 
 	// With executive credentials the store's failure does not stop Verify.
 	store.fail = errors.New("database down")
-	exec := setup(t, srv, func(cfg *incode.Config) { *cfg = srv.ExecutiveConfig(); cfg.TokenStore = store })
+	exec := client(t, srv, func(cfg *incode.Config) { *cfg = srv.ExecutiveConfig(); cfg.TokenStore = store })
 	res, err = exec.Verify(context.Background(), request(t, "store-2", "", "", ""))
 	require.NoError(t, err)
 	assert.Equal(t, kyc.StatusApproved, res.Status)
@@ -380,11 +382,11 @@ func TestTokenStoreFailure(t *testing.T) {
 func TestLegacyReference(t *testing.T) {
 	t.Parallel()
 	srv := incodetest.New(t, incodetest.WithDelay(10*time.Millisecond))
-	first := setup(t, srv)
+	first := client(t, srv)
 	s, err := first.StartSession(context.Background(), incode.StartRequest{ExternalCustomerID: "legacy-1"})
 	require.NoError(t, err)
 	old := "incode:" + s.InterviewID + "." + s.Token.Reveal() // what earlier releases returned
-	second := setup(t, srv)
+	second := client(t, srv)
 	res, err := second.Result(context.Background(), old)
 	require.NoError(t, err, "an old reference still reads back, with its token")
 	assert.Equal(t, "incode:"+s.InterviewID, res.Reference, "the new form, without the token")
@@ -396,11 +398,11 @@ func TestLegacyReference(t *testing.T) {
 func TestExecutiveLogIn(t *testing.T) {
 	t.Parallel()
 	srv := incodetest.New(t, incodetest.WithDelay(10*time.Millisecond))
-	c := setup(t, srv, func(cfg *incode.Config) { *cfg = srv.ExecutiveConfig() })
+	c := client(t, srv, func(cfg *incode.Config) { *cfg = srv.ExecutiveConfig() })
 	require.NoError(t, c.ExecutiveLogIn(context.Background()))
 	assert.Equal(t, 1, srv.LogIns())
 
-	starter := setup(t, srv)
+	starter := client(t, srv)
 	res, err := starter.Verify(context.Background(), request(t, "exec-1", "", "", ""))
 	require.NoError(t, err)
 
@@ -421,21 +423,21 @@ func TestExecutiveLogIn(t *testing.T) {
 	wg.Wait()
 	assert.LessOrEqual(t, srv.LogIns(), 3, "concurrent refusals of one token cause one log-in, not one each")
 
-	wrong := setup(t, srv, func(cfg *incode.Config) {
+	wrong := client(t, srv, func(cfg *incode.Config) {
 		*cfg = srv.ExecutiveConfig()
 		cfg.ExecutivePassword = kyc.NewSecret("wrong")
 	})
 	err = wrong.ExecutiveLogIn(context.Background())
 	require.ErrorIs(t, err, kyc.ErrUnauthorized)
 	assert.NotContains(t, err.Error(), "wrong")
-	assert.ErrorIs(t, setup(t, srv).ExecutiveLogIn(context.Background()), kyc.ErrInvalidRequest)
+	assert.ErrorIs(t, client(t, srv).ExecutiveLogIn(context.Background()), kyc.ErrInvalidRequest)
 }
 
 func TestCancelledLogInDoesNotFailOthers(t *testing.T) {
 	t.Parallel()
 	srv := incodetest.New(t, incodetest.WithDelay(10*time.Millisecond))
 	srv.Inject(kyctest.Fault{Kind: kyctest.FaultLatency, Latency: 200 * time.Millisecond, Path: "/executive/log-in"})
-	c := setup(t, srv, func(cfg *incode.Config) { *cfg = srv.ExecutiveConfig() })
+	c := client(t, srv, func(cfg *incode.Config) { *cfg = srv.ExecutiveConfig() })
 	short, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	done := make(chan error, 1)
@@ -454,7 +456,7 @@ func TestCancelledLogInDoesNotFailOthers(t *testing.T) {
 func TestPollBound(t *testing.T) {
 	t.Parallel()
 	srv := incodetest.New(t, incodetest.WithDelay(time.Hour))
-	c := setup(t, srv, func(cfg *incode.Config) {
+	c := client(t, srv, func(cfg *incode.Config) {
 		cfg.PollTimeout, cfg.PollInterval = 200*time.Millisecond, 20*time.Millisecond
 	})
 	type verified struct {
@@ -511,8 +513,7 @@ func TestStreamOverCapIsAborted(t *testing.T) {
 	} {
 		t.Run(tc.field, func(t *testing.T) {
 			t.Parallel()
-			srv := incodetest.New(t, incodetest.WithDelay(10*time.Millisecond))
-			c := setup(t, srv)
+			c, srv := setup(t, incodetest.WithDelay(10*time.Millisecond))
 			head := kyctest.MagicImage("", 0)
 			big, err := kyc.ImageFromReader(io.MultiReader(bytes.NewReader(head[:len(head)-2]), &slowReader{left: 30 << 20}, bytes.NewReader(head[len(head)-2:])))
 			require.NoError(t, err)
@@ -539,8 +540,7 @@ func TestStreamOverCapIsAborted(t *testing.T) {
 // could pass a deadline before the session started.
 func TestVerifyCancelledAfterStartCarriesReference(t *testing.T) {
 	t.Parallel()
-	srv := incodetest.New(t)
-	c := setup(t, srv)
+	c, srv := setup(t)
 	srv.Inject(kyctest.Fault{Kind: kyctest.FaultLatency, Latency: time.Hour, Path: "/omni/add/face"})
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -564,7 +564,7 @@ func TestVerifyCancelledAfterStartCarriesReference(t *testing.T) {
 func TestResultErrors(t *testing.T) {
 	t.Parallel()
 	srv := incodetest.New(t)
-	c := setup(t, srv, func(cfg *incode.Config) { *cfg = srv.ExecutiveConfig() })
+	c := client(t, srv, func(cfg *incode.Config) { *cfg = srv.ExecutiveConfig() })
 	for _, ref := range []string{"", "incode:", "atlas:a.b", "nonsense", "incode:../x", "incode:a\x00b", "incode:" + strings.Repeat("a", 200)} {
 		_, err := c.Result(context.Background(), ref)
 		assert.ErrorIs(t, err, kyc.ErrInvalidRequest, ref)
@@ -577,8 +577,7 @@ func TestResultErrors(t *testing.T) {
 
 func TestFaultsDoNotDuplicateSessions(t *testing.T) {
 	t.Parallel()
-	srv := incodetest.New(t, incodetest.WithDelay(10*time.Millisecond))
-	c := setup(t, srv)
+	c, srv := setup(t, incodetest.WithDelay(10*time.Millisecond))
 
 	// Refused before processing: resent safely.
 	srv.Inject(kyctest.Fault{Kind: kyctest.FaultStatus, Status: 503, Path: "/omni/start"})
@@ -623,8 +622,7 @@ func TestSessionFlowAndCallOrder(t *testing.T) {
 	// ID processing never finishes within the test: the status read below
 	// sees ID_VALIDATION_FINISHED however slow the machine (with 10 ms, a
 	// loaded machine saw POST_PROCESSING_FINISHED).
-	srv := incodetest.New(t, incodetest.WithDelay(time.Hour))
-	c := setup(t, srv)
+	c, _ := setup(t, incodetest.WithDelay(time.Hour))
 	ctx := context.Background()
 	s, err := c.StartSession(ctx, incode.StartRequest{ExternalCustomerID: "order-1"})
 	require.NoError(t, err)
@@ -650,7 +648,7 @@ func TestSessionFlowAndCallOrder(t *testing.T) {
 func TestWebhooks(t *testing.T) {
 	t.Parallel()
 	srv := incodetest.New(t, incodetest.WithDelay(10*time.Millisecond))
-	c := setup(t, srv, func(cfg *incode.Config) { cfg.WebhookToken = kyc.NewSecret("hook-token") })
+	c := client(t, srv, func(cfg *incode.Config) { cfg.WebhookToken = kyc.NewSecret("hook-token") })
 	res, err := c.Verify(context.Background(), request(t, "hook-user", "", "", ""))
 	require.NoError(t, err)
 	id := strings.TrimPrefix(res.Reference, "incode:")
@@ -737,7 +735,7 @@ func TestWebhookMatrix(t *testing.T) {
 	}
 	for rname, cfg := range receivers {
 		logger, logs := testutil.CaptureLogger()
-		c := setup(t, srv, cfg)
+		c := client(t, srv, cfg)
 		c2, err := incode.New(func() incode.Config { x := srv.Config(); cfg(&x); return x }(), append(srv.Options(), kyc.WithLogger(logger))...)
 		require.NoError(t, err)
 		_ = c
@@ -777,14 +775,14 @@ func TestWebhookMatrix(t *testing.T) {
 		assert.NotContains(t, out, "FORGED", rname)
 	}
 	rec := httptest.NewRecorder()
-	setup(t, srv).WebhookHandler(func(context.Context, *kyc.Event) error { return nil }).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/hook", nil))
+	client(t, srv).WebhookHandler(func(context.Context, *kyc.Event) error { return nil }).ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/hook", nil))
 	assert.Equal(t, http.StatusMethodNotAllowed, rec.Code)
 }
 
 func TestConfirmEventRefusals(t *testing.T) {
 	t.Parallel()
 	srv := incodetest.New(t)
-	c := setup(t, srv, func(cfg *incode.Config) { *cfg = srv.ExecutiveConfig() })
+	c := client(t, srv, func(cfg *incode.Config) { *cfg = srv.ExecutiveConfig() })
 	_, err := c.ConfirmEvent(context.Background(), nil)
 	assert.ErrorIs(t, err, kyc.ErrInvalidRequest)
 	_, err = c.ConfirmEvent(context.Background(), &kyc.Event{Provider: kyc.Verificar, Reference: "verificar:1"})
@@ -870,8 +868,7 @@ func TestNoSecretInOutput(t *testing.T) {
 
 func TestConcurrentVerify(t *testing.T) {
 	t.Parallel()
-	srv := incodetest.New(t, incodetest.WithDelay(20*time.Millisecond))
-	c := setup(t, srv)
+	c, srv := setup(t, incodetest.WithDelay(20*time.Millisecond))
 	srv.FaultRate(0.1, 7,
 		kyctest.Fault{Kind: kyctest.FaultStatus, Status: 503},
 		kyctest.Fault{Kind: kyctest.FaultRateLimit, RetryAfter: "0"},

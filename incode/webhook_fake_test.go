@@ -35,7 +35,7 @@ func TestFakeSendsBothFamilies(t *testing.T) {
 	} {
 		t.Run(mode.name, func(t *testing.T) {
 			t.Parallel()
-			c := setup(t, srv, mode.cfg)
+			c := client(t, srv, mode.cfg)
 			res, err := c.Verify(ctx, request(t, "hook-"+mode.name, "", "", ""))
 			require.NoError(t, err)
 			require.Equal(t, kyc.StatusApproved, res.Status)
@@ -92,7 +92,7 @@ func TestFakeSendsBothFamilies(t *testing.T) {
 func TestUnknownInterviewIsNotFound(t *testing.T) {
 	t.Parallel()
 	srv := incodetest.New(t)
-	c := setup(t, srv, func(cfg *incode.Config) {
+	c := client(t, srv, func(cfg *incode.Config) {
 		*cfg = srv.ExecutiveConfig()
 		cfg.WebhookHeaderName, cfg.WebhookHeaderValue = hookHeader, kyc.NewSecret(hookValue)
 	})
@@ -125,7 +125,7 @@ func TestUnknownInterviewIsNotFound(t *testing.T) {
 
 	// Without executive credentials (nor a TokenStore) nothing can read
 	// the session: that is the client's setup, not Incode's answer.
-	plain := setup(t, srv)
+	plain := client(t, srv)
 	_, err = plain.ConfirmEvent(ctx, ev)
 	var kerr *kyc.Error
 	require.ErrorAs(t, err, &kerr)
@@ -140,7 +140,7 @@ func TestUnknownInterviewIsNotFound(t *testing.T) {
 func TestMuxAcknowledgesUnknownInterviews(t *testing.T) {
 	t.Parallel()
 	srv := incodetest.New(t)
-	c := setup(t, srv, func(cfg *incode.Config) {
+	c := client(t, srv, func(cfg *incode.Config) {
 		*cfg = srv.ExecutiveConfig()
 		cfg.WebhookHeaderName, cfg.WebhookHeaderValue = hookHeader, kyc.NewSecret(hookValue)
 	})

@@ -23,13 +23,13 @@ import (
 	"github.com/kyc-go/kyc/verificar/verificartest"
 )
 
-func setup(t *testing.T, opts ...verificartest.Option) (*verificartest.Server, *verificar.Client) {
+func setup(t testing.TB, opts ...verificartest.Option) (*verificar.Client, *verificartest.Server) {
 	t.Helper()
 	srv := verificartest.New(t, opts...)
 	c, err := verificar.New(srv.Config(), append(srv.Options(), kyc.WithRetry(2, 20*time.Millisecond))...)
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = c.Close() })
-	return srv, c
+	return c, srv
 }
 
 func request(phone string) kyc.Request {
@@ -44,7 +44,7 @@ func TestVerify(t *testing.T) {
 		if object {
 			opts = append(opts, verificartest.WithObjectAnswers())
 		}
-		srv, c := setup(t, opts...)
+		c, srv := setup(t, opts...)
 		res, err := c.Verify(context.Background(), request("+34600000001"))
 		require.NoError(t, err)
 		assert.Equal(t, kyc.StatusPending, res.Status)
@@ -62,7 +62,7 @@ func TestVerify(t *testing.T) {
 
 func TestVerifyBadInputSendsNothing(t *testing.T) {
 	t.Parallel()
-	srv, c := setup(t)
+	c, srv := setup(t)
 	long := request("34600000001")
 	long.Link.Sender = "ABCDEFGHIJKL" // 12
 	noLink := request("34600000001")
@@ -106,7 +106,7 @@ func TestSendIsNeverResent(t *testing.T) {
 		{Kind: kyctest.FaultDrop, After: true},
 		{Kind: kyctest.FaultTruncate},
 	} {
-		srv, c := setup(t)
+		c, srv := setup(t)
 		srv.Inject(f)
 		phone := "346000001" + strconv.Itoa(10+i)
 		_, err := c.SendVerification(context.Background(), verificar.SendRequest{Phone: phone})
@@ -122,7 +122,7 @@ func TestSendIsNeverResent(t *testing.T) {
 
 func TestFakeErrors(t *testing.T) {
 	t.Parallel()
-	srv, c := setup(t, verificartest.WithCredits(1))
+	c, srv := setup(t, verificartest.WithCredits(1))
 	ctx := context.Background()
 	_, err := c.SendVerification(ctx, verificar.SendRequest{Phone: "34600000001"})
 	require.NoError(t, err)
@@ -155,7 +155,7 @@ func TestFakeErrors(t *testing.T) {
 
 func TestResultIsUnsupported(t *testing.T) {
 	t.Parallel()
-	_, c := setup(t)
+	c, _ := setup(t)
 	_, err := c.Result(context.Background(), "verificar:299846332")
 	assert.ErrorIs(t, err, kyc.ErrUnsupported)
 	assert.Contains(t, err.Error(), "webhook")
@@ -165,7 +165,7 @@ func TestResultIsUnsupported(t *testing.T) {
 
 func TestCapabilities(t *testing.T) {
 	t.Parallel()
-	_, c := setup(t)
+	c, _ := setup(t)
 	caps := c.Capabilities()
 	assert.Equal(t, kyc.FlowSMSLink, caps.Flow)
 	assert.Equal(t, []string{"ESP"}, caps.Countries)
@@ -177,7 +177,7 @@ func TestCapabilities(t *testing.T) {
 // built by the client, as JSON and as a form, with Basic auth.
 func TestWebhookRoundTrip(t *testing.T) {
 	t.Parallel()
-	srv, _ := setup(t)
+	_, srv := setup(t)
 	cfg := srv.Config()
 	cfg.WebhookUser, cfg.WebhookPassword = "hook", kyc.NewSecret("hook-pw")
 	c, err := verificar.New(cfg, srv.Options()...)
@@ -248,7 +248,7 @@ func TestWebhookRoundTrip(t *testing.T) {
 
 func TestCertificateStreams(t *testing.T) {
 	t.Parallel()
-	srv, c := setup(t, verificartest.WithCertificateSize(1<<20))
+	c, srv := setup(t, verificartest.WithCertificateSize(1<<20))
 	sent, err := c.SendVerification(context.Background(), verificar.SendRequest{Phone: "34600000001"})
 	require.NoError(t, err)
 	var sb strings.Builder
@@ -272,7 +272,7 @@ func TestCertificate50MBHeap(t *testing.T) {
 		t.Skip("50 MB download")
 	}
 	const size = 50 << 20
-	_, c := setup(t, verificartest.WithCertificateSize(size))
+	c, _ := setup(t, verificartest.WithCertificateSize(size))
 	sent, err := c.SendVerification(context.Background(), verificar.SendRequest{Phone: "34600000001"})
 	require.NoError(t, err)
 	// Collect garbage promptly, so that the samples follow the live heap
@@ -333,7 +333,7 @@ func countPhone(srv *verificartest.Server, phone string) int {
 // package doc's outcome.
 func TestMagicInputs(t *testing.T) {
 	t.Parallel()
-	srv, c := setup(t)
+	c, srv := setup(t)
 	events := make(chan *kyc.Event, 1)
 	hook := httptest.NewServer(c.WebhookHandler(func(_ context.Context, ev *kyc.Event) error {
 		events <- ev
