@@ -99,7 +99,7 @@ func TestFailurePaths(t *testing.T) {
 		})},
 		// Wait: the reply read; a transient failure ends it, when the wait
 		// ends, with the last read's error. The wait ends once a read has
-		// ended (waitAfterARead), not at a 150 ms PollTimeout: a loaded
+		// ended (waitAfterARead: once the next read starts), not at a 150 ms PollTimeout: a loaded
 		// machine reached that before the first read came back, and Wait
 		// rightly said only "not ready within Config.PollTimeout".
 		{Name: "ekycid.Reply", Call: call(waitAfterARead)},
@@ -140,15 +140,23 @@ func TestFailurePaths(t *testing.T) {
 // readsOf holds each FailurePaths client's readEnds.
 var readsOf sync.Map // *ekycid.Client → *readEnds
 
-// readEnds is an Observer that closes ended when the client's first call
-// ends, answered or not.
+// readEnds is an Observer that closes ended when the client's second call
+// starts: Wait reads one at a time, so by then it has taken in the first
+// read's outcome (closing at the first call's end raced Wait's own look
+// at its context after that read).
 type readEnds struct {
-	once  sync.Once
+	mu    sync.Mutex
+	calls int
 	ended chan struct{}
 }
 
 func (o *readEnds) StartCall(ctx context.Context, _ kyc.CallInfo) (context.Context, func(kyc.CallEnd)) {
-	return ctx, func(kyc.CallEnd) { o.once.Do(func() { close(o.ended) }) }
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.calls++; o.calls == 2 {
+		close(o.ended)
+	}
+	return ctx, func(kyc.CallEnd) {}
 }
 
 func (o *readEnds) StartAttempt(ctx context.Context, _ kyc.AttemptInfo) (context.Context, func(kyc.AttemptEnd)) {
