@@ -177,8 +177,8 @@ func TestShapeOnlyLogging(t *testing.T) {
 	t.Parallel()
 	vals := markedValues(t)
 	handlers := map[string]func(*bytes.Buffer) slog.Handler{
-		"json": func(b *bytes.Buffer) slog.Handler { return slog.NewJSONHandler(b, nil) },
-		"text": func(b *bytes.Buffer) slog.Handler { return slog.NewTextHandler(b, nil) },
+		"json": func(b *bytes.Buffer) slog.Handler { return slog.NewJSONHandler(b, noTime) },
+		"text": func(b *bytes.Buffer) slog.Handler { return slog.NewTextHandler(b, noTime) },
 	}
 	for _, name := range []string{"Person", "*Person", "Document", "*Document", "Reference", "*Reference",
 		"Request", "*Request", "*Result", "*DocumentData", "*Event"} {
@@ -250,3 +250,12 @@ func TestRootPrintsThroughShape(t *testing.T) {
 	}
 	assert.GreaterOrEqual(t, found, 8, "the root's Format methods were found")
 }
+
+// noTime drops the record's time: its digits ("17:17:19.196180") could
+// hold a marker ("1961") the test looks for.
+var noTime = &slog.HandlerOptions{ReplaceAttr: func(groups []string, a slog.Attr) slog.Attr {
+	if len(groups) == 0 && a.Key == slog.TimeKey {
+		return slog.Attr{}
+	}
+	return a
+}}
