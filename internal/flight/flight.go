@@ -137,3 +137,14 @@ func (c *Cache[T]) Forget(match func(T) bool) {
 		c.val, c.has, c.until = zero, false, time.Time{}
 	}
 }
+
+// Waiters is how many callers wait for the fetch in flight (0 when none
+// runs): for tests and diagnostics.
+func (c *Cache[T]) Waiters() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.call == nil {
+		return 0
+	}
+	return c.call.waiters
+}
