@@ -190,6 +190,9 @@ func (x *exchange) belongs(ev *Event) error {
 	if ev == nil {
 		return refuse(reasonUnusable)
 	}
+	if ev.Provider == "" {
+		ev.Provider = x.provider // a receiver of your own may leave it to the mux
+	}
 	if ev.Provider != x.provider || (ev.Result != nil && ev.Result.Provider != "" && ev.Result.Provider != x.provider) {
 		return refuse(reasonForeign)
 	}
