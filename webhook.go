@@ -69,8 +69,9 @@ func (e *Event) LogValue() slog.Value {
 // webhooks (incode, verificar, atlas's eSign callbacks): the vendor's
 // knowledge of its webhooks, and nothing of the HTTP exchange, which the
 // WebhookMux owns (see WebhookMux.Handler). ParseWebhook authenticates one
-// webhook request, before reading its body, and decodes it into an Event,
-// applying ScreenEvent; it refuses with an *Error whose Message is the
+// webhook request, before reading its body, and decodes it into an Event
+// (the vendor receivers apply ScreenEvent; the mux applies it anyway); it
+// refuses with an *Error whose Message is the
 // reason in the SDK's own words and whose StatusCode, when set, is the
 // status to answer. A receiver whose vendor expects a particular answer
 // body implements WebhookReplier too.
