@@ -1,0 +1,87 @@
+package tolerant
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+type decInner struct {
+	Code string `wire:"code"`
+	N    int    `wire:"n"`
+}
+
+type decOuter struct {
+	Name     string          `wire:"name"`
+	OK       bool            `wire:"ok"`
+	Count    int             `wire:"count"`
+	Score    float64         `wire:"score,valid=HasScore"`
+	HasScore bool            // set by the valid option
+	Res      float64         `wire:"res,signed"`
+	Inner    *decInner       `wire:"inner"`
+	Nested   decInner        `wire:"nested,nested"`
+	One      decInner        `wire:"one,one"`
+	List     []decInner      `wire:"list"`
+	Tags     []string        `wire:"tags"`
+	Raw      json.RawMessage `wire:"raw"`
+	Plain    map[string]int  `wire:"plain"`
+	Untagged string
+}
+
+func TestDecode(t *testing.T) {
+	for _, tc := range []struct {
+		name, body string
+		want       decOuter
+		err        bool
+	}{
+		{name: "loose scalars", body: `{"name":123,"ok":"si","count":"7","score":"0,5","res":"-7"}`,
+			want: decOuter{Name: "123", OK: true, Count: 7, Score: 0.5, HasScore: true, Res: -7}},
+		{name: "nulls", body: `{"name":null,"ok":null,"count":null,"score":null,"inner":null,"list":null}`,
+			want: decOuter{}},
+		{name: "blank score is absent", body: `{"score":" "}`, want: decOuter{}},
+		{name: "nested structs", body: `{"inner":{"code":1},"nested":"{\"code\":\"x\"}","one":[{"n":"2"}],"list":[{"code":"a"},{"n":3}]}`,
+			want: decOuter{Inner: &decInner{Code: "1"}, Nested: decInner{Code: "x"}, One: decInner{N: 2},
+				List: []decInner{{Code: "a"}, {N: 3}}}},
+		{name: "slices, raw and maps", body: `{"tags":["a",1],"raw":{"x": 1},"plain":{"a":1}}`,
+			want: decOuter{Tags: []string{"a", "1"}, Raw: json.RawMessage(`{"x": 1}`), Plain: map[string]int{"a": 1}}},
+		{name: "last key wins", body: `{"name":"a","name":"b"}`, want: decOuter{Name: "b"}},
+		{name: "exact beats folded", body: `{"name":"a","NAME":"b"}`, want: decOuter{Name: "a"}},
+		{name: "folded matches", body: `{"NaMe":"a"}`, want: decOuter{Name: "a"}},
+		{name: "untagged is left", body: `{"Untagged":"x"}`, want: decOuter{}},
+		{name: "object for a string", body: `{"name":{}}`, err: true},
+		{name: "not an object", body: `[1]`, err: true},
+		{name: "trailing data", body: `{} {}`, err: true},
+		{name: "bad signed", body: `{"res":"+80"}`, err: true},
+		{name: "bad number", body: `{"score":"abc"}`, err: true},
+		{name: "empty one", body: `{"one":[]}`, err: true},
+		{name: "truncated", body: `{"name":"a"`, err: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var got decOuter
+			err := Decode([]byte(tc.body), &got)
+			if tc.err {
+				require.Error(t, err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got)
+		})
+	}
+}
+
+func TestDecodeWantsAStructPointer(t *testing.T) {
+	var s string
+	require.Error(t, Decode([]byte(`{}`), &s))
+	require.Error(t, Decode([]byte(`{}`), nil))
+	require.Error(t, Decode([]byte(`{}`), decOuter{}))
+}
+
+func FuzzDecode(f *testing.F) {
+	f.Add([]byte(`{"name":1,"inner":{"code":2},"list":[{}]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var v decOuter
+		_ = Decode(b, &v) // must not panic
+	})
+}
