@@ -63,25 +63,25 @@ type Signed struct {
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (s *Signed) UnmarshalJSON(b []byte) error {
-	t, err := text(b)
-	if err != nil {
-		return err
+	v, ok, err := scalar(b, parseSigned)
+	if err == nil {
+		*s = Signed{Value: v, Valid: ok}
 	}
-	if t == "" {
-		*s = Signed{}
-		return nil
-	}
+	return err
+}
+
+// parseSigned reads t as Signed's doc says.
+func parseSigned(t string) (float64, error) {
 	if digits, code := strings.CutPrefix(t, "-"); code {
 		if digits == "" || len(digits) > 18 || strings.Trim(digits, "0123456789") != "" {
-			return errors.New("tolerant: a negative code is an integer")
+			return 0, errors.New("tolerant: a negative code is an integer")
 		}
 	} else if !decimal(t) {
-		return errors.New("tolerant: not a decimal number")
+		return 0, errors.New("tolerant: not a decimal number")
 	}
 	v, err := strconv.ParseFloat(t, 64)
 	if err != nil && !errors.Is(err, strconv.ErrRange) {
-		return errors.New("tolerant: not a decimal number")
+		return 0, errors.New("tolerant: not a decimal number")
 	}
-	*s = Signed{Value: v, Valid: true}
-	return nil
+	return v, nil
 }

@@ -51,24 +51,33 @@ type Int int64
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (i *Int) UnmarshalJSON(b []byte) error {
-	t, err := text(b)
-	if err != nil {
-		return err
-	}
-	if t == "" {
-		*i = 0
-		return nil
-	}
-	if v, err := strconv.ParseInt(t, 10, 64); err == nil {
+	v, _, err := scalar(b, func(t string) (int64, error) {
+		if v, err := strconv.ParseInt(t, 10, 64); err == nil {
+			return v, nil
+		}
+		f, err := strconv.ParseFloat(t, 64)
+		if err != nil {
+			return 0, errors.New("tolerant: not an integer")
+		}
+		return int64(f), nil
+	})
+	if err == nil {
 		*i = Int(v)
-		return nil
 	}
-	f, err := strconv.ParseFloat(t, 64)
-	if err != nil {
-		return errors.New("tolerant: not an integer")
+	return err
+}
+
+// scalar reads b's text as String does and parses it; "" and null are the
+// zero value with ok false, which Int, Float and Signed all read as absent.
+func scalar[T any](b []byte, parse func(string) (T, error)) (v T, ok bool, err error) {
+	t, err := text(b)
+	if err != nil || t == "" {
+		return v, false, err
 	}
-	*i = Int(f)
-	return nil
+	if v, err = parse(t); err != nil {
+		return v, false, err
+	}
+	return v, true, nil
 }
 
 // Float decodes a JSON number or a string holding one; Valid is false for
@@ -80,20 +89,17 @@ type Float struct {
 
 // UnmarshalJSON implements json.Unmarshaler.
 func (f *Float) UnmarshalJSON(b []byte) error {
-	t, err := text(b)
-	if err != nil {
-		return err
+	v, ok, err := scalar(b, func(t string) (float64, error) {
+		v, err := strconv.ParseFloat(strings.Replace(t, ",", ".", 1), 64)
+		if err != nil {
+			return 0, errors.New("tolerant: not a number")
+		}
+		return v, nil
+	})
+	if err == nil {
+		*f = Float{Value: v, Valid: ok}
 	}
-	if t == "" {
-		*f = Float{}
-		return nil
-	}
-	v, err := strconv.ParseFloat(strings.Replace(t, ",", ".", 1), 64)
-	if err != nil {
-		return errors.New("tolerant: not a number")
-	}
-	*f = Float{Value: v, Valid: true}
-	return nil
+	return err
 }
 
 // Bool decodes true/false, "true"/"false", "1"/"0", "yes"/"no", "si"/"no".
