@@ -42,12 +42,12 @@ func ciProblems(readme, ci string) []string {
 }
 
 // TestREADMETestCommandsAreCI: every test command the README shows in a
-// code block is one .ci/run runs, as written, and the README shows both of
-// CI's test steps (the suite and the slow tests).
+// code block is one .ci/run runs, as written, and the README shows each of
+// CI's test steps (the suite, the soak, the outage matrix, the meta-tests).
 func TestREADMETestCommandsAreCI(t *testing.T) {
 	t.Parallel()
 	readme, ci := read(t, *readmePath), read(t, *ciPath)
 	assert.Empty(t, ciProblems(readme, ci), "%s shows test commands that %s does not run", *readmePath, *ciPath)
-	assert.Len(t, readmeTestCommands(readme), 3, "the README shows the suite's command and the two slow steps'")
+	assert.Len(t, readmeTestCommands(readme), 4, "the README shows the suite's command and the three slow steps'")
 	assert.NotEmpty(t, ciProblems(readme, strings.ReplaceAll(ci, "-tags slow", "-tags slower")), "the check sees a changed command")
 }
