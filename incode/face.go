@@ -21,15 +21,15 @@ import (
 // returns a *kyc.Error of kind kyc.ErrBadResponse.
 type SelfieResult struct {
 	// Confidence is Incode's spoof confidence, valid when HasConfidence.
-	Confidence    float64
+	Confidence    float64 `wire:"confidence,valid=HasConfidence"`
 	HasConfidence bool
 	// IsBright is false only when Incode answered isBright false.
-	IsBright    bool
-	HasLenses   bool
-	HasFaceMask bool
-	Age         int
+	IsBright    bool `wire:"isBright"`
+	HasLenses   bool `wire:"hasLenses"`
+	HasFaceMask bool `wire:"hasFaceMask"`
+	Age         int  `wire:"age"`
 	// SessionStatus is Incode's session state ("Alive").
-	SessionStatus string
+	SessionStatus string `wire:"sessionStatus"`
 	// Raw is the body as Incode sent it.
 	Raw json.RawMessage
 }
@@ -56,28 +56,15 @@ func (r *SelfieResult) Reason() kyc.Reason {
 	return ""
 }
 
-type selfieWire struct {
-	Confidence    tolerant.Float  `json:"confidence"`
-	IsBright      *tolerant.Bool  `json:"isBright"`
-	HasLenses     tolerant.Bool   `json:"hasLenses"`
-	HasFaceMask   tolerant.Bool   `json:"hasFaceMask"`
-	Age           tolerant.Int    `json:"age"`
-	SessionStatus tolerant.String `json:"sessionStatus"`
-}
-
 func decodeSelfie(b []byte) (*SelfieResult, error) {
-	var w selfieWire
-	if err := json.Unmarshal(transport.StripBOM(b), &w); err != nil {
+	r := &SelfieResult{IsBright: true, Raw: json.RawMessage(b)}
+	if err := tolerant.Decode(transport.StripBOM(b), r); err != nil {
 		return nil, err
 	}
-	if !unit(w.Confidence) {
+	if !unit(tolerant.Float{Value: r.Confidence, Valid: r.HasConfidence}) {
 		return nil, errConfidenceRange
 	}
-	return &SelfieResult{
-		Confidence: w.Confidence.Value, HasConfidence: w.Confidence.Valid,
-		IsBright: w.IsBright == nil || bool(*w.IsBright), HasLenses: bool(w.HasLenses), HasFaceMask: bool(w.HasFaceMask),
-		Age: int(w.Age), SessionStatus: string(w.SessionStatus), Raw: json.RawMessage(b),
-	}, nil
+	return r, nil
 }
 
 // AddSelfie uploads the selfie, which runs liveness at once. Capture
@@ -111,12 +98,12 @@ func (s *Session) addSelfie(ctx context.Context, img *kyc.Image, field string) (
 // 0..1 (1e308, NaN, an infinity, a negative) or not a number is refused:
 // ProcessFace returns a *kyc.Error of kind kyc.ErrBadResponse.
 type FaceMatchResult struct {
-	Confidence          float64
+	Confidence          float64 `wire:"confidence,valid=HasConfidence"`
 	HasConfidence       bool
-	ExistingUser        bool
-	ExistingInterviewID string
-	ExistingExternalID  string
-	NameMatched         bool
+	ExistingUser        bool   `wire:"existingUser"`
+	ExistingInterviewID string `wire:"existingInterviewId"`
+	ExistingExternalID  string `wire:"existingExternalId"`
+	NameMatched         bool   `wire:"nameMatched"`
 	// Raw is the body as Incode sent it.
 	Raw json.RawMessage
 }
@@ -124,27 +111,15 @@ type FaceMatchResult struct {
 // Match reports that the selfie matches the ID photo (confidence 1).
 func (r *FaceMatchResult) Match() bool { return r.HasConfidence && r.Confidence >= 0.5 }
 
-type faceWire struct {
-	Confidence          tolerant.Float  `json:"confidence"`
-	ExistingUser        tolerant.Bool   `json:"existingUser"`
-	ExistingInterviewID tolerant.String `json:"existingInterviewId"`
-	ExistingExternalID  tolerant.String `json:"existingExternalId"`
-	NameMatched         tolerant.Bool   `json:"nameMatched"`
-}
-
 func decodeFace(b []byte) (*FaceMatchResult, error) {
-	var w faceWire
-	if err := json.Unmarshal(transport.StripBOM(b), &w); err != nil {
+	r := &FaceMatchResult{Raw: json.RawMessage(b)}
+	if err := tolerant.Decode(transport.StripBOM(b), r); err != nil {
 		return nil, err
 	}
-	if !unit(w.Confidence) {
+	if !unit(tolerant.Float{Value: r.Confidence, Valid: r.HasConfidence}) {
 		return nil, errConfidenceRange
 	}
-	return &FaceMatchResult{
-		Confidence: w.Confidence.Value, HasConfidence: w.Confidence.Valid, ExistingUser: bool(w.ExistingUser),
-		ExistingInterviewID: string(w.ExistingInterviewID), ExistingExternalID: string(w.ExistingExternalID),
-		NameMatched: bool(w.NameMatched), Raw: json.RawMessage(b),
-	}, nil
+	return r, nil
 }
 
 // ProcessFace runs the 1:1 face match between the selfie and the ID photo,

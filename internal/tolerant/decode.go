@@ -16,7 +16,9 @@ import (
 //   - string kinds as String (a number, a boolean or null is text);
 //   - bool kinds as Bool; integer kinds as Int; float kinds as Float;
 //   - a struct, a pointer to one, a slice or an array of them: recursively,
-//     with these same rules (null leaves the field as it is);
+//     with these same rules;
+//   - null, for any kind, leaves the field as it is (so a field set
+//     before Decode keeps its default);
 //   - json.RawMessage: the value as sent; anything else: encoding/json.
 //
 // Options after the name: `valid=Other` sets the bool field Other when the
@@ -32,7 +34,7 @@ func Decode(b []byte, v any) error {
 	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
 		return errors.New("tolerant: Decode wants a pointer to a struct")
 	}
-	return fill(bytes.TrimSpace(b), rv.Elem(), "")
+	return object(bytes.TrimSpace(b), rv.Elem(), "")
 }
 
 // rawType is json.RawMessage, which is taken as sent.
@@ -42,6 +44,9 @@ var rawType = reflect.TypeOf(json.RawMessage(nil))
 func fill(raw []byte, rv reflect.Value, opts string) error {
 	if rv.Type() == rawType {
 		rv.SetBytes(append(json.RawMessage(nil), raw...))
+		return nil
+	}
+	if isNull(raw) {
 		return nil
 	}
 	switch rv.Kind() {
@@ -71,9 +76,6 @@ func fill(raw []byte, rv reflect.Value, opts string) error {
 		err := x.UnmarshalJSON(raw)
 		rv.SetFloat(x.Value)
 		return err
-	}
-	if isNull(raw) {
-		return nil
 	}
 	switch rv.Kind() {
 	case reflect.Pointer:

@@ -52,6 +52,8 @@ func TestDecode(t *testing.T) {
 		{name: "untagged is left", body: `{"Untagged":"x"}`, want: decOuter{}},
 		{name: "object for a string", body: `{"name":{}}`, err: true},
 		{name: "not an object", body: `[1]`, err: true},
+		{name: "empty", body: ``, err: true},
+		{name: "null", body: `null`, err: true},
 		{name: "trailing data", body: `{} {}`, err: true},
 		{name: "bad signed", body: `{"res":"+80"}`, err: true},
 		{name: "bad number", body: `{"score":"abc"}`, err: true},
@@ -69,6 +71,16 @@ func TestDecode(t *testing.T) {
 			assert.Equal(t, tc.want, got)
 		})
 	}
+}
+
+func TestDecodeNullKeepsADefault(t *testing.T) {
+	got := decOuter{Name: "kept", OK: true, Count: 3, Score: 1, HasScore: true}
+	require.NoError(t, Decode([]byte(`{"name":null,"ok":null,"count":null,"score":null}`), &got))
+	assert.Equal(t, decOuter{Name: "kept", OK: true, Count: 3, Score: 1, HasScore: false}, got,
+		"null leaves a field set before Decode, and says the valid field's value is absent")
+	require.NoError(t, Decode([]byte(`{"ok":false,"name":""}`), &got))
+	assert.False(t, got.OK, "a value sent replaces the default")
+	assert.Empty(t, got.Name)
 }
 
 func TestDecodeWantsAStructPointer(t *testing.T) {
