@@ -143,10 +143,8 @@ func (c *Client) verify(ctx context.Context, req kyc.Request) (*kyc.Result, erro
 // reference that is not an Atlas one, or whose id is not a request_id of
 // this package (22 letters and digits), is ErrInvalidRequest.
 func (c *Client) Result(ctx context.Context, ref string) (*kyc.Result, error) {
-	return verifier.Traced(ctx, c.tc, "atlas.Result", func(context.Context) (*kyc.Result, error) {
-		return nil, verifier.Unsupported(c.tc, "atlas.Result", ref,
-			"Atlas answers synchronously: Verify returns the final result and there is no read-back by request id")
-	})
+	return verifier.NoResult(ctx, c.tc, "atlas.Result", ref,
+		"Atlas answers synchronously: Verify returns the final result and there is no read-back by request id")
 }
 
 var _ kyc.Eraser = (*Client)(nil)

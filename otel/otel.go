@@ -69,6 +69,22 @@ const (
 	ChargedKey = attribute.Key("kyc.charged")
 	// AttemptsKey is the number of attempts of a call.
 	AttemptsKey = attribute.Key("kyc.attempts")
+
+	// The spans above the vendor operations.
+
+	// StatusKey is the verdict of a Verify or Result span: "approved", ...
+	StatusKey = attribute.Key("kyc.status")
+	// TriedKey is how many Verifiers a Router's Verify tried or skipped.
+	TriedKey = attribute.Key("kyc.tried")
+	// AuthenticatedKey and ConfirmedKey describe a webhook's Event.
+	AuthenticatedKey = attribute.Key("kyc.authenticated")
+	ConfirmedKey     = attribute.Key("kyc.confirmed")
+	// AppliedKey is what the ResultStore did: "stored", "unchanged",
+	// "conflict".
+	AppliedKey = attribute.Key("kyc.applied")
+	// CircuitStateKey is a circuit's new state: "open", "half-open",
+	// "closed".
+	CircuitStateKey = attribute.Key("kyc.circuit.state")
 )
 
 // Option configures NewObserver.

@@ -12,23 +12,6 @@ import (
 	"github.com/kyc-go/kyc"
 )
 
-// More kyc.* attribute keys, of the spans above the vendor operations.
-const (
-	// StatusKey is the verdict of a Verify or Result span: "approved", ...
-	StatusKey = attribute.Key("kyc.status")
-	// TriedKey is how many Verifiers a Router's Verify tried or skipped.
-	TriedKey = attribute.Key("kyc.tried")
-	// AuthenticatedKey and ConfirmedKey describe a webhook's Event.
-	AuthenticatedKey = attribute.Key("kyc.authenticated")
-	ConfirmedKey     = attribute.Key("kyc.confirmed")
-	// AppliedKey is what the ResultStore did: "stored", "unchanged",
-	// "conflict".
-	AppliedKey = attribute.Key("kyc.applied")
-	// CircuitStateKey is a circuit's new state: "open", "half-open",
-	// "closed".
-	CircuitStateKey = attribute.Key("kyc.circuit.state")
-)
-
 // StartSpan implements kyc.SpanObserver: an internal span for a Router's
 // Verify or Result, a vendor client's Verify or Result, or a WebhookMux
 // stage, so that one verification is one trace.

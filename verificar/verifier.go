@@ -86,10 +86,8 @@ func (c *Client) verify(ctx context.Context, req kyc.Request) (*kyc.Result, erro
 // whose id is not digits, is ErrInvalidRequest, any other ErrUnsupported.
 // Nothing is sent.
 func (c *Client) Result(ctx context.Context, ref string) (*kyc.Result, error) {
-	return verifier.Traced(ctx, c.tc, "verificar.Result", func(context.Context) (*kyc.Result, error) {
-		return nil, verifier.Unsupported(c.tc, "verificar.Result", ref,
-			"Mensatek has no read-back of a verification: its outcome arrives by webhook (ParseWebhook, WebhookHandler)")
-	})
+	return verifier.NoResult(ctx, c.tc, "verificar.Result", ref,
+		"Mensatek has no read-back of a verification: its outcome arrives by webhook (ParseWebhook, WebhookHandler)")
 }
 
 var _ kyc.Eraser = (*Client)(nil)

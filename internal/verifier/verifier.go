@@ -35,6 +35,14 @@ func Unsupported(tc *transport.Client, op, ref, message string) error {
 		Message: message}
 }
 
+// NoResult is the Result of a vendor client whose vendor offers no
+// read-back: inside op's span, the Unsupported answer with message.
+func NoResult(ctx context.Context, tc *transport.Client, op, ref, message string) (*kyc.Result, error) {
+	return Traced(ctx, tc, op, func(context.Context) (*kyc.Result, error) {
+		return nil, Unsupported(tc, op, ref, message)
+	})
+}
+
 // NoDeletion is what a vendor without a deletion API documents of its
 // retention: its Erase answers Unsupported with Message.
 type NoDeletion struct {
