@@ -59,15 +59,9 @@ func (c *Client) verify(ctx context.Context, req kyc.Request) (*kyc.Result, erro
 	if err != nil {
 		return nil, err
 	}
-	return &kyc.Result{
-		Provider:  kyc.AdvanceAI,
-		Reference: kyc.NewReference(kyc.AdvanceAI, g.SignatureID),
-		Status:    kyc.StatusPending,
-		Reasons:   []kyc.Reason{kyc.ReasonNotFinished},
-		Link:      &kyc.Link{URL: g.URL, ExpiresAt: g.ExpiresAt},
-		Charged:   g.Charged(),
-		Raw:       g.Raw,
-	}, nil
+	res := verifier.Pending(kyc.AdvanceAI, g.SignatureID, g.Raw)
+	res.Link, res.Charged = &kyc.Link{URL: g.URL, ExpiresAt: g.ExpiresAt}, g.Charged()
+	return res, nil
 }
 
 // Result reads the outcome of a verification Verify started (GetResult) and

@@ -157,12 +157,10 @@ func (c *Client) Erase(_ context.Context, ref string) error {
 }
 
 func (c *Client) pending(id string, r *ReplyResult) *kyc.Result {
-	res := &kyc.Result{Provider: kyc.EKYC, Reference: kyc.NewReference(kyc.EKYC, id), Status: kyc.StatusPending,
-		Reasons: []kyc.Reason{kyc.ReasonNotFinished}}
-	if r != nil {
-		res.Raw = r.Raw
+	if r == nil {
+		return verifier.Pending(kyc.EKYC, id, nil)
 	}
-	return res
+	return verifier.Pending(kyc.EKYC, id, r.Raw)
 }
 
 // toResult maps a done reply. replyErr is the error Reply derived from the

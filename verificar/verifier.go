@@ -72,12 +72,7 @@ func (c *Client) verify(ctx context.Context, req kyc.Request) (*kyc.Result, erro
 	if err != nil {
 		return nil, err
 	}
-	return &kyc.Result{
-		Provider:  kyc.Verificar,
-		Reference: kyc.NewReference(kyc.Verificar, sent.ID),
-		Status:    kyc.StatusPending,
-		Raw:       sent.Raw,
-	}, nil
+	return verifier.Pending(kyc.Verificar, sent.ID, sent.Raw), nil
 }
 
 // Result always fails: Mensatek offers no function to read a

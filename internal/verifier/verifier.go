@@ -5,6 +5,7 @@ package verifier
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strconv"
 
@@ -33,6 +34,15 @@ func Unsupported(tc *transport.Client, op, ref, message string) error {
 	}
 	return &kyc.Error{Provider: tc.Provider(), Op: op, Kind: kyc.ErrUnsupported, NotSent: true, Unprocessed: true,
 		Message: message}
+}
+
+// Pending is the Result of a verification started and not finished (a
+// link sent or given, a submission queued): StatusPending with
+// ReasonNotFinished, the Reference of p's id, and raw. The caller adds
+// what its flow knows (Link, Charged).
+func Pending(p kyc.Provider, id string, raw json.RawMessage) *kyc.Result {
+	return &kyc.Result{Provider: p, Reference: kyc.NewReference(p, id), Status: kyc.StatusPending,
+		Reasons: []kyc.Reason{kyc.ReasonNotFinished}, Raw: raw}
 }
 
 // NoResult is the Result of a vendor client whose vendor offers no

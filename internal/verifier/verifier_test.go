@@ -1,10 +1,13 @@
 package verifier
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+
+	"github.com/kyc-go/kyc"
 )
 
 func TestNoDeletionMessage(t *testing.T) {
@@ -53,4 +56,11 @@ func TestIDForm(t *testing.T) {
 			assert.True(t, strings.HasPrefix(err.Error(), tt.wantErr), "%q: %v", tt.id, err)
 		}
 	}
+}
+
+func TestPending(t *testing.T) {
+	t.Parallel()
+	res := Pending(kyc.Verificar, "42", json.RawMessage(`{"ID":42}`))
+	assert.Equal(t, &kyc.Result{Provider: kyc.Verificar, Reference: kyc.NewReference(kyc.Verificar, "42"),
+		Status: kyc.StatusPending, Reasons: []kyc.Reason{kyc.ReasonNotFinished}, Raw: json.RawMessage(`{"ID":42}`)}, res)
 }
