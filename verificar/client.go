@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/kyc-go/kyc"
-	"github.com/kyc-go/kyc/internal/tolerant"
 	"github.com/kyc-go/kyc/internal/transport"
 )
 
@@ -206,12 +205,6 @@ type sendBody struct {
 	Resp      string `json:"Resp"`
 }
 
-// sendAnswer is the documented answer of /VerificarIdentidad besides Res.
-type sendAnswer struct {
-	ID   tolerant.String `json:"ID"`
-	Cred tolerant.Float  `json:"Cred"`
-}
-
 // SendVerification sends an identity-verification request: Mensatek texts
 // the person a link and charges the account a credit. Bad input is refused
 // before anything is sent. It is a messaging operation: never resent once
@@ -231,21 +224,15 @@ func (c *Client) requestVerification(ctx context.Context, errOp string, r SendRe
 	if err != nil {
 		return nil, err
 	}
-	var ans sendAnswer
-	resp, err := c.send(ctx, opSendVerification, body, &ans)
+	ans, resp, err := c.send(ctx, opSendVerification, body)
 	if err != nil {
 		return nil, err
 	}
-	id := strings.TrimSpace(string(ans.ID))
+	id := strings.TrimSpace(ans.ID)
 	if err := idForm(id); err != nil {
 		return nil, c.tc.BadResponse(opSendVerification.Name, resp, errors.Join(errNoID, err))
 	}
-	return &SendResult{ID: id, Credits: ans.Cred.Value, Raw: json.RawMessage(transport.StripBOM(resp.Body))}, nil
-}
-
-// creditsAnswer is the documented answer of /GetCreditos besides Res.
-type creditsAnswer struct {
-	Cred tolerant.Float `json:"Cred"`
+	return &SendResult{ID: id, Credits: ans.Cred, Raw: json.RawMessage(transport.StripBOM(resp.Body))}, nil
 }
 
 // Credits returns the credit left on the account. Mensatek asks that it be
@@ -255,26 +242,34 @@ type creditsAnswer struct {
 //
 //	POST /GetCreditos (free) — https://www.mensatek.com/api-verificacion-identidad-en.html, "Credits Query"
 func (c *Client) Credits(ctx context.Context) (float64, error) {
-	var ans creditsAnswer
-	resp, err := c.send(ctx, opCredits, nil, &ans)
+	ans, resp, err := c.send(ctx, opCredits, nil)
 	if err != nil {
 		return 0, err
 	}
-	if !ans.Cred.Valid {
+	if !ans.HasCred {
 		return 0, c.tc.BadResponse(opCredits.Name, resp, errNoCredits)
 	}
-	return ans.Cred.Value, nil
+	return ans.Cred, nil
 }
 
 // send is the one call path of the typed methods: it sends op with params
 // as a JSON body carrying Resp=JSON, through the transport's Call, which
-// checks the answer (check) and decodes it into out (decode).
-func (c *Client) send(ctx context.Context, op kyc.Operation, params, out any) (*transport.Response, error) {
+// checks the answer (check), and returns the answer's envelope: every
+// documented answer is one (Res, and for some ID and Cred).
+func (c *Client) send(ctx context.Context, op kyc.Operation, params any) (*envelope, *transport.Response, error) {
 	b, err := withResp(params)
 	if err != nil {
-		return nil, c.tc.Invalid(op.Name, "params", "cannot be encoded as a JSON object")
+		return nil, nil, c.tc.Invalid(op.Name, "params", "cannot be encoded as a JSON object")
 	}
-	return c.tc.Call(ctx, &transport.Request{Operation: op, Body: transport.Bytes("application/json", b)}, out)
+	resp, err := c.tc.Call(ctx, &transport.Request{Operation: op, Body: transport.Bytes("application/json", b)}, nil)
+	if err != nil {
+		return nil, resp, err
+	}
+	env, err := decodeEnvelope(resp.Body)
+	if err != nil {
+		return nil, resp, c.tc.BadResponse(op.Name, resp, err)
+	}
+	return env, resp, nil
 }
 
 // encode is the generic Call's Encoder: in as a JSON body with Resp=JSON.

@@ -2,6 +2,7 @@ package verificar
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"strconv"
@@ -40,10 +41,13 @@ var codeMessages = map[int64]string{
 // integer form (1 or "1", never 1.9, 1e0, 1.0 or "0x1p0": tolerant.StrictInt),
 // so that no answer reads as the success code 1 unless it says 1.
 type envelope struct {
-	Res   *tolerant.StrictInt `json:"Res"`
-	ID    tolerant.String     `json:"ID"`
-	Cred  tolerant.Float      `json:"Cred"`
-	Error tolerant.String     `json:"Error"`
+	Res *tolerant.StrictInt `wire:"Res"`
+	// ID is the request's id (the send's answer).
+	ID string `wire:"ID"`
+	// Cred is the credit left, valid when HasCred.
+	Cred    float64 `wire:"Cred,valid=HasCred"`
+	HasCred bool
+	Error   string `wire:"Error"`
 }
 
 var (
@@ -56,13 +60,27 @@ var (
 // after a UTF-8 BOM or an XSSI guard.
 func decodeEnvelope(b []byte) (*envelope, error) {
 	var env envelope
-	if err := tolerant.One(transport.StripBOM(b), &env); err != nil {
+	if err := decodeOne(transport.StripBOM(b), &env); err != nil {
 		return nil, err
 	}
 	if env.Res == nil {
 		return nil, errNoRes
 	}
 	return &env, nil
+}
+
+// decodeOne fills v through its wire tags (tolerant.Decode) from a JSON
+// object or a one-element array holding one (tolerant.One): the answers'
+// and the webhook Result's two forms. null, or [null], leaves v as it is.
+func decodeOne(b []byte, v any) error {
+	var obj json.RawMessage
+	if err := tolerant.One(b, &obj); err != nil {
+		return err
+	}
+	if string(bytes.TrimSpace(obj)) == "null" {
+		return nil
+	}
+	return tolerant.Decode(obj, v)
 }
 
 // check is the answer check of every call (the transport's Checker): it
@@ -107,7 +125,7 @@ func (c *Client) apiError(op kyc.Operation, resp *transport.Response, kind error
 			kind = k
 		}
 	}
-	e := c.tc.APIError(op.Name, resp, kind, code, string(env.Error))
+	e := c.tc.APIError(op.Name, resp, kind, code, env.Error)
 	e.Message = msg
 	if !known {
 		e.Message = "undocumented Res code"

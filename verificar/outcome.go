@@ -20,8 +20,8 @@ func mapReport(estado int64, res *result) *kyc.Result {
 	case estado == EstadoRejected:
 		out.Status = kyc.StatusRejected
 		out.Reasons = []kyc.Reason{kyc.ReasonOther}
-		if res != nil && res.Resultado.Valid {
-			if o, ok := resultadoOutcomes[int64(res.Resultado.Value)]; ok && float64(int64(res.Resultado.Value)) == res.Resultado.Value && o.reason != kyc.ReasonNotFinished {
+		if res != nil && res.HasResultado {
+			if o, ok := resultadoOutcomes[int64(res.Resultado)]; ok && float64(int64(res.Resultado)) == res.Resultado && o.reason != kyc.ReasonNotFinished {
 				out.Reasons = []kyc.Reason{o.reason}
 			}
 		}
@@ -39,10 +39,10 @@ func mapReport(estado int64, res *result) *kyc.Result {
 
 // decideResultado maps the Resultado of a finished process (Estado 5001).
 func decideResultado(res *result) (kyc.Status, []kyc.Reason) {
-	if res == nil || !res.Resultado.Valid {
+	if res == nil || !res.HasResultado {
 		return kyc.StatusReview, []kyc.Reason{kyc.ReasonOther}
 	}
-	v := res.Resultado.Value
+	v := res.Resultado
 	switch {
 	case v >= MinSimilarity && isYes(res.PruebaDeVida):
 		return kyc.StatusApproved, nil
@@ -57,22 +57,22 @@ func decideResultado(res *result) (kyc.Status, []kyc.Reason) {
 	return kyc.StatusReview, []kyc.Reason{kyc.ReasonOther}
 }
 
-func isYes(s tolerant.String) bool {
-	switch strings.ToLower(strings.TrimSpace(string(s))) {
+func isYes(s string) bool {
+	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "si", "sí", "yes":
 		return true
 	}
 	return false
 }
 
-func isNo(s tolerant.String) bool { return strings.EqualFold(strings.TrimSpace(string(s)), "no") }
+func isNo(s string) bool { return strings.EqualFold(strings.TrimSpace(s), "no") }
 
 // scores: FaceMatch from ParecidoPersonaDNI (a percentage), Liveness 1 or 0
 // from PruebaDeVida.
 func scores(res *result) kyc.Scores {
 	var s kyc.Scores
-	if res.ParecidoPersonaDNI.Valid {
-		s.FaceMatch = kyc.NewScore(res.ParecidoPersonaDNI.Value / 100)
+	if res.HasParecido {
+		s.FaceMatch = kyc.NewScore(res.ParecidoPersonaDNI / 100)
 	}
 	switch {
 	case isYes(res.PruebaDeVida):
@@ -90,28 +90,28 @@ func document(res *result) *kyc.DocumentData {
 		return nil
 	}
 	doc := &kyc.DocumentData{
-		Type:           docTypes[strings.ToUpper(strings.TrimSpace(string(d.TipoDocumento)))],
-		Number:         strings.TrimSpace(string(d.DNI)),
-		DateOfBirth:    tolerant.Date(string(d.FechaNacimiento), dateLayouts...),
-		ExpiryDate:     tolerant.Date(string(d.FechaExpira), dateLayouts...),
-		Sex:            strings.ToUpper(strings.TrimSpace(string(d.Sexo))),
-		Nationality:    strings.TrimSpace(string(d.Nacionalidad)),
-		IssuingCountry: strings.TrimSpace(string(d.Pais)),
+		Type:           docTypes[strings.ToUpper(strings.TrimSpace(d.TipoDocumento))],
+		Number:         strings.TrimSpace(d.DNI),
+		DateOfBirth:    tolerant.Date(d.FechaNacimiento, dateLayouts...),
+		ExpiryDate:     tolerant.Date(d.FechaExpira, dateLayouts...),
+		Sex:            strings.ToUpper(strings.TrimSpace(d.Sexo)),
+		Nationality:    strings.TrimSpace(d.Nacionalidad),
+		IssuingCountry: strings.TrimSpace(d.Pais),
 	}
 	if doc.Number == "" {
-		doc.Number = strings.TrimSpace(string(res.DNIAnverso))
+		doc.Number = strings.TrimSpace(res.DNIAnverso)
 	}
-	name := strings.TrimSpace(string(d.Nombre))
+	name := strings.TrimSpace(d.Nombre)
 	if last, first, ok := strings.Cut(name, ","); ok {
 		doc.LastName, doc.FirstName = strings.TrimSpace(last), strings.TrimSpace(first)
 		doc.FullName = strings.TrimSpace(doc.FirstName + " " + doc.LastName)
 	} else {
 		doc.FullName = name
 	}
-	for k, v := range map[string]tolerant.String{
+	for k, v := range map[string]string{
 		"NumeroSerie": d.NumeroSerie, "TipoDocumento": d.TipoDocumento, "Caducado": d.Caducado, "Edad": d.Edad,
 	} {
-		if s := strings.TrimSpace(string(v)); s != "" {
+		if s := strings.TrimSpace(v); s != "" {
 			if doc.Extra == nil {
 				doc.Extra = map[string]string{}
 			}

@@ -29,37 +29,40 @@ var nestedFields = []string{"Acceso", "Posicion", "Dispositivo", "Result"}
 // report is the documented webhook body, after form values and nested JSON
 // strings were normalized to JSON.
 type report struct {
-	Servicio tolerant.String     `json:"Servicio"`
-	ID       tolerant.String     `json:"ID"`
-	Estado   *tolerant.StrictInt `json:"Estado"`
-	Result   json.RawMessage     `json:"Result"`
+	Servicio string              `wire:"Servicio"`
+	ID       string              `wire:"ID"`
+	Estado   *tolerant.StrictInt `wire:"Estado"`
+	Result   json.RawMessage     `wire:"Result"`
 	// UltimaActualizacion is the "Last update/interaction with the user",
 	// "2021-10-10 10:10" in the documented sample: Spanish time.
-	UltimaActualizacion tolerant.String `json:"UltimaActualizacion"`
+	UltimaActualizacion string `wire:"UltimaActualizacion"`
 }
 
-// result is the documented Result of a report.
+// result is the documented Result of a report. Resultado and
+// ParecidoPersonaDNI are read as tolerant.Signed reads them.
 type result struct {
-	Resultado          tolerant.Signed `json:"Resultado"`
-	DNIAnverso         tolerant.String `json:"DNIAnverso"`
-	DNI                *dniData        `json:"DNI"`
-	ParecidoPersonaDNI tolerant.Signed `json:"ParecidoPersonaDNI"`
-	PruebaDeVida       tolerant.String `json:"PruebaDeVida"`
+	Resultado          float64 `wire:"Resultado,signed,valid=HasResultado"`
+	HasResultado       bool
+	DNIAnverso         string   `wire:"DNIAnverso"`
+	DNI                *dniData `wire:"DNI"`
+	ParecidoPersonaDNI float64  `wire:"ParecidoPersonaDNI,signed,valid=HasParecido"`
+	HasParecido        bool
+	PruebaDeVida       string `wire:"PruebaDeVida"`
 }
 
 // dniData is the document read during the process.
 type dniData struct {
-	Edad            tolerant.String `json:"Edad"`
-	FechaNacimiento tolerant.String `json:"FechaNacimiento"`
-	DNI             tolerant.String `json:"DNI"`
-	Nacionalidad    tolerant.String `json:"Nacionalidad"`
-	Pais            tolerant.String `json:"Pais"`
-	Nombre          tolerant.String `json:"Nombre"`
-	NumeroSerie     tolerant.String `json:"NumeroSerie"`
-	TipoDocumento   tolerant.String `json:"TipoDocumento"`
-	Sexo            tolerant.String `json:"Sexo"`
-	FechaExpira     tolerant.String `json:"FechaExpira"`
-	Caducado        tolerant.String `json:"Caducado"`
+	Edad            string `wire:"Edad"`
+	FechaNacimiento string `wire:"FechaNacimiento"`
+	DNI             string `wire:"DNI"`
+	Nacionalidad    string `wire:"Nacionalidad"`
+	Pais            string `wire:"Pais"`
+	Nombre          string `wire:"Nombre"`
+	NumeroSerie     string `wire:"NumeroSerie"`
+	TipoDocumento   string `wire:"TipoDocumento"`
+	Sexo            string `wire:"Sexo"`
+	FechaExpira     string `wire:"FechaExpira"`
+	Caducado        string `wire:"Caducado"`
 }
 
 // Why a webhook is refused. The texts are this package's own, never the
@@ -197,12 +200,12 @@ func parseReport(op, contentType string, body []byte) (*kyc.Event, error) {
 		return nil, badWebhook(op, kyc.ErrInvalidRequest, refuseControl, nil)
 	}
 	var rep report
-	if err := json.Unmarshal(raw, &rep); err != nil {
+	if err := tolerant.Decode(raw, &rep); err != nil {
 		return nil, badWebhook(op, kyc.ErrBadResponse, refuseUndecodable, err)
 	}
-	id := strings.TrimSpace(string(rep.ID))
+	id := strings.TrimSpace(rep.ID)
 	switch {
-	case rep.Servicio != "" && !strings.EqualFold(string(rep.Servicio), ServiceIdentity):
+	case rep.Servicio != "" && !strings.EqualFold(rep.Servicio, ServiceIdentity):
 		return nil, badWebhook(op, kyc.ErrInvalidRequest, refuseService, nil)
 	case id == "":
 		return nil, badWebhook(op, kyc.ErrInvalidRequest, refuseNoID, nil)
@@ -219,17 +222,17 @@ func parseReport(op, contentType string, body []byte) (*kyc.Event, error) {
 		if tolerant.DuplicateKey(rep.Result) {
 			return nil, badWebhook(op, kyc.ErrInvalidRequest, refuseDuplicate, nil)
 		}
-		if err := tolerant.One(rep.Result, res); err != nil {
+		if err := decodeOne(rep.Result, res); err != nil {
 			return nil, badWebhook(op, kyc.ErrBadResponse, refuseResult, err)
 		}
-		if !inRange(res.Resultado, -math.MaxFloat64, 100) || !inRange(res.ParecidoPersonaDNI, 0, 100) {
+		if !inRange(res.HasResultado, res.Resultado, -math.MaxFloat64, 100) || !inRange(res.HasParecido, res.ParecidoPersonaDNI, 0, 100) {
 			return nil, badWebhook(op, kyc.ErrInvalidRequest, refuseResultado, nil)
 		}
 	}
 	estado := int64(*rep.Estado)
 	out := mapReport(estado, res)
 	out.Reference = kyc.NewReference(kyc.Verificar, id)
-	out.Sequence = sequence(string(rep.UltimaActualizacion))
+	out.Sequence = sequence(rep.UltimaActualizacion)
 	out.Raw = raw
 	return &kyc.Event{
 		Provider:  kyc.Verificar,
@@ -247,8 +250,8 @@ var errDuplicate = errors.New("verificar: the webhook repeats a field")
 // inRange reports whether an optional number is absent or within [lo, hi]
 // (similarities are 0..100; a Resultado under 0 is a code, an unknown one
 // reads as review).
-func inRange(f tolerant.Signed, lo, hi float64) bool {
-	return !f.Valid || (f.Value >= lo && f.Value <= hi)
+func inRange(valid bool, v, lo, hi float64) bool {
+	return !valid || (v >= lo && v <= hi)
 }
 
 // safeJSON reports whether every string of a JSON document, keys included,
