@@ -194,14 +194,14 @@ func (c *Client) check(op kyc.Operation, resp *transport.Response) error {
 // success, with the envelope's code and transactionId when there is one.
 // A refused access token (HTTP 401, IAM_FAILED) was refused at the gate:
 // the vendor processed nothing.
-func (c *Client) apiError(op kyc.Operation, resp *transport.Response, env *envelope) *kyc.Error {
+func (c *Client) apiError(op kyc.Operation, resp *transport.Response, env *Envelope) *kyc.Error {
 	var code, msg string
 	if env != nil {
-		code, msg = string(env.Code), string(env.Message)
+		code, msg = env.Code, env.Message
 	}
 	e := c.tc.APIError(op.Name, resp, kindFor(code, msg, resp.StatusCode), code, msg)
 	if env != nil && env.TransactionID != "" {
-		e.RequestID = string(env.TransactionID)
+		e.RequestID = env.TransactionID
 	}
 	if isAuthFailure(e) && (resp.Attempts <= 1 || !op.Resendable()) {
 		// Earlier attempts of a billed or messaging call were resent only
@@ -230,7 +230,7 @@ func (c *Client) decode(op kyc.Operation, resp *transport.Response, out any) err
 		return c.tc.BadResponse(op.Name, resp, err)
 	}
 	if e, ok := out.(*Envelope); ok {
-		*e = env.public()
+		*e = *env
 		return nil
 	}
 	if isNull(env.Data) {

@@ -15,17 +15,17 @@ import (
 // Meta is what every ADVANCE.AI answer carries besides its data.
 type Meta struct {
 	// Code is the vendor's status code: SUCCESS, PARAMETER_ERROR…
-	Code string
+	Code string `wire:"code"`
 	// Message explains Code.
-	Message string
+	Message string `wire:"message"`
 	// TransactionID is the vendor's request id (at most 64 characters);
 	// quote it to the vendor's support.
-	TransactionID string
+	TransactionID string `wire:"transactionId"`
 	// PricingStrategy says whether the request is charged: FREE or PAY.
-	PricingStrategy string
+	PricingStrategy string `wire:"pricingStrategy"`
 	// Extra is extra response info (an exception message), as sent; usually
 	// null.
-	Extra json.RawMessage
+	Extra json.RawMessage `wire:"extra"`
 }
 
 // Charged maps PricingStrategy: PAY is kyc.ChargePaid, FREE kyc.ChargeFree,
@@ -52,49 +52,28 @@ type Envelope struct {
 	Meta
 	// Data is the answer's data, as sent (null when the vendor sent none).
 	// It may hold personal data, as the typed results do.
-	Data json.RawMessage
-}
-
-// envelope is the body of every answer. Fields are tolerant of numbers sent
-// for strings, so an odd answer is still classified by its code.
-type envelope struct {
-	Code            tolerant.String `json:"code"`
-	Message         tolerant.String `json:"message"`
-	Data            json.RawMessage `json:"data"`
-	Extra           json.RawMessage `json:"extra"`
-	TransactionID   tolerant.String `json:"transactionId"`
-	PricingStrategy tolerant.String `json:"pricingStrategy"`
+	Data json.RawMessage `wire:"data"`
 }
 
 // decodeEnvelope reads an answer's envelope, after a BOM or an XSSI
-// prefix. It fails on anything but a JSON object.
-func decodeEnvelope(body []byte) (*envelope, error) {
+// prefix. It fails on anything but a JSON object. Its fields are read
+// tolerantly (numbers sent for strings), so an odd answer is still
+// classified by its code.
+func decodeEnvelope(body []byte) (*Envelope, error) {
 	t := bytes.TrimSpace(transport.StripBOM(bytes.TrimSpace(body)))
 	if len(t) == 0 || t[0] != '{' {
 		return nil, errors.New("the answer is not a JSON object")
 	}
-	var env envelope
-	if err := json.Unmarshal(t, &env); err != nil {
+	// Decode fills a struct's own tagged fields, not an embedded one's:
+	// Data, then Meta.
+	env := &Envelope{}
+	if err := tolerant.Decode(t, env); err != nil {
 		return nil, err
 	}
-	return &env, nil
-}
-
-// public is the envelope as the package exports it.
-func (e *envelope) public() Envelope {
-	out := Envelope{Meta: Meta{
-		Code:            string(e.Code),
-		Message:         string(e.Message),
-		TransactionID:   string(e.TransactionID),
-		PricingStrategy: string(e.PricingStrategy),
-	}}
-	if len(e.Extra) > 0 {
-		out.Extra = bytes.Clone(e.Extra)
+	if err := tolerant.Decode(t, &env.Meta); err != nil {
+		return nil, err
 	}
-	if len(e.Data) > 0 {
-		out.Data = bytes.Clone(e.Data)
-	}
-	return out
+	return env, nil
 }
 
 // isNull reports data that is missing or JSON null.

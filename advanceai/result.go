@@ -20,23 +20,23 @@ type VerificationResult struct {
 	Meta
 	// Image is a signed link to the full captured image, valid for a day
 	// (call GetResult again for a fresh one). Personal data.
-	Image string
+	Image string `wire:"image"`
 	// CroppedImage is a signed link to the image cropped to the card's
 	// edges, valid for 24 hours. Personal data.
-	CroppedImage string
+	CroppedImage string `wire:"croppedImage"`
 	// ImageType is SCAN or MANUAL (captured or uploaded).
-	ImageType string
+	ImageType string `wire:"imageType"`
 	// IDVCode is the verdict: IDVSuccess, IDVForgeryDetected… Empty while
 	// the person has not finished.
-	IDVCode string
+	IDVCode string `wire:"idvCode"`
 	// IDVResult details the verdict.
-	IDVResult IDVResult
+	IDVResult IDVResult `wire:"idvResult"`
 	// OCRCode is SUCCESS, OCR_NO_RESULT or ERROR; the vendor sets it only
 	// when IDVCode is SUCCESS or FORGERY_DETECTED.
-	OCRCode string
+	OCRCode string `wire:"ocrCode"`
 	// OCRResult holds the card's fields; nil when the vendor sent none.
 	// Personal data.
-	OCRResult *OCRResult
+	OCRResult *OCRResult `wire:"ocrResult"`
 	// Raw is the whole response body: the OCR and the signed image links
 	// (valid 24 h) included. Personal data.
 	Raw json.RawMessage
@@ -63,39 +63,39 @@ func (r *VerificationResult) LogValue() slog.Value {
 // IDVResult details an idvCode.
 type IDVResult struct {
 	// IsLowQuality reports an image considered low quality.
-	IsLowQuality bool
+	IsLowQuality bool `wire:"isLowQuality"`
 	// ForgeryLabels says why the card is considered forged, when IDVCode is
 	// FORGERY_DETECTED: retake, colorPhotocopied, cutoffCorner, pastedPhoto,
 	// b&wPhotocopied, modifiedNIK, oldKTP (and, in the vendor's example,
 	// screenshot, scan).
-	ForgeryLabels []string
+	ForgeryLabels []string `wire:"forgeryLabels"`
 	// QualityLabels says why the image is of low quality, when IDVCode is
 	// LOW_QUALITY_IMAGE (the vendor's example: blur, dim).
-	QualityLabels []string
+	QualityLabels []string `wire:"qualityLabels"`
 }
 
 // OCRResult holds the fields read from a KTP, each as the card prints it,
 // empty when the vendor could not read it. It is personal data (the NIK,
 // name, birth date and address); LogValue logs only which fields are there.
 type OCRResult struct {
-	IDNumber           string `json:"idNumber"` // NIK
-	Name               string `json:"name"`
-	BloodType          string `json:"bloodType"`
-	Religion           string `json:"religion"`
-	Gender             string `json:"gender"`
-	BirthPlaceBirthday string `json:"birthPlaceBirthday"` // "Place, DD-MM-YYYY"
-	Province           string `json:"province"`
-	City               string `json:"city"`
-	District           string `json:"district"`
-	Village            string `json:"village"`
-	RTRW               string `json:"rtrw"`
-	Occupation         string `json:"occupation"`
-	ExpiryDate         string `json:"expiryDate"` // a date, or text such as "SEUMUR HIDUP" (for life)
-	Nationality        string `json:"nationality"`
-	MaritalStatus      string `json:"maritalStatus"`
-	Address            string `json:"address"`
-	PlaceOfBirth       string `json:"placeOfBirth"`
-	Birthday           string `json:"birthday"` // "YYYY/MM/DD"
+	IDNumber           string `json:"idNumber" wire:"idNumber"` // NIK
+	Name               string `json:"name" wire:"name"`
+	BloodType          string `json:"bloodType" wire:"bloodType"`
+	Religion           string `json:"religion" wire:"religion"`
+	Gender             string `json:"gender" wire:"gender"`
+	BirthPlaceBirthday string `json:"birthPlaceBirthday" wire:"birthPlaceBirthday"` // "Place, DD-MM-YYYY"
+	Province           string `json:"province" wire:"province"`
+	City               string `json:"city" wire:"city"`
+	District           string `json:"district" wire:"district"`
+	Village            string `json:"village" wire:"village"`
+	RTRW               string `json:"rtrw" wire:"rtrw"`
+	Occupation         string `json:"occupation" wire:"occupation"`
+	ExpiryDate         string `json:"expiryDate" wire:"expiryDate"` // a date, or text such as "SEUMUR HIDUP" (for life)
+	Nationality        string `json:"nationality" wire:"nationality"`
+	MaritalStatus      string `json:"maritalStatus" wire:"maritalStatus"`
+	Address            string `json:"address" wire:"address"`
+	PlaceOfBirth       string `json:"placeOfBirth" wire:"placeOfBirth"`
+	Birthday           string `json:"birthday" wire:"birthday"` // "YYYY/MM/DD"
 }
 
 // LogValue implements slog.LogValuer: the OCR is personal data, so only
@@ -111,73 +111,16 @@ func (o *OCRResult) LogValue() slog.Value {
 	)
 }
 
-// wireOCR decodes every field tolerantly: the vendor sends null for a
-// field it could not read.
-type wireOCR struct {
-	IDNumber           tolerant.String `json:"idNumber"`
-	Name               tolerant.String `json:"name"`
-	BloodType          tolerant.String `json:"bloodType"`
-	Religion           tolerant.String `json:"religion"`
-	Gender             tolerant.String `json:"gender"`
-	BirthPlaceBirthday tolerant.String `json:"birthPlaceBirthday"`
-	Province           tolerant.String `json:"province"`
-	City               tolerant.String `json:"city"`
-	District           tolerant.String `json:"district"`
-	Village            tolerant.String `json:"village"`
-	RTRW               tolerant.String `json:"rtrw"`
-	Occupation         tolerant.String `json:"occupation"`
-	ExpiryDate         tolerant.String `json:"expiryDate"`
-	Nationality        tolerant.String `json:"nationality"`
-	MaritalStatus      tolerant.String `json:"maritalStatus"`
-	Address            tolerant.String `json:"address"`
-	PlaceOfBirth       tolerant.String `json:"placeOfBirth"`
-	Birthday           tolerant.String `json:"birthday"`
-}
-
-type wireResult struct {
-	Image        tolerant.String `json:"image"`
-	CroppedImage tolerant.String `json:"croppedImage"`
-	ImageType    tolerant.String `json:"imageType"`
-	IDVCode      tolerant.String `json:"idvCode"`
-	IDVResult    *struct {
-		IsLowQuality  tolerant.Bool `json:"isLowQuality"`
-		ForgeryLabels []string      `json:"forgeryLabels"`
-		QualityLabels []string      `json:"qualityLabels"`
-	} `json:"idvResult"`
-	OCRCode   tolerant.String `json:"ocrCode"`
-	OCRResult *wireOCR        `json:"ocrResult"`
-}
-
 // decodeResult builds a VerificationResult from a SUCCESS envelope. Null
-// data is taken as "not finished yet" (inferred).
+// data is taken as "not finished yet" (inferred). Every field is read
+// tolerantly: the vendor sends null for an OCR field it could not read.
 func decodeResult(env Envelope) (*VerificationResult, error) {
 	r := &VerificationResult{Meta: env.Meta}
 	if isNull(env.Data) {
 		return r, nil
 	}
-	var w wireResult
-	if err := json.Unmarshal(bytes.TrimSpace(env.Data), &w); err != nil {
+	if err := tolerant.Decode(bytes.TrimSpace(env.Data), r); err != nil {
 		return nil, err
-	}
-	r.Image, r.CroppedImage, r.ImageType = string(w.Image), string(w.CroppedImage), string(w.ImageType)
-	r.IDVCode, r.OCRCode = string(w.IDVCode), string(w.OCRCode)
-	if w.IDVResult != nil {
-		r.IDVResult = IDVResult{
-			IsLowQuality:  bool(w.IDVResult.IsLowQuality),
-			ForgeryLabels: w.IDVResult.ForgeryLabels,
-			QualityLabels: w.IDVResult.QualityLabels,
-		}
-	}
-	if o := w.OCRResult; o != nil {
-		r.OCRResult = &OCRResult{
-			IDNumber: string(o.IDNumber), Name: string(o.Name), BloodType: string(o.BloodType),
-			Religion: string(o.Religion), Gender: string(o.Gender), BirthPlaceBirthday: string(o.BirthPlaceBirthday),
-			Province: string(o.Province), City: string(o.City), District: string(o.District),
-			Village: string(o.Village), RTRW: string(o.RTRW), Occupation: string(o.Occupation),
-			ExpiryDate: string(o.ExpiryDate), Nationality: string(o.Nationality),
-			MaritalStatus: string(o.MaritalStatus), Address: string(o.Address),
-			PlaceOfBirth: string(o.PlaceOfBirth), Birthday: string(o.Birthday),
-		}
 	}
 	return r, nil
 }

@@ -38,8 +38,8 @@ type Envelope struct {
 // ErrorBody is the envelope's error object (not itself an error: the call
 // returns a *kyc.Error built from it). Code is a string ("500").
 type ErrorBody struct {
-	Code    string
-	Message string
+	Code    string `wire:"code"`
+	Message string `wire:"message"`
 }
 
 // Failed reports whether the envelope carries an error or a failed status.
@@ -54,12 +54,13 @@ func (e *Envelope) Failed() bool {
 	return false
 }
 
-// wireEnvelope is the tolerant wire form of Envelope.
+// wireEnvelope is what DecodeEnvelope reads, tolerantly, before it
+// interprets the timestamp, data and error.
 type wireEnvelope struct {
-	Status            tolerant.String `json:"status"`
-	ResponseTimestamp tolerant.String `json:"response_timestamp"`
-	Data              json.RawMessage `json:"data"`
-	Error             json.RawMessage `json:"error"`
+	Status            string          `wire:"status"`
+	ResponseTimestamp string          `wire:"response_timestamp"`
+	Data              json.RawMessage `wire:"data"`
+	Error             json.RawMessage `wire:"error"`
 }
 
 // DecodeEnvelope reads an Atlas JSON body. error may be an object
@@ -71,14 +72,14 @@ func DecodeEnvelope(body []byte) (*Envelope, error) {
 		return nil, errors.New("atlas: the body is not a JSON object")
 	}
 	var w wireEnvelope
-	if err := json.Unmarshal(t, &w); err != nil {
+	if err := tolerant.Decode(t, &w); err != nil {
 		return nil, err
 	}
-	env := &Envelope{Status: string(w.Status), Raw: json.RawMessage(body)}
+	env := &Envelope{Status: w.Status, Raw: json.RawMessage(body)}
 	if d := bytes.TrimSpace(w.Data); len(d) > 0 && string(d) != "null" {
 		env.Data = w.Data
 	}
-	if ms := strings.TrimSpace(string(w.ResponseTimestamp)); ms != "" {
+	if ms := strings.TrimSpace(w.ResponseTimestamp); ms != "" {
 		if n, err := strconv.ParseInt(ms, 10, 64); err == nil && n > 0 {
 			env.ResponseTimestamp = time.UnixMilli(n).UTC()
 		}
@@ -87,14 +88,12 @@ func DecodeEnvelope(body []byte) (*Envelope, error) {
 	switch {
 	case len(e) == 0 || string(e) == "null" || string(e) == "{}" || string(e) == `""` || string(e) == "false":
 	case e[0] == '{':
-		var o struct {
-			Code    tolerant.String `json:"code"`
-			Message tolerant.String `json:"message"`
-		}
-		if err := json.Unmarshal(e, &o); err != nil {
+		o := &ErrorBody{}
+		if err := tolerant.Decode(e, o); err != nil {
 			return nil, err
 		}
-		env.Error = &ErrorBody{Code: strings.TrimSpace(string(o.Code)), Message: strings.TrimSpace(string(o.Message))}
+		o.Code, o.Message = strings.TrimSpace(o.Code), strings.TrimSpace(o.Message)
+		env.Error = o
 	case e[0] == '"':
 		var s string
 		if err := json.Unmarshal(e, &s); err != nil {

@@ -50,19 +50,19 @@ const (
 // as seen in a sample response quoted in public integrator code; the
 // envelope around it is the documented one.
 type PANResult struct {
-	Number            string
-	Status            PANStatus
-	StatusDescription string
-	Title             string
-	FirstName         string
-	MiddleName        string
-	LastName          string
+	Number            string    `wire:"pan_number"`
+	Status            PANStatus `wire:"pan_status"`
+	StatusDescription string    `wire:"pan_status_desc"`
+	Title             string    `wire:"pan_holder_title"`
+	FirstName         string    `wire:"first_name"`
+	MiddleName        string    `wire:"middle_name"`
+	LastName          string    `wire:"last_name"`
 	// LastUpdated is when the registry last updated the record, midnight
 	// UTC; zero when not sent.
 	LastUpdated time.Time
 	// AadhaarSeeding is pan_aadhaar_seeding as sent: "Y" when the PAN is
 	// linked to an Aadhaar.
-	AadhaarSeeding string
+	AadhaarSeeding string `wire:"pan_aadhaar_seeding"`
 	RequestID      string
 	// Raw is the vendor's body (personal data).
 	Raw json.RawMessage
@@ -82,19 +82,6 @@ func (p *PANResult) FullName() string {
 	return strings.Join(strings.Fields(p.FirstName+" "+p.MiddleName+" "+p.LastName), " ")
 }
 
-type panData struct {
-	Number      tolerant.String `json:"pan_number"`
-	Status      tolerant.String `json:"pan_status"`
-	StatusDesc  tolerant.String `json:"pan_status_desc"`
-	Title       tolerant.String `json:"pan_holder_title"`
-	FirstName   tolerant.String `json:"first_name"`
-	MiddleName  tolerant.String `json:"middle_name"`
-	LastName    tolerant.String `json:"last_name"`
-	FullName    tolerant.String `json:"full_name"`
-	LastUpdated tolerant.String `json:"pan_last_updated"`
-	Seeding     tolerant.String `json:"pan_aadhaar_seeding"`
-}
-
 func (p *PANResult) fromEnvelope(env *Envelope) error {
 	d, err := decodePAN(env.Data)
 	if err != nil {
@@ -105,22 +92,34 @@ func (p *PANResult) fromEnvelope(env *Envelope) error {
 	return nil
 }
 
-// decodePAN reads the data of a PAN answer.
+// decodePAN reads the data of a PAN answer: an object, or one sent as a
+// one-element array. Its values are read tolerantly and trimmed; a holder
+// sent only as full_name is taken as LastName.
 func decodePAN(data json.RawMessage) (*PANResult, error) {
-	var d panData
-	if err := tolerant.One(data, &d); err != nil {
+	var obj json.RawMessage
+	if err := tolerant.One(data, &obj); err != nil {
 		return nil, err
 	}
-	p := &PANResult{
-		Number: strings.TrimSpace(string(d.Number)), Status: PANStatus(strings.ToUpper(strings.TrimSpace(string(d.Status)))),
-		StatusDescription: strings.TrimSpace(string(d.StatusDesc)), Title: strings.TrimSpace(string(d.Title)),
-		FirstName: strings.TrimSpace(string(d.FirstName)), MiddleName: strings.TrimSpace(string(d.MiddleName)),
-		LastName:       strings.TrimSpace(string(d.LastName)),
-		LastUpdated:    tolerant.Date(string(d.LastUpdated), "02/01/2006", "02-01-2006", "2006-01-02"),
-		AadhaarSeeding: strings.TrimSpace(string(d.Seeding)),
+	p := &PANResult{}
+	var rest struct {
+		FullName    string `wire:"full_name"`
+		LastUpdated string `wire:"pan_last_updated"`
 	}
+	if string(obj) != "null" {
+		if err := tolerant.Decode(obj, p); err != nil {
+			return nil, err
+		}
+		if err := tolerant.Decode(obj, &rest); err != nil {
+			return nil, err
+		}
+	}
+	for _, f := range []*string{&p.Number, &p.StatusDescription, &p.Title, &p.FirstName, &p.MiddleName, &p.LastName, &p.AadhaarSeeding} {
+		*f = strings.TrimSpace(*f)
+	}
+	p.Status = PANStatus(strings.ToUpper(strings.TrimSpace(string(p.Status))))
+	p.LastUpdated = tolerant.Date(rest.LastUpdated, "02/01/2006", "02-01-2006", "2006-01-02")
 	if p.FirstName == "" && p.LastName == "" {
-		p.LastName = strings.TrimSpace(string(d.FullName))
+		p.LastName = strings.TrimSpace(rest.FullName)
 	}
 	if p.Status == "" {
 		return nil, errNoField("pan_status")

@@ -51,11 +51,28 @@ const (
 // marker is in its first 64 KiB.
 const maxMarkerBytes = 64 << 10
 
+// request is the body of any of the three endpoints; each reads its own
+// fields. It is read tolerantly (numbers sent for strings).
+type request struct {
+	// Generate Token.
+	AccessKey    string `wire:"accessKey"`
+	Signature    string `wire:"signature"`
+	Timestamp    string `wire:"timestamp"`
+	PeriodSecond string `wire:"periodSecond"`
+	// Generate URL.
+	ReturnURL     string `wire:"returnUrl"`
+	FailReturnURL string `wire:"failReturnUrl"`
+	UserID        string `wire:"userId"`
+	Region        string `wire:"region"`
+	// Get Result.
+	SignatureID string `wire:"signatureId"`
+}
+
 // decode reads the JSON request into v; it answers the vendor's 400 and
 // returns false when the body is not that JSON.
-func decode(w http.ResponseWriter, r *http.Request, v any) bool {
+func decode(w http.ResponseWriter, r *http.Request, v *request) bool {
 	b, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	if err != nil || json.Unmarshal(b, v) != nil {
+	if err != nil || tolerant.Decode(b, v) != nil {
 		reply(w, http.StatusBadRequest, advanceai.CodeClientError, msgBadRequest, nil)
 		return false
 	}
@@ -64,12 +81,7 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 
 func (s *Server) generateToken(w http.ResponseWriter, r *http.Request) {
 	s.Note(noteTokenRequest)
-	var req struct {
-		AccessKey    tolerant.String `json:"accessKey"`
-		Signature    tolerant.String `json:"signature"`
-		Timestamp    tolerant.String `json:"timestamp"`
-		PeriodSecond tolerant.String `json:"periodSecond"`
-	}
+	var req request
 	if !decode(w, r, &req) {
 		return
 	}
@@ -78,20 +90,20 @@ func (s *Server) generateToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	now := s.now()
-	ts, err := strconv.ParseInt(string(req.Timestamp), 10, 64)
+	ts, err := strconv.ParseInt(req.Timestamp, 10, 64)
 	if err != nil || len(req.Timestamp) != 13 || time.UnixMilli(ts).Sub(now).Abs() > MaxClockSkew {
 		reply(w, http.StatusOK, advanceai.CodeParameterError, msgTimestamp, nil)
 		return
 	}
 	want := advanceai.Signature(s.accessKey, kyc.NewSecret(s.secretKey), ts)
-	if !kyctest.SameSecret(string(req.AccessKey), s.accessKey) ||
-		!kyctest.SameSecret(string(req.Signature), want) {
+	if !kyctest.SameSecret(req.AccessKey, s.accessKey) ||
+		!kyctest.SameSecret(req.Signature, want) {
 		reply(w, http.StatusOK, advanceai.CodeParameterError, msgSignature, nil)
 		return
 	}
 	ttl := DefaultTokenTTL
 	if req.PeriodSecond != "" {
-		p, err := strconv.ParseInt(string(req.PeriodSecond), 10, 64)
+		p, err := strconv.ParseInt(req.PeriodSecond, 10, 64)
 		if err != nil || p < 60 || p > 86400 {
 			reply(w, http.StatusOK, advanceai.CodeParameterError, msgParameter, nil)
 			return
@@ -130,12 +142,7 @@ func (s *Server) authenticated(next http.HandlerFunc) http.HandlerFunc {
 }
 
 func (s *Server) generateURL(w http.ResponseWriter, r *http.Request) {
-	var req struct {
-		ReturnURL     tolerant.String `json:"returnUrl"`
-		FailReturnURL tolerant.String `json:"failReturnUrl"`
-		UserID        tolerant.String `json:"userId"`
-		Region        tolerant.String `json:"region"`
-	}
+	var req request
 	if !decode(w, r, &req) {
 		return
 	}
@@ -143,7 +150,7 @@ func (s *Server) generateURL(w http.ResponseWriter, r *http.Request) {
 		reply(w, http.StatusOK, advanceai.CodeParameterError, msgEmpty, nil)
 		return
 	}
-	if u, err := url.Parse(string(req.ReturnURL)); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+	if u, err := url.Parse(req.ReturnURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
 		reply(w, http.StatusOK, advanceai.CodeParameterError, msgReturnURL, nil)
 		return
 	}
@@ -154,17 +161,15 @@ func (s *Server) generateURL(w http.ResponseWriter, r *http.Request) {
 	id, page := kyctest.RandomHex(8), kyctest.RandomHex(16)
 	exp := s.now().Add(LinkTTL)
 	s.mu.Lock()
-	s.sessions[id] = &session{userID: string(req.UserID), returnURL: string(req.ReturnURL), pageToken: page, expires: exp}
+	s.sessions[id] = &session{userID: req.UserID, returnURL: req.ReturnURL, pageToken: page, expires: exp}
 	s.mu.Unlock()
-	s.CountSend(string(req.UserID))
+	s.CountSend(req.UserID)
 	link := s.URL + H5Path + "?" + url.Values{"token": {page}, "signatureId": {id}}.Encode()
 	reply(w, http.StatusOK, advanceai.CodeSuccess, msgOK, map[string]any{"signatureId": id, "url": link, "expiredTime": exp.UnixMilli()})
 }
 
 func (s *Server) getResult(w http.ResponseWriter, r *http.Request) {
-	var req struct {
-		SignatureID tolerant.String `json:"signatureId"`
-	}
+	var req request
 	if !decode(w, r, &req) {
 		return
 	}
@@ -173,7 +178,7 @@ func (s *Server) getResult(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.mu.Lock()
-	v, ok := s.sessions[string(req.SignatureID)]
+	v, ok := s.sessions[req.SignatureID]
 	var code string
 	if ok {
 		code = v.idvCode
@@ -187,7 +192,7 @@ func (s *Server) getResult(w http.ResponseWriter, r *http.Request) {
 		reply(w, http.StatusOK, advanceai.CodeSignatureNotExist, msgNoSignature, nil)
 		return
 	}
-	reply(w, http.StatusOK, advanceai.CodeSuccess, msgOK, s.resultData(string(req.SignatureID), code))
+	reply(w, http.StatusOK, advanceai.CodeSuccess, msgOK, s.resultData(req.SignatureID, code))
 }
 
 // h5Page stands for the vendor's capture page. A POST of an image to the

@@ -259,22 +259,16 @@ func (s *Server) faceVerify(w http.ResponseWriter, r *http.Request, _ []byte) {
 		s.fail(w, http.StatusBadRequest, "400", "Invalid request - missing parameters.")
 		return
 	}
-	s.mu.Lock()
-	enrolled, known := s.enrolled[r.URL.Query().Get("face_id")]
-	s.mu.Unlock()
+	_, enrolled, known := s.enrolledFace(w, r, false)
 	if !known {
-		s.fail(w, http.StatusNotFound, "404", "face_id not found.")
 		return
 	}
 	s.faces(w, img, enrolled)
 }
 
 func (s *Server) faceFetch(w http.ResponseWriter, r *http.Request, _ []byte) {
-	s.mu.Lock()
-	img, ok := s.enrolled[r.URL.Query().Get("face_id")]
-	s.mu.Unlock()
+	_, img, ok := s.enrolledFace(w, r, false)
 	if !ok {
-		s.fail(w, http.StatusNotFound, "404", "face_id not found.")
 		return
 	}
 	w.Header().Set("Content-Type", "image/jpeg")
@@ -282,16 +276,28 @@ func (s *Server) faceFetch(w http.ResponseWriter, r *http.Request, _ []byte) {
 }
 
 func (s *Server) faceDelete(w http.ResponseWriter, r *http.Request, _ []byte) {
-	id := r.URL.Query().Get("face_id")
-	s.mu.Lock()
-	_, ok := s.enrolled[id]
-	delete(s.enrolled, id)
-	s.mu.Unlock()
+	id, _, ok := s.enrolledFace(w, r, true)
 	if !ok {
-		s.fail(w, http.StatusNotFound, "404", "face_id not found.")
 		return
 	}
 	s.ok(w, map[string]any{"face_id": id, "deleted": true}) // inferred
+}
+
+// enrolledFace finds the enrolled face the query's face_id names, and
+// forgets it when remove is set. It answers the 404 and returns false when
+// no face has that id.
+func (s *Server) enrolledFace(w http.ResponseWriter, r *http.Request, remove bool) (id string, img []byte, ok bool) {
+	id = r.URL.Query().Get("face_id")
+	s.mu.Lock()
+	img, ok = s.enrolled[id]
+	if remove {
+		delete(s.enrolled, id)
+	}
+	s.mu.Unlock()
+	if !ok {
+		s.fail(w, http.StatusNotFound, "404", "face_id not found.")
+	}
+	return id, img, ok
 }
 
 func (s *Server) videoChallenge(w http.ResponseWriter, r *http.Request, _ []byte) {
