@@ -64,13 +64,8 @@ func decodeEnvelope(body []byte) (*Envelope, error) {
 	if len(t) == 0 || t[0] != '{' {
 		return nil, errors.New("the answer is not a JSON object")
 	}
-	// Decode fills a struct's own tagged fields, not an embedded one's:
-	// Data, then Meta.
 	env := &Envelope{}
 	if err := tolerant.Decode(t, env); err != nil {
-		return nil, err
-	}
-	if err := tolerant.Decode(t, &env.Meta); err != nil {
 		return nil, err
 	}
 	return env, nil

@@ -100,15 +100,14 @@ func decodePAN(data json.RawMessage) (*PANResult, error) {
 	if err := tolerant.One(data, &obj); err != nil {
 		return nil, err
 	}
-	p := &PANResult{}
-	var rest struct {
+	// The keys read otherwise than into a PANResult field ride beside it.
+	rest := struct {
+		*PANResult
 		FullName    string `wire:"full_name"`
 		LastUpdated string `wire:"pan_last_updated"`
-	}
+	}{PANResult: &PANResult{}}
+	p := rest.PANResult
 	if string(obj) != "null" {
-		if err := tolerant.Decode(obj, p); err != nil {
-			return nil, err
-		}
 		if err := tolerant.Decode(obj, &rest); err != nil {
 			return nil, err
 		}

@@ -26,6 +26,9 @@ import (
 // float as Signed does; `nested` accepts an object sent inside a string
 // (Nested); `one` accepts an object sent as a one-element array (One).
 //
+// An embedded struct, or a pointer to one, is filled from the same object,
+// as encoding/json promotes its fields (a nil pointer is allocated).
+//
 // Keys match as encoding/json matches them: the last exact match, else the
 // last one equal under case folding. A value of the wrong shape (an object
 // for a string) is an error, as it is for the tolerant types.
@@ -135,14 +138,29 @@ func object(raw []byte, rv reflect.Value, opts string) error {
 	if err != nil {
 		return err
 	}
+	return fields(members, rv)
+}
+
+// fields fills the tagged fields of the struct rv from the object's
+// members. An embedded struct (or pointer to one) without a tag of its own
+// is filled from the same members, as encoding/json promotes its fields;
+// an outer field of the same key is filled too, so a struct can embed a
+// public type and add keys it reads differently.
+func fields(ms []member, rv reflect.Value) error {
 	t := rv.Type()
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
 		name, fopts, _ := strings.Cut(f.Tag.Get("wire"), ",")
-		if name == "" || name == "-" || !f.IsExported() {
+		if f.Anonymous && name == "" {
+			if err := embedded(ms, rv.Field(i)); err != nil {
+				return err
+			}
 			continue
 		}
-		val, ok := lookup(members, name)
+		if name == "" || name == "-" || !rv.Field(i).CanSet() {
+			continue
+		}
+		val, ok := lookup(ms, name)
 		if !ok {
 			continue
 		}
@@ -154,6 +172,25 @@ func object(raw []byte, rv reflect.Value, opts string) error {
 				vf.SetBool(!empty(val))
 			}
 		}
+	}
+	return nil
+}
+
+// embedded fills the embedded struct field fv, allocating it when it is a
+// nil pointer of an exported type (one of an unexported type cannot be set,
+// as encoding/json cannot either, and is left nil).
+func embedded(ms []member, fv reflect.Value) error {
+	switch {
+	case fv.Kind() == reflect.Struct && hasWireTags(fv.Type()):
+		return fields(ms, fv)
+	case fv.Kind() == reflect.Pointer && fv.Type().Elem().Kind() == reflect.Struct && hasWireTags(fv.Type().Elem()):
+		if fv.IsNil() {
+			if !fv.CanSet() {
+				return nil
+			}
+			fv.Set(reflect.New(fv.Type().Elem()))
+		}
+		return fields(ms, fv.Elem())
 	}
 	return nil
 }

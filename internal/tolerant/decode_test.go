@@ -83,6 +83,43 @@ func TestDecodeNullKeepsADefault(t *testing.T) {
 	assert.Empty(t, got.Name)
 }
 
+type decMeta struct {
+	Code string `wire:"code"`
+}
+
+// DecPtr is exported so that Decode may allocate it when embedded.
+type DecPtr struct {
+	Code string `wire:"code"`
+	N    int    `wire:"n"`
+}
+
+type decEnvelope struct {
+	decMeta
+	*DecPtr
+	Data json.RawMessage `wire:"data"`
+	// N is read by the outer struct too, as a string this time.
+	Both string `wire:"n"`
+}
+
+func TestDecodeEmbedded(t *testing.T) {
+	var got decEnvelope
+	require.NoError(t, Decode([]byte(`{"code":7,"n":"3","data":{"x":1}}`), &got))
+	assert.Equal(t, "7", got.decMeta.Code, "an embedded struct is filled from the same object")
+	require.NotNil(t, got.DecPtr, "an embedded pointer is allocated")
+	assert.Equal(t, DecPtr{Code: "7", N: 3}, *got.DecPtr)
+	assert.Equal(t, "3", got.Both, "an outer field of the same key is filled too")
+	assert.JSONEq(t, `{"x":1}`, string(got.Data))
+	require.Error(t, Decode([]byte(`{"code":{}}`), &got), "an embedded field's wrong shape is an error")
+
+	var unexported struct {
+		*decInner
+		Name string `wire:"name"`
+	}
+	require.NoError(t, Decode([]byte(`{"code":1,"name":"x"}`), &unexported))
+	assert.Nil(t, unexported.decInner, "an embedded pointer of an unexported type cannot be allocated: left nil, no panic")
+	assert.Equal(t, "x", unexported.Name)
+}
+
 func TestDecodeWantsAStructPointer(t *testing.T) {
 	var s string
 	require.Error(t, Decode([]byte(`{}`), &s))
@@ -95,5 +132,7 @@ func FuzzDecode(f *testing.F) {
 	f.Fuzz(func(t *testing.T, b []byte) {
 		var v decOuter
 		_ = Decode(b, &v) // must not panic
+		var e decEnvelope
+		_ = Decode(b, &e)
 	})
 }
