@@ -132,33 +132,31 @@ type LivenessScores struct {
 
 // FaceRecognitionScores are the face match and 1:N checks.
 type FaceRecognitionScores struct {
-	ExistingUser        bool            `json:"existingUser"`
-	ExistingInterviewID string          `json:"existingInterviewId"`
-	ExistingExternalID  string          `json:"existingExternalId"`
-	MaskCheck           ScoreItem       `json:"maskCheck"`
-	LensesCheck         ScoreItem       `json:"lensesCheck"`
-	FaceBrightness      ScoreItem       `json:"faceBrightness"`
-	NameMatch           ScoreItem       `json:"nameMatch"`
-	AppliedRule         json.RawMessage `json:"appliedRule,omitempty"`
-	Overall             ScoreItem       `json:"overall"`
+	ExistingUser        bool            `json:"existingUser" wire:"existingUser"`
+	ExistingInterviewID string          `json:"existingInterviewId" wire:"existingInterviewId"`
+	ExistingExternalID  string          `json:"existingExternalId" wire:"existingExternalId"`
+	MaskCheck           ScoreItem       `json:"maskCheck" wire:"maskCheck"`
+	LensesCheck         ScoreItem       `json:"lensesCheck" wire:"lensesCheck"`
+	FaceBrightness      ScoreItem       `json:"faceBrightness" wire:"faceBrightness"`
+	NameMatch           ScoreItem       `json:"nameMatch" wire:"nameMatch"`
+	AppliedRule         json.RawMessage `json:"appliedRule,omitempty" wire:"appliedRule"`
+	Overall             ScoreItem       `json:"overall" wire:"overall"`
 }
 
 // UnmarshalJSON accepts fields that are null, numbers or strings where
 // Incode is loose about their types.
-func (f *FaceRecognitionScores) UnmarshalJSON(b []byte) error {
-	type plain FaceRecognitionScores
-	var w struct {
-		plain
-		ExistingUser        tolerant.Bool   `json:"existingUser"`
-		ExistingInterviewID tolerant.String `json:"existingInterviewId"`
-		ExistingExternalID  tolerant.String `json:"existingExternalId"`
+func (f *FaceRecognitionScores) UnmarshalJSON(b []byte) error { return unmarshalWire(b, f) }
+
+// unmarshalWire is the UnmarshalJSON of a type with wire tags: *v is reset
+// and filled from b by tolerant.Decode (which reads its ScoreItem fields
+// through their own UnmarshalJSON); null leaves it zero, as encoding/json
+// does.
+func unmarshalWire[T any](b []byte, v *T) error {
+	*v = *new(T)
+	if string(bytes.TrimSpace(b)) == "null" {
+		return nil
 	}
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	*f = FaceRecognitionScores(w.plain)
-	f.ExistingUser, f.ExistingInterviewID, f.ExistingExternalID = bool(w.ExistingUser), string(w.ExistingInterviewID), string(w.ExistingExternalID)
-	return nil
+	return tolerant.Decode(b, v)
 }
 
 // OCRConfidenceScores is Incode's confidence in its reading of the ID.
@@ -170,32 +168,19 @@ type OCRConfidenceScores struct {
 // (https://developer.incode.com/docs/fetch-scores). Sections Incode did not
 // run are nil; sections this type does not name stay in Raw.
 type ScoreResult struct {
-	IDValidation      *IDValidationScores    `json:"idValidation"`
-	Liveness          *LivenessScores        `json:"liveness"`
-	FaceRecognition   *FaceRecognitionScores `json:"faceRecognition"`
-	IDOCRConfidence   *OCRConfidenceScores   `json:"idOcrConfidence"`
-	Overall           ScoreItem              `json:"overall"`
-	ReasonMsg         string                 `json:"reasonMsg"`
-	NeedsReviewReason string                 `json:"needsReviewReason"`
+	IDValidation      *IDValidationScores    `json:"idValidation" wire:"idValidation"`
+	Liveness          *LivenessScores        `json:"liveness" wire:"liveness"`
+	FaceRecognition   *FaceRecognitionScores `json:"faceRecognition" wire:"faceRecognition"`
+	IDOCRConfidence   *OCRConfidenceScores   `json:"idOcrConfidence" wire:"idOcrConfidence"`
+	Overall           ScoreItem              `json:"overall" wire:"overall"`
+	ReasonMsg         string                 `json:"reasonMsg" wire:"reasonMsg"`
+	NeedsReviewReason string                 `json:"needsReviewReason" wire:"needsReviewReason"`
 	// Raw is the body as Incode sent it. It is personal data.
 	Raw json.RawMessage `json:"-"`
 }
 
 // UnmarshalJSON accepts texts that are null or numbers.
-func (r *ScoreResult) UnmarshalJSON(b []byte) error {
-	type plain ScoreResult
-	var w struct {
-		plain
-		ReasonMsg         tolerant.String `json:"reasonMsg"`
-		NeedsReviewReason tolerant.String `json:"needsReviewReason"`
-	}
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	*r = ScoreResult(w.plain)
-	r.ReasonMsg, r.NeedsReviewReason = string(w.ReasonMsg), string(w.NeedsReviewReason)
-	return nil
-}
+func (r *ScoreResult) UnmarshalJSON(b []byte) error { return unmarshalWire(b, r) }
 
 // DecodeScore decodes a /omni/get/score body. A body whose named leaves
 // (every section's overall, livenessScore, photoQuality, the face checks,
