@@ -28,11 +28,11 @@ func badRequest(w http.ResponseWriter, r *http.Request, message string) {
 	writeError(w, r, http.StatusBadRequest, 400, "Bad Request", message)
 }
 
-// holds reports cond, evaluated with s.mu held.
-func (s *Server) holds(cond func() bool) bool {
+// locked returns f's value, evaluated with s.mu held.
+func locked[T any](s *Server, f func() T) T {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return cond()
+	return f()
 }
 
 // writeError answers with Incode's error body.
@@ -274,7 +274,7 @@ func (s *Server) addFront(w http.ResponseWriter, r *http.Request, ss *session) {
 }
 
 func (s *Server) addBack(w http.ResponseWriter, r *http.Request, ss *session) {
-	if !s.holds(func() bool { return ss.hasFront }) {
+	if !locked(s, func() bool { return ss.hasFront }) {
 		badRequest(w, r, "Upload the front of the ID first")
 		return
 	}
