@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -333,14 +334,7 @@ func OnboardingStatuses() []OnboardingStatus {
 }
 
 // Documented reports whether st is one of OnboardingStatuses.
-func (st OnboardingStatus) Documented() bool {
-	for _, d := range OnboardingStatuses() {
-		if st == d {
-			return true
-		}
-	}
-	return false
-}
+func (st OnboardingStatus) Documented() bool { return slices.Contains(OnboardingStatuses(), st) }
 
 // Ready reports that the ID processing started by ProcessID is over, so
 // the whole score (ID, liveness, face) and the OCR can be read.
