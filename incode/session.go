@@ -176,7 +176,7 @@ func (s *Session) call(op kyc.Operation, q url.Values, body transport.Body) call
 // send → decode path of the typed methods. An answer decode refuses is a
 // BadResponse of r's operation. resp is the answer, for a check after.
 func fetch[T any](ctx context.Context, c *Client, r call, decode func([]byte) (*T, error)) (v *T, resp *transport.Response, err error) {
-	resp, err = c.send(ctx, r, nil)
+	resp, err = c.send(ctx, r)
 	if err != nil {
 		return nil, resp, err
 	}
