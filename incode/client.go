@@ -314,9 +314,9 @@ type call struct {
 
 // send builds the request of a typed method from its operation, adds the
 // session's token, and sends it through the one send path, c.tc.Call
-// (send → check → decode into out). A request carrying the executive token
+// (send → check; fetch decodes). A request carrying the executive token
 // has the renew hook renewExecutive.
-func (c *Client) send(ctx context.Context, r call, out any) (*transport.Response, error) {
+func (c *Client) send(ctx context.Context, r call) (*transport.Response, error) {
 	req := &transport.Request{Operation: r.op, Query: r.query, Body: r.body}
 	if r.s != nil {
 		tok, exec, err := r.s.token(ctx, r.op.Name)
@@ -328,7 +328,7 @@ func (c *Client) send(ctx context.Context, r call, out any) (*transport.Response
 			req.Renew = c.renewExecutive(r.op.Name, req, tok)
 		}
 	}
-	return c.tc.Call(ctx, req, out)
+	return c.tc.Call(ctx, req, nil)
 }
 
 // renewExecutive is the renew hook of a request carrying the executive

@@ -113,13 +113,15 @@ func ErrorReason(err error) (kyc.Reason, bool) {
 }
 
 // errorBody is Incode's error shape. "status" is Incode's own code (4019,
-// 6000) or an HTTP status; message and path are often missing.
+// 6000) or an HTTP status; message and path are often missing. Timestamp
+// and Path are unused, but a body where they are not scalars is not taken
+// for the error shape.
 type errorBody struct {
-	Timestamp tolerant.Int    `json:"timestamp"`
-	Status    tolerant.Int    `json:"status"`
-	Error     tolerant.String `json:"error"`
-	Message   tolerant.String `json:"message"`
-	Path      tolerant.String `json:"path"`
+	Timestamp int64  `wire:"timestamp"`
+	Status    int    `wire:"status"`
+	Error     string `wire:"error"`
+	Message   string `wire:"message"`
+	Path      string `wire:"path"`
 }
 
 // rawBody carries the vendor's error body as the cause of a *kyc.Error, so
@@ -135,7 +137,7 @@ func (c *Client) check(op kyc.Operation, resp *transport.Response) error {
 	var eb errorBody
 	decoded := false
 	if t := bytes.TrimSpace(transport.StripBOM(resp.Body)); len(t) > 0 && t[0] == '{' {
-		decoded = json.Unmarshal(t, &eb) == nil
+		decoded = tolerant.Decode(t, &eb) == nil
 	}
 	ok := resp.StatusCode >= 200 && resp.StatusCode < 300
 	if ok && !(decoded && eb.Error != "" && eb.Status != 0) {
@@ -164,9 +166,9 @@ func (c *Client) apiError(op kyc.Operation, resp *transport.Response, eb errorBo
 		}
 		kind = transport.KindForStatus(st)
 	}
-	msg := string(eb.Message)
+	msg := eb.Message
 	if msg == "" {
-		msg = string(eb.Error)
+		msg = eb.Error
 	}
 	e := c.tc.APIError(op.Name, resp, kind, code, msg) // the vendor's text stays out of Error()
 	if m, ok := httpMessages[resp.StatusCode]; ok {

@@ -56,13 +56,26 @@ func (r *SelfieResult) Reason() kyc.Reason {
 	return ""
 }
 
+func (r *SelfieResult) confidence() tolerant.Float {
+	return tolerant.Float{Value: r.Confidence, Valid: r.HasConfidence}
+}
+
 func decodeSelfie(b []byte) (*SelfieResult, error) {
-	r := &SelfieResult{IsBright: true, Raw: json.RawMessage(b)}
+	return decodeConfident(b, &SelfieResult{IsBright: true, Raw: json.RawMessage(b)})
+}
+
+// confident is an answer carrying a 0..1 confidence.
+type confident interface{ confidence() tolerant.Float }
+
+// decodeConfident fills r, which holds its defaults, from the answer b
+// through its wire tags and refuses a confidence outside 0..1.
+func decodeConfident[T confident](b []byte, r T) (T, error) {
+	var none T
 	if err := tolerant.Decode(transport.StripBOM(b), r); err != nil {
-		return nil, err
+		return none, err
 	}
-	if !unit(tolerant.Float{Value: r.Confidence, Valid: r.HasConfidence}) {
-		return nil, errConfidenceRange
+	if !unit(r.confidence()) {
+		return none, errConfidenceRange
 	}
 	return r, nil
 }
@@ -82,15 +95,8 @@ func (s *Session) addSelfie(ctx context.Context, img *kyc.Image, field string) (
 	if err != nil {
 		return nil, err
 	}
-	resp, err := s.c.send(ctx, s.call(opAddSelfie, url.Values{"imageType": {"selfie"}}, body), nil)
-	if err != nil {
-		return nil, err
-	}
-	r, err := decodeSelfie(resp.Body)
-	if err != nil {
-		return nil, s.c.tc.BadResponse(opAddSelfie.Name, resp, err)
-	}
-	return r, nil
+	r, _, err := fetch(ctx, s.c, s.call(opAddSelfie, url.Values{"imageType": {"selfie"}}, body), decodeSelfie)
+	return r, err
 }
 
 // FaceMatchResult is the answer to ProcessFace: Confidence 1 means the
@@ -111,15 +117,12 @@ type FaceMatchResult struct {
 // Match reports that the selfie matches the ID photo (confidence 1).
 func (r *FaceMatchResult) Match() bool { return r.HasConfidence && r.Confidence >= 0.5 }
 
+func (r *FaceMatchResult) confidence() tolerant.Float {
+	return tolerant.Float{Value: r.Confidence, Valid: r.HasConfidence}
+}
+
 func decodeFace(b []byte) (*FaceMatchResult, error) {
-	r := &FaceMatchResult{Raw: json.RawMessage(b)}
-	if err := tolerant.Decode(transport.StripBOM(b), r); err != nil {
-		return nil, err
-	}
-	if !unit(tolerant.Float{Value: r.Confidence, Valid: r.HasConfidence}) {
-		return nil, errConfidenceRange
-	}
-	return r, nil
+	return decodeConfident(b, &FaceMatchResult{Raw: json.RawMessage(b)})
 }
 
 // ProcessFace runs the 1:1 face match between the selfie and the ID photo,
@@ -129,13 +132,6 @@ func decodeFace(b []byte) (*FaceMatchResult, error) {
 //
 //	POST /omni/process/face (billed) — https://developer.incode.com/reference/processface
 func (s *Session) ProcessFace(ctx context.Context) (*FaceMatchResult, error) {
-	resp, err := s.c.send(ctx, s.call(opProcessFace, nil, emptyJSON()), nil)
-	if err != nil {
-		return nil, err
-	}
-	r, err := decodeFace(resp.Body)
-	if err != nil {
-		return nil, s.c.tc.BadResponse(opProcessFace.Name, resp, err)
-	}
-	return r, nil
+	r, _, err := fetch(ctx, s.c, s.call(opProcessFace, nil, emptyJSON()), decodeFace)
+	return r, err
 }

@@ -11,7 +11,6 @@ import (
 	"net/url"
 
 	"github.com/kyc-go/kyc"
-	"github.com/kyc-go/kyc/internal/tolerant"
 	"github.com/kyc-go/kyc/internal/transport"
 )
 
@@ -87,11 +86,22 @@ type OnboardingLink struct {
 	// URL opens the session's flow on Incode's hosted pages: send it to the
 	// person. Anyone holding it may continue the session, so treat it as a
 	// credential; the package's fmt verbs never print it.
-	URL string
+	URL string `wire:"url"`
 }
 
-type onboardingURLWire struct {
-	URL tolerant.String `json:"url"`
+// decodeLink decodes the answer to /0/omni/onboarding-url, refusing one
+// without an absolute https url.
+func decodeLink(b []byte) (*OnboardingLink, error) {
+	l, err := decodeInto(b, &OnboardingLink{})
+	if err != nil {
+		return nil, err
+	}
+	u := l.URL
+	p, perr := url.Parse(u)
+	if perr != nil || p.Scheme != "https" || p.Host == "" || p.User != nil || len(u) > kyc.MaxURLLength || !transport.SafeText(u) {
+		return nil, errors.New("no usable url in the answer")
+	}
+	return l, nil
 }
 
 // OnboardingURL asks Incode for the URL of the session's flow on its
@@ -112,15 +122,6 @@ func (s *Session) OnboardingURL(ctx context.Context) (*OnboardingLink, error) {
 		}
 		q = url.Values{"clientId": {s.ClientID}}
 	}
-	var w onboardingURLWire
-	resp, err := s.c.send(ctx, s.call(op, q, transport.Body{}), &w)
-	if err != nil {
-		return nil, err
-	}
-	u := string(w.URL)
-	p, perr := url.Parse(u)
-	if perr != nil || p.Scheme != "https" || p.Host == "" || p.User != nil || len(u) > kyc.MaxURLLength || !transport.SafeText(u) {
-		return nil, s.c.tc.BadResponse(op.Name, resp, errors.New("no usable url in the answer"))
-	}
-	return &OnboardingLink{URL: u}, nil
+	l, _, err := fetch(ctx, s.c, s.call(op, q, transport.Body{}), decodeLink)
+	return l, err
 }

@@ -132,33 +132,31 @@ type LivenessScores struct {
 
 // FaceRecognitionScores are the face match and 1:N checks.
 type FaceRecognitionScores struct {
-	ExistingUser        bool            `json:"existingUser"`
-	ExistingInterviewID string          `json:"existingInterviewId"`
-	ExistingExternalID  string          `json:"existingExternalId"`
-	MaskCheck           ScoreItem       `json:"maskCheck"`
-	LensesCheck         ScoreItem       `json:"lensesCheck"`
-	FaceBrightness      ScoreItem       `json:"faceBrightness"`
-	NameMatch           ScoreItem       `json:"nameMatch"`
-	AppliedRule         json.RawMessage `json:"appliedRule,omitempty"`
-	Overall             ScoreItem       `json:"overall"`
+	ExistingUser        bool            `json:"existingUser" wire:"existingUser"`
+	ExistingInterviewID string          `json:"existingInterviewId" wire:"existingInterviewId"`
+	ExistingExternalID  string          `json:"existingExternalId" wire:"existingExternalId"`
+	MaskCheck           ScoreItem       `json:"maskCheck" wire:"maskCheck"`
+	LensesCheck         ScoreItem       `json:"lensesCheck" wire:"lensesCheck"`
+	FaceBrightness      ScoreItem       `json:"faceBrightness" wire:"faceBrightness"`
+	NameMatch           ScoreItem       `json:"nameMatch" wire:"nameMatch"`
+	AppliedRule         json.RawMessage `json:"appliedRule,omitempty" wire:"appliedRule"`
+	Overall             ScoreItem       `json:"overall" wire:"overall"`
 }
 
 // UnmarshalJSON accepts fields that are null, numbers or strings where
 // Incode is loose about their types.
-func (f *FaceRecognitionScores) UnmarshalJSON(b []byte) error {
-	type plain FaceRecognitionScores
-	var w struct {
-		plain
-		ExistingUser        tolerant.Bool   `json:"existingUser"`
-		ExistingInterviewID tolerant.String `json:"existingInterviewId"`
-		ExistingExternalID  tolerant.String `json:"existingExternalId"`
+func (f *FaceRecognitionScores) UnmarshalJSON(b []byte) error { return unmarshalWire(b, f) }
+
+// unmarshalWire is the UnmarshalJSON of a type with wire tags: *v is reset
+// and filled from b by tolerant.Decode (which reads its ScoreItem fields
+// through their own UnmarshalJSON); null leaves it zero, as encoding/json
+// does.
+func unmarshalWire[T any](b []byte, v *T) error {
+	*v = *new(T)
+	if string(bytes.TrimSpace(b)) == "null" {
+		return nil
 	}
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	*f = FaceRecognitionScores(w.plain)
-	f.ExistingUser, f.ExistingInterviewID, f.ExistingExternalID = bool(w.ExistingUser), string(w.ExistingInterviewID), string(w.ExistingExternalID)
-	return nil
+	return tolerant.Decode(b, v)
 }
 
 // OCRConfidenceScores is Incode's confidence in its reading of the ID.
@@ -170,32 +168,19 @@ type OCRConfidenceScores struct {
 // (https://developer.incode.com/docs/fetch-scores). Sections Incode did not
 // run are nil; sections this type does not name stay in Raw.
 type ScoreResult struct {
-	IDValidation      *IDValidationScores    `json:"idValidation"`
-	Liveness          *LivenessScores        `json:"liveness"`
-	FaceRecognition   *FaceRecognitionScores `json:"faceRecognition"`
-	IDOCRConfidence   *OCRConfidenceScores   `json:"idOcrConfidence"`
-	Overall           ScoreItem              `json:"overall"`
-	ReasonMsg         string                 `json:"reasonMsg"`
-	NeedsReviewReason string                 `json:"needsReviewReason"`
+	IDValidation      *IDValidationScores    `json:"idValidation" wire:"idValidation"`
+	Liveness          *LivenessScores        `json:"liveness" wire:"liveness"`
+	FaceRecognition   *FaceRecognitionScores `json:"faceRecognition" wire:"faceRecognition"`
+	IDOCRConfidence   *OCRConfidenceScores   `json:"idOcrConfidence" wire:"idOcrConfidence"`
+	Overall           ScoreItem              `json:"overall" wire:"overall"`
+	ReasonMsg         string                 `json:"reasonMsg" wire:"reasonMsg"`
+	NeedsReviewReason string                 `json:"needsReviewReason" wire:"needsReviewReason"`
 	// Raw is the body as Incode sent it. It is personal data.
 	Raw json.RawMessage `json:"-"`
 }
 
 // UnmarshalJSON accepts texts that are null or numbers.
-func (r *ScoreResult) UnmarshalJSON(b []byte) error {
-	type plain ScoreResult
-	var w struct {
-		plain
-		ReasonMsg         tolerant.String `json:"reasonMsg"`
-		NeedsReviewReason tolerant.String `json:"needsReviewReason"`
-	}
-	if err := json.Unmarshal(b, &w); err != nil {
-		return err
-	}
-	*r = ScoreResult(w.plain)
-	r.ReasonMsg, r.NeedsReviewReason = string(w.ReasonMsg), string(w.NeedsReviewReason)
-	return nil
-}
+func (r *ScoreResult) UnmarshalJSON(b []byte) error { return unmarshalWire(b, r) }
 
 // DecodeScore decodes a /omni/get/score body. A body whose named leaves
 // (every section's overall, livenessScore, photoQuality, the face checks,
@@ -384,35 +369,37 @@ type OCRAddress struct {
 // fields typed, the rest in Raw. Incode sends only the fields the detected
 // document has. This is personal data: it never appears in logs or errors.
 type OCRResult struct {
-	Name          OCRName
-	Address       string
-	AddressFields OCRAddress
-	TypeOfID      string
-	FrontSubtype  string
-	BackSubtype   string
+	Name          OCRName    `wire:"name"`
+	Address       string     `wire:"address"`
+	AddressFields OCRAddress `wire:"addressFields"`
+	TypeOfID      string     `wire:"typeOfId"`
+	FrontSubtype  string     `wire:"documentFrontSubtype"`
+	BackSubtype   string     `wire:"documentBackSubtype"`
 	// BirthDate is in milliseconds since the epoch, UTC (negative before
 	// 1970); HasBirthDate says whether Incode sent one.
-	BirthDate    int64
+	BirthDate    int64 `wire:"birthDate,valid=HasBirthDate"`
 	HasBirthDate bool
-	Gender       string
+	Gender       string `wire:"gender"`
 	// DocumentNumber, PersonalNumber, RefNumber and TaxIDNumber are the
 	// document's numbers, as printed.
-	DocumentNumber string
-	PersonalNumber string
-	RefNumber      string
-	TaxIDNumber    string
+	DocumentNumber string `wire:"documentNumber"`
+	PersonalNumber string `wire:"personalNumber"`
+	RefNumber      string `wire:"refNumber"`
+	TaxIDNumber    string `wire:"taxIdNumber"`
 	// IssuedAt and ExpireAt are epoch milliseconds sent as strings.
-	IssuedAt string
-	ExpireAt string
+	IssuedAt string `wire:"issuedAt"`
+	ExpireAt string `wire:"expireAt"`
 	// IssueDate and ExpirationDate are years.
-	IssueDate        int
-	ExpirationDate   int
-	IssuingCountry   string
-	IssuingState     string
-	IssuingAuthority string
-	Nationality      string
-	NationalityMrz   string
-	MRZ1, MRZ2, MRZ3 string
+	IssueDate        int    `wire:"issueDate"`
+	ExpirationDate   int    `wire:"expirationDate"`
+	IssuingCountry   string `wire:"issuingCountry"`
+	IssuingState     string `wire:"issuingState"`
+	IssuingAuthority string `wire:"issuingAuthority"`
+	Nationality      string `wire:"nationality"`
+	NationalityMrz   string `wire:"nationalityMrz"`
+	MRZ1             string `wire:"mrz1"`
+	MRZ2             string `wire:"mrz2"`
+	MRZ3             string `wire:"mrz3"`
 	// Confidence holds ocrDataConfidence: per-field confidences, 0..1; a
 	// value outside 0..1 (or NaN) is left out.
 	Confidence map[string]float64
@@ -420,64 +407,17 @@ type OCRResult struct {
 	Raw json.RawMessage
 }
 
-type ocrWire struct {
-	Name             *OCRName                  `json:"name"`
-	Address          tolerant.String           `json:"address"`
-	AddressFields    *OCRAddress               `json:"addressFields"`
-	TypeOfID         tolerant.String           `json:"typeOfId"`
-	FrontSubtype     tolerant.String           `json:"documentFrontSubtype"`
-	BackSubtype      tolerant.String           `json:"documentBackSubtype"`
-	BirthDate        *tolerant.Int             `json:"birthDate"`
-	Gender           tolerant.String           `json:"gender"`
-	DocumentNumber   tolerant.String           `json:"documentNumber"`
-	PersonalNumber   tolerant.String           `json:"personalNumber"`
-	RefNumber        tolerant.String           `json:"refNumber"`
-	TaxIDNumber      tolerant.String           `json:"taxIdNumber"`
-	IssuedAt         tolerant.String           `json:"issuedAt"`
-	ExpireAt         tolerant.String           `json:"expireAt"`
-	IssueDate        tolerant.Int              `json:"issueDate"`
-	ExpirationDate   tolerant.Int              `json:"expirationDate"`
-	IssuingCountry   tolerant.String           `json:"issuingCountry"`
-	IssuingState     tolerant.String           `json:"issuingState"`
-	IssuingAuthority tolerant.String           `json:"issuingAuthority"`
-	Nationality      tolerant.String           `json:"nationality"`
-	NationalityMrz   tolerant.String           `json:"nationalityMrz"`
-	MRZ1             tolerant.String           `json:"mrz1"`
-	MRZ2             tolerant.String           `json:"mrz2"`
-	MRZ3             tolerant.String           `json:"mrz3"`
-	Confidence       map[string]tolerant.Float `json:"ocrDataConfidence"`
-}
-
 // DecodeOCR decodes a /omni/get/ocr-data body.
 func DecodeOCR(b []byte) (*OCRResult, error) {
 	b = transport.StripBOM(b)
-	if t := bytes.TrimSpace(b); len(t) == 0 || t[0] != '{' {
-		return nil, errors.New("incode: the OCR body is not a JSON object")
+	d := &OCRResult{Raw: json.RawMessage(b)}
+	var w struct {
+		Confidence map[string]tolerant.Float `wire:"ocrDataConfidence"`
 	}
-	var w ocrWire
-	if err := json.Unmarshal(b, &w); err != nil {
-		return nil, err
-	}
-	d := &OCRResult{
-		Address: string(w.Address), TypeOfID: string(w.TypeOfID),
-		FrontSubtype: string(w.FrontSubtype), BackSubtype: string(w.BackSubtype), Gender: string(w.Gender),
-		DocumentNumber: string(w.DocumentNumber), PersonalNumber: string(w.PersonalNumber),
-		RefNumber: string(w.RefNumber), TaxIDNumber: string(w.TaxIDNumber),
-		IssuedAt: string(w.IssuedAt), ExpireAt: string(w.ExpireAt),
-		IssueDate: int(w.IssueDate), ExpirationDate: int(w.ExpirationDate),
-		IssuingCountry: string(w.IssuingCountry), IssuingState: string(w.IssuingState),
-		IssuingAuthority: string(w.IssuingAuthority), Nationality: string(w.Nationality),
-		NationalityMrz: string(w.NationalityMrz), MRZ1: string(w.MRZ1), MRZ2: string(w.MRZ2), MRZ3: string(w.MRZ3),
-		Raw: json.RawMessage(b),
-	}
-	if w.Name != nil {
-		d.Name = *w.Name
-	}
-	if w.AddressFields != nil {
-		d.AddressFields = *w.AddressFields
-	}
-	if w.BirthDate != nil {
-		d.BirthDate, d.HasBirthDate = int64(*w.BirthDate), true
+	for _, v := range []any{d, &w} {
+		if err := tolerant.Decode(b, v); err != nil {
+			return nil, err
+		}
 	}
 	for k, v := range w.Confidence {
 		if v.Valid && unit(v) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -42,16 +43,6 @@ type startBody struct {
 	CustomFields       map[string]string `json:"customFields,omitempty"`
 }
 
-type startWire struct {
-	Token           tolerant.String `json:"token"`
-	InterviewID     tolerant.String `json:"interviewId"`
-	InterviewCode   tolerant.String `json:"interviewCode"`
-	FlowType        tolerant.String `json:"flowType"`
-	ClientID        tolerant.String `json:"clientId"`
-	Env             tolerant.String `json:"env"`
-	ExistingSession tolerant.Bool   `json:"existingSession"`
-}
-
 // Session is one onboarding session: its id and, for a session this client
 // started (or was given with ResumeSession), the token that every
 // per-session call sends in X-Incode-Hardware-Id. The token lasts 90 days by
@@ -60,17 +51,17 @@ type startWire struct {
 // Incode expects its steps in order.
 type Session struct {
 	// InterviewID identifies the session (24 hex characters).
-	InterviewID string
+	InterviewID string `wire:"interviewId"`
 	// Token is the session's JWT, zero for a session resumed without one:
 	// its calls then use the token the client finds (see Config).
 	Token kyc.Secret
 	// InterviewCode, FlowType, ClientID, Env and ExistingSession are what
 	// /omni/start answered; empty for a resumed session.
-	InterviewCode   string
-	FlowType        string
-	ClientID        string
-	Env             string
-	ExistingSession bool
+	InterviewCode   string `wire:"interviewCode"`
+	FlowType        string `wire:"flowType"`
+	ClientID        string `wire:"clientId"`
+	Env             string `wire:"env"`
+	ExistingSession bool   `wire:"existingSession"`
 
 	c *Client
 }
@@ -107,23 +98,34 @@ func (c *Client) StartSession(ctx context.Context, req StartRequest) (*Session, 
 	if err != nil {
 		return nil, c.tc.Invalid(op.Name, "CustomFields", "cannot be encoded as JSON")
 	}
-	var w startWire
-	resp, err := c.send(ctx, call{op: op, body: body}, &w)
+	s, _, err := fetch(ctx, c, call{op: op, body: body}, decodeStart)
 	if err != nil {
 		return nil, err
 	}
-	id := string(w.InterviewID)
-	if tokenForm(string(w.Token)) != nil || idForm(id) != nil || strings.Contains(id, ".") {
-		return nil, c.tc.BadResponse(op.Name, resp, errors.New("no usable token or interviewId in the answer"))
-	}
-	s := &Session{
-		InterviewID: id, Token: kyc.NewSecret(string(w.Token)),
-		InterviewCode: string(w.InterviewCode), FlowType: string(w.FlowType), ClientID: string(w.ClientID),
-		Env: string(w.Env), ExistingSession: bool(w.ExistingSession), c: c,
-	}
-	if err := c.keep(ctx, op.Name, id, s.Token); err != nil && !c.hasExecutive() {
+	s.c = c
+	if err := c.keep(ctx, op.Name, s.InterviewID, s.Token); err != nil && !c.hasExecutive() {
 		return nil, c.tc.WithReference(op.Name, err, s.Reference())
 	}
+	return s, nil
+}
+
+// decodeStart decodes the answer to /omni/start: the Session's fields,
+// then its token, which a kyc.Secret holds.
+func decodeStart(b []byte) (*Session, error) {
+	s, err := decodeInto(b, &Session{})
+	if err != nil {
+		return nil, err
+	}
+	tok, err := decodeInto(b, &struct {
+		Token string `wire:"token"`
+	}{})
+	if err != nil {
+		return nil, err
+	}
+	if tokenForm(tok.Token) != nil || idForm(s.InterviewID) != nil || strings.Contains(s.InterviewID, ".") {
+		return nil, errors.New("no usable token or interviewId in the answer")
+	}
+	s.Token = kyc.NewSecret(tok.Token)
 	return s, nil
 }
 
@@ -170,6 +172,29 @@ func (s *Session) call(op kyc.Operation, q url.Values, body transport.Body) call
 	return call{op: op, query: q, body: body, s: s}
 }
 
+// fetch sends r and decodes its checked answer with decode: the one
+// send → decode path of the typed methods. An answer decode refuses is a
+// BadResponse of r's operation. resp is the answer, for a check after.
+func fetch[T any](ctx context.Context, c *Client, r call, decode func([]byte) (*T, error)) (v *T, resp *transport.Response, err error) {
+	resp, err = c.send(ctx, r)
+	if err != nil {
+		return nil, resp, err
+	}
+	if v, err = decode(resp.Body); err != nil {
+		return nil, resp, c.tc.BadResponse(r.op.Name, resp, err)
+	}
+	return v, resp, nil
+}
+
+// decodeInto fills v, which holds its defaults, from the answer b through
+// its wire tags (tolerant.Decode) and returns it.
+func decodeInto[T any](b []byte, v *T) (*T, error) {
+	if err := tolerant.Decode(transport.StripBOM(b), v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
 // imageBody builds {"base64Image": "..."} with the image base64-encoded
 // while the request is written, capped at MaxImageBytes: a known size over
 // the cap is refused before sending, a stream of unknown size is aborted
@@ -193,19 +218,19 @@ func (s *Session) imageBody(op, field string, img *kyc.Image) (transport.Body, e
 // recommends failing on it, but production clients see it false on accepted
 // images).
 type IDSideResult struct {
-	Classification       bool
-	FailReason           string
-	Sharpness            int
-	Glare                int
-	HorizontalResolution int
-	Readability          bool
-	TypeOfID             string
-	CountryCode          string
-	IssueName            string
-	IssueYear            int
-	SessionStatus        string
-	CorrectGlare         bool
-	CorrectSharpness     bool
+	Classification       bool   `wire:"classification"`
+	FailReason           string `wire:"failReason"`
+	Sharpness            int    `wire:"sharpness"`
+	Glare                int    `wire:"glare"`
+	HorizontalResolution int    `wire:"horizontalResolution"`
+	Readability          bool   `wire:"readability"`
+	TypeOfID             string `wire:"typeOfId"`
+	CountryCode          string `wire:"countryCode"`
+	IssueName            string `wire:"issueName"`
+	IssueYear            int    `wire:"issueYear"`
+	SessionStatus        string `wire:"sessionStatus"`
+	CorrectGlare         bool   `wire:"correctGlare"`
+	CorrectSharpness     bool   `wire:"correctSharpness"`
 	// Raw is the body as Incode sent it.
 	Raw json.RawMessage
 }
@@ -216,36 +241,9 @@ func (r *IDSideResult) Accepted() bool { return r.FailReason == "" }
 // Reason maps FailReason onto a kyc.Reason ("" when accepted).
 func (r *IDSideResult) Reason() kyc.Reason { return ReasonForFailure(r.FailReason) }
 
-type sideWire struct {
-	Classification       tolerant.Bool   `json:"classification"`
-	FailReason           tolerant.String `json:"failReason"`
-	Sharpness            tolerant.Int    `json:"sharpness"`
-	Glare                tolerant.Int    `json:"glare"`
-	HorizontalResolution tolerant.Int    `json:"horizontalResolution"`
-	Readability          tolerant.Bool   `json:"readability"`
-	TypeOfID             tolerant.String `json:"typeOfId"`
-	CountryCode          tolerant.String `json:"countryCode"`
-	IssueName            tolerant.String `json:"issueName"`
-	IssueYear            tolerant.Int    `json:"issueYear"`
-	SessionStatus        tolerant.String `json:"sessionStatus"`
-	CorrectGlare         tolerant.Bool   `json:"correctGlare"`
-	CorrectSharpness     tolerant.Bool   `json:"correctSharpness"`
-}
-
 // decodeSide decodes an ID upload answer.
 func decodeSide(b []byte) (*IDSideResult, error) {
-	var w sideWire
-	if err := json.Unmarshal(transport.StripBOM(b), &w); err != nil {
-		return nil, err
-	}
-	return &IDSideResult{
-		Classification: bool(w.Classification), FailReason: string(w.FailReason),
-		Sharpness: int(w.Sharpness), Glare: int(w.Glare), HorizontalResolution: int(w.HorizontalResolution),
-		Readability: bool(w.Readability), TypeOfID: string(w.TypeOfID), CountryCode: string(w.CountryCode),
-		IssueName: string(w.IssueName), IssueYear: int(w.IssueYear), SessionStatus: string(w.SessionStatus),
-		CorrectGlare: bool(w.CorrectGlare), CorrectSharpness: bool(w.CorrectSharpness),
-		Raw: json.RawMessage(b),
-	}, nil
+	return decodeInto(b, &IDSideResult{Raw: json.RawMessage(b)})
 }
 
 // AddFrontID uploads the front of the ID. onlyFront tells Incode the
@@ -278,20 +276,17 @@ func (s *Session) addSide(ctx context.Context, op kyc.Operation, q url.Values, i
 	if err != nil {
 		return nil, err
 	}
-	resp, err := s.c.send(ctx, s.call(op, q, body), nil)
-	if err != nil {
-		return nil, err
-	}
-	r, err := decodeSide(resp.Body)
-	if err != nil {
-		return nil, s.c.tc.BadResponse(op.Name, resp, err)
-	}
-	return r, nil
+	r, _, err := fetch(ctx, s.c, s.call(op, q, body), decodeSide)
+	return r, err
 }
 
-type successWire struct {
-	Success *tolerant.Bool `json:"success"`
+// success is the answer of Incode's POSTs that say whether they worked;
+// one without the key worked.
+type success struct {
+	Success bool `wire:"success"`
 }
+
+func decodeSuccess(b []byte) (*success, error) { return decodeInto(b, &success{Success: true}) }
 
 // emptyJSON is the body of Incode's POSTs that take none.
 func emptyJSON() transport.Body { return transport.Bytes("application/json", []byte("{}")) }
@@ -303,12 +298,11 @@ func emptyJSON() transport.Body { return transport.Bytes("application/json", []b
 //
 //	POST /omni/process/id (billed) — https://docs.incode.com/docs/omni-api/api/onboarding (process ID)
 func (s *Session) ProcessID(ctx context.Context) error {
-	var w successWire
-	resp, err := s.c.send(ctx, s.call(opProcessID, nil, emptyJSON()), &w)
+	w, resp, err := fetch(ctx, s.c, s.call(opProcessID, nil, emptyJSON()), decodeSuccess)
 	if err != nil {
 		return err
 	}
-	if w.Success != nil && !bool(*w.Success) {
+	if !w.Success {
 		return s.c.failed(opProcessID.Name, resp, "Incode answered success false")
 	}
 	return nil
@@ -340,14 +334,7 @@ func OnboardingStatuses() []OnboardingStatus {
 }
 
 // Documented reports whether st is one of OnboardingStatuses.
-func (st OnboardingStatus) Documented() bool {
-	for _, d := range OnboardingStatuses() {
-		if st == d {
-			return true
-		}
-	}
-	return false
-}
+func (st OnboardingStatus) Documented() bool { return slices.Contains(OnboardingStatuses(), st) }
 
 // Ready reports that the ID processing started by ProcessID is over, so
 // the whole score (ID, liveness, face) and the OCR can be read.
@@ -372,8 +359,18 @@ func (st OnboardingStatus) Finished() bool {
 	return st == StatusOnboardingFinished || st == StatusManualReviewApproved || st == StatusManualReviewRejected
 }
 
-type statusWire struct {
-	OnboardingStatus tolerant.String `json:"onboardingStatus"`
+// decodeStatus reads the onboardingStatus of an answer, refusing none.
+func decodeStatus(b []byte) (*OnboardingStatus, error) {
+	w, err := decodeInto(b, &struct {
+		OnboardingStatus OnboardingStatus `wire:"onboardingStatus"`
+	}{})
+	if err != nil {
+		return nil, err
+	}
+	if st := w.OnboardingStatus; st == "" || len(st) > 64 || !transport.SafeText(string(st)) {
+		return nil, errors.New("no onboardingStatus")
+	}
+	return &w.OnboardingStatus, nil
 }
 
 // OnboardingStatus reads the session's status. Poll it after ProcessID
@@ -381,31 +378,25 @@ type statusWire struct {
 //
 //	GET /omni/get/onboarding/status (free) — https://docs.incode.com/docs/omni-api/api/onboarding (fetch onboarding status)
 func (s *Session) OnboardingStatus(ctx context.Context) (OnboardingStatus, error) {
-	var w statusWire
-	resp, err := s.c.send(ctx, s.call(opOnboardingStatus, url.Values{"id": {s.InterviewID}}, transport.Body{}), &w)
+	st, _, err := fetch(ctx, s.c, s.call(opOnboardingStatus, url.Values{"id": {s.InterviewID}}, transport.Body{}), decodeStatus)
 	if err != nil {
 		return "", err
 	}
-	st := OnboardingStatus(w.OnboardingStatus)
-	if st == "" || len(st) > 64 || !transport.SafeText(string(st)) {
-		return "", s.c.tc.BadResponse(opOnboardingStatus.Name, resp, errors.New("no onboardingStatus"))
-	}
-	return st, nil
+	return *st, nil
 }
 
 // FinishResult is the answer to FinishStatus.
 type FinishResult struct {
-	RedirectionURL string
+	RedirectionURL string `wire:"redirectionUrl"`
 	// Action is Incode's verdict for the redirect, such as "approved"; the
 	// full set is not documented.
-	Action string
+	Action string `wire:"action"`
 	// Raw is the body as Incode sent it.
 	Raw json.RawMessage
 }
 
-type finishWire struct {
-	RedirectionURL tolerant.String `json:"redirectionUrl"`
-	Action         tolerant.String `json:"action"`
+func decodeFinish(b []byte) (*FinishResult, error) {
+	return decodeInto(b, &FinishResult{Raw: json.RawMessage(b)})
 }
 
 // FinishStatus marks the session complete: Incode applies the flow's
@@ -414,12 +405,8 @@ type finishWire struct {
 //
 //	GET /omni/finish-status (free) — https://docs.incode.com/docs/omni-api/api/onboarding (mark onboarding complete)
 func (s *Session) FinishStatus(ctx context.Context) (*FinishResult, error) {
-	var w finishWire
-	resp, err := s.c.send(ctx, s.call(opFinishStatus, nil, transport.Body{}), &w)
-	if err != nil {
-		return nil, err
-	}
-	return &FinishResult{RedirectionURL: string(w.RedirectionURL), Action: string(w.Action), Raw: json.RawMessage(resp.Body)}, nil
+	r, _, err := fetch(ctx, s.c, s.call(opFinishStatus, nil, transport.Body{}), decodeFinish)
+	return r, err
 }
 
 // Score reads the session's scores. Its Overall status is Incode's
@@ -427,15 +414,8 @@ func (s *Session) FinishStatus(ctx context.Context) (*FinishResult, error) {
 //
 //	GET /omni/get/score (free) — https://developer.incode.com/docs/fetch-scores
 func (s *Session) Score(ctx context.Context) (*ScoreResult, error) {
-	resp, err := s.c.send(ctx, s.call(opScore, url.Values{"id": {s.InterviewID}}, transport.Body{}), nil)
-	if err != nil {
-		return nil, err
-	}
-	r, err := DecodeScore(resp.Body)
-	if err != nil {
-		return nil, s.c.tc.BadResponse(opScore.Name, resp, err)
-	}
-	return r, nil
+	r, _, err := fetch(ctx, s.c, s.call(opScore, url.Values{"id": {s.InterviewID}}, transport.Body{}), DecodeScore)
+	return r, err
 }
 
 // OCRData reads what Incode extracted from the ID. Its fields depend on the
@@ -443,32 +423,20 @@ func (s *Session) Score(ctx context.Context) (*ScoreResult, error) {
 //
 //	GET /omni/get/ocr-data (free) — https://developer.incode.com/docs/fetch-extracted-ocr
 func (s *Session) OCRData(ctx context.Context) (*OCRResult, error) {
-	resp, err := s.c.send(ctx, s.call(opOCRData, url.Values{"id": {s.InterviewID}}, transport.Body{}), nil)
-	if err != nil {
-		return nil, err
-	}
-	r, err := DecodeOCR(resp.Body)
-	if err != nil {
-		return nil, s.c.tc.BadResponse(opOCRData.Name, resp, err)
-	}
-	return r, nil
+	r, _, err := fetch(ctx, s.c, s.call(opOCRData, url.Values{"id": {s.InterviewID}}, transport.Body{}), DecodeOCR)
+	return r, err
 }
 
 // ApproveResult is the answer to Approve. Its identity token is not kept.
 type ApproveResult struct {
-	Success bool
+	Success bool `wire:"success"`
 	// UUID is the customer identity Incode created.
-	UUID             string
-	TotalScore       string
-	ExistingCustomer bool
+	UUID             string `wire:"uuid"`
+	TotalScore       string `wire:"totalScore"`
+	ExistingCustomer bool   `wire:"existingCustomer"`
 }
 
-type approveWire struct {
-	Success          tolerant.Bool   `json:"success"`
-	UUID             tolerant.String `json:"uuid"`
-	TotalScore       tolerant.String `json:"totalScore"`
-	ExistingCustomer tolerant.Bool   `json:"existingCustomer"`
-}
+func decodeApprove(b []byte) (*ApproveResult, error) { return decodeInto(b, &ApproveResult{}) }
 
 // Approve approves the session and creates the customer identity, as
 // Incode's sample servers do after ONBOARDING_FINISHED. It is never resent
@@ -476,15 +444,14 @@ type approveWire struct {
 //
 //	POST /omni/process/approve (billed) — inferred from Incode's official sample server (GitHub Incode-Technologies-Example-Repos/nodejs-samples, sample-server/index.js)
 func (s *Session) Approve(ctx context.Context) (*ApproveResult, error) {
-	var w approveWire
-	resp, err := s.c.send(ctx, s.call(opApprove, url.Values{"interviewId": {s.InterviewID}}, emptyJSON()), &w)
+	r, resp, err := fetch(ctx, s.c, s.call(opApprove, url.Values{"interviewId": {s.InterviewID}}, emptyJSON()), decodeApprove)
 	if err != nil {
 		return nil, err
 	}
-	if !w.Success {
+	if !r.Success {
 		return nil, s.c.failed(opApprove.Name, resp, "Incode answered success false")
 	}
-	return &ApproveResult{Success: true, UUID: string(w.UUID), TotalScore: string(w.TotalScore), ExistingCustomer: bool(w.ExistingCustomer)}, nil
+	return r, nil
 }
 
 // failed is the ErrUnavailable for an answer that says it failed without a

@@ -28,11 +28,11 @@ func badRequest(w http.ResponseWriter, r *http.Request, message string) {
 	writeError(w, r, http.StatusBadRequest, 400, "Bad Request", message)
 }
 
-// holds reports cond, evaluated with s.mu held.
-func (s *Server) holds(cond func() bool) bool {
+// locked returns f's value, evaluated with s.mu held.
+func locked[T any](s *Server, f func() T) T {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return cond()
+	return f()
 }
 
 // writeError answers with Incode's error body.
@@ -247,39 +247,40 @@ func sideBody(marker string, back bool) (map[string]any, bool) {
 	return body, true
 }
 
-func (s *Server) addFront(w http.ResponseWriter, r *http.Request, ss *session) {
+// addSide answers an ID side upload; keep records an accepted image's
+// marker, under s.mu.
+func (s *Server) addSide(w http.ResponseWriter, r *http.Request, back bool, keep func(m string)) {
 	m, ok := image(w, r)
 	if !ok {
 		return
 	}
-	body, accepted := sideBody(m, false)
+	body, accepted := sideBody(m, back)
 	if accepted {
 		s.mu.Lock()
-		// A new front starts the ID over: Incode re-processes only after
-		// both sides are uploaded again.
-		ss.front, ss.hasFront, ss.back, ss.hasBack, ss.processed = m, true, "", false, false
-		ss.onlyFront = r.URL.Query().Get("onlyFront") == "true"
+		keep(m)
 		s.mu.Unlock()
 	}
 	writeJSON(w, http.StatusOK, body)
 }
 
+func (s *Server) addFront(w http.ResponseWriter, r *http.Request, ss *session) {
+	onlyFront := r.URL.Query().Get("onlyFront") == "true"
+	s.addSide(w, r, false, func(m string) {
+		// A new front starts the ID over: Incode re-processes only after
+		// both sides are uploaded again.
+		ss.front, ss.hasFront, ss.back, ss.hasBack, ss.processed = m, true, "", false, false
+		ss.onlyFront = onlyFront
+	})
+}
+
 func (s *Server) addBack(w http.ResponseWriter, r *http.Request, ss *session) {
-	if !s.holds(func() bool { return ss.hasFront }) {
+	if !locked(s, func() bool { return ss.hasFront }) {
 		badRequest(w, r, "Upload the front of the ID first")
 		return
 	}
-	m, ok := image(w, r)
-	if !ok {
-		return
-	}
-	body, accepted := sideBody(m, true)
-	if accepted {
-		s.mu.Lock()
+	s.addSide(w, r, true, func(m string) {
 		ss.back, ss.hasBack, ss.processed = m, true, false
-		s.mu.Unlock()
-	}
-	writeJSON(w, http.StatusOK, body)
+	})
 }
 
 func (s *Server) processID(w http.ResponseWriter, r *http.Request, ss *session) {

@@ -209,11 +209,7 @@ func (s *Server) ExecutiveConfig() incode.Config {
 }
 
 // Sessions returns how many sessions were started.
-func (s *Server) Sessions() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return len(s.byID)
-}
+func (s *Server) Sessions() int { return locked(s, func() int { return len(s.byID) }) }
 
 // LogIns returns how many executive log-ins succeeded.
 func (s *Server) LogIns() int { return s.Noted(noteLogIn) }
@@ -232,7 +228,5 @@ func (s *Server) ExpireExecutiveTokens() {
 // Tokens returns every session and executive token the fake issued, for
 // tests that scan output for secrets.
 func (s *Server) Tokens() []string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return append([]string(nil), s.issued...)
+	return locked(s, func() []string { return append([]string(nil), s.issued...) })
 }

@@ -72,7 +72,7 @@ func (s *Server) ocr(w http.ResponseWriter, _ *http.Request, ss *session) {
 }
 
 func (s *Server) approve(w http.ResponseWriter, r *http.Request, ss *session) {
-	if !s.holds(func() bool { return ss.finished }) {
+	if !locked(s, func() bool { return ss.finished }) {
 		badRequest(w, r, "The onboarding is not finished")
 		return
 	}
