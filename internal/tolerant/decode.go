@@ -29,9 +29,10 @@ import (
 // An embedded struct, or a pointer to one, is filled from the same object,
 // as encoding/json promotes its fields (a nil pointer is allocated).
 //
-// Keys match as encoding/json matches them: the last exact match, else the
-// last one equal under case folding. A value of the wrong shape (an object
-// for a string) is an error, as it is for the tolerant types.
+// Keys match as encoding/json matches them: a key equal to the tag under
+// case folding fills the field, and the last such key wins. A value of the
+// wrong shape (an object for a string) is an error, as it is for the
+// tolerant types, and so is anything after the object.
 func Decode(b []byte, v any) error {
 	rv := reflect.ValueOf(v)
 	if rv.Kind() != reflect.Pointer || rv.IsNil() || rv.Elem().Kind() != reflect.Struct {
@@ -226,26 +227,22 @@ func members(raw []byte) ([]member, error) {
 	if _, err := dec.Token(); err != nil {
 		return nil, err
 	}
-	if dec.More() {
+	// dec.More is false before a stray '}' or ']': look at the bytes.
+	if len(bytes.TrimSpace(raw[dec.InputOffset():])) != 0 {
 		return nil, errors.New("tolerant: data after the object")
 	}
 	return out, nil
 }
 
-// lookup finds name in ms as encoding/json would: the last exact key, else
-// the last key equal under case folding.
+// lookup finds name in ms as encoding/json would fill its field: every key
+// equal to name under case folding sets it, so the last such key wins.
 func lookup(ms []member, name string) ([]byte, bool) {
-	var fold []byte
-	found := false
 	for i := len(ms) - 1; i >= 0; i-- {
-		if ms[i].key == name {
+		if ms[i].key == name || strings.EqualFold(ms[i].key, name) {
 			return ms[i].val, true
 		}
-		if !found && strings.EqualFold(ms[i].key, name) {
-			fold, found = ms[i].val, true
-		}
 	}
-	return fold, found
+	return nil, false
 }
 
 // hasWireTags reports whether any field of t has a wire tag.
