@@ -1,14 +1,9 @@
 package ekycid_test
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"io"
-	"mime/multipart"
 	"net/http"
-	"regexp"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -52,8 +47,6 @@ func magic(t testing.TB, marker string) *kyc.Image {
 func request(t testing.TB, doc, selfie string) kyc.Request {
 	return kyc.Request{ID: "case-1", Country: "KHM", Document: kyc.Document{Type: kyc.DocumentIDCard, Front: magic(t, doc)}, Selfie: magic(t, selfie)}
 }
-
-var uuidV4 = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
 
 // TestVerifyOutcomes drives every magic input of the kyctest vocabulary
 // through Verify: the table of the ekycidtest package doc.
@@ -328,104 +321,6 @@ func TestBadInputSendsNothing(t *testing.T) {
 	assert.Empty(t, srv.Requests(), "bad input must not reach the vendor")
 }
 
-func TestRetriedSubmissionReusesIdempotentID(t *testing.T) {
-	t.Parallel()
-	faults := []kyctest.Fault{
-		{Kind: kyctest.FaultDrop, After: true, Path: "express-kyc"},
-		{Kind: kyctest.FaultStatus, Status: 502, After: true, Path: "express-kyc"},
-		{Kind: kyctest.FaultTruncate, Path: "express-kyc"},
-	}
-	for _, f := range faults {
-		t.Run(f.Kind.String(), func(t *testing.T) {
-			t.Parallel()
-			c, srv := setup(t, ekycidtest.WithDelay(0))
-			srv.Inject(f)
-			sub, err := c.ExpressKYC(context.Background(), ekycid.ExpressKYCRequest{
-				Document: ekycid.MediaImage(magic(t, "")), Face: ekycid.MediaURL(ekycidtest.MagicURL("")),
-			})
-			require.NoError(t, err)
-			ids := srv.IdempotentIDs()
-			require.Len(t, ids, 2, "the first attempt was processed, then its answer was lost")
-			assert.Equal(t, ids[0], ids[1], "the retry carries the same idempotent_id")
-			assert.Equal(t, sub.IdempotentID, ids[0])
-			assert.Regexp(t, uuidV4, sub.IdempotentID)
-			assert.Equal(t, 1, srv.Sends(sub.IdempotentID), "processed once")
-			assert.Equal(t, 1, srv.Sends(sub.ID))
-			assert.Zero(t, srv.DuplicateSends())
-
-			r, err := c.Wait(context.Background(), sub.ID)
-			require.NoError(t, err)
-			assert.True(t, r.Done())
-		})
-	}
-	t.Run("a vendor ignoring the id would run it twice", func(t *testing.T) {
-		t.Parallel()
-		c, srv := setup(t, ekycidtest.WithDelay(0), ekycidtest.WithoutDedup())
-		srv.Inject(kyctest.Fault{Kind: kyctest.FaultDrop, After: true, Path: "ocr"})
-		sub, err := c.OCR(context.Background(), ekycid.OCRRequest{Image: ekycid.MediaURL(ekycidtest.MagicURL(""))})
-		require.NoError(t, err)
-		assert.Equal(t, 2, srv.Sends(sub.IdempotentID), "both attempts carried the same id")
-		assert.Equal(t, 1, srv.DuplicateSends())
-	})
-}
-
-func TestDifferentSubmissionsNeverShareAnIdempotentID(t *testing.T) {
-	t.Parallel()
-	c, srv := setup(t, ekycidtest.WithDelay(0))
-	img := magic(t, "")
-	const n = 24
-	var wg sync.WaitGroup
-	subs := make([]*ekycid.SubmissionResult, n)
-	for i := range n {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			// The same content every time: only the idempotent_id tells
-			// the submissions apart.
-			s, err := c.OCR(context.Background(), ekycid.OCRRequest{Image: ekycid.MediaImage(img)})
-			assert.NoError(t, err)
-			subs[i] = s
-		}()
-	}
-	wg.Wait()
-	seen := map[string]bool{}
-	replies := map[string]bool{}
-	for _, s := range subs {
-		require.NotNil(t, s)
-		assert.Regexp(t, uuidV4, s.IdempotentID)
-		assert.False(t, seen[s.IdempotentID], "idempotent_id reused")
-		seen[s.IdempotentID] = true
-		replies[s.ID] = true
-	}
-	assert.Len(t, replies, n, "each submission ran")
-	assert.Len(t, srv.IdempotentIDs(), n)
-	assert.Zero(t, srv.DuplicateSends())
-}
-
-func TestResubmitWithIdempotentID(t *testing.T) {
-	t.Parallel()
-	c, srv := setup(t, ekycidtest.WithDelay(0))
-	ctx := context.Background()
-	req := ekycid.OCRRequest{Image: ekycid.MediaURL(ekycidtest.MagicURL(""))}
-	first, err := c.OCR(ctx, req)
-	require.NoError(t, err)
-
-	req.IdempotentID = first.IdempotentID
-	same, err := c.OCR(ctx, req)
-	require.NoError(t, err)
-	assert.Equal(t, first.ID, same.ID, "same id and content: the first submission's reply")
-	assert.Equal(t, 1, srv.Sends(first.IdempotentID))
-
-	req.Raw = true
-	_, err = c.OCR(ctx, req)
-	require.Error(t, err)
-	assert.ErrorIs(t, err, kyc.ErrInvalidRequest)
-	var kerr *kyc.Error
-	require.ErrorAs(t, err, &kerr)
-	assert.Equal(t, 409, kerr.StatusCode)
-	assert.Equal(t, "DUPLICATE_IDEMPOTENT_ID", kerr.Code)
-}
-
 func TestAPIKeys(t *testing.T) {
 	t.Parallel()
 	srv := ekycidtest.New(t)
@@ -550,74 +445,6 @@ func TestTypedOperations(t *testing.T) {
 	})
 }
 
-func TestWaitContextEndsReturnsLastReply(t *testing.T) {
-	t.Parallel()
-	c, srv := setup(t, ekycidtest.WithDelay(time.Hour))
-	s, err := c.OCR(context.Background(), ekycid.OCRRequest{Image: ekycid.MediaURL(ekycidtest.MagicURL(""))})
-	require.NoError(t, err)
-	// The context ends once a reply was read (the second read has started,
-	// so the first one's answer is in), however slow the machine: a fixed
-	// short deadline could pass before the first read returned.
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	go func() {
-		for ctx.Err() == nil && srv.Count("/v0/api-request-reply/") < 2 {
-			time.Sleep(5 * time.Millisecond)
-		}
-		cancel()
-	}()
-	r, err := c.Wait(ctx, s.ID)
-	require.Error(t, err)
-	assert.ErrorIs(t, err, kyc.ErrTimeout)
-	assert.True(t, errors.Is(err, context.Canceled))
-	require.NotNil(t, r, "the last reply read is returned")
-	assert.False(t, r.Done())
-}
-
-func TestWaitSurvivesTransientFaults(t *testing.T) {
-	t.Parallel()
-	c, srv := setup(t, ekycidtest.WithDelay(0))
-	s, err := c.OCR(context.Background(), ekycid.OCRRequest{Image: ekycid.MediaURL(ekycidtest.MagicURL(""))})
-	require.NoError(t, err)
-	srv.Inject(kyctest.Fault{Kind: kyctest.FaultStatus, Status: 500, Path: "api-request-reply", Times: 2})
-	r, err := c.Wait(context.Background(), s.ID)
-	require.NoError(t, err)
-	assert.True(t, r.Done())
-	assert.Equal(t, 2, srv.Injected()[kyctest.FaultStatus])
-}
-
-// TestVerifyBoundedUnderBackground: Verify under context.Background()
-// against a fake that never finishes returns StatusPending with its
-// Reference once Config.PollTimeout passes, and never polls forever.
-func TestVerifyBoundedUnderBackground(t *testing.T) {
-	t.Parallel()
-	srv := ekycidtest.New(t, ekycidtest.WithDelay(24*time.Hour))
-	const bound = 300 * time.Millisecond
-	c := client(t, srv, func(cfg *ekycid.Config) { cfg.PollTimeout = bound })
-	start := time.Now()
-	res, err := c.Verify(context.Background(), request(t, "", ""))
-	elapsed := time.Since(start)
-	require.NoError(t, err)
-	assert.Equal(t, kyc.StatusPending, res.Status)
-	assert.Equal(t, []kyc.Reason{kyc.ReasonNotFinished}, res.Reasons)
-	assert.Regexp(t, `^ekycid:[0-9a-f]+$`, res.Reference)
-	assert.GreaterOrEqual(t, elapsed, bound)
-	assert.Less(t, elapsed, bound+2*time.Second, "the wait ends at the bound")
-	// A read already on the wire when the bound passed may reach the fake
-	// just after Verify returned; none may start afterwards.
-	time.Sleep(100 * time.Millisecond)
-	reads := srv.Count("/v0/api-request-reply/")
-	assert.GreaterOrEqual(t, reads, 1)
-	time.Sleep(300 * time.Millisecond)
-	assert.Equal(t, reads, srv.Count("/v0/api-request-reply/"), "nothing polls after Verify returned")
-
-	ref, err := kyc.ParseReference(res.Reference)
-	require.NoError(t, err)
-	_, err = c.Wait(context.Background(), ref.ID)
-	assert.ErrorIs(t, err, kyc.ErrTimeout, "Wait is bounded too")
-	assert.NotErrorIs(t, err, context.DeadlineExceeded, "the caller's context did not end")
-}
-
 // TestVerifyErrorsCarryReference: every error after the submission got its
 // id carries the submission's Reference, and counts as a possible charge.
 func TestVerifyErrorsCarryReference(t *testing.T) {
@@ -660,84 +487,4 @@ func TestVerifyErrorsCarryReference(t *testing.T) {
 		assert.Equal(t, kyc.StatusPending, res.Status, "the bound passed: pending, to resume with Result")
 		assert.NotEmpty(t, res.Reference)
 	})
-}
-
-// TestCapabilitiesAgreeWithVerify: a Request without Country is refused by
-// Capabilities().Check and by Verify alike, and a Router skips EKYC for it.
-func TestCapabilitiesAgreeWithVerify(t *testing.T) {
-	t.Parallel()
-	c, srv := setup(t, ekycidtest.WithDelay(0))
-	for _, country := range []string{"", "KHM", "ESP"} {
-		t.Run("country "+country, func(t *testing.T) {
-			req := request(t, "", "")
-			req.Country = country
-			capErr := c.Capabilities().Check(req)
-			_, verr := c.Verify(context.Background(), req)
-			assert.Equal(t, capErr == nil, verr == nil, "Check: %v, Verify: %v", capErr, verr)
-			if capErr != nil {
-				var a, b *kyc.Error
-				require.ErrorAs(t, capErr, &a)
-				require.ErrorAs(t, verr, &b)
-				assert.EqualValues(t, a.Field, b.Field)
-				assert.EqualValues(t, "Country", b.Field)
-			}
-		})
-	}
-	before := srv.Count("/v0/express-kyc")
-	r, err := kyc.NewRouter(kyc.DefaultRoute(c))
-	require.NoError(t, err)
-	req := request(t, "", "")
-	req.Country = ""
-	_, err = r.Verify(context.Background(), req)
-	require.Error(t, err)
-	assert.ErrorIs(t, err, kyc.ErrInvalidRequest)
-	assert.Equal(t, before, srv.Count("/v0/express-kyc"), "the Router skipped EKYC")
-	req.Country = "KHM"
-	res, err := r.Verify(context.Background(), req)
-	require.NoError(t, err)
-	assert.Equal(t, kyc.StatusApproved, res.Status)
-}
-
-// TestFakeEnforcesCaps: an image streamed past MaxImageSize is aborted
-// before its body completes, and the fake refuses an over-cap file.
-func TestFakeEnforcesCaps(t *testing.T) {
-	t.Parallel()
-	c, srv := setup(t, ekycidtest.WithDelay(0))
-	stream, err := kyc.ImageFromReader(io.MultiReader(bytes.NewReader(kyctest.MagicImage("", 0)), io.LimitReader(zeroReader{}, 30<<20)))
-	require.NoError(t, err)
-	req := request(t, "", "")
-	req.Selfie = stream
-	_, err = c.Verify(context.Background(), req)
-	require.ErrorIs(t, err, kyc.ErrInvalidRequest)
-	var kerr *kyc.Error
-	require.ErrorAs(t, err, &kerr)
-	assert.EqualValues(t, "Selfie", kerr.Field)
-	assert.False(t, kyc.MayHaveCharged(err))
-	assert.Empty(t, srv.SendKeys(), "the fake processed nothing")
-
-	// A client without the cap (a raw form) meets the fake's.
-	big := kyctest.MagicImage("", ekycid.MaxImageSize+1)
-	body := &bytes.Buffer{}
-	mw := multipart.NewWriter(body)
-	_ = mw.WriteField("idempotent_id", "0b7c4a5e-1f2d-4c3b-9a8e-7d6c5b4a3f21")
-	w, _ := mw.CreateFormFile("image", "image.jpg")
-	_, _ = w.Write(big)
-	_ = mw.Close()
-	hreq, err := http.NewRequest(http.MethodPost, srv.URL+"/v0/ocr", body)
-	require.NoError(t, err)
-	hreq.Header.Set("Content-Type", mw.FormDataContentType())
-	hreq.Header.Set("x-api-key", ekycidtest.KeyValid)
-	resp, err := srv.Client().Do(hreq)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
-	b, _ := io.ReadAll(resp.Body)
-	assert.Contains(t, string(b), "FILE_TOO_LARGE")
-}
-
-type zeroReader struct{}
-
-func (zeroReader) Read(p []byte) (int, error) {
-	clear(p)
-	return len(p), nil
 }
