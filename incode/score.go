@@ -410,15 +410,15 @@ type OCRResult struct {
 // DecodeOCR decodes a /omni/get/ocr-data body.
 func DecodeOCR(b []byte) (*OCRResult, error) {
 	b = transport.StripBOM(b)
-	d := &OCRResult{Raw: json.RawMessage(b)}
-	var w struct {
+	// ocrDataConfidence is read beside the result, then range-checked.
+	w := struct {
+		*OCRResult
 		Confidence map[string]tolerant.Float `wire:"ocrDataConfidence"`
+	}{OCRResult: &OCRResult{Raw: json.RawMessage(b)}}
+	if err := tolerant.Decode(b, &w); err != nil {
+		return nil, err
 	}
-	for _, v := range []any{d, &w} {
-		if err := tolerant.Decode(b, v); err != nil {
-			return nil, err
-		}
-	}
+	d := w.OCRResult
 	for k, v := range w.Confidence {
 		if v.Valid && unit(v) {
 			if d.Confidence == nil {

@@ -109,23 +109,21 @@ func (c *Client) StartSession(ctx context.Context, req StartRequest) (*Session, 
 	return s, nil
 }
 
-// decodeStart decodes the answer to /omni/start: the Session's fields,
-// then its token, which a kyc.Secret holds.
+// decodeStart decodes the answer to /omni/start: the Session's fields and,
+// beside them, its token, which a kyc.Secret then holds.
 func decodeStart(b []byte) (*Session, error) {
-	s, err := decodeInto(b, &Session{})
-	if err != nil {
-		return nil, err
-	}
-	tok, err := decodeInto(b, &struct {
+	w, err := decodeInto(b, &struct {
+		*Session
 		Token string `wire:"token"`
-	}{})
+	}{Session: &Session{}})
 	if err != nil {
 		return nil, err
 	}
-	if tokenForm(tok.Token) != nil || idForm(s.InterviewID) != nil || strings.Contains(s.InterviewID, ".") {
+	s := w.Session
+	if tokenForm(w.Token) != nil || idForm(s.InterviewID) != nil || strings.Contains(s.InterviewID, ".") {
 		return nil, errors.New("no usable token or interviewId in the answer")
 	}
-	s.Token = kyc.NewSecret(tok.Token)
+	s.Token = kyc.NewSecret(w.Token)
 	return s, nil
 }
 

@@ -257,17 +257,14 @@ func hasWireTags(t reflect.Type) bool {
 
 func isNull(raw []byte) bool { return len(raw) == 0 || string(raw) == "null" }
 
-// empty reports a value that is missing in Float's sense: null, "" or
-// blank text.
+// empty reports a value that is missing as the scalar readers (scalar)
+// see it: null, or text that is blank once read.
 func empty(raw []byte) bool {
 	if isNull(raw) {
 		return true
 	}
-	if raw[0] == '"' {
-		var s string
-		return json.Unmarshal(raw, &s) == nil && strings.TrimSpace(s) == ""
-	}
-	return false
+	t, err := text(raw)
+	return err == nil && t == ""
 }
 
 func hasOpt(opts, name string) bool {
